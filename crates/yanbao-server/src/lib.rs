@@ -1,0 +1,1 @@
+//! The web reader and JSON API over a yanbao library (axum).

@@ -1,0 +1,1 @@
+//! Text, Markdown and HTML report parser: messy converted report text into a structured yanbao Report.
