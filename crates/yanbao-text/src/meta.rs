@@ -1,0 +1,352 @@
+//! Report metadata from the cover lines and the body: title, byline, date, year, analysts,
+//! rating, report type, institution and language.
+
+use crate::items::Item;
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+use yanbao_model::normalize::is_han;
+use yanbao_model::{Analyst, BlockKind, Report};
+
+/// How many leading items count as the cover (where dates, analysts and ratings are printed).
+const COVER_ITEMS: usize = 150;
+/// How much text is sampled for language and year statistics.
+const SAMPLE_BYTES: usize = 2 << 20;
+
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^【([^】]{2,20})】\s*[（(]\s*(?:(专栏作家|特约作者|作者|记者|撰稿|文)\s*[:：]?\s*)?([\p{Han}·]{2,6}(?:[、,，\s]+[\p{Han}·]{2,6})*)\s*[)）]").expect("valid regex")
+});
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"((?:19|20)[0-9]{2})\s*[年./\-]\s*([0-9]{1,2})\s*[月./\-]\s*([0-9]{1,2})(?:\s*日|[^0-9]|$)").expect("valid regex")
+});
+static FULL_DATE_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"((?:19|20)[0-9]{2})\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日").expect("valid regex"));
+static MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)[0-9]{2})\s*年\s*[0-9]{1,2}\s*月").expect("valid regex"));
+static ANY_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)[0-9]{2})\s*年").expect("valid regex"));
+static SAC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"S[0-9]{13}").expect("valid regex"));
+static ROLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(证券分析师|首席分析师|分析师|研究员|联系人|研究助理)\s*[:：]?\s*([\p{Han}]{2,3})(?:[^\p{Han}]|$)").expect("valid regex")
+});
+static NAME_BEFORE_SAC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([\p{Han}]{2,3})\s*[（(]?\s*(?:SAC[^S]{0,12})?S[0-9]{13}").expect("valid regex"));
+static RATING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(强烈推荐|谨慎推荐|审慎增持|优于大市|跑赢大市|跑赢行业|同步大市|弱于大市|买入|增持|推荐|中性|持有|减持|卖出)\s*(?:[（(]\s*(维持|首次|上调|下调|首次覆盖)\s*[)）]|[-—]\s*[ABC]|\s*(维持|首次)(?:评级)?)?").expect("valid regex")
+});
+static RATING_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:投资评级|评级|Rating)\s*[:：]|^(?:投资评级|评级)\s*").expect("valid regex"));
+static REPORT_TYPE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(公司点评|公司研究|公司深度|公司报告|首次覆盖|行业周报|行业月报|行业点评|行业研究|行业深度|行业报告|宏观研究|宏观点评|宏观报告|策略研究|策略周报|策略报告|金融工程|固收研究|固定收益|债券研究|晨会纪要|事件点评|深度报告|专题报告|投资策略)").expect("valid regex")
+});
+static BROKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([\p{Han}]{2,6}(?:证券|期货|资信|金控|投资))(股份有限公司|有限责任公司|研究所|研究院|研究中心|研究部)?").expect("valid regex")
+});
+
+/// Names that the analyst patterns catch but that are not people.
+fn is_plausible_name(name: &str) -> bool {
+    const NOT_NAMES: [&str; 12] = ["执业证书", "证书编号", "登记编码", "执业", "编号", "邮箱", "电话", "联系", "研究", "分析", "证券", "登记"];
+    let count = name.chars().count();
+    (2..=3).contains(&count) && !NOT_NAMES.iter().any(|w| name.contains(w))
+}
+
+/// Fills title, byline, dates, analysts, rating, type, institution and language.
+pub fn fill(report: &mut Report, items: &[Item]) {
+    report.title = title(items, report);
+    byline(report);
+    let cover: Vec<&str> = cover_lines(items);
+    report.date = cover.iter().find_map(|line| date_in(line));
+    report.year = report.date.as_deref().and_then(|d| d.get(..4)).and_then(|y| y.parse().ok()).or_else(|| plausible_year(report));
+    report.analysts = analysts(&cover);
+    for analyst in &report.analysts {
+        if !report.authors.contains(&analyst.name) {
+            report.authors.push(analyst.name.clone());
+        }
+    }
+    report.rating = cover.iter().find_map(|line| rating_in(line));
+    report.report_type = cover.iter().take(40).find_map(|line| REPORT_TYPE.find(line).map(|m| m.as_str().to_string()));
+    report.institution = institution(report, &cover);
+    report.language = language(report).to_string();
+}
+
+/// Texts of the leading lines of the report (headings, paragraphs, list items, sources).
+fn cover_lines(items: &[Item]) -> Vec<&str> {
+    items
+        .iter()
+        .take(COVER_ITEMS)
+        .filter_map(|item| match item {
+            Item::Heading { text, .. } | Item::Text(text) | Item::ListItem(text) => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The title: the first `#` heading near the top that isn't a caption, else the first line that
+/// isn't a generic banner (证券研究报告).
+fn title(items: &[Item], report: &Report) -> String {
+    let mut seen_lines = 0;
+    for item in items {
+        match item {
+            Item::Heading { hashes, text } if *hashes > 0 => return text.clone(),
+            Item::Text(_) | Item::ListItem(_) | Item::Table { .. } => {
+                seen_lines += 1;
+                if seen_lines > 40 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    for block in &report.blocks {
+        if matches!(block.kind, BlockKind::Heading | BlockKind::Paragraph) && !is_banner(&block.text) {
+            let first_line = block.text.lines().next().unwrap_or("");
+            return first_line.chars().take(200).collect();
+        }
+    }
+    String::new()
+}
+
+/// True for generic banner lines printed above the title.
+fn is_banner(text: &str) -> bool {
+    let t = text.trim();
+    t.is_empty() || t == "证券研究报告" || t.ends_with("证券研究报告") || t.chars().count() < 4 || date_in(t).is_some() && t.chars().count() < 16
+}
+
+/// Takes `【财新网】（专栏作家 高瑞东）` off the first paragraphs: publisher 财新网, authors [高瑞东].
+fn byline(report: &mut Report) {
+    for block in report.blocks.iter_mut().take(8) {
+        if block.kind != BlockKind::Paragraph {
+            continue;
+        }
+        let Some(caps) = BYLINE.captures(&block.text) else {
+            continue;
+        };
+        let publisher = caps.get(1).map(|m| m.as_str().trim().to_string());
+        let names: Vec<String> = caps
+            .get(3)
+            .map(|m| m.as_str().split(['、', ',', '，', ' ']).filter(|n| !n.is_empty()).map(str::to_string).collect())
+            .unwrap_or_default();
+        let end = caps.get(0).map_or(0, |m| m.end());
+        report.publisher = publisher;
+        report.authors = names;
+        block.text = block.text[end..].trim_start().to_string();
+        return;
+    }
+}
+
+/// Returns the first valid `YYYY-MM-DD` date in a line (`2023 年 07 月 15 日`, `2023.3 .17`).
+pub fn date_in(line: &str) -> Option<String> {
+    for caps in DATE.captures_iter(line) {
+        let year: i32 = caps.get(1)?.as_str().parse().ok()?;
+        let month: u32 = caps.get(2)?.as_str().parse().ok()?;
+        let day: u32 = caps.get(3)?.as_str().parse().ok()?;
+        if (1..=12).contains(&month) && (1..=31).contains(&day) && (1990..=2100).contains(&year) {
+            return Some(format!("{year:04}-{month:02}-{day:02}"));
+        }
+    }
+    None
+}
+
+/// The most plausible report year when no date is printed: the most frequent year of full dates
+/// (2021年11月12日), else of year-months, else of any `YYYY 年` (later year wins ties).
+fn plausible_year(report: &Report) -> Option<i32> {
+    let mut text = String::new();
+    for block in &report.blocks {
+        if text.len() > SAMPLE_BYTES {
+            break;
+        }
+        text.push_str(&block.text);
+        text.push('\n');
+    }
+    for notes in report.figures.iter().filter_map(|f| f.notes.as_deref()) {
+        text.push_str(notes);
+        text.push('\n');
+    }
+    for pattern in [&*FULL_DATE_YEAR, &*MONTH_YEAR, &*ANY_YEAR] {
+        let mut counts: HashMap<i32, usize> = HashMap::new();
+        for caps in pattern.captures_iter(&text) {
+            if let Some(year) = caps.get(1).and_then(|m| m.as_str().parse::<i32>().ok()) {
+                if (1990..=2100).contains(&year) {
+                    *counts.entry(year).or_default() += 1;
+                }
+            }
+        }
+        if let Some((year, _)) = counts.into_iter().max_by_key(|(year, count)| (*count, *year)) {
+            return Some(year);
+        }
+    }
+    None
+}
+
+/// Analysts with SAC numbers from the cover: `证券分析师 王平 执业证书：S0600523020004`, a name
+/// followed by its number on the next line, or `黄红卫（S0530519010001）`.
+fn analysts(cover: &[&str]) -> Vec<Analyst> {
+    let mut found: Vec<Analyst> = Vec::new();
+    let mut pending: Option<Analyst> = None;
+    for (index, line) in cover.iter().enumerate() {
+        let sac = SAC.find(line).map(|m| m.as_str().to_string());
+        if let Some(caps) = ROLE_NAME.captures(line) {
+            let role = caps.get(1).map(|m| m.as_str().to_string());
+            let name = caps.get(2).map_or("", |m| m.as_str()).to_string();
+            if is_plausible_name(&name) {
+                if let Some(previous) = pending.take() {
+                    push_analyst(&mut found, previous);
+                }
+                pending = Some(Analyst { name, sac: None, role });
+            }
+        } else if pending.is_none() && index > 0 && sac.is_some() {
+            // A bare name on the line before (or in the same line before the number).
+            if let Some(caps) = NAME_BEFORE_SAC.captures(line) {
+                let name = caps.get(1).map_or("", |m| m.as_str());
+                if is_plausible_name(name) {
+                    pending = Some(Analyst { name: name.to_string(), sac: None, role: None });
+                }
+            } else if let Some(previous_line) = cover.get(index - 1) {
+                let candidate = previous_line.trim();
+                if is_plausible_name(candidate) && candidate.chars().all(is_han) {
+                    pending = Some(Analyst { name: candidate.to_string(), sac: None, role: None });
+                }
+            }
+        }
+        if let Some(number) = sac {
+            if let Some(mut analyst) = pending.take() {
+                analyst.sac = Some(number);
+                push_analyst(&mut found, analyst);
+            }
+        }
+    }
+    if let Some(analyst) = pending {
+        push_analyst(&mut found, analyst);
+    }
+    found
+}
+
+fn push_analyst(found: &mut Vec<Analyst>, analyst: Analyst) {
+    if let Some(existing) = found.iter_mut().find(|a| a.name == analyst.name) {
+        if existing.sac.is_none() {
+            existing.sac = analyst.sac;
+        }
+        return;
+    }
+    // A role word with no SAC number is too weak on its own unless it names a role explicitly.
+    if analyst.sac.is_some() || analyst.role.is_some() {
+        found.push(analyst);
+    }
+}
+
+/// Returns a rating printed on a cover line: `增持（维持）`, `买入`, `推荐 维持评级` → `推荐（维持）`.
+pub fn rating_in(line: &str) -> Option<String> {
+    let line = line.trim();
+    let labelled = RATING_LINE.find(line).map(|m| &line[m.end()..]);
+    let candidate = match labelled {
+        Some(rest) => rest.trim(),
+        None if line.chars().count() <= 12 => line,
+        None => return None,
+    };
+    let caps = RATING.captures(candidate)?;
+    let whole = caps.get(0)?;
+    if labelled.is_none() && whole.start() != 0 {
+        return None;
+    }
+    let word = caps.get(1)?.as_str();
+    match caps.get(2).or_else(|| caps.get(3)) {
+        Some(action) => Some(format!("{word}（{}）", action.as_str())),
+        None => Some(word.to_string()),
+    }
+}
+
+/// The institution: the broker most named in source lines (`…, 光大证券研究所`), else a broker
+/// named on the cover.
+fn institution(report: &Report, cover: &[&str]) -> Option<String> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let sources = report
+        .tables
+        .iter()
+        .filter_map(|t| t.source.as_deref())
+        .chain(report.figures.iter().filter_map(|f| f.source.as_deref()));
+    for source in sources {
+        for part in source.split([',', '，', '、', ';', '；', ' ']) {
+            if let Some(name) = broker_in(part) {
+                *counts.entry(name).or_default() += 1;
+            }
+        }
+    }
+    if let Some((name, _)) = counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0))) {
+        return Some(name);
+    }
+    cover.iter().take(60).find_map(|line| broker_in(line))
+}
+
+/// Returns a broker name in a text: `中国银河证券研究院整理` → `中国银河证券研究院`.
+fn broker_in(text: &str) -> Option<String> {
+    let caps = BROKER.captures(text)?;
+    let base = caps.get(1)?.as_str();
+    let suffix = caps.get(2).map_or("", |m| m.as_str());
+    let base = base.trim_start_matches(['据', '由', '自', '和', '及']);
+    if base.chars().count() < 4 {
+        return None;
+    }
+    Some(format!("{base}{suffix}"))
+}
+
+/// `zh` when Han characters dominate the text, else `en`.
+fn language(report: &Report) -> &'static str {
+    let mut han = 0usize;
+    let mut latin = 0usize;
+    let mut seen = 0usize;
+    let texts = std::iter::once(report.title.as_str()).chain(report.blocks.iter().map(|b| b.text.as_str()));
+    for text in texts {
+        for c in text.chars() {
+            if is_han(c) {
+                han += 1;
+            } else if c.is_ascii_alphabetic() {
+                latin += 1;
+            }
+        }
+        seen += text.len();
+        if seen > SAMPLE_BYTES {
+            break;
+        }
+    }
+    // A Han character carries about a word; an English word is about five letters.
+    if han * 5 >= latin { "zh" } else { "en" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_on_cover_lines() {
+        assert_eq!(date_in("2023 年 07 月 15 日").as_deref(), Some("2023-07-15"));
+        assert_eq!(date_in("2023.3 .17").as_deref(), Some("2023-03-17"));
+        assert_eq!(date_in("行业数据时间 2022.09. 23").as_deref(), Some("2022-09-23"));
+        assert_eq!(date_in("2022 年中期选举在即"), None);
+    }
+
+    #[test]
+    fn ratings() {
+        assert_eq!(rating_in("增持（维持）").as_deref(), Some("增持（维持）"));
+        assert_eq!(rating_in("买入").as_deref(), Some("买入"));
+        assert_eq!(rating_in("推荐 维持评级").as_deref(), Some("推荐（维持）"));
+        assert_eq!(rating_in("投资评级：买入（首次）").as_deref(), Some("买入（首次）"));
+        assert_eq!(rating_in("我们维持对公司的增持判断，因为业绩改善。"), None);
+    }
+
+    #[test]
+    fn analysts_with_sac() {
+        let found = analysts(&["证券分析师 王平 执业证书：S0600523020004"]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].name, "王平");
+        assert_eq!(found[0].sac.as_deref(), Some("S0600523020004"));
+        let found = analysts(&["中泰证券电新首席分析师曾彪", "执业证书编号: S0740522020001"]);
+        assert_eq!(found[0].name, "曾彪");
+        assert_eq!(found[0].sac.as_deref(), Some("S0740522020001"));
+        let found = analysts(&["分析师", "甄唯萱", "分析师登记编码：S0130520050002"]);
+        assert_eq!(found[0].name, "甄唯萱");
+    }
+
+    #[test]
+    fn brokers() {
+        assert_eq!(broker_in("光大证券研究所").as_deref(), Some("光大证券研究所"));
+        assert_eq!(broker_in("中国银河证券研究院整理").as_deref(), Some("中国银河证券研究院"));
+        assert_eq!(broker_in("美国财政部"), None);
+    }
+}
