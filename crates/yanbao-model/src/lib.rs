@@ -9,6 +9,9 @@
 //! all other crates must agree on.
 
 pub mod normalize;
+mod fingerprint;
+
+pub use fingerprint::{fingerprint, fingerprint_similarity};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -82,9 +82,8 @@ fn radical_supplement(c: char) -> Option<char> {
 /// * Kangxi radicals and compatibility ideographs become unified ideographs (⼤ → 大);
 /// * full-width ASCII letters and digits become half-width (２０２１ → 2021);
 /// * the ideographic space and other odd spaces become one ASCII space, runs of spaces collapse;
-/// * spaces between two CJK characters, or between CJK and CJK punctuation, are removed
-///   (`9 月 10 日` → `9月10日` stays readable as `9 月 10 日`? No: digits keep their spaces only
-///   when both neighbours are Latin/digits), so PDF and converter spacing does not split words;
+/// * spaces next to a CJK character are removed (`9 月 10 日` → `9月10日`, `金 融 工 程` → `金融工程`),
+///   so converter and PDF spacing does not split words; spaces between Latin words and digits stay;
 /// * ASCII punctuation right after a CJK character becomes its full-width form (`,` → `，`)
 ///   when followed by CJK text or a space, matching Chinese typesetting;
 /// * private-use and control characters are dropped.

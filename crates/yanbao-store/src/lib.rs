@@ -1,1 +1,178 @@
-//! The source of truth: report JSON and source bytes in SQLite (embedded) or PostgreSQL, behind one Store trait.
+//! The source of truth of a yanbao library: every report's JSON, its source bytes, its events and
+//! entities, and the API tokens, behind one [`Store`] trait.
+//!
+//! [`SqliteStore`] is the embedded default: one SQLite file in the data folder, written in WAL
+//! mode so a killed process never leaves a half-written report (each [`Store::put`] is one
+//! transaction). The search index is derived from this store and can always be rebuilt from it.
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use std::collections::BTreeSet;
+use yanbao_model::{Event, Report};
+
+/// Errors from the store, each one clear line.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be opened or queried.
+    #[error("store: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// A stored report's JSON could not be read back.
+    #[error("store: report {id} is unreadable: {reason}")]
+    Corrupt {
+        /// Report id.
+        id: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The data folder was written by a newer yanbao.
+    #[error("store: schema version {found} is newer than this yanbao understands ({supported}); upgrade yanbao")]
+    TooNew {
+        /// Version found on disk.
+        found: i64,
+        /// Newest version this build knows.
+        supported: i64,
+    },
+}
+
+/// What [`Store::put`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutOutcome {
+    /// A new report was stored.
+    Added,
+    /// The same bytes were already stored; nothing changed.
+    Unchanged,
+    /// The report existed and its structured JSON was replaced (re-parse).
+    Replaced,
+}
+
+/// A row of the report list: what a listing page or `stats` needs without the whole JSON.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReportSummary {
+    /// Report id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Institution, when known.
+    pub institution: Option<String>,
+    /// Date `YYYY-MM-DD`, when known.
+    pub date: Option<String>,
+    /// `zh` or `en`.
+    pub language: String,
+    /// Media type of the source.
+    pub media_type: String,
+    /// Page count, for paged sources.
+    pub pages: Option<u32>,
+    /// Where it was read from.
+    pub source_path: String,
+    /// When it was stored (UTC, RFC 3339).
+    pub added_at: String,
+    /// Id of the report this one duplicates (same report, another file), if any.
+    pub duplicate_of: Option<String>,
+}
+
+/// Counts over the whole library.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct StoreStats {
+    /// Reports stored.
+    pub reports: u64,
+    /// Body blocks over all reports.
+    pub blocks: u64,
+    /// Figures over all reports.
+    pub figures: u64,
+    /// Tables over all reports.
+    pub tables: u64,
+    /// Dated events over all reports.
+    pub events: u64,
+    /// Bytes of source files kept.
+    pub source_bytes: u64,
+    /// Reports per language.
+    pub languages: Vec<(String, u64)>,
+    /// Reports per institution, most first.
+    pub institutions: Vec<(String, u64)>,
+}
+
+/// An event with the report it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    /// Report id.
+    pub report_id: String,
+    /// Report title.
+    pub title: String,
+    /// The event.
+    pub event: Event,
+}
+
+/// An entity's appearance in one report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EntityMention {
+    /// Report id.
+    pub report_id: String,
+    /// Report title.
+    pub title: String,
+    /// Report date.
+    pub date: Option<String>,
+    /// Entity kind (person, org, place, other).
+    pub kind: String,
+    /// Mentions in that report.
+    pub mentions: u32,
+}
+
+/// An API token as listed (never the secret itself).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TokenInfo {
+    /// Name given at creation.
+    pub name: String,
+    /// When it was created (UTC, RFC 3339).
+    pub created_at: String,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+}
+
+/// The report store. Implementations must make [`Store::put`] and [`Store::remove`] atomic.
+pub trait Store: Send + Sync {
+    /// Stores a report with its source bytes (`None` to keep only the JSON), atomically.
+    ///
+    /// Returns [`PutOutcome::Unchanged`] when a report with the same id and the same JSON exists.
+    fn put(&self, report: &Report, source: Option<&[u8]>) -> Result<PutOutcome, StoreError>;
+    /// Returns a stored report.
+    fn get(&self, id: &str) -> Result<Option<Report>, StoreError>;
+    /// True when a report with this id is stored.
+    fn contains(&self, id: &str) -> Result<bool, StoreError>;
+    /// Returns the kept source bytes of a report.
+    fn source(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Removes a report and everything derived from it; false when there was none.
+    fn remove(&self, id: &str) -> Result<bool, StoreError>;
+    /// All stored report ids.
+    fn ids(&self) -> Result<BTreeSet<String>, StoreError>;
+    /// Report summaries, newest report date first.
+    fn list(&self, offset: usize, limit: usize) -> Result<Vec<ReportSummary>, StoreError>;
+    /// Calls `visit` with every stored report, in id order, without holding all in memory.
+    fn for_each(&self, visit: &mut dyn FnMut(Report) -> bool) -> Result<(), StoreError>;
+    /// Counts over the whole library.
+    fn stats(&self) -> Result<StoreStats, StoreError>;
+    /// Events whose date lies in `[from, to]` (inclusive, `YYYY-MM-DD`; either may be open),
+    /// optionally only those naming `entity` among their actors or text, in date order.
+    fn events(&self, from: Option<&str>, to: Option<&str>, entity: Option<&str>, limit: usize) -> Result<Vec<StoredEvent>, StoreError>;
+    /// Reports mentioning an entity, most mentions first.
+    fn entity_mentions(&self, name: &str) -> Result<Vec<EntityMention>, StoreError>;
+    /// Entities most often named together with `name` in the same reports, with report counts.
+    fn co_mentioned(&self, name: &str, limit: usize) -> Result<Vec<(String, String, u64)>, StoreError>;
+    /// Marks `id` as the same report as `original` (another file of it).
+    fn set_duplicate_of(&self, id: &str, original: &str) -> Result<(), StoreError>;
+    /// Fingerprints of stored reports (for recognising the same report in another file).
+    fn fingerprints(&self) -> Result<Vec<(String, String)>, StoreError>;
+    /// Stores an API token hash under a name (replacing a revoked one of that name).
+    fn create_token(&self, name: &str, hash: &str) -> Result<(), StoreError>;
+    /// Lists tokens.
+    fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError>;
+    /// Revokes a token by name; false when no live token has that name.
+    fn revoke_token(&self, name: &str) -> Result<bool, StoreError>;
+    /// Returns the name of the live token with this hash.
+    fn token_by_hash(&self, hash: &str) -> Result<Option<String>, StoreError>;
+    /// Reads a small library setting (e.g. the share-link signing key).
+    fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Writes a small library setting.
+    fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
+}
