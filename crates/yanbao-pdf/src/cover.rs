@@ -1,0 +1,351 @@
+//! Cover metadata: title, subtitle, institution, date, analysts with SAC numbers, report type,
+//! rating and related reports, read from the first page (and the running text).
+
+use once_cell::sync::Lazy;
+use regex::Regex;
+use yanbao_model::normalize::{fold, is_han};
+use yanbao_model::{Analyst, Report};
+
+use crate::layout::{reading_order, LayoutPage, TextLine};
+use crate::lines::Line;
+use crate::patterns;
+
+/// Broker names as printed, most specific first (a name with 证券 is preferred to its stem).
+const INSTITUTIONS: &[&str] = &[
+    "国泰君安证券", "国泰君安", "中金公司", "中国国际金融", "申万宏源证券", "申万宏源", "中信建投证券", "中信建投", "中信证券",
+    "华泰证券", "国盛证券", "德邦证券", "东吴证券", "方正证券", "招商证券", "广发证券", "光大证券", "东方证券", "华西证券",
+    "浙商证券", "国信证券", "东北证券", "东海证券", "中泰证券", "西部证券", "兴业证券", "华创证券", "华福证券", "国海证券",
+    "天风证券", "海通证券", "安信证券", "长江证券", "民生证券", "开源证券", "国金证券", "平安证券", "财通证券", "太平洋证券",
+    "华安证券", "国元证券", "东兴证券", "信达证券", "中银证券", "中银国际", "中国银河证券", "银河证券", "华鑫证券", "国联证券",
+    "东莞证券", "万联证券", "首创证券", "川财证券", "山西证券", "华宝证券", "国投证券", "粤开证券", "华金证券", "中原证券",
+    "西南证券", "财信证券", "渤海证券", "长城证券", "华源证券", "甬兴证券", "国都证券", "中航证券", "东方财富证券", "湘财证券",
+    "南京证券", "第一创业证券", "红塔证券", "五矿证券", "中邮证券", "世纪证券", "国开证券", "中天证券", "华龙证券", "上海证券",
+    "北京证券", "江海证券", "九州证券", "大同证券", "联储证券", "华林证券", "东亚前海证券", "英大证券", "中山证券", "财达证券",
+];
+
+static SAC: Lazy<Regex> = Lazy::new(|| Regex::new(r"S[0-9]{13}").unwrap());
+static NAME_BEFORE_ROLE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(\p{Han}{2,4})\s*[:：]?\s*[（(]?(?:首席)?(?:证券)?(?:分析师|研究助理|联系人|研究员)[）)]?").unwrap()
+});
+static ROLE_BEFORE_NAME: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(?:首席)?(?:证券)?(?:分析师|研究助理|联系人|研究员|作者)\s*[:：]?\s*(\p{Han}{2,4})(?:\s|$|[（(]|执业|S[0-9]|电话|邮箱|Tel|[0-9])").unwrap()
+});
+static NAME_BEFORE_CERTIFICATE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(\p{Han}{2,4})\s*[（(]?\s*(?:执业证书编号|证书编号|执业编号|资格编号|SAC|S[0-9]{13})").unwrap()
+});
+static NAME_ONLY: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(\p{Han}{2,4})$").unwrap());
+static CONTACT: Lazy<Regex> = Lazy::new(|| Regex::new(r"执业证书|证书编号|资格编号|SAC|S[0-9]{13}|电话|邮箱|[Ee]-?mail|Tel|@").unwrap());
+static RATING: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(?:投资评级|评级)?\s*[:：]?\s*((?:买入|增持|中性|减持|卖出|强烈推荐|谨慎推荐|推荐|审慎推荐|跑赢行业|优于大市|强于大市|同步大市|看好)(?:\s*[（(](?:维持|首次|上调|下调)[)）])?)$").unwrap()
+});
+static COPYRIGHT: Lazy<Regex> = Lazy::new(|| Regex::new(r"Copyright\s*©\s*(?:[0-9]{4}\s+)?([A-Z][A-Za-z&.]+)").unwrap());
+static SERIES_PREFIX: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(.{2,30}?(?:系列|专题|研究之|报告之|之[一二三四五六七八九十百]+|[（(][一二三四五六七八九十0-9]+[)）]))[：:]\s*(.{4,})$").unwrap());
+
+/// Words that are never a person's name even when they look like one.
+const NOT_NAMES: &[&str] = &[
+    "分析师", "研究助理", "联系人", "研究员", "证券", "投资要点", "相关研究", "相关报告", "邮箱", "电话", "市场表现", "报告导读",
+    "摘要", "核心观点", "执业证书", "金融工程", "团队", "作者", "首席", "股价表现", "基本数据", "投资评级",
+];
+
+/// Lines that look big on a cover but are not its title.
+const NOT_TITLES: &[&str] = &[
+    "证券研究报告", "研究报告", "金融工程", "专题报告", "深度报告", "深度研究", "公司研究", "行业研究", "投资要点", "本报告导读",
+    "摘要", "核心观点", "报告摘要", "金工研究", "量化研究", "策略研究", "投资策略", "宏观研究", "固定收益", "公司点评",
+];
+
+/// Reads the cover metadata into the report.
+pub fn read_cover(pages: &[LayoutPage], report: &mut Report) {
+    let Some(first) = pages.iter().find(|p| p.lines.iter().any(|l| !l.running)) else { return };
+    let ordered = ordered_lines(first);
+    let body_size = median_size(&ordered);
+    if let Some((title, subtitle)) = find_title(&ordered, body_size) {
+        report.title = title;
+        report.subtitle = subtitle;
+    }
+    report.institution = find_institution(pages, &report.running_text);
+    report.date = find_date(&ordered, &report.running_text, pages);
+    report.year = report.date.as_deref().and_then(|d| d.get(..4)).and_then(|y| y.parse().ok());
+    let mut analysts = find_analysts(&ordered);
+    if analysts.is_empty() {
+        if let Some(second) = pages.get(1) {
+            analysts = find_analysts(&ordered_lines(second));
+        }
+    }
+    report.authors = analysts.iter().map(|a| a.name.clone()).collect();
+    report.analysts = analysts;
+    report.rating = ordered.iter().find_map(|l| RATING.captures(&l.text).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()));
+    report.report_type = find_report_type(&ordered);
+    report.related_reports = find_related(&ordered);
+}
+
+/// Returns a page's lines (running text included) in reading order.
+fn ordered_lines(page: &LayoutPage) -> Vec<&TextLine> {
+    let geometry: Vec<&Line> = page.lines.iter().map(|l| &l.line).collect();
+    reading_order(&geometry).into_iter().filter_map(|i| page.lines.get(i)).collect()
+}
+
+/// Median font size of a page's lines weighted by characters.
+fn median_size(lines: &[&TextLine]) -> f32 {
+    let mut sizes: Vec<(f32, usize)> = lines.iter().map(|l| (l.line.size, l.line.chars)).collect();
+    sizes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: usize = sizes.iter().map(|s| s.1).sum();
+    let mut seen = 0;
+    for (size, n) in sizes {
+        seen += n;
+        if seen * 2 >= total {
+            return size;
+        }
+    }
+    10.0
+}
+
+/// True when a cover line may be (part of) the title.
+fn title_candidate(line: &TextLine) -> bool {
+    let folded = fold(&line.text);
+    let chars = folded.chars().count();
+    if chars < 4 || chars > 80 || line.running {
+        return false;
+    }
+    if NOT_TITLES.iter().any(|w| folded == *w) || INSTITUTIONS.iter().any(|w| folded == *w || folded == format!("{w}研究所")) {
+        return false;
+    }
+    if patterns::find_date(&line.text).is_some() && chars < 16 {
+        return false;
+    }
+    !(SAC.is_match(&folded) || CONTACT.is_match(&folded) || patterns::caption(&line.text).is_some() || RATING.is_match(&folded))
+}
+
+/// Finds the title (largest cover text, wrapped lines joined) and a subtitle or series line.
+pub fn find_title(lines: &[&TextLine], body_size: f32) -> Option<(String, Option<String>)> {
+    let top = lines.iter().filter(|l| title_candidate(l)).map(|l| l.line.size).fold(0.0f32, f32::max);
+    if top <= 0.0 {
+        return None;
+    }
+    let start = lines.iter().position(|l| title_candidate(l) && (l.line.size - top).abs() < 0.3)?;
+    let mut title = lines[start].text.clone();
+    let mut last = &lines[start].line;
+    for next in &lines[start + 1..] {
+        let same_size = (next.line.size - top).abs() < 0.6;
+        let close = next.line.y0 > last.y0 && next.line.y0 - last.y1 < 1.2 * last.height();
+        let aligned = next.line.x0 < last.x1 && next.line.x1 > last.x0;
+        if same_size && close && aligned && title_candidate(next) {
+            title.push_str(&next.text);
+            last = &next.line;
+        } else {
+            break;
+        }
+    }
+    let mut subtitle = None;
+    // A `——series` line near the title.
+    for line in lines.iter() {
+        let text = line.text.trim();
+        if (text.starts_with("——") || text.starts_with("—")) && line.line.size > body_size - 0.5 && (line.line.y0 - lines[start].line.y0).abs() < 120.0 {
+            subtitle = Some(text.trim_start_matches(['—', '-', ' ']).trim().to_string());
+            break;
+        }
+    }
+    if subtitle.is_none() {
+        if let Some(c) = SERIES_PREFIX.captures(&title) {
+            if let (Some(series), Some(rest)) = (c.get(1), c.get(2)) {
+                subtitle = Some(series.as_str().to_string());
+                title = rest.as_str().to_string();
+            }
+        }
+    }
+    let _ = body_size;
+    Some((title.trim().to_string(), subtitle))
+}
+
+/// Finds the institution: a known broker named on the cover or in the running text, else the
+/// most frequent `…证券` name, else an English `Copyright © Name` line.
+pub fn find_institution(pages: &[LayoutPage], running: &[String]) -> Option<String> {
+    let cover: String = pages.first().map(|p| p.lines.iter().map(|l| fold(&l.text)).collect()).unwrap_or_default();
+    let running_text: String = running.iter().map(|r| fold(r)).collect();
+    let back: String = pages.iter().rev().take(3).flat_map(|p| &p.lines).map(|l| fold(&l.text)).collect();
+    let mut best: Option<(usize, &str)> = None;
+    for name in INSTITUTIONS {
+        let score = 3 * cover.matches(name).count() + 2 * running_text.matches(name).count() + back.matches(name).count();
+        if score > 0 && best.map(|(s, _)| score > s).unwrap_or(true) {
+            best = Some((score, name));
+        }
+    }
+    if let Some((_, name)) = best {
+        let name = if name == "中国国际金融" { "中金公司" } else { name };
+        return Some(name.to_string());
+    }
+    for page in pages.iter().take(3).chain(pages.iter().rev().take(2)) {
+        for line in &page.lines {
+            if let Some(c) = COPYRIGHT.captures(&line.text) {
+                return c.get(1).map(|m| m.as_str().trim_end_matches('.').to_string());
+            }
+        }
+    }
+    None
+}
+
+/// Finds the cover date: the first short dated line of the cover that is not a data cut-off.
+fn find_date(lines: &[&TextLine], running: &[String], pages: &[LayoutPage]) -> Option<String> {
+    let usable = |text: &str| !(text.contains("截至") || text.contains("截止") || text.contains("数据") || text.contains("区间"));
+    let mut sorted: Vec<&&TextLine> = lines.iter().collect();
+    sorted.sort_by(|a, b| a.line.y0.total_cmp(&b.line.y0));
+    for line in &sorted {
+        if line.text.chars().count() <= 40 && usable(&line.text) {
+            if let Some(date) = patterns::find_date(&line.text) {
+                return Some(date);
+            }
+        }
+    }
+    for text in running {
+        if let Some(date) = patterns::find_date(text) {
+            return Some(date);
+        }
+    }
+    for line in pages.iter().take(2).flat_map(|p| &p.lines) {
+        if usable(&line.text) {
+            if let Some(date) = patterns::find_date(&line.text) {
+                return Some(date);
+            }
+        }
+    }
+    None
+}
+
+/// True for a plausible Chinese person name.
+fn plausible_name(name: &str) -> bool {
+    let count = name.chars().count();
+    (2..=4).contains(&count) && name.chars().all(is_han) && !NOT_NAMES.iter().any(|w| name.contains(w) || w.contains(name))
+}
+
+/// Returns the name a cover line introduces, if any.
+pub fn name_in_line(text: &str) -> Option<String> {
+    let folded = fold(text);
+    for pattern in [&*NAME_BEFORE_ROLE, &*ROLE_BEFORE_NAME, &*NAME_BEFORE_CERTIFICATE] {
+        if let Some(name) = pattern.captures(&folded).and_then(|c| c.get(1)) {
+            if plausible_name(name.as_str()) {
+                return Some(name.as_str().to_string());
+            }
+        }
+    }
+    None
+}
+
+/// Finds the cover author block: names with roles, certificate numbers and contacts.
+fn find_analysts(lines: &[&TextLine]) -> Vec<Analyst> {
+    let mut analysts: Vec<Analyst> = Vec::new();
+    let mut team_column: Option<f32> = None;
+    for (index, line) in lines.iter().enumerate() {
+        let folded = fold(&line.text);
+        if folded.contains("团队") {
+            team_column = Some(line.line.x0);
+            continue;
+        }
+        if team_column.map(|x| (line.line.x0 - x).abs() < 8.0).unwrap_or(false) {
+            continue;
+        }
+        let mut name = name_in_line(&line.text);
+        if name.is_none() {
+            if let Some(c) = NAME_ONLY.captures(&folded).and_then(|c| c.get(1)) {
+                let candidate = c.as_str();
+                let contact_follows = lines[index + 1..].iter().take(3).any(|l| CONTACT.is_match(&fold(&l.text)));
+                let role_before = index > 0 && {
+                    let previous = fold(&lines[index - 1].text);
+                    previous.ends_with("分析师") || previous.ends_with("研究助理") || previous.ends_with("联系人") || previous.ends_with("研究员")
+                };
+                if plausible_name(candidate) && (contact_follows || role_before) {
+                    name = Some(candidate.to_string());
+                }
+            }
+        }
+        let Some(name) = name else { continue };
+        if analysts.iter().any(|a| a.name == name) {
+            continue;
+        }
+        let sac = SAC.find(&folded).map(|m| m.as_str().to_string()).or_else(|| {
+            lines[index + 1..]
+                .iter()
+                .take(4)
+                .take_while(|l| name_in_line(&l.text).is_none())
+                .find_map(|l| SAC.find(&fold(&l.text)).map(|m| m.as_str().to_string()))
+        });
+        let role = ["研究助理", "联系人", "分析师", "研究员"].iter().find(|r| folded.contains(*r)).map(|r| r.to_string());
+        analysts.push(Analyst { name, sac, role });
+    }
+    analysts
+}
+
+/// Finds the report type printed as `证券研究报告|公司点评` or a known type line.
+fn find_report_type(lines: &[&TextLine]) -> Option<String> {
+    for line in lines.iter().take(40) {
+        let text = line.text.trim();
+        if let Some((left, right)) = text.split_once(['|', '｜']) {
+            if left.contains("报告") || left.contains("研究") {
+                let right = right.trim();
+                if !right.is_empty() && right.chars().count() <= 12 && patterns::find_date(right).is_none() {
+                    return Some(right.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Collects the related-report titles listed under `相关研究` / `相关报告` on the cover.
+fn find_related(lines: &[&TextLine]) -> Vec<String> {
+    let Some(start) = lines.iter().position(|l| {
+        let f = fold(&l.text);
+        f == "相关研究" || f == "相关报告" || f == "相关研报" || f == "近期研究报告"
+    }) else {
+        return Vec::new();
+    };
+    let column = lines[start].line.x0;
+    let mut related: Vec<String> = Vec::new();
+    for line in &lines[start + 1..] {
+        if (line.line.x0 - column).abs() > 40.0 {
+            break;
+        }
+        let text = line.text.trim();
+        let opens = text.starts_with('《') || text.chars().next().map(|c| c.is_ascii_digit()).unwrap_or(false) && text.contains('《');
+        if opens || related.is_empty() {
+            if !text.contains('《') && related.is_empty() {
+                break;
+            }
+            related.push(text.to_string());
+        } else if let Some(last) = related.last_mut() {
+            last.push_str(text);
+        }
+        if related.len() >= 12 {
+            break;
+        }
+    }
+    related
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_in_cover_lines() {
+        assert_eq!(name_in_line("刘富兵（分析师）").as_deref(), Some("刘富兵"));
+        assert_eq!(name_in_line("李辰：（分析师）").as_deref(), Some("李辰"));
+        assert_eq!(name_in_line("林晓明执业证书编号：S0570516010001").as_deref(), Some("林晓明"));
+        assert_eq!(name_in_line("刘均伟(执业证书编号：S0930517040001)").as_deref(), Some("刘均伟"));
+        assert_eq!(name_in_line("分析师：严佳炜").as_deref(), Some("严佳炜"));
+        assert_eq!(name_in_line("投资要点"), None);
+        assert_eq!(name_in_line("证券分析师"), None);
+    }
+
+    #[test]
+    fn series_prefix_goes_to_subtitle() {
+        let c = SERIES_PREFIX.captures("数量化专题之九十：综合期限多样性的趋势选股策略").unwrap();
+        assert_eq!(&c[1], "数量化专题之九十");
+        assert_eq!(&c[2], "综合期限多样性的趋势选股策略");
+    }
+
+    #[test]
+    fn ratings() {
+        assert!(RATING.is_match("增持（维持）"));
+        assert!(RATING.is_match("买入"));
+        assert!(!RATING.is_match("买入评级的理由"));
+    }
+}

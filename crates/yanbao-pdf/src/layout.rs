@@ -1,0 +1,776 @@
+//! Layout analysis: the lines of every page into the blocks, outline, figures and tables of a report.
+//!
+//! Steps: normalise line text (template tags dropped); find running headers and footers by
+//! repetition in the page margins; order each page's lines by recursive XY-cuts (columns and
+//! sidebars first); find captions with their source and note lines geometrically; join lines into
+//! paragraphs across lines, columns and pages; mark headings and the closing boilerplate.
+
+use std::collections::{HashMap, HashSet};
+
+use yanbao_model::normalize::{clean, fold, is_han};
+use yanbao_model::{Block, BlockKind, Figure, OutlineEntry, Report, Table};
+
+use crate::extract::{Document, Shape};
+use crate::lines::{build_lines, Line};
+use crate::patterns;
+
+/// The lines of one page with the page size.
+#[derive(Debug, Clone, Default)]
+pub struct PageLines {
+    /// 1-based page number.
+    pub number: u32,
+    /// Page width.
+    pub width: f32,
+    /// Page height.
+    pub height: f32,
+    /// Lines in extraction order.
+    pub lines: Vec<Line>,
+}
+
+/// Builds the lines of every page.
+pub fn page_lines(document: &Document) -> Vec<PageLines> {
+    document
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(index, page)| PageLines { number: index as u32 + 1, width: page.width, height: page.height, lines: build_lines(&page.glyphs) })
+        .collect()
+}
+
+/// A line ready for layout: normalised text and its role flags.
+#[derive(Debug, Clone)]
+pub struct TextLine {
+    /// Geometry and style.
+    pub line: Line,
+    /// Normalised text (template tags removed, [`clean`] applied).
+    pub text: String,
+    /// 1-based page.
+    pub page: u32,
+    /// Running header/footer or page number.
+    pub running: bool,
+}
+
+/// A page prepared for layout.
+#[derive(Debug, Clone, Default)]
+pub struct LayoutPage {
+    /// 1-based page number.
+    pub number: u32,
+    /// Page width.
+    pub width: f32,
+    /// Page height.
+    pub height: f32,
+    /// Lines with normalised text.
+    pub lines: Vec<TextLine>,
+    /// Images and drawn shapes.
+    pub shapes: Vec<Shape>,
+}
+
+/// Fills the report from the extracted document.
+pub fn build_report(document: &Document, report: &mut Report) {
+    let mut pages = prepare_pages(document);
+    let total_chars: usize = pages.iter().flat_map(|p| &p.lines).map(|l| l.line.chars).sum();
+    if total_chars == 0 {
+        report.warnings.push("no text layer: the pdf has no extractable text (scanned or image-only)".into());
+        return;
+    }
+    if document.hidden_chars > 0 {
+        report.warnings.push(format!("{} invisible or rotated characters skipped", document.hidden_chars));
+    }
+    report.running_text = mark_running(&mut pages);
+    let body_size = body_font_size(&pages);
+    report.language = detect_language(&pages);
+    crate::cover::read_cover(&pages, report);
+    let mut builder = BlockBuilder::new(body_size, pages.len());
+    for page in &pages {
+        builder.add_page(page);
+    }
+    builder.finish(report);
+}
+
+/// Turns extracted pages into layout pages: lines built, text normalised, empty lines dropped.
+pub fn prepare_pages(document: &Document) -> Vec<LayoutPage> {
+    let mut out = Vec::with_capacity(document.pages.len());
+    for (index, page) in document.pages.iter().enumerate() {
+        let number = index as u32 + 1;
+        let mut lines = Vec::new();
+        for line in build_lines(&page.glyphs) {
+            let text = clean(&patterns::strip_template_tags(&line.text));
+            if text.is_empty() {
+                continue;
+            }
+            lines.push(TextLine { line, text, page: number, running: false });
+        }
+        out.push(LayoutPage { number, width: page.width, height: page.height, lines, shapes: page.shapes.clone() });
+    }
+    out
+}
+
+/// Returns the repetition key of a margin line: folded, digits replaced by `#`.
+pub fn running_key(text: &str) -> String {
+    let mut key = String::new();
+    for c in fold(text).chars() {
+        if c.is_ascii_digit() {
+            if !key.ends_with('#') {
+                key.push('#');
+            }
+        } else {
+            key.push(c);
+        }
+    }
+    key
+}
+
+/// True when a line lies in the top or bottom margin band of its page.
+fn in_margin(line: &Line, page_height: f32) -> bool {
+    line.y1 <= page_height * 0.14 || line.y0 >= page_height * 0.88
+}
+
+/// Marks running headers/footers and page numbers; returns the distinct running strings.
+///
+/// A margin line is running text when its key repeats on at least 30 % of the pages (two at least).
+pub fn mark_running(pages: &mut [LayoutPage]) -> Vec<String> {
+    let mut pages_by_key: HashMap<String, HashSet<u32>> = HashMap::new();
+    for page in pages.iter() {
+        for line in &page.lines {
+            if in_margin(&line.line, page.height) {
+                pages_by_key.entry(running_key(&line.text)).or_default().insert(page.number);
+            }
+        }
+    }
+    let needed = ((pages.len() as f32) * 0.3).ceil().max(2.0) as usize;
+    let mut running_text = Vec::new();
+    let mut recorded: HashSet<String> = HashSet::new();
+    for page in pages.iter_mut() {
+        let height = page.height;
+        for line in page.lines.iter_mut() {
+            if !in_margin(&line.line, height) {
+                continue;
+            }
+            if patterns::is_page_number(&line.text) {
+                line.running = true;
+                continue;
+            }
+            let key = running_key(&line.text);
+            let repeated = pages_by_key.get(&key).map(|set| set.len() >= needed).unwrap_or(false);
+            if repeated {
+                line.running = true;
+                if recorded.insert(key) {
+                    running_text.push(line.text.clone());
+                }
+            }
+        }
+    }
+    running_text
+}
+
+/// Returns the most common font size of body lines, weighted by characters.
+fn body_font_size(pages: &[LayoutPage]) -> f32 {
+    let mut counts: HashMap<i32, usize> = HashMap::new();
+    for line in pages.iter().flat_map(|p| &p.lines) {
+        if !line.running {
+            *counts.entry((line.line.size * 2.0).round() as i32).or_default() += line.line.chars;
+        }
+    }
+    counts.into_iter().max_by_key(|(size, n)| (*n, *size)).map(|(size, _)| size as f32 / 2.0).unwrap_or(10.0)
+}
+
+/// Returns `en` when Latin letters outnumber Han characters four to one, else `zh`.
+fn detect_language(pages: &[LayoutPage]) -> String {
+    let (mut han, mut latin) = (0usize, 0usize);
+    for line in pages.iter().flat_map(|p| &p.lines).take(4000) {
+        for c in line.text.chars() {
+            if is_han(c) {
+                han += 1;
+            } else if c.is_ascii_alphabetic() {
+                latin += 1;
+            }
+        }
+    }
+    if latin > 4 * han { "en".into() } else { "zh".into() }
+}
+
+/// Orders line indices by recursive XY-cuts: a clean vertical gutter splits columns (unless the
+/// two sides align row by row like a table), else the widest horizontal gap splits bands.
+pub fn reading_order(lines: &[&Line]) -> Vec<usize> {
+    let indices: Vec<usize> = (0..lines.len()).collect();
+    let mut out = Vec::with_capacity(lines.len());
+    xy_cut(lines, indices, &mut out, 0);
+    out
+}
+
+/// One level of the XY-cut recursion.
+fn xy_cut(lines: &[&Line], mut indices: Vec<usize>, out: &mut Vec<usize>, depth: usize) {
+    if indices.len() <= 1 || depth > 64 {
+        indices.sort_by(|&a, &b| row_order(lines[a], lines[b]));
+        out.extend(indices);
+        return;
+    }
+    let vertical = widest_gap(indices.iter().map(|&i| (lines[i].x0, lines[i].x1)));
+    let horizontal = widest_gap(indices.iter().map(|&i| (lines[i].y0, lines[i].y1)));
+    let typical_height = {
+        let mut heights: Vec<f32> = indices.iter().map(|&i| lines[i].height()).collect();
+        heights.sort_by(f32::total_cmp);
+        heights[heights.len() / 2]
+    };
+    if let Some((split, gap)) = vertical {
+        let horizontal_gap = horizontal.map(|(_, g)| g).unwrap_or(0.0);
+        if gap >= 6.0 && gap >= horizontal_gap * 0.8 {
+            let (left, right): (Vec<usize>, Vec<usize>) = indices.iter().partition(|&&i| lines[i].x1 <= split);
+            if !left.is_empty() && !right.is_empty() && !rows_align(lines, &left, &right, typical_height) {
+                xy_cut(lines, left, out, depth + 1);
+                xy_cut(lines, right, out, depth + 1);
+                return;
+            }
+        }
+    }
+    if let Some((split, gap)) = horizontal {
+        if gap > 0.0 {
+            let (top, bottom): (Vec<usize>, Vec<usize>) = indices.iter().partition(|&&i| lines[i].y1 <= split);
+            if !top.is_empty() && !bottom.is_empty() {
+                xy_cut(lines, top, out, depth + 1);
+                xy_cut(lines, bottom, out, depth + 1);
+                return;
+            }
+        }
+    }
+    indices.sort_by(|&a, &b| row_order(lines[a], lines[b]));
+    out.extend(indices);
+}
+
+/// Orders two lines top-down, then left to right when on the same row.
+fn row_order(a: &Line, b: &Line) -> std::cmp::Ordering {
+    if (a.center_y() - b.center_y()).abs() < 0.4 * a.height().min(b.height()) {
+        a.x0.total_cmp(&b.x0)
+    } else {
+        a.center_y().total_cmp(&b.center_y())
+    }
+}
+
+/// Returns the middle and width of the widest gap between projected intervals.
+fn widest_gap(intervals: impl Iterator<Item = (f32, f32)>) -> Option<(f32, f32)> {
+    let mut spans: Vec<(f32, f32)> = intervals.filter(|(a, b)| a.is_finite() && b.is_finite()).collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut best: Option<(f32, f32)> = None;
+    let mut reach = spans.first()?.1;
+    for span in spans.iter().skip(1) {
+        if span.0 > reach {
+            let gap = span.0 - reach;
+            if best.map(|(_, g)| gap > g).unwrap_or(true) {
+                best = Some(((span.0 + reach) / 2.0, gap));
+            }
+        }
+        reach = reach.max(span.1);
+    }
+    best
+}
+
+/// True when the lines on the two sides of a gutter sit on the same rows and are short (a table
+/// or a key-data grid, read row by row), rather than two columns of running text.
+fn rows_align(lines: &[&Line], left: &[usize], right: &[usize], typical_height: f32) -> bool {
+    if left.len() < 2 || right.len() < 2 {
+        return false;
+    }
+    let tolerance = 0.3 * typical_height.max(1.0);
+    let aligned = left
+        .iter()
+        .filter(|&&l| right.iter().any(|&r| (lines[l].y0 - lines[r].y0).abs() < tolerance))
+        .count();
+    let fraction = aligned as f32 / left.len().min(right.len()) as f32;
+    let mean_width = |side: &[usize]| side.iter().map(|&i| lines[i].width()).sum::<f32>() / side.len() as f32;
+    let short = 12.0 * typical_height.max(1.0);
+    fraction > 0.6 && mean_width(left) < short && mean_width(right) < short
+}
+
+/// A caption found on a page with what belongs to it.
+#[derive(Debug, Clone, Default)]
+struct CaptionHit {
+    /// Index of the caption line in the page.
+    line: usize,
+    label: String,
+    caption: String,
+    is_table: bool,
+    source: Option<String>,
+    notes: Option<String>,
+    /// Lines of this page consumed by the caption (wrapped text, chart text, cells, source, notes).
+    consumed: Vec<usize>,
+    /// Table rows from the consumed grid.
+    rows: Vec<Vec<String>>,
+}
+
+/// Builds blocks page by page.
+struct BlockBuilder {
+    body_size: f32,
+    page_count: usize,
+    blocks: Vec<Block>,
+    figures: Vec<Figure>,
+    tables: Vec<Table>,
+    /// (raw level, block index, title)
+    headings: Vec<(u8, usize, String)>,
+    /// The paragraph being built: its lines' geometry.
+    open: Option<OpenParagraph>,
+    /// Source line to attach to a caption of the previous page that had none.
+    pending_source: Vec<(bool, usize)>,
+    seen_labels: HashSet<String>,
+}
+
+/// The paragraph under construction.
+#[derive(Debug, Clone)]
+struct OpenParagraph {
+    block: usize,
+    x0: f32,
+    x1: f32,
+    last: Line,
+    page: u32,
+    lines: usize,
+    text: String,
+}
+
+impl BlockBuilder {
+    fn new(body_size: f32, page_count: usize) -> Self {
+        BlockBuilder {
+            body_size,
+            page_count,
+            blocks: Vec::new(),
+            figures: Vec::new(),
+            tables: Vec::new(),
+            headings: Vec::new(),
+            open: None,
+            pending_source: Vec::new(),
+            seen_labels: HashSet::new(),
+        }
+    }
+
+    /// Lays out one page.
+    fn add_page(&mut self, page: &LayoutPage) {
+        let body: Vec<usize> = (0..page.lines.len()).filter(|&i| !page.lines[i].running).collect();
+        let geometry: Vec<&Line> = body.iter().map(|&i| &page.lines[i].line).collect();
+        let order: Vec<usize> = reading_order(&geometry).into_iter().map(|k| body[k]).collect();
+        let toc_page = is_toc_page(page);
+        // A caption of the previous page still waiting for its source: the first source line here.
+        let mut consumed: HashSet<usize> = HashSet::new();
+        if !self.pending_source.is_empty() {
+            let first_caption = order.iter().position(|&i| patterns::caption(&page.lines[i].text).is_some()).unwrap_or(order.len());
+            if let Some(&source_line) = order[..first_caption].iter().find(|&&i| patterns::is_source(&page.lines[i].text)) {
+                let text = page.lines[source_line].text.clone();
+                for (is_table, index) in std::mem::take(&mut self.pending_source) {
+                    if is_table {
+                        if let Some(table) = self.tables.get_mut(index) {
+                            table.source = Some(text.clone());
+                        }
+                    } else if let Some(figure) = self.figures.get_mut(index) {
+                        figure.source = Some(text.clone());
+                    }
+                }
+                consumed.insert(source_line);
+            }
+            self.pending_source.clear();
+        }
+        let hits = if toc_page { Vec::new() } else { find_captions(page, &body) };
+        let mut hit_at: HashMap<usize, usize> = HashMap::new();
+        for (k, hit) in hits.iter().enumerate() {
+            hit_at.insert(hit.line, k);
+            consumed.extend(hit.consumed.iter().copied());
+        }
+        for &index in &order {
+            if let Some(&k) = hit_at.get(&index) {
+                self.close_paragraph();
+                self.emit_caption(&hits[k], page.number);
+                continue;
+            }
+            if consumed.contains(&index) {
+                continue;
+            }
+            let line = &page.lines[index];
+            if toc_page && (patterns::is_toc_entry(&line.text) || fold(&line.text).contains("目录")) {
+                self.close_paragraph();
+                self.push_block(BlockKind::List, line.text.clone(), page.number);
+                continue;
+            }
+            self.add_line(line);
+        }
+    }
+
+    /// Emits the block, figure or table of a caption.
+    fn emit_caption(&mut self, hit: &CaptionHit, page: u32) {
+        let key = format!("{}|{}", fold(&hit.label), fold(&hit.caption));
+        let text = format!("{} {}", hit.label, hit.caption);
+        let kind = if hit.is_table { BlockKind::Table } else { BlockKind::Figure };
+        let block = self.push_block(kind, text, page);
+        if !self.seen_labels.insert(key) {
+            // The same caption repeated on a continuation page: one table, one figure.
+            return;
+        }
+        if hit.is_table {
+            let (header, rows) = match hit.rows.split_first() {
+                Some((first, rest)) => (first.clone(), rest.to_vec()),
+                None => (Vec::new(), Vec::new()),
+            };
+            self.tables.push(Table {
+                label: hit.label.clone(),
+                caption: hit.caption.clone(),
+                header,
+                rows,
+                source: hit.source.clone(),
+                notes: hit.notes.clone(),
+                page: Some(page),
+                block,
+            });
+            if hit.source.is_none() {
+                self.pending_source.push((true, self.tables.len() - 1));
+            }
+        } else {
+            self.figures.push(Figure {
+                label: hit.label.clone(),
+                caption: hit.caption.clone(),
+                source: hit.source.clone(),
+                notes: hit.notes.clone(),
+                page: Some(page),
+                block,
+            });
+            if hit.source.is_none() {
+                self.pending_source.push((false, self.figures.len() - 1));
+            }
+        }
+    }
+
+    /// Appends a block and returns its index.
+    fn push_block(&mut self, kind: BlockKind, text: String, page: u32) -> usize {
+        self.blocks.push(Block { kind, text, page: Some(page), section: None, boilerplate: false });
+        self.blocks.len() - 1
+    }
+
+    /// Closes the open paragraph.
+    fn close_paragraph(&mut self) {
+        if let Some(open) = self.open.take() {
+            if let Some(block) = self.blocks.get_mut(open.block) {
+                block.text = clean(&open.text);
+            }
+        }
+    }
+
+    /// Adds a body line: a heading, the continuation of the open paragraph, or a new paragraph.
+    fn add_line(&mut self, line: &TextLine) {
+        if let Some(level) = self.heading_level(line) {
+            self.close_paragraph();
+            let block = self.push_block(BlockKind::Heading, line.text.clone(), line.page);
+            self.headings.push((level, block, line.text.clone()));
+            return;
+        }
+        let continues = match &self.open {
+            Some(open) => continues_paragraph(open, line, self.body_size),
+            None => false,
+        };
+        if continues {
+            if let Some(open) = self.open.as_mut() {
+                if needs_space(&open.text, &line.text) {
+                    open.text.push(' ');
+                }
+                open.text.push_str(&line.text);
+                open.x0 = open.x0.min(line.line.x0);
+                open.x1 = open.x1.max(line.line.x1);
+                open.last = line.line.clone();
+                open.page = line.page;
+                open.lines += 1;
+            }
+            return;
+        }
+        self.close_paragraph();
+        let kind = if starts_list_item(&line.text) { BlockKind::List } else { BlockKind::Paragraph };
+        let block = self.push_block(kind, line.text.clone(), line.page);
+        self.open = Some(OpenParagraph {
+            block,
+            x0: line.line.x0,
+            x1: line.line.x1,
+            last: line.line.clone(),
+            page: line.page,
+            lines: 1,
+            text: line.text.clone(),
+        });
+    }
+
+    /// Returns the raw heading level of a line, or `None` for body text.
+    fn heading_level(&self, line: &TextLine) -> Option<u8> {
+        let text = &line.text;
+        let chars = text.chars().count();
+        if chars < 2 || chars > 45 || text.ends_with(['。', '，', '；', ',', ';']) || patterns::is_source(text) {
+            return None;
+        }
+        let emphasised = line.line.bold || line.line.size >= self.body_size + 0.9;
+        if let Some(level) = patterns::heading_numbering(text) {
+            if emphasised && text.chars().any(|c| is_han(c) || c.is_alphabetic()) {
+                return Some(level);
+            }
+            return None;
+        }
+        let letters = text.chars().filter(|c| is_han(*c) || c.is_alphabetic()).count();
+        if emphasised && chars <= 25 && letters >= 2 && line.line.size >= self.body_size - 0.1 && !text.contains('：') {
+            return Some(if line.line.size >= self.body_size + 3.0 { 1 } else { 2 });
+        }
+        None
+    }
+
+    /// Finishes the report: outline, sections, boilerplate.
+    fn finish(mut self, report: &mut Report) {
+        self.close_paragraph();
+        let mut levels: Vec<u8> = self.headings.iter().map(|(l, _, _)| *l).collect();
+        levels.sort_unstable();
+        levels.dedup();
+        for (raw, block, title) in &self.headings {
+            let level = levels.iter().position(|l| l == raw).map(|p| p as u8 + 1).unwrap_or(1);
+            report.outline.push(OutlineEntry { level, title: title.clone(), block: *block });
+        }
+        let mut section = None;
+        let mut outline_cursor = 0;
+        for (index, block) in self.blocks.iter_mut().enumerate() {
+            while outline_cursor < report.outline.len() && report.outline[outline_cursor].block <= index {
+                section = Some(outline_cursor);
+                outline_cursor += 1;
+            }
+            block.section = section;
+        }
+        mark_boilerplate(&mut self.blocks, self.page_count);
+        report.blocks = self.blocks;
+        report.figures = self.figures;
+        report.tables = self.tables;
+    }
+}
+
+/// True when a line continues the open paragraph: next line of the same column, or the top of
+/// the next column or page after a line that did not end a sentence.
+fn continues_paragraph(open: &OpenParagraph, line: &TextLine, body_size: f32) -> bool {
+    let last = &open.last;
+    let size = last.size.max(1.0);
+    if (line.line.size - last.size).abs() > 0.8 || starts_list_item(&line.text) || patterns::is_source(&line.text) || patterns::is_note(&line.text) {
+        return false;
+    }
+    let overlap_x = line.line.x0 < open.x1 && line.line.x1 > open.x0;
+    let below = line.line.y0 > last.y0 + 0.3 * last.height();
+    let gap = line.line.y0 - last.y1;
+    if line.page == open.page && below && overlap_x && gap < 0.9 * last.height().max(size) {
+        let indented = line.line.x0 > open.x0 + 1.5 * size;
+        let previous_short = open.lines >= 1 && last.x1 < open.x1 - 2.5 * size && patterns::ends_sentence(&open.text);
+        return !indented && !previous_short;
+    }
+    // Column or page continuation: only body-size text after an unfinished sentence.
+    let unfinished = !patterns::ends_sentence(&open.text);
+    let new_column = line.page == open.page && line.line.y0 < last.y0 && !overlap_x;
+    let new_page = line.page == open.page + 1;
+    unfinished && (new_column || new_page) && (last.size - body_size).abs() < 0.6
+}
+
+/// True when two joined line texts need a space between them (Latin word boundary).
+fn needs_space(before: &str, after: &str) -> bool {
+    match (before.chars().last(), after.chars().next()) {
+        (Some(a), Some(b)) => (a.is_ascii_alphanumeric() || a == ',' || a == '.') && b.is_ascii_alphanumeric() && !a.eq(&'-'),
+        _ => false,
+    }
+}
+
+/// True for lines that open a list item (`1）`, `（2）`, bullets).
+pub fn starts_list_item(text: &str) -> bool {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some('•' | '●' | '▪' | '■' | '◆' | '◇' | '□' | '○' | '►' | '▶' | '➢' | '✓' | '√' | '-' | '–') => true,
+        Some(c) if c.is_ascii_digit() => {
+            let rest: String = text.chars().skip_while(|c| c.is_ascii_digit()).take(1).collect();
+            rest == "）" || rest == ")"
+        }
+        _ => false,
+    }
+}
+
+/// True for a contents / list-of-figures page: a 目录 heading or several dot-leader entries.
+fn is_toc_page(page: &LayoutPage) -> bool {
+    let entries = page.lines.iter().filter(|l| patterns::is_toc_entry(&l.text)).count();
+    let heading = page.lines.iter().any(|l| {
+        let f = fold(&l.text);
+        f == "目录" || f == "图表目录" || f == "插图目录" || f == "表格目录" || f == "图目录" || f == "表目录" || f.eq_ignore_ascii_case("contents")
+    });
+    entries >= 3 || (heading && entries >= 1)
+}
+
+/// Finds the captions of a page and what belongs to each (geometrically, not by reading order).
+fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
+    let lines = &page.lines;
+    let content_right = body.iter().map(|&i| lines[i].line.x1).fold(0.0f32, f32::max);
+    let caption_lines: Vec<(usize, patterns::Caption)> = body
+        .iter()
+        .filter_map(|&i| patterns::caption(&lines[i].text).map(|c| (i, c)))
+        .filter(|(i, _)| !patterns::is_toc_entry(&lines[*i].text))
+        .collect();
+    let mut claimed: HashSet<usize> = caption_lines.iter().map(|(i, _)| *i).collect();
+    let mut hits = Vec::new();
+    for (index, caption) in &caption_lines {
+        let cap = &lines[*index].line;
+        // Region: from the caption's left edge to the next caption on the same row, else the page content.
+        let right = caption_lines
+            .iter()
+            .map(|(j, _)| &lines[*j].line)
+            .filter(|other| other.x0 > cap.x1 - 1.0 && (other.center_y() - cap.center_y()).abs() < cap.height())
+            .map(|other| other.x0 - 2.0)
+            .fold(content_right + 1.0, f32::min);
+        let left = caption_lines
+            .iter()
+            .map(|(j, _)| &lines[*j].line)
+            .filter(|other| other.x1 < cap.x0 + 1.0 && (other.center_y() - cap.center_y()).abs() < cap.height())
+            .map(|other| other.x1 + 2.0)
+            .fold(0.0f32, f32::max)
+            .max(cap.x0 - 40.0);
+        let in_region = |l: &Line| {
+            let overlap = l.x1.min(right) - l.x0.max(left);
+            overlap > 0.5 * l.width().max(1.0)
+        };
+        // Next caption below in the same region bounds the search.
+        let limit = caption_lines
+            .iter()
+            .map(|(j, _)| &lines[*j].line)
+            .filter(|other| other.y0 > cap.y1 - 0.5 && in_region(other))
+            .map(|other| other.y0)
+            .fold(page.height + 1.0, f32::min);
+        let mut hit = CaptionHit { line: *index, label: caption.label.clone(), caption: caption.text.clone(), is_table: caption.is_table, ..CaptionHit::default() };
+        // Wrapped caption: the next line, same style, right below, when the caption filled its region.
+        let mut below: Vec<usize> = body
+            .iter()
+            .copied()
+            .filter(|&i| i != *index && !claimed.contains(&i) && lines[i].line.y0 > cap.y0 + 0.5 * cap.height() && lines[i].line.y0 < limit && in_region(&lines[i].line))
+            .collect();
+        below.sort_by(|&a, &b| lines[a].line.y0.total_cmp(&lines[b].line.y0));
+        if let Some(&next) = below.first() {
+            let n = &lines[next].line;
+            let wrapped = cap.x1 > right - 3.0 * cap.size
+                && (n.size - cap.size).abs() < 0.3
+                && n.y0 - cap.y1 < 0.6 * cap.height()
+                && n.x0 < cap.x0 + 4.0 * cap.size
+                && !patterns::is_source(&lines[next].text)
+                && lines[next].text.chars().count() < 40;
+            if wrapped {
+                hit.caption.push_str(&lines[next].text);
+                hit.caption = clean(&hit.caption);
+                hit.consumed.push(next);
+                claimed.insert(next);
+            }
+        }
+        let source = below.iter().copied().find(|&i| !claimed.contains(&i) && patterns::is_source(&lines[i].text));
+        if let Some(source_index) = source {
+            let source_line = &lines[source_index].line;
+            hit.source = Some(lines[source_index].text.clone());
+            claimed.insert(source_index);
+            hit.consumed.push(source_index);
+            let mut grid: Vec<usize> = Vec::new();
+            for &i in &below {
+                if claimed.contains(&i) {
+                    continue;
+                }
+                let l = &lines[i].line;
+                if l.y0 < source_line.y0 - 0.5 {
+                    if patterns::is_note(&lines[i].text) {
+                        hit.notes = Some(join_notes(hit.notes.take(), &lines[i].text));
+                    } else {
+                        grid.push(i);
+                    }
+                    hit.consumed.push(i);
+                    claimed.insert(i);
+                } else if l.y0 - source_line.y1 < 0.8 * source_line.height() && patterns::is_note(&lines[i].text) {
+                    hit.notes = Some(join_notes(hit.notes.take(), &lines[i].text));
+                    hit.consumed.push(i);
+                    claimed.insert(i);
+                }
+            }
+            if hit.is_table {
+                hit.rows = grid_rows(lines, &grid);
+            }
+        }
+        hits.push(hit);
+    }
+    hits
+}
+
+/// Appends a note line to the notes collected so far.
+fn join_notes(previous: Option<String>, line: &str) -> String {
+    match previous {
+        Some(text) => format!("{text}\n{line}"),
+        None => line.to_string(),
+    }
+}
+
+/// Groups table lines into rows by their vertical centre; cells left to right.
+fn grid_rows(lines: &[TextLine], grid: &[usize]) -> Vec<Vec<String>> {
+    let mut sorted: Vec<&TextLine> = grid.iter().map(|&i| &lines[i]).collect();
+    sorted.sort_by(|a, b| a.line.center_y().total_cmp(&b.line.center_y()));
+    let mut rows: Vec<Vec<&TextLine>> = Vec::new();
+    for line in sorted {
+        match rows.last_mut() {
+            Some(row) if row.first().map(|f| (f.line.center_y() - line.line.center_y()).abs() < 0.5 * f.line.height()).unwrap_or(false) => row.push(line),
+            _ => rows.push(vec![line]),
+        }
+    }
+    rows.into_iter()
+        .map(|mut row| {
+            row.sort_by(|a, b| a.line.x0.total_cmp(&b.line.x0));
+            row.into_iter().map(|l| l.text.clone()).collect()
+        })
+        .collect()
+}
+
+/// Marks everything from the closing disclaimer / rating heading onwards as boilerplate.
+fn mark_boilerplate(blocks: &mut [Block], page_count: usize) {
+    let earliest_page = ((page_count as f32) * 0.5).floor().max(1.0) as u32;
+    let start = blocks.iter().position(|block| {
+        block.page.map(|p| p > earliest_page || page_count <= 2).unwrap_or(false)
+            && matches!(block.kind, BlockKind::Heading | BlockKind::Paragraph)
+            && patterns::is_back_matter_heading(&block.text)
+    });
+    if let Some(start) = start {
+        for block in &mut blocks[start..] {
+            block.boilerplate = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(x0: f32, y0: f32, x1: f32, size: f32) -> Line {
+        Line { text: String::new(), x0, y0, x1, y1: y0 + size, size, bold: false, font: 0, chars: 1 }
+    }
+
+    #[test]
+    fn sidebar_is_read_before_body() {
+        // 德邦 p1: sidebar at x 24–190, body at x 200–567, lines interleaved in y.
+        let lines = [line(24.0, 161.0, 74.0, 10.0), line(200.0, 164.0, 240.0, 10.0), line(24.0, 174.0, 54.0, 10.0), line(200.0, 192.0, 566.0, 10.0)];
+        let refs: Vec<&Line> = lines.iter().collect();
+        assert_eq!(reading_order(&refs), vec![0, 2, 1, 3]);
+    }
+
+    #[test]
+    fn table_rows_are_read_row_by_row() {
+        let lines = [line(24.0, 100.0, 60.0, 10.0), line(100.0, 100.0, 130.0, 10.0), line(24.0, 115.0, 60.0, 10.0), line(100.0, 115.0, 130.0, 10.0)];
+        let refs: Vec<&Line> = lines.iter().collect();
+        assert_eq!(reading_order(&refs), vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn running_keys_ignore_page_numbers() {
+        assert_eq!(running_key("敬请参阅最后一页特别声明 -2-"), running_key("敬请参阅最后一页特别声明 -13-"));
+    }
+
+    #[test]
+    fn list_items() {
+        assert!(starts_list_item("1）资产收益率为正；"));
+        assert!(starts_list_item("• 风险提示"));
+        assert!(!starts_list_item("2022年光伏装机"));
+    }
+
+    #[test]
+    fn latin_words_get_a_space_when_joined() {
+        assert!(needs_space("the VIX", "index"));
+        assert!(!needs_space("金刚线", "产能"));
+    }
+
+    #[test]
+    fn gaps() {
+        assert_eq!(widest_gap([(0.0, 10.0), (30.0, 40.0), (12.0, 20.0)].into_iter()), Some((25.0, 10.0)));
+        assert_eq!(widest_gap(std::iter::empty()), None);
+    }
+}
