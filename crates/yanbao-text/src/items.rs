@@ -221,13 +221,14 @@ fn group(raw_lines: Vec<RawLine>) -> Vec<Item> {
             RawLine::PipeRow(cells) => pipe_rows.push(cells.iter().map(|c| clean_text(c)).collect()),
             RawLine::TabRow(cells) => tab_rows.push(cells.iter().map(|c| clean_text(c)).collect()),
             RawLine::Heading(hashes, text) => {
-                let cleaned = clean_text(&text);
+                let stripped = markup::strip_inline(&text);
+                let cleaned = clean(&stripped);
                 if cleaned.is_empty() {
                     items.push(Item::Blank);
                 } else if lines::is_preview_notice(&cleaned) {
                     after_notice = true;
                     items.push(Item::Notice(cleaned));
-                } else if let Some(caption) = lines::parse_caption(&cleaned).filter(|_| !lines::is_toc_entry(&cleaned)) {
+                } else if let Some(caption) = lines::parse_caption(&stripped).filter(|_| !lines::is_toc_entry(&cleaned)) {
                     items.push(Item::Caption(caption));
                 } else if lines::is_toc_entry(&cleaned) {
                     items.push(Item::Toc(cleaned));
@@ -243,7 +244,8 @@ fn group(raw_lines: Vec<RawLine>) -> Vec<Item> {
                         continue;
                     }
                 }
-                let cleaned = clean_text(&line);
+                let stripped = markup::strip_inline(&line);
+                let cleaned = clean(&stripped);
                 if cleaned.is_empty() {
                     items.push(Item::Residue(String::new()));
                     continue;
@@ -253,7 +255,7 @@ fn group(raw_lines: Vec<RawLine>) -> Vec<Item> {
                     items.push(Item::Notice(cleaned));
                     continue;
                 }
-                classify_text(cleaned, &mut items);
+                classify_text(&stripped, cleaned, &mut items);
             }
         }
     }
@@ -269,13 +271,15 @@ fn group(raw_lines: Vec<RawLine>) -> Vec<Item> {
     items
 }
 
-/// Classifies one cleaned non-heading line, pushing one or two items (a glued caption is split off).
-fn classify_text(cleaned: String, items: &mut Vec<Item>) {
+/// Classifies one non-heading line (markup stripped, and cleaned), pushing one or two items
+/// (a glued caption is split off). Captions and sources are parsed before cleaning, which
+/// removes the spaces that separate `图 1 上周各行业涨跌幅`.
+fn classify_text(stripped: &str, cleaned: String, items: &mut Vec<Item>) {
     if lines::is_toc_entry(&cleaned) {
         items.push(Item::Toc(cleaned));
         return;
     }
-    if let Some(source) = lines::parse_source_line(&cleaned) {
+    if let Some(source) = lines::parse_source_line(stripped) {
         let glued = source.glued_caption.clone();
         items.push(Item::Source(source));
         if let Some(caption) = glued.as_deref().and_then(lines::parse_caption) {
@@ -283,11 +287,11 @@ fn classify_text(cleaned: String, items: &mut Vec<Item>) {
         }
         return;
     }
-    if let Some(caption) = lines::parse_caption(&cleaned) {
+    if let Some(caption) = lines::parse_caption(stripped) {
         items.push(Item::Caption(caption));
         return;
     }
-    if let Some((before, caption_text)) = lines::split_trailing_caption(&cleaned) {
+    if let Some((before, caption_text)) = lines::split_trailing_caption(stripped) {
         if let Some(caption) = lines::parse_caption(&caption_text) {
             items.push(Item::Text(before));
             items.push(Item::Caption(caption));

@@ -5,6 +5,7 @@
 
 use regex::Regex;
 use std::sync::LazyLock;
+use yanbao_model::normalize::clean;
 
 /// Whether a caption labels a figure, a table, or either (`图表 3`, `Exhibit 4`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +44,7 @@ pub fn parse_caption(line: &str) -> Option<Caption> {
         let word = caps.get(1).map_or("", |m| m.as_str());
         let number = caps.get(2).map(|m| m.as_str().split_whitespace().collect::<String>());
         let separator = caps.get(3).map_or("", |m| m.as_str());
-        let caption = caps.get(4).map_or("", |m| m.as_str()).trim().to_string();
+        let caption = clean(caps.get(4).map_or("", |m| m.as_str()));
         let kind = match word {
             "图" | "附图" => CaptionKind::Figure,
             "表" | "附表" => CaptionKind::Table,
@@ -67,7 +68,7 @@ pub fn parse_caption(line: &str) -> Option<Caption> {
     let caps = CAPTION_EN.captures(line)?;
     let word = caps.get(1).map_or("", |m| m.as_str());
     let number = caps.get(2).map_or("", |m| m.as_str());
-    let caption = caps.get(3).map_or("", |m| m.as_str()).trim().to_string();
+    let caption = clean(caps.get(3).map_or("", |m| m.as_str()));
     if caption.chars().count() > 160 {
         return None;
     }
@@ -85,7 +86,7 @@ pub fn parse_caption(line: &str) -> Option<Caption> {
 /// read like a title, not like a sentence that starts with `表 1 列示了…。`.
 fn plausible_spaced_caption(caption: &str) -> bool {
     let length = caption.chars().count();
-    length <= 60 && !caption.ends_with('。') && !caption.contains('，') && !caption.starts_with(|c: char| c.is_ascii_digit())
+    length <= 60 && !caption.contains('。')
 }
 
 static SOURCE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -93,9 +94,10 @@ static SOURCE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 });
 static NOTES_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?i)(备注|注释|注\s*[0-9]*|notes?)\s*[:：]\s*").expect("valid regex"));
-static INLINE_NOTES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(备注|注)\s*[:：]").expect("valid regex"));
+static INLINE_NOTES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[\s。；;])(备注|注)\s*[:：]").expect("valid regex"));
 static GLUED_CAPTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(图表|图|表)\s*[0-9]{1,3}(?:\s*[-.][0-9]{1,3})*\s*[:：]").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?:图表|图|表)\s*[0-9]{1,3}(?:\s*[-.][0-9]{1,3})*\s*[:：]|(?:图表|图|表)\s+[0-9]{1,3}\s+\S").expect("valid regex"));
 
 /// A 资料来源/注 line split into source and notes, plus a caption glued to its end.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -153,17 +155,18 @@ pub fn split_glued_caption(text: &str) -> (&str, Option<String>) {
 /// `…也将先进制程的竞争队伍。图32: 不同先进制程对应厂商`.
 pub fn split_trailing_caption(text: &str) -> Option<(String, String)> {
     let m = GLUED_CAPTION.find_iter(text).last()?;
-    let before = text[..m.start()].trim_end();
+    let before = clean(&text[..m.start()]);
     if before.is_empty() || !before.ends_with(['。', '！', '？', '.']) {
         return None;
     }
     let caption = text[m.start()..].trim();
     let parsed = parse_caption(caption)?;
-    (parsed.caption.chars().count() <= 60 && !parsed.caption.contains('。')).then(|| (before.to_string(), caption.to_string()))
+    (parsed.caption.chars().count() <= 60 && !parsed.caption.contains('。')).then(|| (before, caption.to_string()))
 }
 
 fn non_empty(text: &str) -> Option<String> {
-    let trimmed = text.trim().trim_end_matches(['；', ';']).trim();
+    let cleaned = clean(text);
+    let trimmed = cleaned.trim().trim_end_matches(['；', ';']).trim();
     (!trimmed.is_empty()).then(|| trimmed.to_string())
 }
 
@@ -340,6 +343,10 @@ mod tests {
         assert_eq!(parse_source_line("注：折线为支持率").unwrap().notes.as_deref(), Some("折线为支持率"));
         assert_eq!(parse_source_line("Source: Bloomberg").unwrap().source.as_deref(), Some("Bloomberg"));
         assert!(parse_source_line("来源于公司公告的数据显示").is_none());
+        let s = parse_source_line("资料来源：Wind, 中泰证券研究所整理 (注: 截至 2022 年 11 月 2 日)").unwrap();
+        assert!(s.notes.is_none());
+        assert_eq!(parse_caption("表 4 全球主要新冠疫苗销售额、销量情况（单位：亿美元/亿元人民币，亿剂）").unwrap().label, "表 4");
+        assert_eq!(parse_caption("图 24 2015-2024 年中国眼科医疗市场规模（单位: 十亿元）").unwrap().label, "图 24");
     }
 
     #[test]
