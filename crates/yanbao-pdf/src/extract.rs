@@ -280,7 +280,7 @@ fn page_glyphs(
             y0: page_height - top,
             x1,
             y1: page_height - bottom,
-            size: if size.is_finite() && size > 0.0 { size } else { glyph_height.max(1.0) },
+            size: effective_size(size, glyph_height),
             font: last_font.0,
             bold: last_font.1,
         });
@@ -288,7 +288,18 @@ fn page_glyphs(
     glyphs
 }
 
-/// True when the character is drawn at an angle (more than ~5 degrees off horizontal).
+/// Returns the printed size: PDFium's font size, unless the text matrix scales a nominal 1 pt font
+/// (中泰 reports: `Tf 1` with a 13 pt matrix), where the glyph box height tells the truth.
+pub fn effective_size(font_size: f32, box_height: f32) -> f32 {
+    let box_size = box_height * 0.85;
+    if !font_size.is_finite() || font_size <= 0.0 || (box_size > 2.0 && font_size < 0.5 * box_size) {
+        return box_size.max(1.0);
+    }
+    font_size
+}
+
+/// True when the character is drawn at an angle (more than ~35 degrees off horizontal: axis labels,
+/// stamps). Smaller angles are synthetic italics (国盛 captions are sheared by 0.32 rad) and stay.
 fn is_rotated(bindings: &dyn PdfiumLibraryBindings, text: pdfium_render::prelude::FPDF_TEXTPAGE, index: c_int) -> bool {
     // SAFETY: valid text page and index.
     let angle = unsafe { bindings.FPDFText_GetCharAngle(text, index) };
@@ -297,7 +308,7 @@ fn is_rotated(bindings: &dyn PdfiumLibraryBindings, text: pdfium_render::prelude
     }
     let turn = std::f32::consts::PI * 2.0;
     let normalised = angle % turn;
-    normalised > 0.09 && normalised < turn - 0.09
+    normalised > 0.6 && normalised < turn - 0.6
 }
 
 /// Reads the boxes of images, paths and forms drawn on a page (top level only).
@@ -335,6 +346,13 @@ fn page_shapes(bindings: &dyn PdfiumLibraryBindings, page: FPDF_PAGE, page_heigh
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nominal_one_point_fonts_use_the_box() {
+        assert!((effective_size(1.0, 13.6) - 11.56).abs() < 0.01);
+        assert_eq!(effective_size(10.5, 10.6), 10.5);
+        assert_eq!(effective_size(f32::NAN, 0.0), 1.0);
+    }
 
     #[test]
     fn bold_font_names() {

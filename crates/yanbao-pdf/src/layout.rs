@@ -201,7 +201,7 @@ pub fn reading_order(lines: &[&Line]) -> Vec<usize> {
 /// One level of the XY-cut recursion.
 fn xy_cut(lines: &[&Line], mut indices: Vec<usize>, out: &mut Vec<usize>, depth: usize) {
     if indices.len() <= 1 || depth > 64 {
-        indices.sort_by(|&a, &b| row_order(lines[a], lines[b]));
+        sort_rows(lines, &mut indices);
         out.extend(indices);
         return;
     }
@@ -233,16 +233,26 @@ fn xy_cut(lines: &[&Line], mut indices: Vec<usize>, out: &mut Vec<usize>, depth:
             }
         }
     }
-    indices.sort_by(|&a, &b| row_order(lines[a], lines[b]));
+    sort_rows(lines, &mut indices);
     out.extend(indices);
 }
 
-/// Orders two lines top-down, then left to right when on the same row.
-fn row_order(a: &Line, b: &Line) -> std::cmp::Ordering {
-    if (a.center_y() - b.center_y()).abs() < 0.4 * a.height().min(b.height()) {
-        a.x0.total_cmp(&b.x0)
-    } else {
-        a.center_y().total_cmp(&b.center_y())
+/// Sorts line indices top-down into rows (lines whose centres are close), each row left to right.
+/// Two stable passes keep the order total whatever the geometry.
+fn sort_rows(lines: &[&Line], indices: &mut Vec<usize>) {
+    indices.sort_by(|&a, &b| lines[a].center_y().total_cmp(&lines[b].center_y()));
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    for &index in indices.iter() {
+        let line = lines[index];
+        match rows.last_mut() {
+            Some(row) if row.first().map(|&f| (lines[f].center_y() - line.center_y()).abs() < 0.4 * lines[f].height().min(line.height())).unwrap_or(false) => row.push(index),
+            _ => rows.push(vec![index]),
+        }
+    }
+    indices.clear();
+    for mut row in rows {
+        row.sort_by(|&a, &b| lines[a].x0.total_cmp(&lines[b].x0));
+        indices.extend(row);
     }
 }
 

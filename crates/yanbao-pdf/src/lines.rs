@@ -146,17 +146,31 @@ fn merge_runs(mut runs: Vec<Run>) -> Vec<Run> {
         }
         b
     };
+    // Top-down by centre, then rows (centres within 2 pt of the row's first run) left to right:
+    // two stable passes, so the order is total whatever the geometry.
     runs.sort_by(|a, b| {
-        let (ax, ay, _, ay1) = bounds(a);
-        let (bx, by, _, by1) = bounds(b);
-        let ac = (ay + ay1) / 2.0;
-        let bc = (by + by1) / 2.0;
-        if (ac - bc).abs() < 2.0 {
-            ax.total_cmp(&bx)
-        } else {
-            ac.total_cmp(&bc)
-        }
+        let (_, ay, _, ay1) = bounds(a);
+        let (_, by, _, by1) = bounds(b);
+        (ay + ay1).total_cmp(&(by + by1))
     });
+    let mut rows: Vec<Vec<Run>> = Vec::new();
+    for run in runs {
+        let (_, y0, _, y1) = bounds(&run);
+        let centre = (y0 + y1) / 2.0;
+        let same_row = rows.last().and_then(|row| row.first()).map(|first| {
+            let (_, fy0, _, fy1) = bounds(first);
+            (centre - (fy0 + fy1) / 2.0).abs() < 2.0
+        });
+        match (same_row, rows.last_mut()) {
+            (Some(true), Some(row)) => row.push(run),
+            _ => rows.push(vec![run]),
+        }
+    }
+    let mut runs: Vec<Run> = Vec::new();
+    for mut row in rows {
+        row.sort_by(|a, b| bounds(a).0.total_cmp(&bounds(b).0));
+        runs.extend(row);
+    }
     let mut out: Vec<Run> = Vec::with_capacity(runs.len());
     for run in runs {
         if let Some(previous) = out.last_mut() {
