@@ -3,7 +3,7 @@
 //! Every line is cleaned here (markup removed, `normalize::clean` applied) so later passes only
 //! see normalised text.
 
-use crate::lines::{self, Caption, SourceLine};
+use crate::lines::{self, Caption, Numbering, SourceLine};
 use crate::markup;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -26,6 +26,8 @@ pub enum Item {
         hashes: u8,
         /// Cleaned title.
         text: String,
+        /// Numbering scheme, read before cleaning (which drops the space in `2.1 水泥`).
+        numbering: Option<Numbering>,
     },
     /// A figure or table caption; `was_heading` when written as `## 图1：…`.
     Caption(Caption),
@@ -233,7 +235,7 @@ fn group(raw_lines: Vec<RawLine>) -> Vec<Item> {
                 } else if lines::is_toc_entry(&cleaned) {
                     items.push(Item::Toc(cleaned));
                 } else {
-                    items.push(Item::Heading { hashes, text: cleaned });
+                    items.push(Item::Heading { hashes, text: cleaned, numbering: lines::numbering(&stripped) });
                 }
             }
             RawLine::Other(line) => {
@@ -298,11 +300,13 @@ fn classify_text(stripped: &str, cleaned: String, items: &mut Vec<Item>) {
             return;
         }
     }
-    if let Some(item) = lines::list_item(&cleaned) {
-        if !lines::is_plain_numbered_heading(&cleaned) {
-            items.push(Item::ListItem(item.to_string()));
-            return;
-        }
+    if lines::is_plain_numbered_heading(stripped.trim()) {
+        items.push(Item::Heading { hashes: 0, text: cleaned, numbering: lines::numbering(stripped) });
+        return;
+    }
+    if let Some(item) = lines::list_item(stripped) {
+        items.push(Item::ListItem(clean(item)));
+        return;
     }
     items.push(Item::Text(cleaned));
 }

@@ -23,6 +23,8 @@ static FULL_DATE_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"((?:19|20)[0-9]{2})\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日").expect("valid regex"));
 static MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)[0-9]{2})\s*年\s*[0-9]{1,2}\s*月").expect("valid regex"));
 static ANY_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)[0-9]{2})\s*年").expect("valid regex"));
+static AUTHOR_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:作者|撰写|执笔|撰稿人|Authors?)\s*[:：]\s*(.+)$").expect("valid regex"));
 static SAC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"S[0-9]{13}").expect("valid regex"));
 static ROLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(证券分析师|首席分析师|分析师|研究员|联系人|研究助理)\s*[:：]?\s*([\p{Han}]{2,3})(?:[^\p{Han}]|$)").expect("valid regex")
@@ -42,7 +44,10 @@ static BROKER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Names that the analyst patterns catch but that are not people.
 fn is_plausible_name(name: &str) -> bool {
-    const NOT_NAMES: [&str; 12] = ["执业证书", "证书编号", "登记编码", "执业", "编号", "邮箱", "电话", "联系", "研究", "分析", "证券", "登记"];
+    const NOT_NAMES: [&str; 17] = [
+        "执业证书", "证书编号", "登记编码", "执业", "编号", "邮箱", "电话", "联系", "研究", "分析", "证券", "登记", "介绍", "声明",
+        "简介", "承诺", "资格",
+    ];
     let count = name.chars().count();
     (2..=3).contains(&count) && !NOT_NAMES.iter().any(|w| name.contains(w))
 }
@@ -55,6 +60,9 @@ pub fn fill(report: &mut Report, items: &[Item]) {
     report.date = cover.iter().find_map(|line| date_in(line));
     report.year = report.date.as_deref().and_then(|d| d.get(..4)).and_then(|y| y.parse().ok()).or_else(|| plausible_year(report));
     report.analysts = analysts(&cover);
+    if report.authors.is_empty() {
+        report.authors = cover.iter().take(40).find_map(|line| authors_line(line)).unwrap_or_default();
+    }
     for analyst in &report.analysts {
         if !report.authors.contains(&analyst.name) {
             report.authors.push(analyst.name.clone());
@@ -73,18 +81,26 @@ fn cover_lines(items: &[Item]) -> Vec<&str> {
         .take(COVER_ITEMS)
         .filter_map(|item| match item {
             Item::Heading { text, .. } | Item::Text(text) | Item::ListItem(text) => Some(text.as_str()),
+            Item::Caption(caption) => Some(caption.caption.as_str()),
             _ => None,
         })
         .collect()
 }
 
-/// The title: the first `#` heading near the top that isn't a caption, else the first line that
-/// isn't a generic banner (证券研究报告).
+/// The title: the first `#` heading near the top that reads like a title (not a caption, not a
+/// generic section word such as 相关研究 or 摘要, not a name or licence line), else the first
+/// such plain line of the cover, else the first heading or line at all.
 fn title(items: &[Item], report: &Report) -> String {
     let mut seen_lines = 0;
+    let mut first_heading: Option<&str> = None;
     for item in items {
         match item {
-            Item::Heading { hashes, text } if *hashes > 0 => return text.clone(),
+            Item::Heading { hashes, text, numbering } if *hashes > 0 => {
+                first_heading.get_or_insert(text.as_str());
+                if !is_generic_title(text) && numbering.is_none() {
+                    return text.clone();
+                }
+            }
             Item::Text(_) | Item::ListItem(_) | Item::Table { .. } => {
                 seen_lines += 1;
                 if seen_lines > 40 {
@@ -94,13 +110,54 @@ fn title(items: &[Item], report: &Report) -> String {
             _ => {}
         }
     }
+    let plain = items.iter().take(60).find_map(|item| match item {
+        Item::Text(text) if plausible_plain_title(text) => Some(text.clone()),
+        _ => None,
+    });
+    if let Some(text) = plain {
+        return text;
+    }
+    if let Some(heading) = first_heading {
+        return heading.to_string();
+    }
     for block in &report.blocks {
         if matches!(block.kind, BlockKind::Heading | BlockKind::Paragraph) && !is_banner(&block.text) {
             let first_line = block.text.lines().next().unwrap_or("");
-            return first_line.chars().take(200).collect();
+            return first_line.chars().take(80).collect();
         }
     }
     String::new()
+}
+
+/// Section words and cover lines that are never a report's title.
+fn is_generic_title(text: &str) -> bool {
+    const GENERIC: [&str; 24] = [
+        "相关研究", "相关研究报告", "相关报告", "摘要", "投资要点", "核心观点", "目录", "图表目录", "事件", "评论", "点评", "分析师",
+        "风险提示", "投资建议", "免责声明", "重要声明", "投资评级", "评级", "报告摘要", "主要观点", "内容目录", "正文目录", "证券研究报告", "研究报告",
+    ];
+    let bare: String = text.trim().trim_end_matches(['：', ':']).chars().filter(|c| !c.is_whitespace()).collect();
+    let length = bare.chars().count();
+    GENERIC.contains(&bare.as_str())
+        || text.trim_end().ends_with(['：', ':'])
+        || length < 4
+        || SAC.is_match(text)
+        || text.contains('@')
+        || ["执业", "咨询号", "证书", "登记编", "邮箱", "电话"].iter().any(|w| text.contains(w))
+        || (length <= 3 && bare.chars().all(is_han))
+        || (bare.starts_with('【') && bare.ends_with('】'))
+        || AUTHOR_LINE.is_match(text)
+        || is_banner(text)
+}
+
+/// A plain cover line that can stand as a title: short, no sentence end, not generic.
+fn plausible_plain_title(text: &str) -> bool {
+    let length = text.chars().count();
+    (6..=60).contains(&length)
+        && !text.ends_with(['。', '；', ';', '，', ','])
+        && !text.contains(['。', '；'])
+        && !is_generic_title(text)
+        && date_in(text).is_none()
+        && !["分析师", "研究员", "联系人", "www.", "http"].iter().any(|w| text.contains(w))
 }
 
 /// True for generic banner lines printed above the title.
@@ -129,6 +186,20 @@ fn byline(report: &mut Report) {
         block.text = block.text[end..].trim_start().to_string();
         return;
     }
+}
+
+/// Returns the names of an `作者: 曹晓婧` cover line.
+fn authors_line(line: &str) -> Option<Vec<String>> {
+    let caps = AUTHOR_LINE.captures(line)?;
+    let names: Vec<String> = caps
+        .get(1)?
+        .as_str()
+        .split(['、', ',', '，', ' ', '/'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && n.chars().count() <= 20)
+        .map(str::to_string)
+        .collect();
+    (!names.is_empty() && names.len() <= 8).then_some(names)
 }
 
 /// Returns the first valid `YYYY-MM-DD` date in a line (`2023 年 07 月 15 日`, `2023.3 .17`).
@@ -341,6 +412,15 @@ mod tests {
         assert_eq!(found[0].sac.as_deref(), Some("S0740522020001"));
         let found = analysts(&["分析师", "甄唯萱", "分析师登记编码：S0130520050002"]);
         assert_eq!(found[0].name, "甄唯萱");
+    }
+
+    #[test]
+    fn author_lines() {
+        assert_eq!(authors_line("作者: 曹晓婧"), Some(vec!["曹晓婧".to_string()]));
+        assert!(is_generic_title("作者：曹晓婧"));
+        assert!(is_generic_title("【分析师介绍】"));
+        assert!(is_generic_title("相关研究报告："));
+        assert!(!is_generic_title("中美元首视频会晤，可能谈些什么"));
     }
 
     #[test]

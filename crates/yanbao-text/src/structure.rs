@@ -104,8 +104,8 @@ impl Builder {
                 self.list_open = false;
                 index + 1
             }
-            Item::Heading { hashes, text } => {
-                self.push_heading(*hashes, text.clone());
+            Item::Heading { hashes, text, numbering } => {
+                self.push_heading(*hashes, text.clone(), *numbering);
                 index + 1
             }
             Item::Caption(caption) => self.caption(items, index, caption),
@@ -154,18 +154,14 @@ impl Builder {
         self.blocks.len() - 1
     }
 
-    fn push_heading(&mut self, hashes: u8, title: String) {
+    fn push_heading(&mut self, hashes: u8, title: String, numbering: Option<Numbering>) {
         let block = self.push_block(BlockKind::Heading, title.clone());
-        self.headings.push(PendingHeading { block, hashes, numbering: lines::numbering(&title), title });
+        self.headings.push(PendingHeading { block, hashes, numbering, title });
     }
 
-    /// Running text: a plain numbered title becomes a heading; a page-break continuation is
-    /// joined to the paragraph before; anything else starts a paragraph.
+    /// Running text: a page-break continuation is joined to the paragraph before; anything else
+    /// starts a paragraph.
     fn text(&mut self, text: &str) {
-        if lines::is_plain_numbered_heading(text) {
-            self.push_heading(0, text.to_string());
-            return;
-        }
         if self.paragraph_open {
             if let Some(last) = self.blocks.last_mut() {
                 if should_join(&last.text, text) {
