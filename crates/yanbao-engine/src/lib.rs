@@ -1,1 +1,295 @@
-//! The library: ingest pipeline, store + index kept in agreement, search and timeline queries.
+//! The yanbao library engine: one data folder holding a store (the source of truth) and a search
+//! index (a read model derived from it), and the operations on them — ingest, search, timeline,
+//! entities, export, reindex and access control. It knows nothing of HTTP or terminals: the CLI
+//! and the web service are thin layers over [`Library`].
+//!
+//! Consistency: a report is stored in one store transaction, then added to the index. If the
+//! process dies in between, [`Library::open`] finds the difference (store ids vs index ids) and
+//! repairs the index, so store and index agree after every start.
+
+pub mod access;
+mod ingest;
+pub mod parse;
+
+pub use ingest::{collect_sources, IngestEvent, IngestOutcome, IngestResult};
+pub use parse::{detect_format, Isolation, ParseOptions, SourceFormat};
+pub use yanbao_index::{Facets, Hit, Scope, SearchRequest, SearchResponse};
+pub use yanbao_knowledge::TimelineEntry;
+pub use yanbao_store::{EntityMention, ReportSummary, StoreStats, TokenInfo};
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use yanbao_index::SearchIndex;
+use yanbao_model::Report;
+use yanbao_store::{SqliteStore, Store};
+
+/// Errors of library operations, each one line a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] yanbao_store::StoreError),
+    /// The index failed.
+    #[error("{0}")]
+    Index(#[from] yanbao_index::IndexError),
+    /// A source could not be parsed.
+    #[error("{0}")]
+    Parse(String),
+    /// A file of a kind yanbao does not read.
+    #[error("not a report yanbao reads (expected .pdf, .md, .markdown, .txt, .html): {0}")]
+    Unsupported(String),
+    /// A file could not be read.
+    #[error("cannot read {path}: {reason}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// The data folder cannot be used.
+    #[error("data folder {path}: {reason}")]
+    DataDir {
+        /// The folder.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// A token or share link problem.
+    #[error("{0}")]
+    Access(String),
+    /// No such report.
+    #[error("no report with id {0}")]
+    NotFound(String),
+}
+
+/// Everything an entity page shows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EntityOverview {
+    /// The name asked for.
+    pub name: String,
+    /// Its kind, as most reports classify it.
+    pub kind: Option<String>,
+    /// Reports mentioning it.
+    pub reports: Vec<EntityMention>,
+    /// Events naming it, merged across reports.
+    pub events: Vec<TimelineEntry>,
+    /// Entities named in the same reports: (name, kind, reports in common).
+    pub co_mentioned: Vec<(String, String, u64)>,
+}
+
+/// Library-wide counts for `stats`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LibraryStats {
+    /// The data folder.
+    pub data_dir: String,
+    /// Store counts.
+    #[serde(flatten)]
+    pub store: StoreStats,
+    /// Reports in the index (equals `reports` when consistent).
+    pub indexed_reports: usize,
+    /// Bytes the data folder takes on disk.
+    pub disk_bytes: u64,
+}
+
+/// A library in one data folder.
+pub struct Library {
+    data_dir: PathBuf,
+    store: Arc<dyn Store>,
+    index: SearchIndex,
+    parse_options: ParseOptions,
+}
+
+impl Library {
+    /// Opens (creating if needed) the library in `data_dir`, repairing the index if a previous
+    /// process stopped between storing and indexing.
+    pub fn open(data_dir: &Path) -> Result<Library, EngineError> {
+        let dir_error = |reason: String| EngineError::DataDir { path: data_dir.display().to_string(), reason };
+        std::fs::create_dir_all(data_dir).map_err(|e| dir_error(e.to_string()))?;
+        if !data_dir.is_dir() {
+            return Err(dir_error("not a folder".into()));
+        }
+        let store = SqliteStore::open(&data_dir.join("library.sqlite"))?;
+        let index = SearchIndex::open(&data_dir.join("index"))?;
+        let library = Library { data_dir: data_dir.to_path_buf(), store: Arc::new(store), index, parse_options: ParseOptions::default() };
+        library.reconcile()?;
+        Ok(library)
+    }
+
+    /// Opens a library that lives only in memory (tests, one-off parses).
+    pub fn open_in_memory() -> Result<Library, EngineError> {
+        Ok(Library {
+            data_dir: PathBuf::new(),
+            store: Arc::new(SqliteStore::open_in_memory()?),
+            index: SearchIndex::open_in_ram()?,
+            parse_options: ParseOptions::default(),
+        })
+    }
+
+    /// Sets how sources are parsed (PDF isolation, password, timeouts).
+    pub fn set_parse_options(&mut self, options: ParseOptions) {
+        self.parse_options = options;
+    }
+
+    /// The parse options in force.
+    pub fn parse_options(&self) -> &ParseOptions {
+        &self.parse_options
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The store, for operations this type does not wrap.
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// Makes the index hold exactly the stored reports; returns (added, removed).
+    pub fn reconcile(&self) -> Result<(usize, usize), EngineError> {
+        let stored = self.store.ids()?;
+        let indexed = self.index.report_ids()?;
+        let missing: Vec<&String> = stored.difference(&indexed).collect();
+        let extra: Vec<&String> = indexed.difference(&stored).collect();
+        if missing.is_empty() && extra.is_empty() {
+            return Ok((0, 0));
+        }
+        tracing::warn!(missing = missing.len(), extra = extra.len(), "index disagreed with the store; repairing");
+        for id in &extra {
+            self.index.remove_report(id)?;
+        }
+        for id in &missing {
+            if let Some(report) = self.store.get(id)? {
+                self.index.add_report(&report)?;
+            }
+        }
+        self.index.commit()?;
+        Ok((missing.len(), extra.len()))
+    }
+
+    /// Returns a stored report.
+    pub fn get(&self, id: &str) -> Result<Option<Report>, EngineError> {
+        if !is_report_id(id) {
+            return Ok(None);
+        }
+        Ok(self.store.get(id)?)
+    }
+
+    /// Removes a report from store and index; false when there was none.
+    pub fn remove(&self, id: &str) -> Result<bool, EngineError> {
+        let removed = is_report_id(id) && self.store.remove(id)?;
+        if removed {
+            self.index.remove_report(id)?;
+            self.index.commit()?;
+        }
+        Ok(removed)
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, EngineError> {
+        Ok(self.index.search(request)?)
+    }
+
+    /// Report summaries, newest first.
+    pub fn list(&self, offset: usize, limit: usize) -> Result<Vec<ReportSummary>, EngineError> {
+        Ok(self.store.list(offset, limit)?)
+    }
+
+    /// Dated events across the library in `[from, to]`, optionally naming `entity`, in date
+    /// order, with the same event reported by several reports merged into one entry.
+    pub fn timeline(&self, from: Option<&str>, to: Option<&str>, entity: Option<&str>, limit: usize) -> Result<Vec<TimelineEntry>, EngineError> {
+        let events = self.store.events(from, to, entity, limit.saturating_mul(4).max(limit))?;
+        let merged = yanbao_knowledge::merge_timeline(events.into_iter().map(|e| (e.report_id, e.title, e.event)).collect());
+        Ok(merged.into_iter().take(limit).collect())
+    }
+
+    /// Everything known about one entity.
+    pub fn entity(&self, name: &str) -> Result<EntityOverview, EngineError> {
+        let name = name.trim();
+        let reports = self.store.entity_mentions(name)?;
+        let kind = reports.first().map(|r| r.kind.clone());
+        Ok(EntityOverview {
+            name: name.to_string(),
+            kind,
+            events: self.timeline(None, None, Some(name), 200)?,
+            co_mentioned: self.store.co_mentioned(name, 20)?,
+            reports,
+        })
+    }
+
+    /// Rebuilds the index from the store; `progress(done, total)` is called as it goes.
+    pub fn reindex(&self, progress: &mut dyn FnMut(usize, usize)) -> Result<usize, EngineError> {
+        let total = self.store.ids()?.len();
+        self.index.clear()?;
+        let mut done = 0usize;
+        let mut failure: Option<EngineError> = None;
+        self.store.for_each(&mut |report| {
+            if let Err(e) = self.index.add_report(&report) {
+                failure = Some(e.into());
+                return false;
+            }
+            done += 1;
+            if done % 500 == 0 {
+                if let Err(e) = self.index.commit() {
+                    failure = Some(e.into());
+                    return false;
+                }
+            }
+            progress(done, total);
+            true
+        })?;
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        self.index.commit()?;
+        Ok(done)
+    }
+
+    /// Writes every report as one JSON line; returns how many.
+    pub fn export(&self, out: &mut dyn std::io::Write) -> Result<usize, EngineError> {
+        let mut count = 0usize;
+        let mut failure: Option<std::io::Error> = None;
+        self.store.for_each(&mut |report| {
+            let line = serde_json::to_string(&report).unwrap_or_default();
+            if let Err(e) = writeln!(out, "{line}") {
+                failure = Some(e);
+                return false;
+            }
+            count += 1;
+            true
+        })?;
+        match failure {
+            // A closed pipe (`yanbao export | head`) is not an error worth reporting.
+            Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(EngineError::Io { path: "output".into(), reason: e.to_string() }),
+            _ => Ok(count),
+        }
+    }
+
+    /// Library-wide counts.
+    pub fn stats(&self) -> Result<LibraryStats, EngineError> {
+        Ok(LibraryStats {
+            data_dir: self.data_dir.display().to_string(),
+            store: self.store.stats()?,
+            indexed_reports: self.index.report_ids()?.len(),
+            disk_bytes: dir_size(&self.data_dir),
+        })
+    }
+}
+
+/// True for strings shaped like report ids (hex), so user input never reaches SQL or paths unchecked.
+pub fn is_report_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .map(|entry| match entry.metadata() {
+            Ok(meta) if meta.is_dir() => dir_size(&entry.path()),
+            Ok(meta) => meta.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}

@@ -10,6 +10,7 @@
 
 pub mod normalize;
 mod fingerprint;
+pub mod render;
 
 pub use fingerprint::{fingerprint, fingerprint_similarity};
 

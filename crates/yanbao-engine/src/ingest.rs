@@ -1,0 +1,319 @@
+//! Ingest: files and folders in, one stored and indexed report per source out, one result per
+//! file. Parsing runs on worker threads (PDFs in child processes); storing and indexing run on
+//! the calling thread, one store transaction per report.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::Mutex;
+
+use yanbao_model::{fingerprint, fingerprint_similarity, report_id, Report};
+use yanbao_store::PutOutcome;
+
+use crate::parse::{detect_format, parse_file, MAX_SOURCE_BYTES};
+use crate::{EngineError, Library};
+
+/// Two files whose fingerprints agree this much hold the same report.
+const SAME_REPORT_SIMILARITY: f64 = 0.6;
+/// Index commits during a batch (a crash loses at most this much index work, repaired on open).
+const COMMIT_EVERY: usize = 200;
+
+/// What happened to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IngestOutcome {
+    /// Stored and indexed.
+    Added,
+    /// The same bytes were already in the library.
+    Unchanged,
+    /// Not stored; see the error.
+    Failed,
+}
+
+/// The result line of one file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IngestResult {
+    /// The file.
+    pub path: String,
+    /// Report id (known once the file was read).
+    pub id: Option<String>,
+    /// What happened.
+    pub outcome: IngestOutcome,
+    /// Report title, when stored.
+    pub title: Option<String>,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// What the parser could not structure.
+    pub warnings: Vec<String>,
+    /// The report this file is another copy of (same report, another producer), if any.
+    pub duplicate_of: Option<String>,
+}
+
+impl IngestResult {
+    fn failed(path: &Path, id: Option<String>, error: String) -> IngestResult {
+        IngestResult {
+            path: path.display().to_string(),
+            id,
+            outcome: IngestOutcome::Failed,
+            title: None,
+            error: Some(error),
+            warnings: Vec::new(),
+            duplicate_of: None,
+        }
+    }
+}
+
+/// Progress of a batch.
+#[derive(Debug)]
+pub enum IngestEvent<'a> {
+    /// The batch holds this many files.
+    Started {
+        /// Files to ingest.
+        total: usize,
+    },
+    /// One file is done.
+    Finished(&'a IngestResult),
+}
+
+/// Expands files and folders (recursively) into the source files to ingest, in a stable order.
+/// Files named explicitly are always tried; inside folders only files of known kinds are taken.
+/// Unreadable folders become failed results.
+pub fn collect_sources(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<IngestResult>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut problems),
+            Ok(_) => files.push(path.clone()),
+            Err(e) => problems.push(IngestResult::failed(path, None, format!("cannot read: {e}"))),
+        }
+    }
+    (files, problems)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<IngestResult>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.push(IngestResult::failed(dir, None, format!("cannot read folder: {e}")));
+            return;
+        }
+    };
+    let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    children.sort();
+    for child in children {
+        let name = child.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') {
+            continue;
+        }
+        // symlink_metadata: do not follow links out of the tree (or into loops).
+        match std::fs::symlink_metadata(&child) {
+            Ok(meta) if meta.is_dir() => walk(&child, files, problems),
+            Ok(meta) if meta.is_file() && detect_format(&child, b"").is_some() => files.push(child),
+            Ok(_) => {}
+            Err(e) => problems.push(IngestResult::failed(&child, None, format!("cannot read: {e}"))),
+        }
+    }
+}
+
+/// A parsed file on its way from a worker thread to the writer.
+enum Parsed {
+    New { path: PathBuf, bytes: Vec<u8>, report: Box<Report> },
+    Done(IngestResult),
+}
+
+impl Library {
+    /// Ingests files and folders; `progress` sees every result as it happens. Returns one result
+    /// per file (failed ones included; the others are stored regardless).
+    pub fn ingest(&self, paths: &[PathBuf], progress: &mut dyn FnMut(IngestEvent<'_>)) -> Result<Vec<IngestResult>, EngineError> {
+        let (files, problems) = collect_sources(paths);
+        progress(IngestEvent::Started { total: files.len() + problems.len() });
+        let mut results = Vec::with_capacity(files.len() + problems.len());
+        for problem in problems {
+            progress(IngestEvent::Finished(&problem));
+            results.push(problem);
+        }
+        let mut known_fingerprints = self.store().fingerprints()?;
+        let queue = Mutex::new(files.into_iter());
+        let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8);
+        let mut uncommitted = 0usize;
+        let mut fatal: Option<EngineError> = None;
+        std::thread::scope(|scope| {
+            // Bounded: at most a few parsed files wait in memory for the writer.
+            let (sender, receiver) = mpsc::sync_channel::<Parsed>(workers);
+            for _ in 0..workers {
+                let sender = sender.clone();
+                let queue = &queue;
+                scope.spawn(move || loop {
+                    let next = queue.lock().unwrap_or_else(|p| p.into_inner()).next();
+                    let Some(path) = next else { break };
+                    if sender.send(self.read_and_parse(&path)).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(sender);
+            for parsed in receiver {
+                let result = match parsed {
+                    Parsed::Done(result) => result,
+                    Parsed::New { path, bytes, report } if fatal.is_none() => {
+                        match self.store_report(&path, &bytes, *report, &mut known_fingerprints) {
+                            Ok(result) => {
+                                uncommitted += 1;
+                                result
+                            }
+                            Err(e) => {
+                                let result = IngestResult::failed(&path, None, e.to_string());
+                                if matches!(e, EngineError::Store(_) | EngineError::Index(_)) {
+                                    // The library itself failed: stop taking new work.
+                                    fatal = Some(e);
+                                }
+                                result
+                            }
+                        }
+                    }
+                    Parsed::New { path, .. } => IngestResult::failed(&path, None, "not stored: the library failed earlier in this batch".into()),
+                };
+                if uncommitted >= COMMIT_EVERY {
+                    if let Err(e) = self.index.commit() {
+                        fatal.get_or_insert(e.into());
+                    }
+                    uncommitted = 0;
+                }
+                progress(IngestEvent::Finished(&result));
+                results.push(result);
+            }
+        });
+        self.index.commit()?;
+        match fatal {
+            Some(e) => Err(e),
+            None => Ok(results),
+        }
+    }
+
+    /// Ingests one upload; the name gives its format when the bytes do not.
+    pub fn ingest_bytes(&self, name: &str, bytes: &[u8]) -> Result<IngestResult, EngineError> {
+        let path = PathBuf::from(sanitize_name(name));
+        let id = report_id(bytes);
+        if self.store().contains(&id)? {
+            let title = self.store().get(&id)?.map(|r| r.title);
+            return Ok(IngestResult { path: path.display().to_string(), id: Some(id), outcome: IngestOutcome::Unchanged, title, error: None, warnings: vec![], duplicate_of: None });
+        }
+        let report = match parse_file(&path, bytes, self.parse_options()) {
+            Ok(report) => report,
+            Err(e) => return Ok(IngestResult::failed(&path, Some(id), e.to_string())),
+        };
+        let mut known = self.store().fingerprints()?;
+        let result = self.store_report(&path, bytes, report, &mut known)?;
+        self.index.commit()?;
+        Ok(result)
+    }
+
+    fn read_and_parse(&self, path: &Path) -> Parsed {
+        let bytes = match read_source(path) {
+            Ok(bytes) => bytes,
+            Err(e) => return Parsed::Done(IngestResult::failed(path, None, e.to_string())),
+        };
+        let id = report_id(&bytes);
+        match self.store().get(&id) {
+            Ok(Some(existing)) => {
+                return Parsed::Done(IngestResult {
+                    path: path.display().to_string(),
+                    id: Some(id),
+                    outcome: IngestOutcome::Unchanged,
+                    title: Some(existing.title),
+                    error: None,
+                    warnings: vec![],
+                    duplicate_of: None,
+                })
+            }
+            Ok(None) => {}
+            Err(e) => return Parsed::Done(IngestResult::failed(path, Some(id), e.to_string())),
+        }
+        match parse_file(path, &bytes, self.parse_options()) {
+            Ok(report) => Parsed::New { path: path.to_path_buf(), bytes, report: Box::new(report) },
+            Err(e) => Parsed::Done(IngestResult::failed(path, Some(id), e.to_string())),
+        }
+    }
+
+    /// Stores and indexes one parsed report (index commit left to the caller).
+    fn store_report(&self, path: &Path, bytes: &[u8], report: Report, known: &mut Vec<(String, String)>) -> Result<IngestResult, EngineError> {
+        let print = fingerprint(&report);
+        let duplicate_of = known
+            .iter()
+            .filter(|(id, _)| *id != report.id)
+            .map(|(id, other)| (id, fingerprint_similarity(&print, other)))
+            .filter(|(_, similarity)| *similarity >= SAME_REPORT_SIMILARITY)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(id, _)| id.clone());
+        let outcome = self.store().put(&report, Some(bytes))?;
+        if let Some(original) = &duplicate_of {
+            self.store().set_duplicate_of(&report.id, original)?;
+        } else if !print.is_empty() {
+            known.push((report.id.clone(), print));
+        }
+        self.index.add_report(&report)?;
+        Ok(IngestResult {
+            path: path.display().to_string(),
+            id: Some(report.id.clone()),
+            outcome: if outcome == PutOutcome::Unchanged { IngestOutcome::Unchanged } else { IngestOutcome::Added },
+            title: Some(report.title.clone()),
+            error: None,
+            warnings: report.warnings.clone(),
+            duplicate_of,
+        })
+    }
+}
+
+fn read_source(path: &Path) -> Result<Vec<u8>, EngineError> {
+    let io = |e: std::io::Error| EngineError::Io { path: path.display().to_string(), reason: e.to_string() };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(EngineError::Io { path: path.display().to_string(), reason: "not a regular file".into() });
+    }
+    if meta.len() > MAX_SOURCE_BYTES {
+        return Err(EngineError::Io {
+            path: path.display().to_string(),
+            reason: format!("file is {} MiB; the limit is {} MiB", meta.len() >> 20, MAX_SOURCE_BYTES >> 20),
+        });
+    }
+    std::fs::read(path).map_err(io)
+}
+
+/// Keeps only the file name of an upload's name, so it can never name a path on this machine.
+fn sanitize_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    if clean.is_empty() || clean == "." || clean == ".." {
+        "upload".to_string()
+    } else {
+        clean
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upload_names_cannot_escape() {
+        assert_eq!(sanitize_name("../../etc/passwd"), "passwd");
+        assert_eq!(sanitize_name("C:\\x\\report.pdf"), "report.pdf");
+        assert_eq!(sanitize_name(".."), "upload");
+        assert_eq!(sanitize_name(""), "upload");
+    }
+
+    #[test]
+    fn folders_are_walked_for_known_kinds_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("a.md"), "# a").unwrap();
+        std::fs::write(dir.path().join("sub/b.txt"), "b").unwrap();
+        std::fs::write(dir.path().join("sub/c.exe"), "c").unwrap();
+        std::fs::write(dir.path().join(".hidden.md"), "h").unwrap();
+        let (files, problems) = collect_sources(&[dir.path().to_path_buf(), dir.path().join("missing.md")]);
+        let names: Vec<String> = files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(names, vec!["a.md", "b.txt"]);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].error.as_deref().unwrap().contains("cannot read"));
+    }
+}

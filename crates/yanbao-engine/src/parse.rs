@@ -1,0 +1,202 @@
+//! Turning one source file into a structured, enriched [`Report`]: format detection, the right
+//! parser, knowledge extraction, and isolation of the PDF parser in a child process.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use yanbao_model::Report;
+
+use crate::EngineError;
+
+/// The formats yanbao reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// A PDF with (or without) a text layer.
+    Pdf,
+    /// Text, Markdown or HTML.
+    Text,
+}
+
+/// Largest source file accepted; bigger files fail with a clear error instead of exhausting memory.
+pub const MAX_SOURCE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// How PDFs are parsed.
+#[derive(Debug, Clone)]
+pub enum Isolation {
+    /// In this process (tests, and the worker itself).
+    InProcess,
+    /// In a child process running `EXE parse-worker FILE`, killed after the timeout: a crash,
+    /// hang or memory blow-up in the third-party PDF library then costs one file, not the batch.
+    Worker {
+        /// The yanbao executable.
+        exe: PathBuf,
+    },
+}
+
+/// Options for parsing sources.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    /// User password for encrypted PDFs.
+    pub password: Option<String>,
+    /// Where PDFs are parsed.
+    pub isolation: Isolation,
+    /// Per-file time limit for an isolated parse.
+    pub timeout: Duration,
+    /// Address-space limit of a worker process, in bytes.
+    pub worker_memory: u64,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            password: None,
+            isolation: Isolation::InProcess,
+            timeout: Duration::from_secs(120),
+            worker_memory: 4 * 1024 * 1024 * 1024,
+        }
+    }
+}
+
+/// Returns the format of a source, from its first bytes, else its extension; `None` when yanbao
+/// does not read files of that kind.
+pub fn detect_format(path: &Path, head: &[u8]) -> Option<SourceFormat> {
+    if head.starts_with(b"%PDF-") || head.windows(5).take(1024).any(|w| w == b"%PDF-") {
+        return Some(SourceFormat::Pdf);
+    }
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if ext == "pdf" {
+        return Some(SourceFormat::Pdf);
+    }
+    if yanbao_text::handles_extension(&ext) {
+        return Some(SourceFormat::Text);
+    }
+    None
+}
+
+/// Parses source bytes into an enriched report (events, entities, numbers filled), in this process.
+///
+/// Never panics: a panic inside a parser becomes an error naming the file.
+pub fn parse_in_process(bytes: &[u8], path: &str, format: SourceFormat, password: Option<&str>) -> Result<Report, EngineError> {
+    let result = std::panic::catch_unwind(|| -> Result<Report, EngineError> {
+        let mut report = match format {
+            SourceFormat::Text => yanbao_text::parse_text(bytes, path).map_err(|e| EngineError::Parse(e.to_string()))?,
+            SourceFormat::Pdf => {
+                let options = yanbao_pdf::PdfOptions { password: password.map(String::from), ..yanbao_pdf::PdfOptions::default() };
+                yanbao_pdf::parse_pdf(bytes, path, &options).map_err(|e| EngineError::Parse(e.to_string()))?
+            }
+        };
+        yanbao_knowledge::enrich(&mut report);
+        Ok(report)
+    });
+    match result {
+        Ok(outcome) => outcome,
+        Err(_) => Err(EngineError::Parse("the parser failed on this file (internal error); it was skipped".into())),
+    }
+}
+
+/// Parses one file with the configured isolation.
+pub fn parse_file(path: &Path, bytes: &[u8], options: &ParseOptions) -> Result<Report, EngineError> {
+    let display = path.display().to_string();
+    let format = detect_format(path, bytes).ok_or_else(|| EngineError::Unsupported(display.clone()))?;
+    match (&options.isolation, format) {
+        (Isolation::Worker { exe }, SourceFormat::Pdf) => parse_in_worker(exe, path, options),
+        _ => parse_in_process(bytes, &display, format, options.password.as_deref()),
+    }
+}
+
+/// Runs `exe parse-worker PATH` and reads the report JSON it prints, within the time limit.
+fn parse_in_worker(exe: &Path, path: &Path, options: &ParseOptions) -> Result<Report, EngineError> {
+    let mut command = Command::new(exe);
+    command.arg("parse-worker").arg(path).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    if let Some(password) = &options.password {
+        // Through the environment, not argv, so it does not show in `ps`.
+        command.env("YANBAO_PDF_PASSWORD", password);
+    }
+    limit_memory(&mut command, options.worker_memory);
+    let mut child = command.spawn().map_err(|e| EngineError::Parse(format!("cannot start the pdf worker: {e}")))?;
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(out) = stdout.as_mut() {
+            let _ = out.read_to_end(&mut buf);
+        }
+        buf
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(err) = stderr.as_mut() {
+            let _ = err.take(64 * 1024).read_to_end(&mut buf);
+        }
+        buf
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() > options.timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(EngineError::Parse(format!("timed out after {} s (file skipped)", options.timeout.as_secs())));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(EngineError::Parse(format!("pdf worker: {e}"))),
+        }
+    };
+    let out = out_reader.join().unwrap_or_default();
+    let err = err_reader.join().unwrap_or_default();
+    if !status.success() {
+        let message = String::from_utf8_lossy(&err);
+        let last = message.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+        let last = last.strip_prefix("error: ").unwrap_or(last);
+        return Err(EngineError::Parse(if last.is_empty() {
+            match status.code() {
+                Some(code) => format!("pdf worker exited with code {code}"),
+                None => "the pdf parser crashed on this file (file skipped)".to_string(),
+            }
+        } else {
+            last.to_string()
+        }));
+    }
+    serde_json::from_slice(&out).map_err(|e| EngineError::Parse(format!("pdf worker returned unreadable output: {e}")))
+}
+
+#[cfg(unix)]
+fn limit_memory(command: &mut Command, bytes: u64) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setrlimit is async-signal-safe and touches only the child's own limits.
+    unsafe {
+        command.pre_exec(move || {
+            let limit = libc::rlimit { rlim_cur: bytes as libc::rlim_t, rlim_max: bytes as libc::rlim_t };
+            libc::setrlimit(libc::RLIMIT_AS, &limit);
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(unix))]
+fn limit_memory(_command: &mut Command, _bytes: u64) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_come_from_magic_bytes_before_extensions() {
+        assert_eq!(detect_format(Path::new("a.txt"), b"%PDF-1.7\n"), Some(SourceFormat::Pdf));
+        assert_eq!(detect_format(Path::new("a.pdf"), b""), Some(SourceFormat::Pdf));
+        assert_eq!(detect_format(Path::new("a.md"), b"# title"), Some(SourceFormat::Text));
+        assert_eq!(detect_format(Path::new("a.MARKDOWN"), b"# title"), Some(SourceFormat::Text));
+        assert_eq!(detect_format(Path::new("a.exe"), b"MZ"), None);
+    }
+
+    #[test]
+    fn text_parse_is_enriched() {
+        let text = "# 标题\n\n9 月 25 日孟晚舟女士成功归国。该数据更新截至2021年11月12日。\n";
+        let report = parse_in_process(text.as_bytes(), "a.md", SourceFormat::Text, None).unwrap();
+        assert_eq!(report.title, "标题");
+        assert!(report.events.iter().any(|e| e.date == "2021-09-25"), "{:?}", report.events);
+    }
+}
