@@ -93,7 +93,7 @@ pub fn prepare_pages(document: &Document) -> Vec<LayoutPage> {
     for (index, page) in document.pages.iter().enumerate() {
         let number = index as u32 + 1;
         let mut lines = Vec::new();
-        for line in build_lines(&page.glyphs) {
+        for line in join_split_labels(build_lines(&page.glyphs)) {
             let text = clean(&patterns::strip_template_tags(&line.text));
             if text.is_empty() {
                 continue;
@@ -103,6 +103,45 @@ pub fn prepare_pages(document: &Document) -> Vec<LayoutPage> {
         out.push(LayoutPage { number, width: page.width, height: page.height, lines, shapes: page.shapes.clone() });
     }
     out
+}
+
+/// Joins a caption label printed apart (`图表11：` … `“日间反转”因子测试`, `图` … `1不同期限…`)
+/// with the nearest text to its right on the same row.
+pub fn join_split_labels(mut lines: Vec<Line>) -> Vec<Line> {
+    let labels: Vec<usize> = (0..lines.len()).filter(|&i| patterns::is_bare_label(&lines[i].text)).collect();
+    if labels.is_empty() {
+        return lines;
+    }
+    let mut removed = vec![false; lines.len()];
+    for label in labels {
+        if removed[label] {
+            continue;
+        }
+        let l = lines[label].clone();
+        let partner = (0..lines.len())
+            .filter(|&j| j != label && !removed[j])
+            .filter(|&j| {
+                let o = &lines[j];
+                let gap = o.x0 - l.x1;
+                crate::lines::vertical_overlap(l.y0, l.y1, o.y0, o.y1) >= 0.5 && gap > -1.0 && gap < 6.0 * l.size.max(1.0)
+            })
+            .min_by(|&a, &b| lines[a].x0.total_cmp(&lines[b].x0));
+        if let Some(partner) = partner {
+            let other = lines[partner].clone();
+            let text = other.text.clone();
+            let joined = &mut lines[label];
+            if joined.text.ends_with(|c: char| c.is_ascii_digit()) {
+                joined.text.push(' ');
+            }
+            joined.text.push_str(&text);
+            joined.x1 = joined.x1.max(other.x1);
+            joined.y0 = joined.y0.min(other.y0);
+            joined.y1 = joined.y1.max(other.y1);
+            joined.chars += other.chars;
+            removed[partner] = true;
+        }
+    }
+    lines.into_iter().zip(removed).filter(|(_, gone)| !gone).map(|(line, _)| line).collect()
 }
 
 /// Returns the repetition key of a margin line: folded, digits replaced by `#`.
@@ -763,6 +802,17 @@ mod tests {
     #[test]
     fn running_keys_ignore_page_numbers() {
         assert_eq!(running_key("敬请参阅最后一页特别声明 -2-"), running_key("敬请参阅最后一页特别声明 -13-"));
+    }
+
+    #[test]
+    fn split_labels_are_joined() {
+        let mut label = line(56.8, 150.8, 98.9, 10.5);
+        label.text = "图表11：".into();
+        let mut text = line(119.8, 150.8, 270.5, 10.5);
+        text.text = "“日间反转-换手翻转”因子测试".into();
+        let joined = join_split_labels(vec![label, text]);
+        assert_eq!(joined.len(), 1);
+        assert_eq!(joined[0].text, "图表11：“日间反转-换手翻转”因子测试");
     }
 
     #[test]

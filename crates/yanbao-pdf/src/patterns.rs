@@ -54,6 +54,16 @@ pub fn caption(line: &str) -> Option<Caption> {
     Some(Caption { label, is_table, text: text.to_string() })
 }
 
+static BARE_LABEL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(图表|图|表|Figure|Fig\.|Table|Exhibit)\s*([0-9]{1,3}(?:[.\-][0-9]{1,3})*)?\s*[：:.]?$").unwrap()
+});
+
+/// True for a caption label printed apart from its text (`图表11：`, `图`, `Figure 2.`), which the
+/// layout joins with the text to its right.
+pub fn is_bare_label(line: &str) -> bool {
+    BARE_LABEL.is_match(line.trim())
+}
+
 /// True for `资料来源：…`, `数据来源:` and `Source:` lines.
 pub fn is_source(line: &str) -> bool {
     SOURCE.is_match(line)
@@ -159,6 +169,14 @@ mod tests {
         assert!(caption("表 1 显示了回测的结果。").is_none());
         assert!(caption("图书馆").is_none());
         assert_eq!(caption("图 5（续）：回测").map(|c| c.label), Some("图 5".to_string()));
+    }
+
+    #[test]
+    fn bare_labels() {
+        assert!(is_bare_label("图表11："));
+        assert!(is_bare_label("图"));
+        assert!(is_bare_label("Figure 2."));
+        assert!(!is_bare_label("图表11：因子测试"));
     }
 
     #[test]
