@@ -25,10 +25,10 @@ const INSTITUTIONS: &[&str] = &[
 
 static SAC: Lazy<Regex> = Lazy::new(|| Regex::new(r"S[0-9]{13}").unwrap());
 static NAME_BEFORE_ROLE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^(\p{Han}{2,4})\s*[:：]?\s*[（(]?(?:首席)?(?:证券)?(?:分析师|研究助理|联系人|研究员)[）)]?").unwrap()
+    Regex::new(r"^(\p{Han}{2,4})\s*[:：]?\s*[（(]?(?:首席)?(?:证券|助理)?(?:分析师|分析员|研究助理|联系人|研究员)(?:$|[）)：:\s])").unwrap()
 });
 static ROLE_BEFORE_NAME: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^(?:首席)?(?:证券)?(?:分析师|研究助理|联系人|研究员|作者)\s*[:：]?\s*(\p{Han}{2,4})(?:\s|$|[（(]|执业|S[0-9]|电话|邮箱|Tel|[0-9])").unwrap()
+    Regex::new(r"^(?:首席)?(?:证券|助理)?(?:分析师|分析员|研究助理|联系人|研究员|作者)\s*[:：]?\s*(\p{Han}{2,4})(?:\s|$|[（(]|执业|S[0-9]|电话|邮箱|Tel|[0-9]|[\]】])").unwrap()
 });
 static NAME_BEFORE_CERTIFICATE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(\p{Han}{2,4})\s*[（(]?\s*(?:执业证书编号|证书编号|执业编号|资格编号|SAC|S[0-9]{13})").unwrap()
@@ -136,10 +136,17 @@ pub fn find_title(lines: &[&TextLine], body_size: f32) -> Option<(String, Option
         }
     }
     let mut subtitle = None;
+    // `主标题——系列名` on one line.
+    if let Some((main, series)) = title.split_once("——") {
+        if main.chars().count() >= 4 && series.chars().count() >= 2 {
+            subtitle = Some(series.trim_start_matches('—').trim().to_string());
+            title = main.trim().to_string();
+        }
+    }
     // A `——series` line near the title.
     for line in lines.iter() {
         let text = line.text.trim();
-        if (text.starts_with("——") || text.starts_with("—")) && line.line.size > body_size - 0.5 && (line.line.y0 - lines[start].line.y0).abs() < 120.0 {
+        if subtitle.is_none() && (text.starts_with("——") || text.starts_with("—")) && line.line.size > body_size - 0.5 && (line.line.y0 - lines[start].line.y0).abs() < 120.0 {
             subtitle = Some(text.trim_start_matches(['—', '-', ' ']).trim().to_string());
             break;
         }
@@ -216,9 +223,15 @@ fn plausible_name(name: &str) -> bool {
     (2..=4).contains(&count) && name.chars().all(is_han) && !NOT_NAMES.iter().any(|w| name.contains(w) || w.contains(name))
 }
 
+/// Returns a cover line folded, without leading/trailing punctuation (`[分析师：` → `分析师`,
+/// `：邱冠华执业证书…` → `邱冠华执业证书…`).
+fn core_text(text: &str) -> String {
+    fold(text).trim_matches(|c: char| !(c.is_alphanumeric())).to_string()
+}
+
 /// Returns the name a cover line introduces, if any.
 pub fn name_in_line(text: &str) -> Option<String> {
-    let folded = fold(text);
+    let folded = core_text(text);
     for pattern in [&*NAME_BEFORE_ROLE, &*ROLE_BEFORE_NAME, &*NAME_BEFORE_CERTIFICATE] {
         if let Some(name) = pattern.captures(&folded).and_then(|c| c.get(1)) {
             if plausible_name(name.as_str()) {
@@ -234,7 +247,7 @@ fn find_analysts(lines: &[&TextLine]) -> Vec<Analyst> {
     let mut analysts: Vec<Analyst> = Vec::new();
     let mut team_column: Option<f32> = None;
     for (index, line) in lines.iter().enumerate() {
-        let folded = fold(&line.text);
+        let folded = core_text(&line.text);
         if folded.contains("团队") {
             team_column = Some(line.line.x0);
             continue;
@@ -244,12 +257,14 @@ fn find_analysts(lines: &[&TextLine]) -> Vec<Analyst> {
         }
         let mut name = name_in_line(&line.text);
         if name.is_none() {
-            if let Some(c) = NAME_ONLY.captures(&folded).and_then(|c| c.get(1)) {
+            // `王汉锋，CFA`: the name before a qualification.
+            let bare = folded.split([',', '，']).next().unwrap_or("").to_string();
+            if let Some(c) = NAME_ONLY.captures(&bare).and_then(|c| c.get(1)) {
                 let candidate = c.as_str();
-                let contact_follows = lines[index + 1..].iter().take(3).any(|l| CONTACT.is_match(&fold(&l.text)));
+                let contact_follows = lines[index + 1..].iter().take(2).any(|l| CONTACT.is_match(&fold(&l.text)));
                 let role_before = index > 0 && {
-                    let previous = fold(&lines[index - 1].text);
-                    previous.ends_with("分析师") || previous.ends_with("研究助理") || previous.ends_with("联系人") || previous.ends_with("研究员")
+                    let previous = core_text(&lines[index - 1].text);
+                    ["分析师", "分析员", "研究助理", "联系人", "研究员"].iter().any(|r| previous.ends_with(r))
                 };
                 if plausible_name(candidate) && (contact_follows || role_before) {
                     name = Some(candidate.to_string());
@@ -267,7 +282,7 @@ fn find_analysts(lines: &[&TextLine]) -> Vec<Analyst> {
                 .take_while(|l| name_in_line(&l.text).is_none())
                 .find_map(|l| SAC.find(&fold(&l.text)).map(|m| m.as_str().to_string()))
         });
-        let role = ["研究助理", "联系人", "分析师", "研究员"].iter().find(|r| folded.contains(*r)).map(|r| r.to_string());
+        let role = ["研究助理", "联系人", "分析师", "分析员", "研究员"].iter().find(|r| folded.contains(*r)).map(|r| r.to_string());
         analysts.push(Analyst { name, sac, role });
     }
     analysts
@@ -332,6 +347,9 @@ mod tests {
         assert_eq!(name_in_line("刘均伟(执业证书编号：S0930517040001)").as_deref(), Some("刘均伟"));
         assert_eq!(name_in_line("分析师：严佳炜").as_deref(), Some("严佳炜"));
         assert_eq!(name_in_line("投资要点"), None);
+        assert_eq!(name_in_line("评级及分析师信息"), None);
+        assert_eq!(name_in_line("助理分析师：丁睿雯").as_deref(), Some("丁睿雯"));
+        assert_eq!(name_in_line("：邱冠华执业证书编号：S1230520010003").as_deref(), Some("邱冠华"));
         assert_eq!(name_in_line("证券分析师"), None);
     }
 

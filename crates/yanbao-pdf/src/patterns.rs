@@ -10,7 +10,7 @@ static CAPTION: Lazy<Regex> = Lazy::new(|| {
 static SOURCE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(资料来源|数据来源|来源|Sources?)\s*[:：]").unwrap());
 static NOTE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(注|备注|说明|Notes?)\s*[0-9]?\s*[:：]").unwrap());
 static LEADER: Lazy<Regex> = Lazy::new(|| Regex::new(r"([.…·．\-_]{4,}|\s)\s*[0-9]{1,3}$").unwrap());
-static TEMPLATE_TAG: Lazy<Regex> = Lazy::new(|| Regex::new(r"\[Table_[A-Za-z ]+\]|Table_[A-Za-z]+ ?[A-Za-z]*").unwrap());
+static TEMPLATE_TAG: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)\[Table_[A-Za-z ]+\]|Table_[A-Za-z]+ ?[A-Za-z]*").unwrap());
 static PAGE_NUMBER: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(?:[-–—]\s*[0-9]{1,4}\s*[-–—]|第\s*[0-9]{1,4}\s*页(?:\s*[,，/]?\s*共\s*[0-9]{1,4}\s*页)?|[0-9]{1,4}\s*/\s*[0-9]{1,4}|[0-9]{1,4}|Page\s+[0-9]{1,4}(?:\s+of\s+[0-9]{1,4})?)$").unwrap()
 });
@@ -81,7 +81,7 @@ pub fn is_toc_entry(line: &str) -> bool {
 
 /// Removes Word template tags (`[Table_Title]`, `Table_BaseI nfo`) from a line.
 pub fn strip_template_tags(line: &str) -> String {
-    if !line.contains("Table_") {
+    if !line.contains("Table_") && !line.contains("TABLE_") && !line.contains("table_") {
         return line.to_string();
     }
     TEMPLATE_TAG.replace_all(line, "").trim().to_string()
@@ -201,6 +201,7 @@ mod tests {
         assert_eq!(strip_template_tags("[Table_Title] 综合期限多样性"), "综合期限多样性");
         assert_eq!(strip_template_tags("Table_BaseI nfo"), "");
         assert_eq!(strip_template_tags("Table 1"), "Table 1");
+        assert_eq!(strip_template_tags("TABLE_ANALYSISINFO"), "");
     }
 
     #[test]
