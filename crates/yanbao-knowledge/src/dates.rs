@@ -525,6 +525,9 @@ fn resolve(text: &str, anchor: &DateAnchor, joined: Vec<Joined>) -> Vec<DateMent
     let mut context_year: Option<i32> = None;
     let mut mentions = Vec::new();
     for item in joined {
+        if item.first.year_source == YearSource::Relative && item.first.year.is_none() {
+            continue;
+        }
         let first_year = item.first.year.or_else(|| missing_year(&item.first.shape, context_year, anchor));
         let Some(first_year) = first_year else { continue };
         if item.first.year_source == YearSource::Explicit && shape_has_month(&item.first.shape) {

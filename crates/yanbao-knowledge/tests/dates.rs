@@ -91,6 +91,8 @@ const CASES: &[(&str, Option<i32>, Option<u32>, &str)] = &[
     ("12 月 20 日", Some(2023), Some(1), r#"2022-12-20 day "12 月 20 日""#),
     ("2 月 3 日", Some(2023), Some(1), r#"2023-02-03 day "2 月 3 日""#),
     ("11 月 13 日", None, None, ""),
+    ("去年11月", None, None, ""),
+    ("2021年3月5日，去年同期", None, None, r#"2021-03-05 day "2021年3月5日""#),
     // traps: not dates
     ("3 月期国债收益率", Y, M, ""),
     ("6月期SHIBOR", Y, M, ""),

@@ -1,0 +1,205 @@
+//! Dated events: table rows whose first cell is a date, and sentences of running text that carry one.
+
+use yanbao_model::{BlockKind, Event, EventOrigin, Report};
+
+use crate::dates::{parse_dates, DateAnchor, DateMention, Precision};
+use crate::text::{clause_starts, sentence_spans};
+
+/// Returns the anchor that year-less dates of a report are resolved against.
+///
+/// The rule, in order: the report's own date; else the latest day-precision date written with
+/// its year anywhere in the document (body, table and figure captions, sources and notes —
+/// `该数据更新截至2021年11月12日` in a figure note counts); else the report's year; else the
+/// latest month-precision date written with its year. Bare years (`2022 年中期选举`,
+/// `2024 年的连任诉求`) never anchor: they name future or past periods far more often than
+/// the time of writing, while a full date is almost always a data cut-off or a recent event.
+pub fn anchor_for(report: &Report) -> DateAnchor {
+    if let Some((year, month)) = report.date.as_deref().and_then(year_month_of_iso) {
+        return DateAnchor { year: Some(year), month: Some(month) };
+    }
+    let unanchored = DateAnchor::default();
+    let mut latest_day: Option<String> = None;
+    let mut latest_month: Option<String> = None;
+    for text in document_texts(report) {
+        for mention in parse_dates(text, &unanchored) {
+            let slot = match mention.precision {
+                Precision::Day => &mut latest_day,
+                Precision::Month => &mut latest_month,
+                _ => continue,
+            };
+            if slot.as_ref().is_none_or(|current| mention.date > *current) {
+                *slot = Some(mention.date);
+            }
+        }
+    }
+    if let Some((year, month)) = latest_day.as_deref().and_then(year_month_of_iso) {
+        return DateAnchor { year: Some(year), month: Some(month) };
+    }
+    if let Some(year) = report.year {
+        return DateAnchor { year: Some(year), month: None };
+    }
+    match latest_month.as_deref().and_then(year_month_of_iso) {
+        Some((year, month)) => DateAnchor { year: Some(year), month: Some(month) },
+        None => DateAnchor::default(),
+    }
+}
+
+/// Every text of a report that may carry a date: blocks, captions, sources and notes.
+fn document_texts(report: &Report) -> Vec<&str> {
+    let mut texts: Vec<&str> = report.blocks.iter().map(|b| b.text.as_str()).collect();
+    for figure in &report.figures {
+        texts.push(&figure.caption);
+        texts.extend(figure.notes.as_deref());
+        texts.extend(figure.source.as_deref());
+    }
+    for table in &report.tables {
+        texts.push(&table.caption);
+        texts.extend(table.notes.as_deref());
+        for row in &table.rows {
+            texts.extend(row.iter().map(|c| c.as_str()));
+        }
+    }
+    texts
+}
+
+fn year_month_of_iso(date: &str) -> Option<(i32, u32)> {
+    let year = date.get(0..4)?.parse().ok()?;
+    let month = date.get(5..7)?.parse().ok()?;
+    Some((year, month))
+}
+
+/// True for mentions that date an event: days, months and spans within a year, but not bare
+/// years, quarters, halves, nor data periods such as `1-2 月`.
+pub fn is_event_date(mention: &DateMention) -> bool {
+    match mention.precision {
+        Precision::Day | Precision::Month => true,
+        Precision::Range => !is_data_period(&mention.text),
+        _ => false,
+    }
+}
+
+/// True for month spans written as a statistics period (`2024 年 1-2 月`, `1～5月`).
+fn is_data_period(text: &str) -> bool {
+    let folded: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let without_year = folded.split_once('年').map(|(_, rest)| rest).unwrap_or(&folded);
+    let mut chars = without_year.chars();
+    let starts_with_digit = chars.next().is_some_and(|c| c.is_ascii_digit());
+    starts_with_digit && without_year.ends_with('月') && without_year.contains(['-', '—', '–', '~', '～'])
+}
+
+/// Returns the events of table rows whose first cell is a date.
+///
+/// A row counts when its first cell is nothing but a day or month (`5 月 27 日`) and the rest of
+/// the row says something in words (at least two Han characters or two Latin words), so data
+/// tables keyed by month (`2023年1月 | 5.3 | 4.8`) are left out. A year written in one row
+/// carries to the year-less rows below it.
+pub fn table_events(report: &Report, anchor: &DateAnchor) -> Vec<Event> {
+    let mut events = Vec::new();
+    for table in &report.tables {
+        let mut table_anchor = *anchor;
+        for row in &table.rows {
+            let Some((first_cell, rest)) = row.split_first() else { continue };
+            let cell = first_cell.trim();
+            let Some(mention) = whole_cell_date(cell, &table_anchor) else { continue };
+            if cell_has_written_year(cell) {
+                table_anchor = DateAnchor { year: mention.date.get(0..4).and_then(|y| y.parse().ok()), month: None };
+            }
+            let text = rest.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" ");
+            if !says_something(&text) {
+                continue;
+            }
+            events.push(Event {
+                date: mention.date,
+                date_end: mention.date_end,
+                precision: mention.precision.as_str().to_string(),
+                date_text: cell.to_string(),
+                text,
+                actors: Vec::new(),
+                origin: EventOrigin::Table,
+                block: table.block,
+            });
+        }
+    }
+    events
+}
+
+/// The date a cell consists of, if the cell is one event date and nothing else.
+fn whole_cell_date(cell: &str, anchor: &DateAnchor) -> Option<DateMention> {
+    let mentions = parse_dates(cell, anchor);
+    let [mention] = mentions.as_slice() else { return None };
+    let covers = cell[..mention.start].trim().is_empty() && cell[mention.end..].trim().is_empty();
+    (covers && is_event_date(mention)).then(|| mention.clone())
+}
+
+fn cell_has_written_year(cell: &str) -> bool {
+    cell.contains('年') || cell.chars().filter(|c| c.is_ascii_digit()).count() >= 6
+}
+
+/// True when a text holds words, not just numbers: two Han characters or two Latin words.
+fn says_something(text: &str) -> bool {
+    let han = text.chars().filter(|c| yanbao_model::normalize::is_han(*c)).count();
+    let words = text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2).count();
+    han >= 2 || words >= 2
+}
+
+/// Returns the events of running text: every sentence of a paragraph or list that carries an
+/// event date gives one event per date.
+///
+/// The event text is the sentence; when a sentence carries several dates (`9 月 25 日孟晚舟女士
+/// 成功归国，10 月 5 日 USTR…`), each date gets the clauses from its own up to the next date's,
+/// extended to the end of the next date's clause when its own part says nothing beyond the date
+/// (`11 月 13 日，外交部宣布 11 月 16 日…`).
+pub fn text_events(report: &Report, anchor: &DateAnchor) -> Vec<Event> {
+    let mut events = Vec::new();
+    for (index, block) in report.blocks.iter().enumerate() {
+        if !matches!(block.kind, BlockKind::Paragraph | BlockKind::List) || block.boilerplate {
+            continue;
+        }
+        let text = block.text.as_str();
+        let mentions: Vec<DateMention> = parse_dates(text, anchor).into_iter().filter(is_event_date).collect();
+        if mentions.is_empty() {
+            continue;
+        }
+        for (sentence_start, sentence_end) in sentence_spans(text) {
+            let in_sentence: Vec<&DateMention> =
+                mentions.iter().filter(|m| m.start >= sentence_start && m.end <= sentence_end).collect();
+            for (position, mention) in in_sentence.iter().enumerate() {
+                let (start, end) = event_segment(text, (sentence_start, sentence_end), &in_sentence, position);
+                let segment = text[start..end].trim();
+                events.push(Event {
+                    date: mention.date.clone(),
+                    date_end: mention.date_end.clone(),
+                    precision: mention.precision.as_str().to_string(),
+                    date_text: mention.text.clone(),
+                    text: segment.to_string(),
+                    actors: Vec::new(),
+                    origin: EventOrigin::Text,
+                    block: index,
+                });
+            }
+        }
+    }
+    events
+}
+
+/// The byte span of the event text for the `position`-th date of a sentence.
+fn event_segment(text: &str, sentence: (usize, usize), mentions: &[&DateMention], position: usize) -> (usize, usize) {
+    let (sentence_start, sentence_end) = sentence;
+    if mentions.len() <= 1 {
+        return sentence;
+    }
+    let clause_bounds = clause_starts(text, sentence_start, sentence_end);
+    let clause_start_of = |offset: usize| clause_bounds.iter().copied().filter(|b| *b <= offset).max().unwrap_or(sentence_start);
+    let clause_end_of = |offset: usize| clause_bounds.iter().copied().filter(|b| *b > offset).min().unwrap_or(sentence_end);
+    let start = clause_start_of(mentions[position].start);
+    let Some(next) = mentions.get(position + 1) else {
+        return (start, sentence_end);
+    };
+    let end = clause_start_of(next.start).max(start);
+    let own_words = format!("{}{}", &text[start..mentions[position].start], &text[mentions[position].end..end.max(mentions[position].end)]);
+    if says_something(&own_words) {
+        (start, end)
+    } else {
+        (start, clause_end_of(next.end))
+    }
+}
