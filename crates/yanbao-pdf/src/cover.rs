@@ -61,6 +61,11 @@ pub fn read_cover(pages: &[LayoutPage], report: &mut Report) {
     if let Some((title, subtitle)) = find_title(&ordered, body_size) {
         report.title = title;
         report.subtitle = subtitle;
+    } else if let Some(running) = report.running_text.iter().find(|r| running_title_candidate(r)) {
+        // No cover (an excerpt): the running header names the document.
+        report.title = running.clone();
+    } else if let Some(first) = ordered.iter().find(|l| title_candidate(l)) {
+        report.title = first.text.clone();
     }
     report.institution = find_institution(pages, &report.running_text);
     report.date = find_date(&ordered, &report.running_text, pages);
@@ -106,6 +111,12 @@ fn title_candidate(line: &TextLine) -> bool {
     if chars < 4 || chars > 80 || line.running {
         return false;
     }
+    let lower = folded.to_lowercase();
+    let report_type_line = chars <= 8 && (folded.ends_with("报告") || folded.ends_with("研究"));
+    let english_kind = ["whitepaper", "annualreport", "researchreport", "form10-k"].contains(&lower.as_str());
+    if report_type_line || english_kind || folded.starts_with('—') {
+        return false;
+    }
     if NOT_TITLES.iter().any(|w| folded == *w) || INSTITUTIONS.iter().any(|w| folded == *w || folded == format!("{w}研究所")) {
         return false;
     }
@@ -118,10 +129,16 @@ fn title_candidate(line: &TextLine) -> bool {
 /// Finds the title (largest cover text, wrapped lines joined) and a subtitle or series line.
 pub fn find_title(lines: &[&TextLine], body_size: f32) -> Option<(String, Option<String>)> {
     let top = lines.iter().filter(|l| title_candidate(l)).map(|l| l.line.size).fold(0.0f32, f32::max);
-    if top <= 0.0 {
+    if top <= 0.0 || top < body_size + 1.5 {
         return None;
     }
-    let start = lines.iter().position(|l| title_candidate(l) && (l.line.size - top).abs() < 0.3)?;
+    let group: Vec<usize> = (0..lines.len()).filter(|&i| title_candidate(lines[i]) && (lines[i].line.size - top).abs() < 0.6).collect();
+    let mut series_line = None;
+    let mut start = *group.first()?;
+    if group.len() >= 2 && is_series_line(&lines[start].text) {
+        series_line = Some(lines[start].text.trim_end_matches(['：', ':']).trim().to_string());
+        start = group[1];
+    }
     let mut title = lines[start].text.clone();
     let mut last = &lines[start].line;
     for next in &lines[start + 1..] {
@@ -135,10 +152,10 @@ pub fn find_title(lines: &[&TextLine], body_size: f32) -> Option<(String, Option
             break;
         }
     }
-    let mut subtitle = None;
+    let mut subtitle = series_line;
     // `主标题——系列名` on one line.
     if let Some((main, series)) = title.split_once("——") {
-        if main.chars().count() >= 4 && series.chars().count() >= 2 {
+        if subtitle.is_none() && main.chars().count() >= 4 && series.chars().count() >= 2 {
             subtitle = Some(series.trim_start_matches('—').trim().to_string());
             title = main.trim().to_string();
         }
@@ -159,8 +176,22 @@ pub fn find_title(lines: &[&TextLine], body_size: f32) -> Option<(String, Option
             }
         }
     }
-    let _ = body_size;
     Some((title.trim().to_string(), subtitle))
+}
+
+/// True for a series line printed above the title (`市场情绪指标专题（五）`, `新量化择时指标之二Tsharp：`,
+/// `“量价淘金”选股因子系列研究（二）`): short, no colon inside, a series word or number at the end.
+pub fn is_series_line(text: &str) -> bool {
+    static SERIES_END: Lazy<Regex> = Lazy::new(|| Regex::new(r"([（(][一二三四五六七八九十0-9]+[)）]|之[一二三四五六七八九十百]+[A-Za-z]*|系列|系列研究|专题)\s*[：:]?$").unwrap());
+    let trimmed = text.trim();
+    let inner = trimmed.trim_end_matches(['：', ':']);
+    inner.chars().count() <= 24 && !inner.contains('：') && !inner.contains(':') && (SERIES_END.is_match(trimmed) || trimmed.ends_with('：'))
+}
+
+/// True for a running header that can stand as a title: long enough, not a date or a notice.
+fn running_title_candidate(text: &str) -> bool {
+    let chars = fold(text).chars().count();
+    chars >= 6 && patterns::find_date(text).is_none() && !["请", "阅读", "声明", "参阅", "Copyright", "©", "http", "www"].iter().any(|w| text.contains(w))
 }
 
 /// Finds the institution: a known broker named on the cover or in the running text, else the
@@ -358,6 +389,15 @@ mod tests {
         let c = SERIES_PREFIX.captures("数量化专题之九十：综合期限多样性的趋势选股策略").unwrap();
         assert_eq!(&c[1], "数量化专题之九十");
         assert_eq!(&c[2], "综合期限多样性的趋势选股策略");
+    }
+
+    #[test]
+    fn series_lines() {
+        assert!(is_series_line("市场情绪指标专题（五）"));
+        assert!(is_series_line("新量化择时指标之二Tsharp："));
+        assert!(is_series_line("“量价淘金”选股因子系列研究（二）"));
+        assert!(!is_series_line("“技术分析拥抱选股因子”系列研究（一）：高频价量相关性，意想不到的选股因子"));
+        assert!(!is_series_line("不同交易者结构下的动量与反转"));
     }
 
     #[test]
