@@ -185,7 +185,7 @@ pub fn is_series_line(text: &str) -> bool {
     static SERIES_END: Lazy<Regex> = Lazy::new(|| Regex::new(r"([（(][一二三四五六七八九十0-9]+[)）]|之[一二三四五六七八九十百]+[A-Za-z]*|系列|系列研究|专题)\s*[：:]?$").unwrap());
     let trimmed = text.trim();
     let inner = trimmed.trim_end_matches(['：', ':']);
-    inner.chars().count() <= 24 && !inner.contains('：') && !inner.contains(':') && (SERIES_END.is_match(trimmed) || trimmed.ends_with('：'))
+    inner.chars().count() <= 24 && !inner.contains('：') && !inner.contains(':') && SERIES_END.is_match(trimmed)
 }
 
 /// True for a running header that can stand as a title: long enough, not a date or a notice.
@@ -398,6 +398,8 @@ mod tests {
         assert!(is_series_line("“量价淘金”选股因子系列研究（二）"));
         assert!(!is_series_line("“技术分析拥抱选股因子”系列研究（一）：高频价量相关性，意想不到的选股因子"));
         assert!(!is_series_line("不同交易者结构下的动量与反转"));
+        // 东北 p1: a title wrapped after its colon is not a series line.
+        assert!(!is_series_line("市场波动风险度量："));
     }
 
     #[test]
