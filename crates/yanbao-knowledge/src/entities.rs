@@ -126,10 +126,10 @@ const ORG_SUFFIXES: [&str; 17] = [
 ];
 
 /// Prefixes that make an organisation suffix generic (商业银行, 地方政府, 有价证券).
-const GENERIC_ORG_PREFIXES: [&str; 40] = [
+const GENERIC_ORG_PREFIXES: [&str; 41] = [
     "商业", "中央", "投资", "国有", "大型", "中小", "股份制", "城商", "农商", "上市", "主要", "村镇", "地方", "外资",
     "政策性", "全球", "多家", "私人", "储蓄", "民营", "中资", "有价", "发行", "各级", "当地", "联邦", "人民", "头部",
-    "龙头", "券商", "科研", "高等", "重点", "子", "本", "该", "各", "其", "两家", "该行",
+    "龙头", "券商", "科研", "高等", "重点", "子", "本", "该", "各", "其", "两家", "该行", "股份",
 ];
 
 /// Characters an organisation found by jieba's `nt` tag must end with.
@@ -532,7 +532,11 @@ fn suffix_orgs(text: &str) -> Vec<String> {
         let mut spans: Vec<(usize, usize)> = Vec::new();
         for suffix in ORG_SUFFIXES {
             for (suffix_start, _) in run_text.match_indices(suffix) {
-                let prefix = cut_after_left_stop(&run_text[..suffix_start]);
+                let suffix_end = suffix_start + suffix.len();
+                if !org_name_ends_here(&run_text[suffix_end..]) {
+                    continue;
+                }
+                let prefix = name_prefix(cut_after_left_stop(&run_text[..suffix_start]));
                 let prefix_chars = prefix.chars().count();
                 if !(2..=8).contains(&prefix_chars) || GENERIC_ORG_PREFIXES.iter().any(|g| prefix.ends_with(g) || prefix == *g) {
                     continue;
@@ -551,6 +555,32 @@ fn suffix_orgs(text: &str) -> Vec<String> {
         }
     }
     orgs
+}
+
+/// True when the text after an organisation suffix lets the name end there: the run ends, or
+/// goes on with a function word or verb (`中国政府的`, `光大证券发布`), not with a noun that
+/// makes the suffix a modifier (`中国证券投资咨询`, `证券业协会`).
+fn org_name_ends_here(after: &str) -> bool {
+    match after.chars().next() {
+        None => true,
+        Some(c) => "与和及在于的对将发表已等称指认预数报宣公也均都则是为同向从提推通加".contains(c),
+    }
+}
+
+/// The name part of the words before an organisation suffix: what follows the last verb,
+/// adverb, pronoun or other function word (`本报告仅供东莞` → `东莞`, `具备` → ``).
+fn name_prefix(text: &str) -> &str {
+    let tags = JIEBA.tag(text, false);
+    let function_tags = ["v", "vn", "vd", "d", "c", "p", "r", "u", "ul", "uj", "uz", "ug", "uv", "ud", "q", "m", "f", "a", "ad", "y", "zg", "l"];
+    let mut start = 0;
+    for tag in &tags {
+        let multi_char_function_word = function_tags.contains(&tag.tag) && tag.word.chars().count() >= 2;
+        let single_stop = ["本", "该", "此", "号", "但", "若", "非", "供", "仅", "由", "把", "被", "让", "给", "且", "或", "其", "归", "任何", "所述"];
+        if multi_char_function_word || single_stop.contains(&tag.word) {
+            start = tag.byte_end;
+        }
+    }
+    &text[start..]
 }
 
 /// Entities tagged by jieba's dictionary: `nrfg` people (习近平) and `nt` organisations that end

@@ -156,7 +156,8 @@ pub fn text_events(report: &Report, anchor: &DateAnchor) -> Vec<Event> {
             continue;
         }
         let text = block.text.as_str();
-        let mentions: Vec<DateMention> = parse_dates(text, anchor).into_iter().filter(is_event_date).collect();
+        let mentions: Vec<DateMention> =
+            parse_dates(text, anchor).into_iter().filter(|m| is_event_date(m) && !is_reference_date(text, m) && !is_data_cutoff(text, m)).collect();
         if mentions.is_empty() {
             continue;
         }
@@ -166,6 +167,9 @@ pub fn text_events(report: &Report, anchor: &DateAnchor) -> Vec<Event> {
             for (position, mention) in in_sentence.iter().enumerate() {
                 let (start, end) = event_segment(text, (sentence_start, sentence_end), &in_sentence, position);
                 let segment = text[start..end].trim();
+                if !says_something(&segment.replacen(mention.text.as_str(), "", 1)) {
+                    continue;
+                }
                 events.push(Event {
                     date: mention.date.clone(),
                     date_end: mention.date_end.clone(),
@@ -180,6 +184,23 @@ pub fn text_events(report: &Report, anchor: &DateAnchor) -> Vec<Event> {
         }
     }
     events
+}
+
+/// True for the publication date of a cited report (`《…行业周报》-2023.5.14`,
+/// `…持续加速-2023/03/30`): a dash before the date and nothing or another title after it.
+fn is_reference_date(text: &str, mention: &DateMention) -> bool {
+    let before = text[..mention.start].trim_end_matches([' ', '$']);
+    let after = text[mention.end..].trim_start_matches([' ', '$']);
+    let dash_before = before.ends_with(['-', '—', '－', '–']);
+    let nothing_after = after.is_empty() || after.starts_with(['《', '\n', '\r']) || after.starts_with(|c: char| c.is_ascii_digit());
+    dash_before && nothing_after
+}
+
+/// True for the cut-off date of a figure (`截至11月12日，拜登支持率…`, `截至 2022 年末`): it
+/// dates a measurement, not something that happened.
+fn is_data_cutoff(text: &str, mention: &DateMention) -> bool {
+    let before = text[..mention.start].trim_end();
+    ["截至", "截止", "截至到", "截止到", "截止至", "数据截至"].iter().any(|w| before.ends_with(w))
 }
 
 /// The byte span of the event text for the `position`-th date of a sentence.
@@ -201,5 +222,33 @@ fn event_segment(text: &str, sentence: (usize, usize), mentions: &[&DateMention]
         (start, end)
     } else {
         (start, clause_end_of(next.end))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cited_report_dates_are_not_events() {
+        let text = "谷歌发布 PaLM2, AI 军备竞赛再升级一行业周报》-2023.5.14 《周观点";
+        let mention = parse_dates(text, &DateAnchor::default()).remove(0);
+        assert!(is_reference_date(text, &mention));
+        let text = "2023年5月12日, OpenAI 在官网表示";
+        let mention = parse_dates(text, &DateAnchor::default()).remove(0);
+        assert!(!is_reference_date(text, &mention));
+    }
+
+    #[test]
+    fn data_cutoffs_are_not_events() {
+        let text = "截至11月12日，拜登支持率已经从上任时的53.9%下滑至42.8%";
+        let mention = parse_dates(text, &DateAnchor { year: Some(2021), month: Some(11) }).remove(0);
+        assert!(is_data_cutoff(text, &mention));
+    }
+
+    #[test]
+    fn data_periods_are_not_events() {
+        assert!(is_data_period("2024 年 1-2 月"));
+        assert!(!is_data_period("去年11月至今年4月"));
     }
 }

@@ -25,7 +25,8 @@ static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Returns the key numbers of a report's paragraphs and lists, in reading order.
+/// Returns the key numbers of a report's paragraphs and lists, then of its table rows (the row
+/// text stands as the sentence).
 pub fn extract_numbers(report: &Report) -> Vec<KeyNumber> {
     let mut numbers = Vec::new();
     for (index, block) in report.blocks.iter().enumerate() {
@@ -33,6 +34,12 @@ pub fn extract_numbers(report: &Report) -> Vec<KeyNumber> {
             continue;
         }
         numbers.extend(numbers_in(&block.text, index));
+    }
+    for table in &report.tables {
+        for row in &table.rows {
+            let row_text = row.iter().map(|c| c.trim()).collect::<Vec<_>>().join(" ");
+            numbers.extend(numbers_in(&row_text, table.block));
+        }
     }
     numbers
 }
