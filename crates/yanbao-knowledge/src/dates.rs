@@ -327,7 +327,7 @@ fn is_not_a_calendar_month(text: &str, start: usize, end: usize, caps: &Captures
     if !has_day_or_part && text[end..].trim_start().starts_with('期') {
         return true;
     }
-    if !has_year {
+    if !has_year && !has_day_or_part {
         let before = text[..start].trim_end();
         for span_word in ["近", "前", "过去", "未来", "最近", "每", "后", "连续", "这", "隔", "逾", "超"] {
             if before.ends_with(span_word) {

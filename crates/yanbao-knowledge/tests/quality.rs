@@ -88,6 +88,8 @@ fn event_precision_and_recall_on_annotated_reports() {
         "research_report_58bd556dc76b6146b2cfed92bf125d27",
         "research_report_3a2d32aca327ebb3f5d13bbbedf98ddd",
         "research_report_1fc72b4836bf4477149e59f611717b12",
+        "research_report_325b7064bf6b276faca44e917674dd32",
+        "research_report_e3107abdbcff3317d481ea1dc91bec3d",
     ];
     let (mut all_output, mut all_correct, mut all_gold, mut all_found) = (0, 0, 0, 0);
     println!("| report | events out | correct | precision | annotated | found | recall |");
