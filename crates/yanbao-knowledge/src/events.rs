@@ -157,7 +157,7 @@ pub fn text_events(report: &Report, anchor: &DateAnchor) -> Vec<Event> {
         }
         let text = block.text.as_str();
         let mentions: Vec<DateMention> =
-            parse_dates(text, anchor).into_iter().filter(|m| is_event_date(m) && !is_reference_date(text, m) && !is_data_cutoff(text, m)).collect();
+            parse_dates(text, anchor).into_iter().filter(|m| is_text_event_date(text, m)).collect();
         if mentions.is_empty() {
             continue;
         }
@@ -194,6 +194,36 @@ fn is_reference_date(text: &str, mention: &DateMention) -> bool {
     let dash_before = before.ends_with(['-', '—', '－', '–']);
     let nothing_after = after.is_empty() || after.starts_with(['《', '\n', '\r']) || after.starts_with(|c: char| c.is_ascii_digit());
     dash_before && nothing_after
+}
+
+/// True when a date mention of running text dates an event: an event date that is neither a
+/// cited report's date, a data cut-off, a data point nor a dateline.
+fn is_text_event_date(text: &str, mention: &DateMention) -> bool {
+    is_event_date(mention)
+        && !is_reference_date(text, mention)
+        && !is_data_cutoff(text, mention)
+        && !is_data_point(text, mention)
+        && !is_dateline(text, mention)
+}
+
+/// True for a date that qualifies a figure (`从8月1日的51.5%下滑了…`, `从3月份的基建数据来看`):
+/// `的` right after the date, then a number or a data word.
+fn is_data_point(text: &str, mention: &DateMention) -> bool {
+    let after = text[mention.end..].trim_start();
+    let Some(rest) = after.strip_prefix('的') else { return false };
+    let head: String = rest.chars().take(8).collect();
+    let starts_with_number = head.trim_start().starts_with(|c: char| c.is_ascii_digit());
+    starts_with_number || ["数据", "数值", "读数", "水平", "高点", "低点", "收盘价", "均值"].iter().any(|w| head.contains(w))
+}
+
+/// True for a dateline: a full date ending its block with no sentence stop before it
+/// (`证券研究报告/公司点评2022年5月1日`), the report's date printed into the body.
+fn is_dateline(text: &str, mention: &DateMention) -> bool {
+    let ends_block = text[mention.end..].trim().is_empty();
+    let before = text[..mention.start].trim_end();
+    let sentence_before = before.rfind(['。', '！', '？', '；']).map(|i| &before[i..]).unwrap_or(before);
+    let short = sentence_before.chars().count() <= 40;
+    mention.precision == Precision::Day && ends_block && short && mention.text.contains(['年', '/', '-', '.'])
 }
 
 /// True for the cut-off date of a figure (`截至11月12日，拜登支持率…`, `截至 2022 年末`): it
@@ -237,6 +267,21 @@ mod tests {
         let text = "2023年5月12日, OpenAI 在官网表示";
         let mention = parse_dates(text, &DateAnchor::default()).remove(0);
         assert!(!is_reference_date(text, &mention));
+    }
+
+    #[test]
+    fn data_points_and_datelines_are_not_events() {
+        let anchor = DateAnchor { year: Some(2021), month: Some(11) };
+        let text = "自8月以来，拜登支持率快速下滑，从8月1日的51.5%下滑了8.7个百分点。";
+        let mentions = parse_dates(text, &anchor);
+        assert!(!is_data_point(text, &mentions[0]));
+        assert!(is_data_point(text, &mentions[1]));
+        let text = "从 3 月份的基建数据来看，已经出现了环比持续改善态势";
+        assert!(is_data_point(text, &parse_dates(text, &anchor)[0]));
+        let text = "流通市值（亿元）证券研究报告/公司点评2022年5月1日";
+        assert!(is_dateline(text, &parse_dates(text, &anchor)[0]));
+        let text = "2023年5月12日, OpenAI 在官网表示将推出插件。";
+        assert!(!is_dateline(text, &parse_dates(text, &anchor)[0]));
     }
 
     #[test]
