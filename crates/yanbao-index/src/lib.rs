@@ -1,1 +1,653 @@
-//! Chinese + English full-text search over reports, paragraphs, figures, tables and events (tantivy + jieba).
+//! Chinese + English full-text search over reports, paragraphs, figures, tables and events
+//! (tantivy + jieba).
+//!
+//! The index is a derived read model of the store: [`SearchIndex::add_report`] turns a
+//! [`Report`] into one document per report, text block, figure, table and event, and
+//! [`SearchIndex::search`] answers a [`SearchRequest`] with ranked, highlighted [`Hit`]s and
+//! optional [`Facets`]. It can always be rebuilt from the stored reports (`yanbao reindex`); an
+//! index written by another version refuses to open and says so.
+//!
+//! Ranking: BM25 over two fields per text — jieba words (boosted, so whole-word matches rank
+//! first) and character bigrams (recall inside compounds: 元首 in 中美元首, 工程 in 在建工程) —
+//! with the title ×3 and figure/table captions ×2. User input is never parsed as query syntax:
+//! queries are built from our own tokens (see [`query`]).
+
+pub mod collect;
+pub mod query;
+pub mod schema;
+pub mod snippet;
+pub mod tokenize;
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::ops::Bound;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Schema, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+use yanbao_model::Report;
+
+use crate::collect::{DistinctStrCollector, FacetCollector, FacetMaps};
+use crate::query::{date_key, mark_terms, parse_query, Chunk, DateEnd};
+use crate::schema::{build_schema, name_key, report_documents, Fields, GRAMS_TOKENIZER, INDEX_VERSION, WORDS_TOKENIZER};
+use crate::snippet::snippet;
+use crate::tokenize::{Stream, YanbaoTokenizer};
+
+/// Boost of the title fields.
+const TITLE_BOOST: f32 = 3.0;
+/// Boost of the figure/table caption fields.
+const CAPTION_BOOST: f32 = 2.0;
+/// Boost of a chunk's whole-word match over its bigram match.
+const WORD_BOOST: f32 = 2.0;
+/// Hits returned when the request's limit is 0.
+const DEFAULT_LIMIT: usize = 10;
+/// Most hits returned by one request.
+const MAX_LIMIT: usize = 1000;
+/// Deepest offset accepted.
+const MAX_OFFSET: usize = 10_000;
+/// Most values listed per facet.
+const MAX_FACET_VALUES: usize = 50;
+/// Writer heap for on-disk indexes (split over the writer threads).
+const DISK_WRITER_HEAP: usize = 256 * 1024 * 1024;
+/// Writer heap for in-memory indexes (tests, small tools).
+const RAM_WRITER_HEAP: usize = 32 * 1024 * 1024;
+/// File recording the [`INDEX_VERSION`] an on-disk index was written with.
+const VERSION_FILE: &str = "yanbao-index-version";
+
+/// Errors of the search index, one clear lowercase line each.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// The on-disk index was written with another schema or tokenisation.
+    #[error("search index at {path} is incompatible ({reason}): run `yanbao reindex`")]
+    Incompatible {
+        /// Index directory.
+        path: String,
+        /// What differs.
+        reason: String,
+    },
+    /// The query is longer than the bounds in [`query`].
+    #[error("query too long: {0}")]
+    QueryTooLong(String),
+    /// A `from`/`to` value is not a date.
+    #[error("invalid date {0:?}: expected YYYY-MM-DD, YYYY-MM or YYYY")]
+    InvalidDate(String),
+    /// An unknown scope name.
+    #[error("unknown search scope {0:?}: expected all, reports, paragraphs, figures, tables or events")]
+    InvalidScope(String),
+    /// A report without an id cannot be indexed (it could never be replaced or removed).
+    #[error("report has no id")]
+    MissingId,
+    /// Another process holds the index writer.
+    #[error("search index is locked by another writer (is another yanbao process ingesting?)")]
+    Locked,
+    /// The index directory could not be created or read.
+    #[error("search index directory {path}: {source}")]
+    Io {
+        /// Index directory.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A writer thread panicked while holding the writer.
+    #[error("search index writer is unusable after a panic")]
+    Poisoned,
+    /// Any other tantivy failure.
+    #[error("search index: {0}")]
+    Tantivy(String),
+}
+
+impl From<TantivyError> for IndexError {
+    fn from(error: TantivyError) -> IndexError {
+        match error {
+            TantivyError::LockFailure(..) => IndexError::Locked,
+            other => IndexError::Tantivy(other.to_string().to_lowercase()),
+        }
+    }
+}
+
+/// Which documents a search looks at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Every kind.
+    #[default]
+    All,
+    /// Whole reports.
+    Reports,
+    /// Headings, paragraphs and lists.
+    Paragraphs,
+    /// Figure captions, sources and notes ("chart search").
+    Figures,
+    /// Table captions and cells.
+    Tables,
+    /// Dated events.
+    Events,
+}
+
+impl Scope {
+    /// Returns the lowercase name (as accepted by `--in` and `FromStr`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::All => "all",
+            Scope::Reports => "reports",
+            Scope::Paragraphs => "paragraphs",
+            Scope::Figures => "figures",
+            Scope::Tables => "tables",
+            Scope::Events => "events",
+        }
+    }
+
+    /// Returns the document kind this scope is restricted to, `None` for all.
+    fn kind(self) -> Option<&'static str> {
+        match self {
+            Scope::All => None,
+            Scope::Reports => Some(schema::KIND_REPORT),
+            Scope::Paragraphs => Some(schema::KIND_PARAGRAPH),
+            Scope::Figures => Some(schema::KIND_FIGURE),
+            Scope::Tables => Some(schema::KIND_TABLE),
+            Scope::Events => Some(schema::KIND_EVENT),
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Scope {
+    type Err = IndexError;
+
+    fn from_str(text: &str) -> Result<Scope, IndexError> {
+        Ok(match text.trim().to_ascii_lowercase().as_str() {
+            "all" | "" => Scope::All,
+            "reports" | "report" => Scope::Reports,
+            "paragraphs" | "paragraph" => Scope::Paragraphs,
+            "figures" | "figure" => Scope::Figures,
+            "tables" | "table" => Scope::Tables,
+            "events" | "event" => Scope::Events,
+            _ => return Err(IndexError::InvalidScope(text.to_string())),
+        })
+    }
+}
+
+/// A search: the query text, the scope and the filters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchRequest {
+    /// What the user typed. Words separated by spaces must all match; `"…"` is a phrase.
+    pub query: String,
+    /// Which kinds of documents to search.
+    pub scope: Scope,
+    /// Earliest date (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`), inclusive: the report date, or the
+    /// event date for events.
+    pub from: Option<String>,
+    /// Latest date, inclusive (`2021-11` means up to 2021-11-31).
+    pub to: Option<String>,
+    /// Institution, exact after normalisation (spacing and case ignored).
+    pub institution: Option<String>,
+    /// Author, exact after normalisation.
+    pub author: Option<String>,
+    /// Report year.
+    pub year: Option<i32>,
+    /// Report language (`zh`, `en`).
+    pub language: Option<String>,
+    /// Hits per page; 0 means 10 (at most 1000).
+    pub limit: usize,
+    /// Hits to skip (at most 10 000).
+    pub offset: usize,
+    /// Whether to count facets over all matching documents.
+    pub with_facets: bool,
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchResponse {
+    /// The query as asked.
+    pub query: String,
+    /// Documents matching, before paging.
+    pub total: usize,
+    /// Time spent answering, in milliseconds.
+    pub took_ms: f64,
+    /// The requested page of hits, best first.
+    pub hits: Vec<Hit>,
+    /// Facet counts, when asked for.
+    pub facets: Option<Facets>,
+}
+
+/// One ranked document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    /// Id of the report the document belongs to.
+    pub report_id: String,
+    /// Report title.
+    pub title: String,
+    /// `report`, `paragraph`, `figure`, `table` or `event`.
+    pub kind: String,
+    /// BM25 score (higher is better).
+    pub score: f32,
+    /// HTML-escaped text around the match, matched words in `<mark>…</mark>`.
+    pub snippet: String,
+    /// 1-based page, for paged sources.
+    pub page: Option<u32>,
+    /// Index of the block in the report (none for whole reports).
+    pub block: Option<usize>,
+    /// Report date.
+    pub date: Option<String>,
+    /// Report institution.
+    pub institution: Option<String>,
+    /// Figure/table label (`图 1`).
+    pub label: Option<String>,
+    /// Figure/table caption.
+    pub caption: Option<String>,
+    /// Figure/table source line.
+    pub source: Option<String>,
+    /// Event date (`YYYY-MM-DD`), for events.
+    pub event_date: Option<String>,
+}
+
+/// Counts of matching documents per value, most frequent first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facets {
+    /// Per institution.
+    pub institution: Vec<(String, u64)>,
+    /// Per author.
+    pub author: Vec<(String, u64)>,
+    /// Per report year.
+    pub year: Vec<(String, u64)>,
+    /// Per language.
+    pub language: Vec<(String, u64)>,
+    /// Per document kind.
+    pub kind: Vec<(String, u64)>,
+}
+
+/// The search index: one tantivy index, its reader, and a writer opened on first write.
+///
+/// `Send + Sync`: share it with `Arc`. Writes are serialised internally; searches run in
+/// parallel and see the state of the last [`SearchIndex::commit`].
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    writer: Mutex<Option<IndexWriter>>,
+    writer_heap: usize,
+}
+
+impl fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SearchIndex").field("directory", &self.index.directory()).finish()
+    }
+}
+
+/// Registers the yanbao tokenizers on an index (needed on every open).
+fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(WORDS_TOKENIZER, TextAnalyzer::from(YanbaoTokenizer::new(Stream::Words)));
+    index.tokenizers().register(GRAMS_TOKENIZER, TextAnalyzer::from(YanbaoTokenizer::new(Stream::Grams)));
+}
+
+/// Returns why an existing index cannot be used with this version, if it cannot.
+fn incompatibility(dir: &Path, found_schema: &Schema, expected: &Schema) -> Option<String> {
+    let version_path = dir.join(VERSION_FILE);
+    let written = std::fs::read_to_string(&version_path).ok();
+    let written = written.as_deref().map(str::trim);
+    if written != Some(INDEX_VERSION.to_string().as_str()) {
+        return Some(format!("index version {}, expected {INDEX_VERSION}", written.unwrap_or("unknown")));
+    }
+    if found_schema != expected {
+        return Some("schema differs".to_string());
+    }
+    None
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating the directory and an empty index if missing.
+    ///
+    /// Fails with [`IndexError::Incompatible`] (saying "reindex") when the index there was
+    /// written with another schema or tokenisation.
+    pub fn open(dir: &Path) -> Result<SearchIndex, IndexError> {
+        let io_error = |source| IndexError::Io { path: dir.display().to_string(), source };
+        std::fs::create_dir_all(dir).map_err(io_error)?;
+        let (schema, fields) = build_schema();
+        let directory = MmapDirectory::open(dir).map_err(|e| IndexError::Tantivy(e.to_string().to_lowercase()))?;
+        let exists = Index::exists(&directory).map_err(|e| IndexError::Tantivy(e.to_string().to_lowercase()))?;
+        let index = if exists {
+            let index = Index::open(directory)?;
+            if let Some(reason) = incompatibility(dir, &index.schema(), &schema) {
+                return Err(IndexError::Incompatible { path: dir.display().to_string(), reason });
+            }
+            index
+        } else {
+            let index = Index::create(directory, schema, IndexSettings::default())?;
+            std::fs::write(dir.join(VERSION_FILE), format!("{INDEX_VERSION}\n")).map_err(io_error)?;
+            index
+        };
+        SearchIndex::from_index(index, fields, DISK_WRITER_HEAP)
+    }
+
+    /// Returns a new empty index held in memory (tests and throw-away use).
+    pub fn open_in_ram() -> Result<SearchIndex, IndexError> {
+        let (schema, fields) = build_schema();
+        SearchIndex::from_index(Index::create_in_ram(schema), fields, RAM_WRITER_HEAP)
+    }
+
+    /// Wraps an opened index: tokenizers, reader, lazily opened writer.
+    fn from_index(index: Index, fields: Fields, writer_heap: usize) -> Result<SearchIndex, IndexError> {
+        register_tokenizers(&index);
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex { index, reader, fields, writer: Mutex::new(None), writer_heap })
+    }
+
+    /// Runs `action` with the writer, opening it on first use (which takes the directory lock).
+    fn with_writer<T>(&self, action: impl FnOnce(&mut IndexWriter) -> Result<T, IndexError>) -> Result<T, IndexError> {
+        let mut guard = self.writer.lock().map_err(|_| IndexError::Poisoned)?;
+        if guard.is_none() {
+            let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
+            let per_thread_floor = 16 * 1024 * 1024;
+            let threads = threads.min((self.writer_heap / per_thread_floor).max(1));
+            *guard = Some(self.index.writer_with_num_threads(threads, self.writer_heap)?);
+        }
+        match guard.as_mut() {
+            Some(writer) => action(writer),
+            None => Err(IndexError::Poisoned),
+        }
+    }
+
+    /// Adds (or replaces) every document of a report; visible to searches after [`commit`](Self::commit).
+    pub fn add_report(&self, report: &Report) -> Result<(), IndexError> {
+        if report.id.trim().is_empty() {
+            return Err(IndexError::MissingId);
+        }
+        let docs = report_documents(report, &self.fields);
+        self.with_writer(|writer| {
+            writer.delete_term(Term::from_field_text(self.fields.report_id, &report.id));
+            for doc in docs {
+                writer.add_document(doc)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Removes every document of the report with this id (after the next commit).
+    pub fn remove_report(&self, id: &str) -> Result<(), IndexError> {
+        self.with_writer(|writer| {
+            writer.delete_term(Term::from_field_text(self.fields.report_id, id));
+            Ok(())
+        })
+    }
+
+    /// Removes every document (after the next commit).
+    pub fn clear(&self) -> Result<(), IndexError> {
+        self.with_writer(|writer| {
+            writer.delete_all_documents()?;
+            Ok(())
+        })
+    }
+
+    /// Makes pending changes durable and visible: searches started after this returns see them.
+    pub fn commit(&self) -> Result<(), IndexError> {
+        let mut guard = self.writer.lock().map_err(|_| IndexError::Poisoned)?;
+        if let Some(writer) = guard.as_mut() {
+            writer.commit()?;
+        }
+        drop(guard);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Returns the ids of every indexed report (to check the index agrees with the store).
+    pub fn report_ids(&self) -> Result<BTreeSet<String>, IndexError> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(Term::from_field_text(self.fields.kind, schema::KIND_REPORT), IndexRecordOption::Basic);
+        Ok(searcher.search(&query, &DistinctStrCollector { field: "report_id" })?)
+    }
+
+    /// Answers a search request: ranked hits with snippets, the total, and facets if asked.
+    ///
+    /// All words must match; when they cannot all match together, any of them may (OR), so a
+    /// query with a typo still finds something. Queries with nothing searchable (`(((`) find
+    /// nothing; over-long queries and bad dates are errors.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, IndexError> {
+        let started = Instant::now();
+        let chunks = parse_query(&req.query)?;
+        let filters = self.filters(req)?;
+        let mut response = SearchResponse { query: req.query.clone(), ..SearchResponse::default() };
+        if chunks.is_empty() {
+            response.facets = req.with_facets.then(Facets::default);
+            response.took_ms = elapsed_ms(started);
+            return Ok(response);
+        }
+        let limit = if req.limit == 0 { DEFAULT_LIMIT } else { req.limit.min(MAX_LIMIT) };
+        let offset = req.offset.min(MAX_OFFSET);
+        let searcher = self.reader.searcher();
+        let mut outcome = None;
+        let operators: &[Occur] = if chunks.len() > 1 { &[Occur::Must, Occur::Should] } else { &[Occur::Must] };
+        for &operator in operators {
+            let query = self.build_query(&chunks, req.scope, operator, &filters);
+            let facet_collector = req.with_facets.then_some(FacetCollector);
+            let collector = (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count, facet_collector);
+            let (top, total, facets) = searcher.search(&query, &collector)?;
+            let found = total > 0;
+            outcome = Some((top, total, facets));
+            if found {
+                break;
+            }
+        }
+        let Some((top, total, facet_maps)) = outcome else {
+            return Ok(response);
+        };
+        let marks = mark_terms(&chunks);
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            response.hits.push(self.hit(&doc, score, &marks));
+        }
+        response.total = total;
+        response.facets = facet_maps.map(facets_from_maps);
+        response.took_ms = elapsed_ms(started);
+        Ok(response)
+    }
+
+    /// Builds the filter clauses of a request (scope, people, language, year, dates).
+    fn filters(&self, req: &SearchRequest) -> Result<Vec<Box<dyn Query>>, IndexError> {
+        let f = &self.fields;
+        let mut filters: Vec<Box<dyn Query>> = Vec::new();
+        let exact = |field: Field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+        };
+        if let Some(kind) = req.scope.kind() {
+            filters.push(exact(f.kind, kind));
+        }
+        if let Some(institution) = req.institution.as_deref().filter(|s| !s.trim().is_empty()) {
+            filters.push(exact(f.institution_key, &name_key(institution)));
+        }
+        if let Some(author) = req.author.as_deref().filter(|s| !s.trim().is_empty()) {
+            filters.push(exact(f.author_key, &name_key(author)));
+        }
+        if let Some(language) = req.language.as_deref().filter(|s| !s.trim().is_empty()) {
+            filters.push(exact(f.language, &language.trim().to_lowercase()));
+        }
+        if let Some(year) = req.year {
+            filters.push(Box::new(TermQuery::new(Term::from_field_i64(f.year, i64::from(year)), IndexRecordOption::Basic)));
+        }
+        let bound = |value: Option<&String>, end: DateEnd| -> Result<Bound<Term>, IndexError> {
+            match value.map(|v| v.trim()).filter(|v| !v.is_empty()) {
+                None => Ok(Bound::Unbounded),
+                Some(text) => match date_key(text, end) {
+                    Some(key) => Ok(Bound::Included(Term::from_field_i64(f.date_key, key))),
+                    None => Err(IndexError::InvalidDate(text.to_string())),
+                },
+            }
+        };
+        let lower = bound(req.from.as_ref(), DateEnd::Start)?;
+        let upper = bound(req.to.as_ref(), DateEnd::End)?;
+        if !matches!((&lower, &upper), (Bound::Unbounded, Bound::Unbounded)) {
+            filters.push(Box::new(RangeQuery::new(lower, upper)));
+        }
+        Ok(filters)
+    }
+
+    /// Returns the (field, boost) lists searched for words and for grams in a scope.
+    fn scope_fields(&self, scope: Scope) -> (Vec<(Field, f32)>, Vec<(Field, f32)>) {
+        let f = &self.fields;
+        let title = scope == Scope::All || scope == Scope::Reports;
+        let caption = matches!(scope, Scope::All | Scope::Figures | Scope::Tables);
+        let mut words = vec![(f.body_words, 1.0)];
+        let mut grams = vec![(f.body_grams, 1.0)];
+        if title {
+            words.push((f.title_words, TITLE_BOOST));
+            grams.push((f.title_grams, TITLE_BOOST));
+        }
+        if caption {
+            words.push((f.caption_words, CAPTION_BOOST));
+            grams.push((f.caption_grams, CAPTION_BOOST));
+        }
+        (words, grams)
+    }
+
+    /// Builds the full query: every chunk joined by `operator`, and the filters (unscored).
+    fn build_query(&self, chunks: &[Chunk], scope: Scope, operator: Occur, filters: &[Box<dyn Query>]) -> BooleanQuery {
+        let (word_fields, gram_fields) = self.scope_fields(scope);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut text_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for chunk in chunks {
+            text_clauses.push((operator, chunk_query(chunk, &word_fields, &gram_fields)));
+        }
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(text_clauses))));
+        for filter in filters {
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0))));
+        }
+        BooleanQuery::new(clauses)
+    }
+
+    /// Turns a stored document into a hit.
+    fn hit(&self, doc: &TantivyDocument, score: f32, marks: &[snippet::MarkTerm]) -> Hit {
+        let f = &self.fields;
+        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+        let number = |field: Field| doc.get_first(field).and_then(|v| v.as_i64());
+        Hit {
+            report_id: text(f.report_id).unwrap_or_default(),
+            title: text(f.title).unwrap_or_default(),
+            kind: text(f.kind).unwrap_or_default(),
+            score,
+            snippet: snippet(text(f.text).as_deref().unwrap_or(""), marks),
+            page: number(f.page).and_then(|p| u32::try_from(p).ok()),
+            block: number(f.block).and_then(|b| usize::try_from(b).ok()),
+            date: text(f.date),
+            institution: text(f.institution),
+            label: text(f.label),
+            caption: text(f.caption),
+            source: text(f.source),
+            event_date: text(f.event_date),
+        }
+    }
+}
+
+/// Returns milliseconds since `started`, to the microsecond.
+fn elapsed_ms(started: Instant) -> f64 {
+    (started.elapsed().as_secs_f64() * 1e6).round() / 1e3
+}
+
+/// Returns a query matching the term in any of the fields, each with its boost.
+fn term_in_fields(text: &str, fields: &[(Field, f32)]) -> Box<dyn Query> {
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for &(field, boost) in fields {
+        let term = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs);
+        alternatives.push((Occur::Should, boosted(Box::new(term), boost)));
+    }
+    single_or_boolean(alternatives)
+}
+
+/// Wraps a query in a boost unless the boost is 1.
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, boost))
+    }
+}
+
+/// Returns the only clause itself, or a boolean query over the clauses.
+fn single_or_boolean(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    if clauses.len() == 1 {
+        if let Some((_, query)) = clauses.pop() {
+            return query;
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Returns the query of one chunk.
+///
+/// A phrase matches its grams at consecutive positions. Otherwise the chunk matches when all
+/// its jieba words match (boosted) or all its grams match: whole-word matches score on both and
+/// rank first, compounds jieba cut differently still match on grams.
+fn chunk_query(chunk: &Chunk, word_fields: &[(Field, f32)], gram_fields: &[(Field, f32)]) -> Box<dyn Query> {
+    if chunk.phrase {
+        return phrase_query(chunk, gram_fields);
+    }
+    let all_of = |tokens: &[tokenize::Tok], fields: &[(Field, f32)]| -> Box<dyn Query> {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for token in tokens {
+            if seen.contains(&token.text.as_str()) {
+                continue;
+            }
+            seen.push(&token.text);
+            clauses.push((Occur::Must, term_in_fields(&token.text, fields)));
+        }
+        single_or_boolean(clauses)
+    };
+    let words = all_of(&chunk.words, word_fields);
+    if !chunk.has_han {
+        return words;
+    }
+    let grams = all_of(&chunk.grams, gram_fields);
+    Box::new(BooleanQuery::new(vec![(Occur::Should, boosted(words, WORD_BOOST)), (Occur::Should, grams)]))
+}
+
+/// Returns a phrase query over the gram fields (a term query for one-gram phrases).
+fn phrase_query(chunk: &Chunk, gram_fields: &[(Field, f32)]) -> Box<dyn Query> {
+    let first = chunk.grams.first().map(|t| t.position).unwrap_or(0);
+    if chunk.grams.len() < 2 {
+        return match chunk.grams.first() {
+            Some(token) => term_in_fields(&token.text, gram_fields),
+            None => term_in_fields("", gram_fields),
+        };
+    }
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for &(field, boost) in gram_fields {
+        let terms: Vec<(usize, Term)> = chunk
+            .grams
+            .iter()
+            .map(|t| (t.position.saturating_sub(first), Term::from_field_text(field, &t.text)))
+            .collect();
+        alternatives.push((Occur::Should, boosted(Box::new(PhraseQuery::new_with_offset(terms)), boost)));
+    }
+    single_or_boolean(alternatives)
+}
+
+/// Turns collected counts into sorted facet lists.
+fn facets_from_maps(maps: FacetMaps) -> Facets {
+    let sorted = |map: Option<&HashMap<String, u64>>| -> Vec<(String, u64)> {
+        let mut list: Vec<(String, u64)> = map.map(|m| m.iter().map(|(k, v)| (k.clone(), *v)).collect()).unwrap_or_default();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        list.truncate(MAX_FACET_VALUES);
+        list
+    };
+    // Order of FacetCollector: institution, author, language, kind, then year.
+    Facets {
+        institution: sorted(maps.first()),
+        author: sorted(maps.get(1)),
+        language: sorted(maps.get(2)),
+        kind: sorted(maps.get(3)),
+        year: sorted(maps.get(4)),
+    }
+}

@@ -1,0 +1,360 @@
+//! The index schema and the documents built from a [`Report`].
+//!
+//! One tantivy document per report, per text block (heading, paragraph, list), per figure, per
+//! table and per event. Each searchable text exists twice: a word field (jieba) and a gram field
+//! (character bigrams). Stored fields are enough to build a hit without the store.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+};
+use tantivy::TantivyDocument;
+use yanbao_model::normalize::fold;
+use yanbao_model::{BlockKind, Report};
+
+use crate::query::{date_key, DateEnd};
+
+/// Version of the schema and of the tokenisation; an index written with another version must be
+/// rebuilt. Bump it whenever a field or a tokenizer changes.
+pub const INDEX_VERSION: u32 = 1;
+/// Name of the registered word tokenizer.
+pub const WORDS_TOKENIZER: &str = "yanbao_words";
+/// Name of the registered gram tokenizer.
+pub const GRAMS_TOKENIZER: &str = "yanbao_grams";
+
+/// The kinds of indexed documents, as written in hits.
+pub const KIND_REPORT: &str = "report";
+/// A heading, paragraph or list block.
+pub const KIND_PARAGRAPH: &str = "paragraph";
+/// A figure.
+pub const KIND_FIGURE: &str = "figure";
+/// A table.
+pub const KIND_TABLE: &str = "table";
+/// A dated event.
+pub const KIND_EVENT: &str = "event";
+
+/// Handles of every field of the schema.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// Report id (exact, stored, fast): deletes and report listing.
+    pub report_id: Field,
+    /// Document kind (`report`, `paragraph`…).
+    pub kind: Field,
+    /// Report title, stored for hits.
+    pub title: Field,
+    /// Title words (report documents only), boosted.
+    pub title_words: Field,
+    /// Title grams (report documents only), boosted.
+    pub title_grams: Field,
+    /// Figure/table label and caption words, boosted.
+    pub caption_words: Field,
+    /// Figure/table label and caption grams, boosted.
+    pub caption_grams: Field,
+    /// Body words.
+    pub body_words: Field,
+    /// Body grams (with positions, for phrases).
+    pub body_grams: Field,
+    /// Stored text the snippet is cut from.
+    pub text: Field,
+    /// Institution as printed (stored, fast: facets).
+    pub institution: Field,
+    /// Normalised institution (filter).
+    pub institution_key: Field,
+    /// Authors as printed (fast: facets).
+    pub author: Field,
+    /// Normalised authors (filter).
+    pub author_key: Field,
+    /// Language, lowercased.
+    pub language: Field,
+    /// Report year.
+    pub year: Field,
+    /// Report date as printed in the report JSON (stored).
+    pub date: Field,
+    /// Date key `YYYYMMDD`: the report date, or the event date for events (range filters).
+    pub date_key: Field,
+    /// Event date (stored, events only).
+    pub event_date: Field,
+    /// 1-based page (stored).
+    pub page: Field,
+    /// Block index (stored).
+    pub block: Field,
+    /// Figure/table label (stored).
+    pub label: Field,
+    /// Figure/table caption (stored).
+    pub caption: Field,
+    /// Figure/table source line (stored).
+    pub source: Field,
+}
+
+/// Returns text options for a searchable, unstored field.
+fn searchable(tokenizer: &str, positions: bool) -> TextOptions {
+    let record = if positions { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
+    TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record))
+}
+
+/// Builds the schema and returns it with its field handles.
+pub fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let stored_i64 = NumericOptions::default().set_stored();
+    let indexed_fast_i64 = NumericOptions::default().set_indexed().set_fast();
+    let fields = Fields {
+        report_id: b.add_text_field("report_id", STRING | STORED | FAST),
+        kind: b.add_text_field("kind", STRING | STORED | FAST),
+        title: b.add_text_field("title", STORED),
+        title_words: b.add_text_field("title_words", searchable(WORDS_TOKENIZER, false)),
+        title_grams: b.add_text_field("title_grams", searchable(GRAMS_TOKENIZER, true)),
+        caption_words: b.add_text_field("caption_words", searchable(WORDS_TOKENIZER, false)),
+        caption_grams: b.add_text_field("caption_grams", searchable(GRAMS_TOKENIZER, true)),
+        body_words: b.add_text_field("body_words", searchable(WORDS_TOKENIZER, false)),
+        body_grams: b.add_text_field("body_grams", searchable(GRAMS_TOKENIZER, true)),
+        text: b.add_text_field("text", STORED),
+        institution: b.add_text_field("institution", STORED | FAST),
+        institution_key: b.add_text_field("institution_key", STRING),
+        author: b.add_text_field("author", FAST),
+        author_key: b.add_text_field("author_key", STRING),
+        language: b.add_text_field("language", STRING | FAST),
+        year: b.add_i64_field("year", indexed_fast_i64.clone()),
+        date: b.add_text_field("date", STORED),
+        date_key: b.add_i64_field("date_key", indexed_fast_i64),
+        event_date: b.add_text_field("event_date", STORED),
+        page: b.add_i64_field("page", stored_i64.clone()),
+        block: b.add_i64_field("block", stored_i64),
+        label: b.add_text_field("label", STORED),
+        caption: b.add_text_field("caption", STORED),
+        source: b.add_text_field("source", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// Returns the filter key of a name: folded (NFKC, no whitespace) and lowercased, so
+/// `光大证券 研究所` and `光大证券研究所` filter the same.
+pub fn name_key(name: &str) -> String {
+    fold(name).to_lowercase()
+}
+
+/// Fields every document of a report carries.
+fn report_common(report: &Report, f: &Fields, kind: &str) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.report_id, &report.id);
+    doc.add_text(f.kind, kind);
+    doc.add_text(f.title, &report.title);
+    if let Some(institution) = report.institution.as_deref().filter(|s| !s.trim().is_empty()) {
+        doc.add_text(f.institution, institution.trim());
+        doc.add_text(f.institution_key, name_key(institution));
+    }
+    for author in report.authors.iter().filter(|a| !a.trim().is_empty()) {
+        doc.add_text(f.author, author.trim());
+        doc.add_text(f.author_key, name_key(author));
+    }
+    let language = report.language.trim().to_lowercase();
+    if !language.is_empty() {
+        doc.add_text(f.language, language);
+    }
+    if let Some(year) = report_year(report) {
+        doc.add_i64(f.year, year);
+    }
+    if let Some(date) = report.date.as_deref() {
+        doc.add_text(f.date, date);
+    }
+    doc
+}
+
+/// Returns the report year: the `year` field, else the year of the date.
+fn report_year(report: &Report) -> Option<i64> {
+    if let Some(year) = report.year {
+        return Some(i64::from(year));
+    }
+    date_key(report.date.as_deref()?, DateEnd::Start).map(|key| key / 10_000)
+}
+
+/// Adds the text to both the word and the gram field.
+fn add_searchable(doc: &mut TantivyDocument, words: Field, grams: Field, text: &str) {
+    if !text.trim().is_empty() {
+        doc.add_text(words, text);
+        doc.add_text(grams, text);
+    }
+}
+
+/// Adds the date key when the date parses.
+fn add_date_key(doc: &mut TantivyDocument, f: &Fields, date: Option<&str>) {
+    if let Some(key) = date.and_then(|d| date_key(d, DateEnd::Start)) {
+        doc.add_i64(f.date_key, key);
+    }
+}
+
+/// Adds page and block when known.
+fn add_location(doc: &mut TantivyDocument, f: &Fields, page: Option<u32>, block: Option<usize>) {
+    if let Some(page) = page {
+        doc.add_i64(f.page, i64::from(page));
+    }
+    if let Some(block) = block.and_then(|b| i64::try_from(b).ok()) {
+        doc.add_i64(f.block, block);
+    }
+}
+
+/// Returns the report's text for the report-level document: body blocks first, then
+/// boilerplate blocks, so snippets prefer the body.
+pub fn report_text(report: &Report) -> String {
+    let mut text = String::new();
+    for pass_boilerplate in [false, true] {
+        for block in report.blocks.iter().filter(|b| b.boilerplate == pass_boilerplate) {
+            let block_text = block.text.trim();
+            if block_text.is_empty() {
+                continue;
+            }
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(block_text);
+        }
+    }
+    text
+}
+
+/// Joins non-empty parts with the separator.
+fn join_parts<'a>(parts: impl IntoIterator<Item = &'a str>, separator: &str) -> String {
+    let kept: Vec<&str> = parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect();
+    kept.join(separator)
+}
+
+/// Builds every document of a report.
+pub fn report_documents(report: &Report, f: &Fields) -> Vec<TantivyDocument> {
+    let mut docs = Vec::new();
+
+    // The report as a whole: title, people, institution and all body text.
+    let mut whole = report_common(report, f, KIND_REPORT);
+    let body = report_text(report);
+    add_searchable(&mut whole, f.title_words, f.title_grams, &report.title);
+    let subtitle = report.subtitle.as_deref().unwrap_or("");
+    let people = join_parts(
+        [subtitle, report.institution.as_deref().unwrap_or(""), report.publisher.as_deref().unwrap_or("")]
+            .into_iter()
+            .chain(report.authors.iter().map(String::as_str)),
+        " ",
+    );
+    add_searchable(&mut whole, f.body_words, f.body_grams, &people);
+    add_searchable(&mut whole, f.body_words, f.body_grams, &body);
+    whole.add_text(f.text, &body);
+    add_date_key(&mut whole, f, report.date.as_deref());
+    docs.push(whole);
+
+    // Text blocks.
+    for (index, block) in report.blocks.iter().enumerate() {
+        if !matches!(block.kind, BlockKind::Heading | BlockKind::Paragraph | BlockKind::List) || block.text.trim().is_empty() {
+            continue;
+        }
+        let mut doc = report_common(report, f, KIND_PARAGRAPH);
+        add_searchable(&mut doc, f.body_words, f.body_grams, &block.text);
+        doc.add_text(f.text, block.text.trim());
+        add_date_key(&mut doc, f, report.date.as_deref());
+        add_location(&mut doc, f, block.page, Some(index));
+        docs.push(doc);
+    }
+
+    // Figures: label + caption boosted, source and notes in the body.
+    for figure in &report.figures {
+        let mut doc = report_common(report, f, KIND_FIGURE);
+        let heading = join_parts([figure.label.as_str(), figure.caption.as_str()], " ");
+        let rest = join_parts([figure.source.as_deref().unwrap_or(""), figure.notes.as_deref().unwrap_or("")], "\n");
+        add_searchable(&mut doc, f.caption_words, f.caption_grams, &heading);
+        add_searchable(&mut doc, f.body_words, f.body_grams, &rest);
+        doc.add_text(f.text, join_parts([heading.as_str(), rest.as_str()], "\n"));
+        add_figure_like(&mut doc, f, &figure.label, &figure.caption, figure.source.as_deref());
+        add_date_key(&mut doc, f, report.date.as_deref());
+        add_location(&mut doc, f, figure.page, Some(figure.block));
+        docs.push(doc);
+    }
+
+    // Tables: label + caption boosted, header, cells, source and notes in the body.
+    for table in &report.tables {
+        let mut doc = report_common(report, f, KIND_TABLE);
+        let heading = join_parts([table.label.as_str(), table.caption.as_str()], " ");
+        let mut lines = vec![join_parts(table.header.iter().map(String::as_str), " | ")];
+        for row in &table.rows {
+            lines.push(join_parts(row.iter().map(String::as_str), " | "));
+        }
+        lines.push(table.source.clone().unwrap_or_default());
+        lines.push(table.notes.clone().unwrap_or_default());
+        let rest = join_parts(lines.iter().map(String::as_str), "\n");
+        add_searchable(&mut doc, f.caption_words, f.caption_grams, &heading);
+        add_searchable(&mut doc, f.body_words, f.body_grams, &rest);
+        doc.add_text(f.text, join_parts([heading.as_str(), rest.as_str()], "\n"));
+        add_figure_like(&mut doc, f, &table.label, &table.caption, table.source.as_deref());
+        add_date_key(&mut doc, f, report.date.as_deref());
+        add_location(&mut doc, f, table.page, Some(table.block));
+        docs.push(doc);
+    }
+
+    // Events: dated on their own date.
+    for event in &report.events {
+        let mut doc = report_common(report, f, KIND_EVENT);
+        let actors = join_parts(event.actors.iter().map(String::as_str), " ");
+        add_searchable(&mut doc, f.body_words, f.body_grams, &join_parts([event.text.as_str(), actors.as_str()], "\n"));
+        doc.add_text(f.text, event.text.trim());
+        if !event.date.trim().is_empty() {
+            doc.add_text(f.event_date, event.date.trim());
+        }
+        add_date_key(&mut doc, f, Some(event.date.as_str()));
+        let page = report.blocks.get(event.block).and_then(|b| b.page);
+        add_location(&mut doc, f, page, Some(event.block));
+        docs.push(doc);
+    }
+    docs
+}
+
+/// Adds the stored label, caption and source of a figure or table.
+fn add_figure_like(doc: &mut TantivyDocument, f: &Fields, label: &str, caption: &str, source: Option<&str>) {
+    if !label.trim().is_empty() {
+        doc.add_text(f.label, label.trim());
+    }
+    if !caption.trim().is_empty() {
+        doc.add_text(f.caption, caption.trim());
+    }
+    if let Some(source) = source.filter(|s| !s.trim().is_empty()) {
+        doc.add_text(f.source, source.trim());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yanbao_model::{Block, Event, Figure};
+
+    #[test]
+    fn name_keys_ignore_spacing_and_case() {
+        assert_eq!(name_key("光大证券 研究所"), name_key("光大证券研究所"));
+        assert_eq!(name_key("CICC"), name_key("cicc"));
+    }
+
+    #[test]
+    fn one_document_per_block_figure_and_event() {
+        let (_, f) = build_schema();
+        let report = Report {
+            id: "r1".into(),
+            title: "中美元首视频会晤, 可能谈些什么".into(),
+            date: Some("2021-11-15".into()),
+            blocks: vec![
+                Block { kind: BlockKind::Heading, text: "一、中美元首视频会晤，可能会谈些什么？".into(), ..Block::default() },
+                Block { kind: BlockKind::Figure, text: "图1".into(), ..Block::default() },
+                Block { kind: BlockKind::Paragraph, text: "  ".into(), ..Block::default() },
+            ],
+            figures: vec![Figure { label: "图 1".into(), caption: "拜登支持率".into(), block: 1, ..Figure::default() }],
+            events: vec![Event { date: "2021-10-05".into(), text: "USTR 公布关税排除清单".into(), block: 0, ..Event::default() }],
+            ..Report::default()
+        };
+        let docs = report_documents(&report, &f);
+        // report + heading + figure + event; the figure block and the blank paragraph make none.
+        assert_eq!(docs.len(), 4);
+    }
+
+    #[test]
+    fn report_text_puts_boilerplate_last() {
+        let report = Report {
+            blocks: vec![
+                Block { text: "免责声明".into(), boilerplate: true, ..Block::default() },
+                Block { text: "正文".into(), ..Block::default() },
+            ],
+            ..Report::default()
+        };
+        assert_eq!(report_text(&report), "正文\n免责声明");
+    }
+}

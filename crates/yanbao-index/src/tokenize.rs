@@ -1,0 +1,340 @@
+//! Tokenisation for Chinese + English text: jieba words and CJK character bigrams.
+//!
+//! Two token streams are derived from the same text, and the index keeps one field for each:
+//!
+//! * **words** ([`word_tokens`]): Han runs cut by jieba in search mode (a long word also yields
+//!   its dictionary sub-words), Latin words and numbers lowercased;
+//! * **grams** ([`gram_tokens`]): every Han character as a unigram and every pair of adjacent Han
+//!   characters as a bigram, Latin words and numbers as in the word stream. Grams give recall
+//!   inside compounds that jieba cuts differently (中美元首 → 中/美元/首 loses 元首) and carry
+//!   positions for phrase queries.
+//!
+//! Offsets are byte offsets into the input text, as tantivy expects.
+
+use std::sync::LazyLock;
+
+use jieba_rs::Jieba;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use yanbao_model::normalize::is_han;
+
+/// The jieba segmenter with its compiled-in dictionary, loaded once (~200 ms) on first use.
+static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+
+/// Forces the jieba dictionary to load now rather than on the first indexed or searched text.
+pub fn warm_up() {
+    LazyLock::force(&JIEBA);
+}
+
+/// What a maximal run of characters is, for tokenisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    /// Han ideographs, cut by jieba.
+    Han,
+    /// Letters and digits of other scripts (Latin, Greek, kana…), one token per run.
+    Alnum,
+}
+
+/// A maximal run of Han or alphanumeric characters, with its byte range in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Run {
+    /// Han or alphanumeric.
+    pub kind: RunKind,
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset just past the last character.
+    pub end: usize,
+}
+
+/// A token of either stream: lowercased text, byte range in the source, and position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tok {
+    /// The indexed term text.
+    pub text: String,
+    /// Byte offset of the first character in the source text.
+    pub from: usize,
+    /// Byte offset just past the token in the source text.
+    pub to: usize,
+    /// Token position (the grams stream advances one per Han character).
+    pub position: usize,
+}
+
+/// Returns the class of a character: Han, other alphanumeric, or a separator (`None`).
+fn char_class(c: char) -> Option<RunKind> {
+    if is_han(c) {
+        Some(RunKind::Han)
+    } else if c.is_alphanumeric() {
+        Some(RunKind::Alnum)
+    } else {
+        None
+    }
+}
+
+/// True when a `.` at byte `dot` joins two digits (`53.9`, `1.3`), so a number stays one token.
+fn is_decimal_point(text: &str, dot: usize) -> bool {
+    let before = text[..dot].chars().next_back();
+    let after = text[dot + 1..].chars().next();
+    matches!((before, after), (Some(b), Some(a)) if b.is_ascii_digit() && a.is_ascii_digit())
+}
+
+/// Splits text into maximal Han runs and alphanumeric runs, dropping punctuation and spaces.
+///
+/// A decimal point between digits stays inside its number (`53.9%` → `53.9`).
+pub fn runs(text: &str) -> Vec<Run> {
+    let mut out: Vec<Run> = Vec::new();
+    let mut current: Option<Run> = None;
+    for (offset, c) in text.char_indices() {
+        let class = char_class(c);
+        let extends_number = c == '.'
+            && matches!(current, Some(Run { kind: RunKind::Alnum, .. }))
+            && is_decimal_point(text, offset);
+        let kind = if extends_number { Some(RunKind::Alnum) } else { class };
+        let end = offset + c.len_utf8();
+        match (current.as_mut(), kind) {
+            (Some(run), Some(kind)) if run.kind == kind => run.end = end,
+            (_, Some(kind)) => {
+                if let Some(run) = current.take() {
+                    out.push(run);
+                }
+                current = Some(Run { kind, start: offset, end });
+            }
+            (_, None) => {
+                if let Some(run) = current.take() {
+                    out.push(run);
+                }
+            }
+        }
+    }
+    if let Some(run) = current {
+        out.push(run);
+    }
+    out
+}
+
+/// Returns the index form of a Latin word or number: lowercase.
+pub fn fold_latin(word: &str) -> String {
+    word.to_lowercase()
+}
+
+/// Returns the word stream of a text, as indexed: jieba search-mode words for Han runs
+/// (the whole word and its dictionary sub-words), lowercased alphanumeric runs.
+pub fn word_tokens(text: &str) -> Vec<Tok> {
+    words(text, true)
+}
+
+/// Returns the word stream of a query: jieba's single best cut (no sub-words), so that a query
+/// word must match a whole indexed word.
+pub fn query_word_tokens(text: &str) -> Vec<Tok> {
+    words(text, false)
+}
+
+/// Shared body of [`word_tokens`] and [`query_word_tokens`].
+fn words(text: &str, search_mode: bool) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut position = 0;
+    for run in runs(text) {
+        let slice = &text[run.start..run.end];
+        match run.kind {
+            RunKind::Alnum => {
+                out.push(Tok { text: fold_latin(slice), from: run.start, to: run.end, position });
+                position += 1;
+            }
+            RunKind::Han => {
+                let cut = if search_mode { JIEBA.cut_for_search(slice, true) } else { JIEBA.cut(slice, true) };
+                for word in cut {
+                    let from = run.start + word.byte_start;
+                    let to = run.start + word.byte_end;
+                    if word.word.trim().is_empty() || to > run.end {
+                        continue;
+                    }
+                    out.push(Tok { text: word.word.to_string(), from, to, position });
+                    position += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Returns the gram stream of a text: for each Han character its unigram and the bigram it
+/// starts (both at the character's position), for each alphanumeric run one lowercased token.
+pub fn gram_tokens(text: &str) -> Vec<Tok> {
+    grams(text, true)
+}
+
+/// Returns the grams a query or phrase must match: bigrams of each Han run (the unigram only
+/// for a run of one character) and lowercased alphanumeric runs, with positions.
+pub fn query_gram_tokens(text: &str) -> Vec<Tok> {
+    grams(text, false)
+}
+
+/// Shared body of [`gram_tokens`] and [`query_gram_tokens`].
+fn grams(text: &str, with_unigrams: bool) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut position = 0;
+    for run in runs(text) {
+        let slice = &text[run.start..run.end];
+        match run.kind {
+            RunKind::Alnum => {
+                out.push(Tok { text: fold_latin(slice), from: run.start, to: run.end, position });
+                position += 1;
+            }
+            RunKind::Han => {
+                let chars: Vec<(usize, char)> = slice.char_indices().collect();
+                let single = chars.len() == 1;
+                for (i, &(offset, c)) in chars.iter().enumerate() {
+                    let from = run.start + offset;
+                    let char_end = from + c.len_utf8();
+                    if with_unigrams || single {
+                        out.push(Tok { text: c.to_string(), from, to: char_end, position });
+                    }
+                    if let Some(&(_, next)) = chars.get(i + 1) {
+                        let to = char_end + next.len_utf8();
+                        out.push(Tok { text: text[from..to].to_string(), from, to, position });
+                    }
+                    position += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Which stream a [`YanbaoTokenizer`] produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// [`word_tokens`].
+    Words,
+    /// [`gram_tokens`].
+    Grams,
+}
+
+/// A tantivy tokenizer over [`word_tokens`] or [`gram_tokens`].
+#[derive(Debug, Clone, Copy)]
+pub struct YanbaoTokenizer {
+    stream: Stream,
+}
+
+impl YanbaoTokenizer {
+    /// Returns a tokenizer producing the given stream.
+    pub fn new(stream: Stream) -> YanbaoTokenizer {
+        YanbaoTokenizer { stream }
+    }
+}
+
+/// The tokens of one text, handed to tantivy one by one.
+pub struct VecTokenStream {
+    tokens: std::vec::IntoIter<Token>,
+    current: Token,
+}
+
+impl Tokenizer for YanbaoTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let toks = match self.stream {
+            Stream::Words => word_tokens(text),
+            Stream::Grams => gram_tokens(text),
+        };
+        let tokens: Vec<Token> = toks
+            .into_iter()
+            .map(|t| Token { offset_from: t.from, offset_to: t.to, position: t.position, text: t.text, position_length: 1 })
+            .collect();
+        VecTokenStream { tokens: tokens.into_iter(), current: Token::default() }
+    }
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        match self.tokens.next() {
+            Some(token) => {
+                self.current = token;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(toks: &[Tok]) -> Vec<&str> {
+        toks.iter().map(|t| t.text.as_str()).collect()
+    }
+
+    #[test]
+    fn runs_split_han_latin_and_keep_decimals() {
+        // From the seed: "10 月 5 日 USTR（美国贸易代表办公室）公布关税排除清单"
+        let text = "10 月 5 日 USTR（美国贸易代表办公室）公布关税排除清单";
+        let kinds: Vec<(RunKind, &str)> = runs(text).iter().map(|r| (r.kind, &text[r.start..r.end])).collect();
+        assert_eq!(kinds[0], (RunKind::Alnum, "10"));
+        assert_eq!(kinds[1], (RunKind::Han, "月"));
+        assert!(kinds.contains(&(RunKind::Alnum, "USTR")));
+        assert!(kinds.contains(&(RunKind::Han, "公布关税排除清单")));
+        let decimal = "支持率已经从上任时的53.9%下滑至42.8%";
+        let numbers: Vec<&str> = runs(decimal).iter().filter(|r| r.kind == RunKind::Alnum).map(|r| &decimal[r.start..r.end]).collect();
+        assert_eq!(numbers, vec!["53.9", "42.8"]);
+        // A sentence-final dot is not a decimal point.
+        let end = "增长 5. 下一句";
+        assert!(runs(end).iter().any(|r| &end[r.start..r.end] == "5"));
+    }
+
+    #[test]
+    fn words_cut_chinese_and_lowercase_latin() {
+        let toks = word_tokens("10 月初 USTR 已经就 549 项商品的关税排除清单");
+        let words = texts(&toks);
+        assert!(words.contains(&"ustr"), "{words:?}");
+        assert!(words.contains(&"549"), "{words:?}");
+        assert!(words.contains(&"关税"), "{words:?}");
+        for t in &toks {
+            assert!(t.from < t.to);
+        }
+    }
+
+    #[test]
+    fn search_mode_adds_sub_words_but_query_mode_does_not() {
+        let indexed = word_tokens("中华人民共和国");
+        assert!(texts(&indexed).contains(&"人民"));
+        let query = query_word_tokens("中华人民共和国");
+        assert_eq!(texts(&query), vec!["中华人民共和国"]);
+    }
+
+    #[test]
+    fn jieba_misses_yuanshou_inside_zhongmei_yuanshou_but_grams_keep_it() {
+        // The seed heading "中美元首视频会晤" is cut 中/美元/首: the word 元首 is lost.
+        let words = word_tokens("中美元首视频会晤");
+        assert!(!texts(&words).contains(&"元首"));
+        let grams = gram_tokens("中美元首视频会晤");
+        assert!(texts(&grams).contains(&"元首"));
+        assert!(texts(&grams).contains(&"中"));
+    }
+
+    #[test]
+    fn gram_positions_advance_per_character() {
+        let grams = gram_tokens("关税排除");
+        let bigrams: Vec<(&str, usize)> = grams.iter().filter(|t| t.text.chars().count() == 2).map(|t| (t.text.as_str(), t.position)).collect();
+        assert_eq!(bigrams, vec![("关税", 0), ("税排", 1), ("排除", 2)]);
+        let query = query_gram_tokens("关税排除");
+        assert_eq!(texts(&query), vec!["关税", "税排", "排除"]);
+        assert_eq!(texts(&query_gram_tokens("铜")), vec!["铜"]);
+    }
+
+    #[test]
+    fn junk_input_never_panics() {
+        for junk in ["", "\"", "(((", "\u{0}\u{0}", "🎉🎉中", "...5.", ".5", "a.b.c", "\u{10FFFF}", "中"] {
+            let _ = word_tokens(junk);
+            let _ = gram_tokens(junk);
+            let _ = query_word_tokens(junk);
+            let _ = runs(junk);
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! Search behaviour on real report text.
+//!
+//! The reports are built by hand from sentences of the seed report (`../shared/seed/000_…txt`,
+//! a 光大证券 macro note on the 2021 中美元首 video meeting) and of an Apache-2.0 Miner-PDF-Benchmark
+//! ground truth (`text/mpb/research_report_507ad7ef….md`, 中泰证券 on 兖矿能源: the 在建工程 row),
+//! because the text parser is written in parallel and these tests must not depend on it.
+
+use yanbao_index::{IndexError, Scope, SearchIndex, SearchRequest};
+use yanbao_model::{Block, BlockKind, Event, EventOrigin, Figure, Report, Table};
+
+fn paragraph(text: &str, page: u32) -> Block {
+    Block { kind: BlockKind::Paragraph, text: text.to_string(), page: Some(page), ..Block::default() }
+}
+
+/// The seed report, abridged.
+fn seed_report() -> Report {
+    Report {
+        id: "aa7b0d65672ddc97".into(),
+        title: "中美元首视频会晤, 可能谈些什么".into(),
+        publisher: Some("财新网".into()),
+        institution: Some("光大证券研究所".into()),
+        authors: vec!["高瑞东".into()],
+        date: Some("2021-11-15".into()),
+        year: Some(2021),
+        language: "zh".into(),
+        blocks: vec![
+            paragraph("拜登上任以来支持率快速下滑，民主党也丢掉了弗吉尼亚州州长选举，2022 年中期选举在即，拜登势必要在中美谈判中拿出更大诚意，以得到合意筹码，回馈竞选基本盘，稳固摇摆州。", 1),
+            Block { kind: BlockKind::Heading, text: "一、中美元首视频会晤，可能会谈些什么？".into(), page: Some(1), ..Block::default() },
+            paragraph("9 月 10 日，中国国家主席习近平应约同美国总统拜登通电话，双方达成初步共识。此后中美关系便开始进入缓和阶段，9 月 25 日孟晚舟女士成功归国，10 月 5 日 USTR（美国贸易代表办公室）公布关税排除清单，11 月 10 日中美达成气候联合宣言。", 1),
+            paragraph("美方手中的筹码, 和中方的核心关切, 均是取消对华关税。10 月初 USTR 已经就 549 项商品的关税排除清单, 向公众征询意见, 意见征询期至 12 月 1 日结束。在双方元首视频会晤后, 预计年底前后, 关税排除程序有望正式落地生效。", 2),
+            Block { kind: BlockKind::Table, text: "表 1: 9 月以来, 中美关系不断释放缓和信号".into(), page: Some(2), ..Block::default() },
+            Block { kind: BlockKind::Figure, text: "图1：截至11月12日，拜登支持率已经从上任时的53.9%下滑至42.8%".into(), page: Some(3), ..Block::default() },
+            Block { text: "本报告仅供光大证券的客户使用，免责声明。".into(), boilerplate: true, ..Block::default() },
+        ],
+        tables: vec![Table {
+            label: "表 1".into(),
+            caption: "9 月以来, 中美关系不断释放缓和信号".into(),
+            header: vec!["时间".into(), "事件".into()],
+            rows: vec![
+                vec!["10 月 5 日".into(), "美国贸易办公室 (USTR) 公布了 549 项产品清单, 就是否恢复排除程序征求意见。".into()],
+                vec!["11 月 13 日".into(), "外交部发言人华春莹宣布, 中美元首将在 11 月 16 日上午举行视频会晤。".into()],
+            ],
+            source: Some("中国新闻网, 新华社, 中国商务部, USTR, 美国财政部, 光大证券研究所".into()),
+            page: Some(2),
+            block: 4,
+            ..Table::default()
+        }],
+        figures: vec![Figure {
+            label: "图 1".into(),
+            caption: "截至11月12日，拜登支持率已经从上任时的53.9%下滑至42.8%".into(),
+            source: Some("fivethirtyeight".into()),
+            notes: Some("该数据更新截至2021年11月12日".into()),
+            page: Some(3),
+            block: 5,
+        }],
+        events: vec![
+            Event {
+                date: "2021-10-05".into(),
+                date_text: "10 月 5 日".into(),
+                text: "美国贸易办公室 (USTR) 公布了 549 项产品清单, 就是否恢复排除程序征求意见。".into(),
+                actors: vec!["USTR".into()],
+                origin: EventOrigin::Table,
+                block: 4,
+                ..Event::default()
+            },
+            Event {
+                date: "2021-11-13".into(),
+                date_text: "11 月 13 日".into(),
+                text: "外交部发言人华春莹宣布, 中美元首将在 11 月 16 日上午举行视频会晤。".into(),
+                actors: vec!["华春莹".into()],
+                origin: EventOrigin::Table,
+                block: 4,
+                ..Event::default()
+            },
+        ],
+        ..Report::default()
+    }
+}
+
+/// A company note with the balance-sheet row 在建工程, and a paragraph using 元首 as a whole word.
+fn coal_report() -> Report {
+    Report {
+        id: "507ad7eff0212924".into(),
+        title: "兖矿能源（600188.SH）点评报告".into(),
+        institution: Some("中泰证券研究所".into()),
+        authors: vec!["杜冲".into()],
+        date: Some("2022-10-29".into()),
+        year: Some(2022),
+        language: "zh".into(),
+        blocks: vec![
+            paragraph("资产负债表：固定资产 75,835 百万元，在建工程 14,457 百万元，无形资产 62,167 百万元。", 4),
+            paragraph("两国元首通话后，市场对煤炭出口政策的预期有所改善。", 4),
+        ],
+        ..Report::default()
+    }
+}
+
+/// An English report.
+fn english_report() -> Report {
+    Report {
+        id: "e0e0e0e0e0e0e0e0".into(),
+        title: "US tariff exclusions: what to expect".into(),
+        institution: Some("Example Research".into()),
+        authors: vec!["Jane Doe".into()],
+        date: Some("2021-10-20".into()),
+        year: Some(2021),
+        language: "en".into(),
+        blocks: vec![paragraph("The USTR reopened the exclusion process for 549 products; trade war tensions eased.", 1)],
+        ..Report::default()
+    }
+}
+
+fn index_with_reports() -> SearchIndex {
+    let index = SearchIndex::open_in_ram().unwrap();
+    for report in [seed_report(), coal_report(), english_report()] {
+        index.add_report(&report).unwrap();
+    }
+    index.commit().unwrap();
+    index
+}
+
+fn ask(query: &str) -> SearchRequest {
+    SearchRequest { query: query.to_string(), limit: 50, ..SearchRequest::default() }
+}
+
+fn in_scope(query: &str, scope: Scope) -> SearchRequest {
+    SearchRequest { scope, ..ask(query) }
+}
+
+#[test]
+fn gongcheng_finds_zaijian_gongcheng() {
+    let index = index_with_reports();
+    let response = index.search(&in_scope("工程", Scope::Paragraphs)).unwrap();
+    assert_eq!(response.total, 1, "{response:#?}");
+    assert!(response.hits[0].snippet.contains("在建<mark>工程</mark>"), "{}", response.hits[0].snippet);
+}
+
+#[test]
+fn yuanshou_finds_zhongmei_yuanshou_and_whole_word_ranks_first() {
+    let index = index_with_reports();
+    let response = index.search(&in_scope("元首", Scope::Paragraphs)).unwrap();
+    let texts: Vec<&str> = response.hits.iter().map(|h| h.snippet.as_str()).collect();
+    // Whole word 元首 (两国元首 / 双方元首) first, the compound 中美元首 (cut 中/美元/首) after.
+    assert!(texts.iter().any(|s| s.contains("中美<mark>元首</mark>视频会晤")), "{texts:#?}");
+    let first_compound = texts.iter().position(|s| s.contains("中美<mark>元首</mark>视频会晤")).unwrap();
+    let first_whole = texts.iter().position(|s| s.contains("两国<mark>元首</mark>") || s.contains("双方<mark>元首</mark>")).unwrap();
+    assert!(first_whole < first_compound, "{texts:#?}");
+    assert_eq!(response.hits[first_compound].kind, "paragraph");
+}
+
+#[test]
+fn guanshui_finds_the_exclusion_list() {
+    let index = index_with_reports();
+    let response = index.search(&ask("关税")).unwrap();
+    assert!(response.total >= 3);
+    assert!(response.hits.iter().any(|h| h.snippet.contains("<mark>关税</mark>排除清单")), "{response:#?}");
+    let compound = index.search(&ask("关税排除清单")).unwrap();
+    assert!(compound.total >= 2, "{compound:#?}");
+}
+
+#[test]
+fn mixed_query_number_and_phrase() {
+    let index = index_with_reports();
+    let mixed = index.search(&in_scope("USTR 关税", Scope::Paragraphs)).unwrap();
+    assert!(mixed.total >= 2, "{mixed:#?}");
+    for hit in &mixed.hits {
+        assert!(hit.snippet.contains("<mark>USTR</mark>"), "{}", hit.snippet);
+    }
+    let number = index.search(&ask("549")).unwrap();
+    let kinds: Vec<&str> = number.hits.iter().map(|h| h.kind.as_str()).collect();
+    for kind in ["paragraph", "table", "event", "report"] {
+        assert!(kinds.contains(&kind), "{kinds:?}");
+    }
+    assert!(number.hits.iter().any(|h| h.snippet.contains("<mark>549</mark>")));
+    let phrase = index.search(&in_scope("\"关税排除\"", Scope::Paragraphs)).unwrap();
+    assert_eq!(phrase.total, 2, "{phrase:#?}");
+    // 关税 … 排除 apart is not the phrase.
+    let apart = index.search(&in_scope("\"排除关税\"", Scope::Paragraphs)).unwrap();
+    assert_eq!(apart.total, 0);
+    let english = index.search(&ask("\"trade war\"")).unwrap();
+    assert!(english.total >= 1);
+    assert_eq!(english.hits[0].report_id, "e0e0e0e0e0e0e0e0");
+}
+
+#[test]
+fn title_ranks_reports_and_captions_find_figures() {
+    let index = index_with_reports();
+    let response = index.search(&in_scope("视频会晤", Scope::Reports)).unwrap();
+    assert_eq!(response.hits[0].report_id, "aa7b0d65672ddc97");
+    assert_eq!(response.hits[0].kind, "report");
+    assert!(response.hits[0].block.is_none());
+    let figures = index.search(&in_scope("支持率", Scope::Figures)).unwrap();
+    assert_eq!(figures.total, 1);
+    let hit = &figures.hits[0];
+    assert_eq!(hit.label.as_deref(), Some("图 1"));
+    assert_eq!(hit.source.as_deref(), Some("fivethirtyeight"));
+    assert_eq!(hit.page, Some(3));
+    assert_eq!(hit.block, Some(5));
+    let tables = index.search(&in_scope("缓和信号", Scope::Tables)).unwrap();
+    assert_eq!(tables.total, 1);
+    assert_eq!(tables.hits[0].label.as_deref(), Some("表 1"));
+}
+
+#[test]
+fn scope_date_and_filters() {
+    let index = index_with_reports();
+    let events = index.search(&SearchRequest { from: Some("2021-11".into()), ..in_scope("元首", Scope::Events) }).unwrap();
+    assert_eq!(events.total, 1, "{events:#?}");
+    assert_eq!(events.hits[0].event_date.as_deref(), Some("2021-11-13"));
+    let october = index.search(&SearchRequest { from: Some("2021-10-01".into()), to: Some("2021-10-31".into()), ..in_scope("USTR", Scope::Events) }).unwrap();
+    assert_eq!(october.total, 1);
+    // Report dates: the coal report is from 2022.
+    let in_2022 = index.search(&SearchRequest { from: Some("2022".into()), ..ask("元首") }).unwrap();
+    assert!(in_2022.total >= 1);
+    assert!(in_2022.hits.iter().all(|h| h.report_id == "507ad7eff0212924"), "{in_2022:#?}");
+    let by_institution = index.search(&SearchRequest { institution: Some("光大证券 研究所".into()), ..ask("元首") }).unwrap();
+    assert!(by_institution.total >= 1);
+    assert!(by_institution.hits.iter().all(|h| h.institution.as_deref() == Some("光大证券研究所")));
+    let by_author = index.search(&SearchRequest { author: Some("杜冲".into()), ..ask("元首") }).unwrap();
+    assert!(by_author.hits.iter().all(|h| h.report_id == "507ad7eff0212924"));
+    let english = index.search(&SearchRequest { language: Some("EN".into()), ..ask("549") }).unwrap();
+    assert!(english.total >= 1);
+    assert!(english.hits.iter().all(|h| h.report_id == "e0e0e0e0e0e0e0e0"));
+    let by_year = index.search(&SearchRequest { year: Some(2022), ..ask("元首") }).unwrap();
+    assert!(by_year.hits.iter().all(|h| h.report_id == "507ad7eff0212924"));
+    let bad = index.search(&SearchRequest { from: Some("yesterday".into()), ..ask("元首") }).unwrap_err();
+    assert!(matches!(bad, IndexError::InvalidDate(_)));
+}
+
+#[test]
+fn facets_count_matching_documents() {
+    let index = index_with_reports();
+    let response = index.search(&SearchRequest { with_facets: true, ..ask("549") }).unwrap();
+    let facets = response.facets.unwrap();
+    let total_kinds: u64 = facets.kind.iter().map(|(_, c)| c).sum();
+    assert_eq!(total_kinds as usize, response.total);
+    assert!(facets.institution.iter().any(|(name, _)| name == "光大证券研究所"));
+    assert!(facets.language.iter().any(|(name, _)| name == "en"));
+    assert!(facets.year.iter().any(|(name, _)| name == "2021"));
+    assert!(facets.author.iter().any(|(name, _)| name == "高瑞东"));
+}
+
+#[test]
+fn snippets_are_escaped_and_marked() {
+    let index = index_with_reports();
+    let response = index.search(&in_scope("孟晚舟", Scope::Paragraphs)).unwrap();
+    assert_eq!(response.total, 1);
+    let snippet = &response.hits[0].snippet;
+    assert!(snippet.contains("<mark>孟晚舟</mark>"), "{snippet}");
+    assert!(snippet.chars().count() <= 160, "{snippet}");
+    assert_eq!(response.hits[0].title, "中美元首视频会晤, 可能谈些什么");
+    // The report-level snippet comes from the body, not the boilerplate.
+    let report = index.search(&in_scope("光大证券", Scope::Reports)).unwrap();
+    assert!(report.total >= 1);
+}
+
+#[test]
+fn and_falls_back_to_or() {
+    let index = index_with_reports();
+    let response = index.search(&ask("孟晚舟 zzzzunknown")).unwrap();
+    assert!(response.total >= 1);
+}
+
+#[test]
+fn hostile_queries_never_panic() {
+    let index = index_with_reports();
+    let long = "关税".repeat(5_000);
+    let queries = ["\"", "(((", "AND OR", "🎉🎉", "\u{0}", "", "   ", "title:关税", "关税 AND NOT", "*", "\"\"", "关税\"", "-关税", "~2", "\\", long.as_str()];
+    for query in queries {
+        match index.search(&ask(query)) {
+            Ok(response) => assert!(response.total <= 100),
+            Err(error) => assert!(error.to_string().contains("query too long"), "{query:?}: {error}"),
+        }
+    }
+    assert!(index.search(&ask("(((")).unwrap().hits.is_empty());
+    assert!(index.search(&ask(&long)).is_err());
+    let deep = index.search(&SearchRequest { offset: usize::MAX, limit: usize::MAX, ..ask("关税") }).unwrap();
+    assert!(deep.hits.is_empty());
+}
+
+#[test]
+fn scope_names_parse() {
+    assert_eq!("figures".parse::<Scope>().unwrap(), Scope::Figures);
+    assert_eq!("ALL".parse::<Scope>().unwrap(), Scope::All);
+    assert!("charts".parse::<Scope>().is_err());
+    assert_eq!(serde_json::to_string(&Scope::Events).unwrap(), "\"events\"");
+}
+
+#[test]
+fn remove_replace_and_list_reports() {
+    let index = index_with_reports();
+    let ids = index.report_ids().unwrap();
+    assert_eq!(ids.len(), 3);
+    assert!(ids.contains("aa7b0d65672ddc97"));
+    // Re-adding replaces, it does not duplicate.
+    index.add_report(&seed_report()).unwrap();
+    index.commit().unwrap();
+    assert_eq!(index.search(&in_scope("孟晚舟", Scope::Paragraphs)).unwrap().total, 1);
+    index.remove_report("aa7b0d65672ddc97").unwrap();
+    index.commit().unwrap();
+    assert!(!index.report_ids().unwrap().contains("aa7b0d65672ddc97"));
+    assert_eq!(index.search(&ask("孟晚舟")).unwrap().total, 0);
+    index.clear().unwrap();
+    index.commit().unwrap();
+    assert!(index.report_ids().unwrap().is_empty());
+    let nameless = Report::default();
+    assert!(matches!(index.add_report(&nameless), Err(IndexError::MissingId)));
+}
+
+#[test]
+fn reopen_from_disk_keeps_documents_and_rejects_other_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = SearchIndex::open(dir.path()).unwrap();
+        index.add_report(&seed_report()).unwrap();
+        index.commit().unwrap();
+    }
+    {
+        let index = SearchIndex::open(dir.path()).unwrap();
+        assert_eq!(index.report_ids().unwrap().len(), 1);
+        assert_eq!(index.search(&ask("元首")).unwrap().hits[0].report_id, "aa7b0d65672ddc97");
+        // Writing again after reopening works (the lock was released).
+        index.add_report(&coal_report()).unwrap();
+        index.commit().unwrap();
+        assert_eq!(index.report_ids().unwrap().len(), 2);
+    }
+    std::fs::write(dir.path().join("yanbao-index-version"), "0\n").unwrap();
+    let error = SearchIndex::open(dir.path()).unwrap_err();
+    assert!(error.to_string().contains("reindex"), "{error}");
+}
+
+#[test]
+fn index_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<SearchIndex>();
+}
