@@ -199,11 +199,57 @@ fn is_reference_date(text: &str, mention: &DateMention) -> bool {
 /// True when a date mention of running text dates an event: an event date that is neither a
 /// cited report's date, a data cut-off, a data point nor a dateline.
 fn is_text_event_date(text: &str, mention: &DateMention) -> bool {
-    is_event_date(mention)
+    let dated_event = is_event_date(mention) || is_announced_period(text, mention);
+    dated_event
         && !is_reference_date(text, mention)
         && !is_data_cutoff(text, mention)
         && !is_data_point(text, mention)
         && !is_dateline(text, mention)
+        && !is_statistics_month(text, mention)
+}
+
+/// Verbs that make a quarter or half year the time of an event (`新车预计今年上半年上市`).
+const EVENT_VERBS: [&str; 16] =
+    ["上市", "发布", "推出", "投产", "量产", "落地", "召开", "举行", "开业", "交付", "上线", "开通", "实施", "出台", "亮相", "开工"];
+
+/// True for a quarter or half year followed in its clause by an event verb (`今年上半年上市`);
+/// other quarters and halves are statistics periods (`一季度营收`).
+fn is_announced_period(text: &str, mention: &DateMention) -> bool {
+    if !matches!(mention.precision, Precision::Quarter | Precision::Half) {
+        return false;
+    }
+    let clause = clause_after(text, mention.end);
+    let head: String = clause.chars().take(6).collect();
+    EVENT_VERBS.iter().any(|verb| head.contains(verb))
+}
+
+/// Words that make a month a statistics period (`2月份腾势新增订单量`, `1月预计实际缩减765亿美元`).
+const STATISTICS_WORDS: [&str; 16] =
+    ["销量", "批发", "零售", "产量", "出货", "订单", "营收", "收入", "利润", "增速", "累计", "卖出", "交付", "缩减", "同比", "环比"];
+
+/// True for a month that is the period of a statistic, not the time of an event: the base of a
+/// comparison (`同比去年2月增60%`, `环比1月增30%`), or followed in its clause by a statistics
+/// word (`2023年2月新能源乘用车厂商批发销量`).
+fn is_statistics_month(text: &str, mention: &DateMention) -> bool {
+    if mention.precision != Precision::Month {
+        return false;
+    }
+    let before = text[..mention.start].trim_end();
+    let comparison = ["同比", "环比", "较", "相比", "相较", "比"].iter().any(|w| before.ends_with(w));
+    let mut clause = clause_after(text, mention.end);
+    if clause.trim().is_empty() {
+        // `2023年1月，腾势D9卖出了6439台`: the date stands alone, the statistic follows.
+        let skip = text[mention.end..].chars().next().map_or(0, char::len_utf8);
+        clause = clause_after(text, mention.end + skip);
+    }
+    comparison || STATISTICS_WORDS.iter().any(|w| clause.contains(w))
+}
+
+/// The rest of the clause after a byte offset (up to the next ，,；;。！？ or line break).
+fn clause_after(text: &str, offset: usize) -> &str {
+    let rest = &text[offset..];
+    let end = rest.find(['，', ',', '；', ';', '。', '！', '？', '\n']).unwrap_or(rest.len());
+    &rest[..end]
 }
 
 /// True for a date that qualifies a figure (`从8月1日的51.5%下滑了…`, `从3月份的基建数据来看`):
@@ -223,7 +269,8 @@ fn is_dateline(text: &str, mention: &DateMention) -> bool {
     let before = text[..mention.start].trim_end();
     let sentence_before = before.rfind(['。', '！', '？', '；']).map(|i| &before[i..]).unwrap_or(before);
     let short = sentence_before.chars().count() <= 40;
-    mention.precision == Precision::Day && ends_block && short && mention.text.contains(['年', '/', '-', '.'])
+    let written_year = mention.text.contains(['年', '/', '-', '.']) || mention.text.chars().filter(char::is_ascii_digit).count() == 8;
+    mention.precision == Precision::Day && ends_block && short && written_year
 }
 
 /// True for the cut-off date of a figure (`截至11月12日，拜登支持率…`, `截至 2022 年末`): it
@@ -282,6 +329,28 @@ mod tests {
         assert!(is_dateline(text, &parse_dates(text, &anchor)[0]));
         let text = "2023年5月12日, OpenAI 在官网表示将推出插件。";
         assert!(!is_dateline(text, &parse_dates(text, &anchor)[0]));
+    }
+
+    #[test]
+    fn statistics_months_are_not_events_but_announced_halves_are() {
+        let anchor = DateAnchor { year: Some(2023), month: Some(3) };
+        let cases = [
+            ("2月份腾势新增订单量超过1万多台", true),
+            ("乘联会发布2023年2月新能源乘用车厂商批发销量。", true),
+            ("环比1月增30%，", true),
+            ("根据公开资料显示，2023年1月，腾势D9卖出了6439台", true),
+            ("同比去年2月增60%。", true),
+            ("3月发布的第一批插件包括2个官方插件", false),
+            ("美联储自 9 月份以来将计划的量化紧缩规模从 300 亿美元国债提高至 600 亿", false),
+        ];
+        for (text, statistics) in cases {
+            let mention = parse_dates(text, &anchor).remove(0);
+            assert_eq!(is_statistics_month(text, &mention), statistics, "{text}");
+        }
+        let text = "新车预计今年上半年上市。";
+        assert!(is_announced_period(text, &parse_dates(text, &anchor)[0]));
+        let text = "2023 年第一季度营收 5.39 亿元";
+        assert!(!is_announced_period(text, &parse_dates(text, &anchor)[0]));
     }
 
     #[test]

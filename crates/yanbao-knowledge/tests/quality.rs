@@ -90,6 +90,8 @@ fn event_precision_and_recall_on_annotated_reports() {
         "research_report_1fc72b4836bf4477149e59f611717b12",
         "research_report_325b7064bf6b276faca44e917674dd32",
         "research_report_e3107abdbcff3317d481ea1dc91bec3d",
+        "research_report_20ef3aa6096533c55a412e48ae036715",
+        "research_report_7a20578e33b9eda245b245a1d538ead3",
     ];
     let (mut all_output, mut all_correct, mut all_gold, mut all_found) = (0, 0, 0, 0);
     println!("| report | events out | correct | precision | annotated | found | recall |");
@@ -173,4 +175,32 @@ fn enrich_survives_junk_reports() {
     enrich(&mut report);
     enrich(&mut report);
     assert!(report.events.iter().all(|e| e.date.len() == 10));
+}
+
+/// Pseudo-random texts built from the characters the heuristics look at must never panic.
+#[test]
+fn enrich_survives_random_mixes_of_date_and_name_characters() {
+    let palette: Vec<char> = "0123456789年月日号初底末上下半季度第一二三四QH至到-/.，。、（）()【】:：% 亿元美国总统女士先生证券研究所银行集团USTR拜登孟晚舟去今明前近期\n\u{3000}é😀"
+        .chars()
+        .collect();
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..300 {
+        let mut text = String::new();
+        for _ in 0..40 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            text.push(palette[(state % palette.len() as u64) as usize]);
+        }
+        let mut report = Report::default();
+        report.blocks.push(yanbao_model::Block { text: text.clone(), ..Default::default() });
+        report.tables.push(yanbao_model::Table { rows: vec![vec![text.clone(), text.clone()]], ..Default::default() });
+        enrich(&mut report);
+        for anchor_year in [None, Some(2021)] {
+            let anchor = yanbao_knowledge::DateAnchor { year: anchor_year, month: Some(12) };
+            for mention in yanbao_knowledge::parse_dates(&text, &anchor) {
+                assert_eq!(&text[mention.start..mention.end], mention.text);
+            }
+        }
+    }
 }
