@@ -326,12 +326,11 @@ fn title_people(text: &str) -> Vec<String> {
         }
     }
     for caps in NAME_THEN_TITLE.captures_iter(text) {
-        let (Some(whole), Some(run)) = (caps.get(0), caps.get(1)) else { continue };
+        let Some(run) = caps.get(1) else { continue };
         // Take the whole Han run before the title, not the shortest the regex found.
         let run_start = han_run_start(text, run.start());
         let before_title = &text[run_start..run.end()];
         let name = cut_after_left_stop(before_title);
-        let _ = whole;
         if looks_like_person_name(name) && name.chars().count() <= 4 {
             people.push(name.to_string());
         }
@@ -366,7 +365,7 @@ fn cut_before_right_stop(run: &str) -> &str {
 
 /// The name at the end of a Han run, after its last stop character.
 fn cut_after_left_stop(run: &str) -> &str {
-    match run.char_indices().filter(|(_, c)| LEFT_STOPS.contains(*c)).last() {
+    match run.char_indices().rfind(|(_, c)| LEFT_STOPS.contains(*c)) {
         Some((offset, c)) => &run[offset + c.len_utf8()..],
         None => run,
     }
@@ -457,7 +456,7 @@ fn listed_companies(text: &str) -> Vec<(String, String)> {
         };
         let code: String = code.as_str().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
         let name = company_short_name(name.as_str());
-        if name.chars().count() >= 2 && !name.chars().all(|c| c.is_ascii()) {
+        if name.chars().count() >= 2 && !name.is_ascii() {
             companies.push((name, code));
         }
     }

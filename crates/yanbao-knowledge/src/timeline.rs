@@ -2,12 +2,12 @@
 
 use std::collections::HashSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use yanbao_model::normalize::fold;
 use yanbao_model::Event;
 
 /// One timeline entry across the library: the same event reported by several reports merged into one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     /// Start date, `YYYY-MM-DD`.
     pub date: String,
@@ -24,7 +24,7 @@ pub struct TimelineEntry {
 }
 
 /// Where a timeline entry was read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Citation {
     /// The report's id.
     pub report_id: String,
