@@ -51,6 +51,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, TextError> {
     }
     // A single-byte guess decodes anything; accept it only for mostly-ASCII text (Latin-1 English).
     if high_byte_share(sample) > 0.3 {
+        // chardetng rules GBK out on a single bad byte; a Chinese file with one is still GBK.
+        if let Ok(decoded) = decode_with(GB18030, bytes, encoding_rs::GBK.name()) {
+            return Ok(decoded);
+        }
         return Err(TextError::Undecodable(format!(
             "not utf-8, and no text encoding fits (best guess {} is implausible)",
             guess.name().to_lowercase()

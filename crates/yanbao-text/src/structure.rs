@@ -271,10 +271,10 @@ impl Builder {
     /// Returns (has source, has notes) of the table or figure of the last block.
     fn last_captioned(&self) -> Option<(bool, bool)> {
         let last = self.blocks.len().checked_sub(1)?;
-        if let Some(t) = self.tables.iter().rev().find(|t| t.block == last) {
+        if let Some(t) = self.tables.last().filter(|t| t.block == last) {
             return Some((t.source.is_some(), t.notes.is_some()));
         }
-        self.figures.iter().rev().find(|f| f.block == last).map(|f| (f.source.is_some(), f.notes.is_some()))
+        self.figures.last().filter(|f| f.block == last).map(|f| (f.source.is_some(), f.notes.is_some()))
     }
 
     fn apply_source(&mut self, line: &SourceLine) {
@@ -286,9 +286,11 @@ impl Builder {
     /// Sets source/notes of the table or figure whose block is `target`, and appends them to its
     /// block text so search finds them.
     fn apply_source_to(&mut self, target: usize, line: &SourceLine) {
-        let (source, notes) = if let Some(t) = self.tables.iter_mut().rev().find(|t| t.block == target) {
+        // Tables and figures are pushed in block order: search back only as far as `target`.
+        let table = self.tables.iter_mut().rev().take_while(|t| t.block >= target).find(|t| t.block == target);
+        let (source, notes) = if let Some(t) = table {
             (&mut t.source, &mut t.notes)
-        } else if let Some(f) = self.figures.iter_mut().rev().find(|f| f.block == target) {
+        } else if let Some(f) = self.figures.iter_mut().rev().take_while(|f| f.block >= target).find(|f| f.block == target) {
             (&mut f.source, &mut f.notes)
         } else {
             return;
@@ -325,8 +327,8 @@ impl Builder {
     /// still lacks a source: two captions side by side are followed by their two source lines.
     fn recent_without_source(&self) -> Option<usize> {
         let first_recent = self.blocks.len().saturating_sub(3);
-        let tables = self.tables.iter().filter(|t| t.block >= first_recent && t.source.is_none()).map(|t| t.block);
-        let figures = self.figures.iter().filter(|f| f.block >= first_recent && f.source.is_none()).map(|f| f.block);
+        let tables = self.tables.iter().rev().take_while(|t| t.block >= first_recent).filter(|t| t.source.is_none()).map(|t| t.block);
+        let figures = self.figures.iter().rev().take_while(|f| f.block >= first_recent).filter(|f| f.source.is_none()).map(|f| f.block);
         tables.chain(figures).min()
     }
 
