@@ -132,13 +132,33 @@ const GENERIC_ORG_PREFIXES: [&str; 41] = [
     "龙头", "券商", "科研", "高等", "重点", "子", "本", "该", "各", "其", "两家", "该行", "股份",
 ];
 
+/// Prefixes that are generic only as the whole prefix (`科技有限公司`, `代表政府`, `公司研究所`),
+/// while `华为科技有限公司` is a name.
+const GENERIC_WHOLE_PREFIXES: [&str; 12] = ["科技", "公司", "代表", "信息", "实业", "材料", "玻璃", "光伏", "新能源", "能源", "加盟", "工业"];
+
+/// Characters that end the text before an organisation name (like [`LEFT_STOPS`] but keeping
+/// 日/年/月, which start names such as 日照港集团).
+const ORG_LEFT_STOPS: &str = "的和与及在同对向为将把被是由据让、从等如其该了受经给于以即并或跟就曾已称到有";
+
+/// The organisation name at the end of a Han run, after its last stop character.
+fn cut_after_org_left_stop(run: &str) -> &str {
+    match run.char_indices().rfind(|(_, c)| ORG_LEFT_STOPS.contains(*c)) {
+        Some((offset, c)) => &run[offset + c.len_utf8()..],
+        None => run,
+    }
+}
+
+/// Acronyms of financial ratios and statistics, never organisations (`ROE(归属母公司)`).
+const NON_ORG_ACRONYMS: [&str; 20] =
+    ["ROE", "ROA", "ROIC", "EPS", "PE", "PB", "PS", "EBIT", "EBITDA", "GDP", "CPI", "PPI", "PMI", "YOY", "QOQ", "TTM", "EV", "PEG", "BPS", "DPS"];
+
 /// Characters an organisation found by jieba's `nt` tag must end with.
 const ORG_ENDINGS: &str = "部局院会行社所委署府团司学党盟办厅";
 
 /// jieba `nt` words that are categories, not organisations.
-const GENERIC_NT: [&str; 16] = [
+const GENERIC_NT: [&str; 20] = [
     "上市公司", "商业银行", "公共场所", "联合会", "交易所", "中央银行", "非银行", "人民政府", "联邦政府", "公立医院", "交易会",
-    "科研院所", "理工大学", "海运公司", "联合体", "化工集团",
+    "科研院所", "理工大学", "海运公司", "联合体", "化工集团", "内外部", "信息科学", "中西部", "新格局",
 ];
 
 /// A candidate entity before counting.
@@ -500,7 +520,10 @@ fn acronym_orgs(text: &str) -> Vec<String> {
         .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
         .chain(NAME_THEN_ACRONYM.captures_iter(text).filter_map(|c| Some((c.get(2)?.as_str(), c.get(1)?.as_str()))));
     for (acronym, name) in pairs {
-        let name = cut_after_left_stop(name);
+        if NON_ORG_ACRONYMS.contains(&acronym) {
+            continue;
+        }
+        let name = cut_after_org_left_stop(name);
         if ends_like_organisation(name) {
             orgs.push(acronym.to_string());
             if name.chars().count() >= 3 {
@@ -535,9 +558,10 @@ fn suffix_orgs(text: &str) -> Vec<String> {
                 if !org_name_ends_here(&run_text[suffix_end..]) {
                     continue;
                 }
-                let prefix = name_prefix(cut_after_left_stop(&run_text[..suffix_start]));
+                let prefix = name_prefix(cut_after_org_left_stop(&run_text[..suffix_start]));
                 let prefix_chars = prefix.chars().count();
-                if !(2..=8).contains(&prefix_chars) || GENERIC_ORG_PREFIXES.iter().any(|g| prefix.ends_with(g) || prefix == *g) {
+                let generic = GENERIC_ORG_PREFIXES.iter().any(|g| prefix.ends_with(g)) || GENERIC_WHOLE_PREFIXES.contains(&prefix);
+                if !(2..=8).contains(&prefix_chars) || generic {
                     continue;
                 }
                 let start = suffix_start - prefix.len();
@@ -645,12 +669,17 @@ mod tests {
     fn acronyms_need_an_organisation_beside_them() {
         assert_eq!(acronym_orgs("10 月 5 日 USTR（美国贸易代表办公室）公布"), vec!["USTR", "美国贸易代表办公室"]);
         assert!(acronym_orgs("国内生产总值（GDP）").is_empty());
+        assert!(acronym_orgs("ROE(归属母公司)").is_empty());
     }
 
     #[test]
     fn organisation_suffixes_keep_the_longest_name() {
         assert_eq!(suffix_orgs("光大证券研究所"), vec!["光大证券研究所"]);
         assert!(suffix_orgs("商业银行和地方政府").is_empty());
+        assert_eq!(suffix_orgs("日照港集团"), vec!["日照港集团"]);
+        assert!(suffix_orgs("分别代表政府").is_empty());
+        assert!(suffix_orgs("科技有限公司").is_empty());
+        assert_eq!(suffix_orgs("到天风证券"), vec!["天风证券"]);
     }
 
     #[test]
