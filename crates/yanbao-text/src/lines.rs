@@ -286,8 +286,10 @@ pub fn list_item(line: &str) -> Option<&str> {
 
 /// True for the preview cut-off notice (`**预览已结束，完整报告链接和二维码如下：**`).
 pub fn is_preview_notice(line: &str) -> bool {
-    line.contains("预览已结束") || line.contains("预览结束") || line.contains("完整报告链接")
+    PREVIEW_NOTICE.is_match(line)
 }
+
+static PREVIEW_NOTICE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"预览已?结束|完整报告链接").expect("valid regex"));
 
 static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"https?://[^\s)\]<>]+").expect("valid regex"));
 
