@@ -1,1 +1,473 @@
-fn main() {}
+//! `yanbao`: the command line over a yanbao library. Thin glue: flags and output here, the work
+//! in `yanbao-engine` (library), `yanbao-server` (web) and the parser crates.
+
+mod output;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use yanbao_engine::{access, IngestEvent, IngestOutcome, Isolation, Library, ParseOptions, Scope, SearchRequest};
+
+/// yanbao (研报): a library engine for research reports — ingest PDFs and text/Markdown reports,
+/// structure them, search them in Chinese and English, and serve previews.
+#[derive(Parser)]
+#[command(name = "yanbao", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    /// The library's data folder.
+    #[arg(long, global = true, env = "YANBAO_DATA", default_value = "./yanbao-data")]
+    data: PathBuf,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Md,
+    Text,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SearchIn {
+    All,
+    Reports,
+    Paragraphs,
+    Figures,
+    Tables,
+    Events,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Add report files and folders (recursive: .pdf .md .markdown .txt .html) to the library.
+    Ingest {
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// User password for encrypted PDFs.
+        #[arg(long, env = "YANBAO_PDF_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Seconds a single PDF may take before it is skipped.
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+    },
+    /// Structure one file and print it, storing nothing.
+    Parse {
+        /// The file.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+        /// User password for an encrypted PDF.
+        #[arg(long, env = "YANBAO_PDF_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Print a stored report.
+    Show {
+        /// Report id.
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+    },
+    /// Search the library: reports, paragraphs, figures, tables or events.
+    Search {
+        /// Words, "quoted phrases", numbers; Chinese and English.
+        query: String,
+        /// What to search.
+        #[arg(long = "in", value_enum, default_value = "all")]
+        scope: SearchIn,
+        /// Earliest date (YYYY, YYYY-MM or YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Latest date (YYYY, YYYY-MM or YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
+        /// Only reports of this institution.
+        #[arg(long)]
+        institution: Option<String>,
+        /// Only reports by this author.
+        #[arg(long)]
+        author: Option<String>,
+        /// Hits to show.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Dated events across the library, in date order, same events merged.
+    Timeline {
+        /// Earliest date (YYYY, YYYY-MM or YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Latest date (YYYY, YYYY-MM or YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
+        /// Only events naming this person or organisation.
+        #[arg(long)]
+        entity: Option<String>,
+        /// Entries to show.
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+    },
+    /// Reports, events and co-mentioned names of one person or organisation.
+    Entity {
+        /// The name (e.g. 孟晚舟, USTR).
+        name: String,
+    },
+    /// Remove a report.
+    Remove {
+        /// Report id.
+        id: String,
+    },
+    /// Write every report as JSON Lines (to stdout or a file).
+    Export {
+        /// Output file (default: stdout).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Counts over the library.
+    Stats,
+    /// Rebuild the search index from the store.
+    Reindex,
+    /// Serve the web reader and JSON API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// First ingest the sample reports bundled in this folder (e.g. ./samples).
+        #[arg(long)]
+        samples: Option<PathBuf>,
+        /// Public base URL used in share links and QR codes (default: http://ADDR).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Manage API tokens for full-text access and uploads.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// Print a signed, expiring link to a report's full text.
+    Share {
+        /// Report id.
+        id: String,
+        /// Hours the link stays valid.
+        #[arg(long, default_value_t = 168)]
+        hours: u64,
+        /// Public base URL of the server.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+    },
+    /// Internal: parse one file in an isolated process and print its JSON (used by ingest).
+    #[command(hide = true)]
+    ParseWorker {
+        /// The file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Create a token and print it (shown once; only its hash is stored).
+    Create {
+        /// A name for the token (who or what uses it).
+        name: String,
+    },
+    /// List tokens (names and dates, never the secrets).
+    List,
+    /// Revoke a token by name.
+    Revoke {
+        /// The token's name.
+        name: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("YANBAO_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            // One line a user can act on: the context chain, outermost first.
+            let message = error.chain().map(|e| e.to_string()).collect::<Vec<_>>().join(": ");
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn open_library(data: &Path) -> Result<Library> {
+    let mut library = Library::open(data).with_context(|| format!("cannot open the library in {}", data.display()))?;
+    library.set_parse_options(worker_options(None, 120));
+    Ok(library)
+}
+
+fn worker_options(password: Option<String>, timeout: u64) -> ParseOptions {
+    let isolation = match std::env::current_exe() {
+        Ok(exe) => Isolation::Worker { exe },
+        Err(_) => Isolation::InProcess,
+    };
+    ParseOptions { password, isolation, timeout: Duration::from_secs(timeout.max(1)), ..ParseOptions::default() }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let json = cli.json;
+    match cli.command {
+        Command::Ingest { paths, password, timeout } => {
+            let mut library = open_library(&cli.data)?;
+            library.set_parse_options(worker_options(password, timeout));
+            ingest(&library, &paths, json)
+        }
+        Command::Parse { file, format, password } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let options = worker_options(password, 180);
+            let report = yanbao_engine::parse::parse_file(&file, &bytes, &options).with_context(|| file.display().to_string())?;
+            print_report(&report, if json { Format::Json } else { format })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ParseWorker { file } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let password = std::env::var("YANBAO_PDF_PASSWORD").ok();
+            let format = yanbao_engine::detect_format(&file, &bytes).context("not a report yanbao reads")?;
+            let report = yanbao_engine::parse::parse_in_process(&bytes, &file.display().to_string(), format, password.as_deref())?;
+            serde_json::to_writer(std::io::stdout().lock(), &report)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Show { id, format } => {
+            let library = open_library(&cli.data)?;
+            let report = library.get(&id)?.with_context(|| format!("no report with id {id}"))?;
+            print_report(&report, if json { Format::Json } else { format })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search { query, scope, from, to, institution, author, limit } => {
+            let library = open_library(&cli.data)?;
+            let request = SearchRequest {
+                query,
+                scope: match scope {
+                    SearchIn::All => Scope::All,
+                    SearchIn::Reports => Scope::Reports,
+                    SearchIn::Paragraphs => Scope::Paragraphs,
+                    SearchIn::Figures => Scope::Figures,
+                    SearchIn::Tables => Scope::Tables,
+                    SearchIn::Events => Scope::Events,
+                },
+                from,
+                to,
+                institution,
+                author,
+                limit: limit.clamp(1, 1000),
+                ..SearchRequest::default()
+            };
+            let response = library.search(&request)?;
+            if json {
+                output::print_json(&response)?;
+            } else {
+                output::print_search(&response);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Timeline { from, to, entity, limit } => {
+            let library = open_library(&cli.data)?;
+            let entries = library.timeline(from.as_deref(), to.as_deref(), entity.as_deref(), limit.max(1))?;
+            if json {
+                output::print_json(&entries)?;
+            } else {
+                output::print_timeline(&entries);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Entity { name } => {
+            let library = open_library(&cli.data)?;
+            let overview = library.entity(&name)?;
+            if json {
+                output::print_json(&overview)?;
+            } else {
+                output::print_entity(&overview);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Remove { id } => {
+            let library = open_library(&cli.data)?;
+            let removed = library.remove(&id)?;
+            if json {
+                output::print_json(&serde_json::json!({ "id": id, "removed": removed }))?;
+            } else if removed {
+                println!("{id} removed");
+            }
+            if !removed {
+                bail!("no report with id {id}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export { output } => {
+            let library = open_library(&cli.data)?;
+            let count = match output {
+                Some(path) => {
+                    // Write beside the target, then rename: an interrupted export never leaves half a file.
+                    let partial = path.with_extension("jsonl.partial");
+                    let file = std::fs::File::create(&partial).with_context(|| format!("cannot write {}", partial.display()))?;
+                    let mut writer = std::io::BufWriter::new(file);
+                    let count = library.export(&mut writer)?;
+                    writer.flush()?;
+                    std::fs::rename(&partial, &path)?;
+                    count
+                }
+                None => library.export(&mut std::io::BufWriter::new(std::io::stdout().lock()))?,
+            };
+            eprintln!("exported {count} reports");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats => {
+            let library = open_library(&cli.data)?;
+            let stats = library.stats()?;
+            if json {
+                output::print_json(&stats)?;
+            } else {
+                output::print_stats(&stats, yanbao_engine::pdf_support());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reindex => {
+            let library = open_library(&cli.data)?;
+            let bar = progress_bar(json);
+            let count = library.reindex(&mut |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            })?;
+            bar.finish_and_clear();
+            if json {
+                output::print_json(&serde_json::json!({ "reindexed": count }))?;
+            } else {
+                println!("reindexed {count} reports");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { addr, samples, base_url } => {
+            let library = open_library(&cli.data)?;
+            if let Some(samples) = samples {
+                let code = ingest(&library, &[samples], json)?;
+                if code != ExitCode::SUCCESS {
+                    eprintln!("warning: some sample files failed to ingest; serving the rest");
+                }
+            }
+            let base_url = base_url.unwrap_or_else(|| format!("http://{addr}"));
+            let config = yanbao_server::ServerConfig { addr, base_url, ..yanbao_server::ServerConfig::default() };
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            runtime.block_on(yanbao_server::serve(library, config))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token { action } => {
+            let library = open_library(&cli.data)?;
+            match action {
+                TokenAction::Create { name } => {
+                    let token = access::create_token(library.store(), &name)?;
+                    if json {
+                        output::print_json(&serde_json::json!({ "name": name, "token": token }))?;
+                    } else {
+                        println!("{token}");
+                        eprintln!("token '{name}' created; it is shown only now: keep it secret");
+                    }
+                }
+                TokenAction::List => {
+                    let tokens = library.store().tokens()?;
+                    if json {
+                        output::print_json(&tokens)?;
+                    } else {
+                        for token in tokens {
+                            let state = token.revoked_at.map(|at| format!("revoked {at}")).unwrap_or_else(|| "active".into());
+                            println!("{}\tcreated {}\t{state}", token.name, token.created_at);
+                        }
+                    }
+                }
+                TokenAction::Revoke { name } => {
+                    if !library.store().revoke_token(&name)? {
+                        bail!("no active token named {name}");
+                    }
+                    if json {
+                        output::print_json(&serde_json::json!({ "name": name, "revoked": true }))?;
+                    } else {
+                        println!("token '{name}' revoked");
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Share { id, hours, base_url } => {
+            let library = open_library(&cli.data)?;
+            if library.get(&id)?.is_none() {
+                bail!("no report with id {id}");
+            }
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+            let (exp, sig) = access::sign_share_link(library.store(), &id, now + hours.saturating_mul(3600))?;
+            let url = format!("{}/reports/{id}/full?exp={exp}&sig={sig}", base_url.trim_end_matches('/'));
+            if json {
+                output::print_json(&serde_json::json!({ "id": id, "url": url, "expires": exp }))?;
+            } else {
+                println!("{url}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn progress_bar(json: bool) -> ProgressBar {
+    if json || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40.cyan/blue} {pos}/{len} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+fn ingest(library: &Library, paths: &[PathBuf], json: bool) -> Result<ExitCode> {
+    let bar = progress_bar(json);
+    let mut failed = 0usize;
+    let mut counts = [0usize; 3];
+    library.ingest(paths, &mut |event| match event {
+        IngestEvent::Started { total } => bar.set_length(total as u64),
+        IngestEvent::Finished(result) => {
+            bar.inc(1);
+            counts[match result.outcome {
+                IngestOutcome::Added => 0,
+                IngestOutcome::Unchanged => 1,
+                IngestOutcome::Failed => 2,
+            }] += 1;
+            if result.outcome == IngestOutcome::Failed {
+                failed += 1;
+            }
+            let line = if json { serde_json::to_string(result).unwrap_or_default() } else { output::ingest_line(result) };
+            bar.suspend(|| println!("{line}"));
+            bar.set_message(result.path.clone());
+        }
+    })?;
+    bar.finish_and_clear();
+    if !json {
+        eprintln!("{} added, {} unchanged, {} failed", counts[0], counts[1], counts[2]);
+    }
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn print_report(report: &yanbao_model::Report, format: Format) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let result = match format {
+        Format::Json => serde_json::to_writer_pretty(&mut out, report).map_err(std::io::Error::from).and_then(|_| writeln!(out)),
+        Format::Md => write!(out, "{}", yanbao_model::render::to_markdown(report)),
+        Format::Text => write!(out, "{}", yanbao_model::render::to_text(report)),
+    };
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}

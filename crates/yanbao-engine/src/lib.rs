@@ -293,3 +293,8 @@ fn dir_size(dir: &Path) -> u64 {
         })
         .sum()
 }
+
+/// Where the PDF library was found, or why PDFs cannot be read on this machine.
+pub fn pdf_support() -> Result<PathBuf, String> {
+    yanbao_pdf::pdfium_status().map_err(|e| e.to_string())
+}

@@ -1,0 +1,124 @@
+//! Human-readable terminal output (the `--json` forms print the engine's types directly).
+
+use std::io::IsTerminal;
+
+use yanbao_engine::{EntityOverview, IngestOutcome, IngestResult, LibraryStats, SearchResponse, TimelineEntry};
+
+/// Prints a value as pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// One result line of ingest: `id  added  title` or `path  failed  reason`.
+pub fn ingest_line(result: &IngestResult) -> String {
+    let id = result.id.as_deref().unwrap_or("-");
+    match result.outcome {
+        IngestOutcome::Failed => format!("{id}\tfailed\t{}: {}", result.path, result.error.as_deref().unwrap_or("unknown error")),
+        outcome => {
+            let word = if outcome == IngestOutcome::Added { "added" } else { "unchanged" };
+            let mut line = format!("{id}\t{word}\t{}", result.title.as_deref().unwrap_or(""));
+            if let Some(original) = &result.duplicate_of {
+                line.push_str(&format!("\t(same report as {original})"));
+            }
+            for warning in &result.warnings {
+                line.push_str(&format!("\n\twarning: {warning}"));
+            }
+            line
+        }
+    }
+}
+
+/// Turns `<mark>` tags into terminal bold (or brackets when not a terminal) and unescapes HTML.
+fn terminal_snippet(snippet: &str) -> String {
+    let (open, close) = if std::io::stdout().is_terminal() { ("\x1b[1;33m", "\x1b[0m") } else { ("[", "]") };
+    snippet
+        .replace("<mark>", open)
+        .replace("</mark>", close)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Prints ranked hits.
+pub fn print_search(response: &SearchResponse) {
+    println!("{} hits for {:?} in {:.1} ms", response.total, response.query, response.took_ms);
+    for (rank, hit) in response.hits.iter().enumerate() {
+        let mut place = hit.report_id.clone();
+        if let Some(block) = hit.block {
+            place.push_str(&format!("#{block}"));
+        }
+        if let Some(page) = hit.page {
+            place.push_str(&format!(" p.{page}"));
+        }
+        let when = hit.event_date.as_deref().or(hit.date.as_deref()).unwrap_or("");
+        println!("{:>3}. [{}] {}  {}  {}", rank + 1, hit.kind, hit.title, when, place);
+        if let Some(label) = &hit.label {
+            println!("     {} {}", label, hit.caption.as_deref().unwrap_or(""));
+        }
+        println!("     {}", terminal_snippet(&hit.snippet));
+        if let Some(source) = &hit.source {
+            println!("     资料来源：{source}");
+        }
+    }
+}
+
+/// Prints timeline entries grouped by date.
+pub fn print_timeline(entries: &[TimelineEntry]) {
+    if entries.is_empty() {
+        println!("no dated events in that range");
+        return;
+    }
+    let mut last_date = "";
+    for entry in entries {
+        if entry.date != last_date {
+            println!("{}", entry.date);
+            last_date = &entry.date;
+        }
+        println!("  • {}", entry.text);
+        let cites: Vec<String> = entry.citations.iter().map(|c| format!("{}#{} ({})", c.report_id, c.block, c.origin)).collect();
+        println!("    {}", cites.join("; "));
+    }
+}
+
+/// Prints an entity overview.
+pub fn print_entity(overview: &EntityOverview) {
+    println!("{} ({})", overview.name, overview.kind.as_deref().unwrap_or("unknown"));
+    println!("reports: {}", overview.reports.len());
+    for report in overview.reports.iter().take(20) {
+        println!("  {}  {}  {} mentions  {}", report.report_id, report.date.as_deref().unwrap_or("          "), report.mentions, report.title);
+    }
+    if !overview.events.is_empty() {
+        println!("events:");
+        for event in overview.events.iter().take(20) {
+            println!("  {}  {}", event.date, event.text);
+        }
+    }
+    if !overview.co_mentioned.is_empty() {
+        let names: Vec<String> = overview.co_mentioned.iter().map(|(name, _, n)| format!("{name} ({n})")).collect();
+        println!("named with: {}", names.join(", "));
+    }
+}
+
+/// Prints library counts.
+pub fn print_stats(stats: &LibraryStats, pdf: Result<std::path::PathBuf, String>) {
+    let s = &stats.store;
+    println!("library      {}", stats.data_dir);
+    println!("reports      {} ({} indexed)", s.reports, stats.indexed_reports);
+    println!("blocks       {}", s.blocks);
+    println!("figures      {}", s.figures);
+    println!("tables       {}", s.tables);
+    println!("events       {}", s.events);
+    println!("disk         {:.1} MiB", stats.disk_bytes as f64 / 1_048_576.0);
+    let languages: Vec<String> = s.languages.iter().map(|(l, n)| format!("{l} {n}")).collect();
+    println!("languages    {}", languages.join(", "));
+    for (institution, n) in s.institutions.iter().take(10) {
+        println!("  {n:>5}  {institution}");
+    }
+    match pdf {
+        Ok(path) => println!("pdf support  PDFium at {}", path.display()),
+        Err(reason) => println!("pdf support  unavailable: {reason}"),
+    }
+}
