@@ -249,7 +249,7 @@ fn group(raw_lines: Vec<RawLine>) -> Vec<Item> {
                     after_notice = true;
                     items.push(Item::Notice(cleaned));
                 } else if let Some(caption) = lines::parse_caption(&stripped).filter(|_| !lines::is_toc_entry(&cleaned)) {
-                    items.push(Item::Caption(caption));
+                    push_caption(caption, &mut items);
                 } else if lines::is_toc_entry(&cleaned) {
                     items.push(Item::Toc(cleaned));
                 } else {
@@ -308,7 +308,7 @@ fn classify_text(stripped: &str, cleaned: String, items: &mut Vec<Item>) {
         return;
     }
     if let Some(caption) = lines::parse_caption(stripped) {
-        items.push(Item::Caption(caption));
+        push_caption(caption, items);
         return;
     }
     if let Some((before, caption_text)) = lines::split_trailing_caption(stripped) {
@@ -327,6 +327,15 @@ fn classify_text(stripped: &str, cleaned: String, items: &mut Vec<Item>) {
         return;
     }
     items.push(Item::Text(cleaned));
+}
+
+/// Pushes a caption, and the source line the converter glued to its end, if any.
+fn push_caption(caption: Caption, items: &mut Vec<Item>) {
+    let (caption, source) = lines::split_caption_source(&caption);
+    items.push(Item::Caption(caption));
+    if let Some(source) = source {
+        items.push(Item::Source(source));
+    }
 }
 
 /// Builds a table from pipe rows: the first row is the header when a separator follows it or

@@ -138,6 +138,23 @@ pub fn parse_source_line(line: &str) -> Option<SourceLine> {
     Some(parsed)
 }
 
+static GLUED_SOURCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(资料来源|数据来源|信息来源)\s*[:：]").expect("valid regex"));
+
+/// Splits a caption that the converter glued to its source line:
+/// `存量企业债发行人属性分布（截至2023年5月31日）资料来源：Wind资讯，远东资信整理`.
+pub fn split_caption_source(caption: &Caption) -> (Caption, Option<SourceLine>) {
+    if let Some(m) = GLUED_SOURCE.find(&caption.caption) {
+        if m.start() > 0 {
+            let source = parse_source_line(&caption.caption[m.start()..]);
+            let mut trimmed = caption.clone();
+            trimmed.caption = caption.caption[..m.start()].trim().to_string();
+            return (trimmed, source);
+        }
+    }
+    (caption.clone(), None)
+}
+
 /// Splits `…东吴证券研究所图4：主要子公司分布图` into the text before the glued caption and the caption.
 pub fn split_glued_caption(text: &str) -> (&str, Option<String>) {
     if let Some(m) = GLUED_CAPTION.find(text) {
@@ -350,6 +367,14 @@ mod tests {
         assert!(s.notes.is_none());
         assert_eq!(parse_caption("表 4 全球主要新冠疫苗销售额、销量情况（单位：亿美元/亿元人民币，亿剂）").unwrap().label, "表 4");
         assert_eq!(parse_caption("图 24 2015-2024 年中国眼科医疗市场规模（单位: 十亿元）").unwrap().label, "图 24");
+    }
+
+    #[test]
+    fn caption_with_glued_source() {
+        let caption = parse_caption("图 7：存量企业债发行人属性分布（截至 2023 年 5 月 31 日）资料来源: Wind 资讯, 远东资信整理").unwrap();
+        let (caption, source) = split_caption_source(&caption);
+        assert_eq!(caption.caption, "存量企业债发行人属性分布（截至2023年5月31日）");
+        assert_eq!(fold(source.and_then(|s| s.source).as_deref().unwrap_or("")), fold("Wind 资讯, 远东资信整理"));
     }
 
     #[test]

@@ -27,7 +27,7 @@ static AUTHOR_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:作者|撰写|执笔|撰稿人|Authors?)\s*[:：]\s*(.+)$").expect("valid regex"));
 static SAC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"S[0-9]{13}").expect("valid regex"));
 static ROLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(证券分析师|首席分析师|分析师|研究员|联系人|研究助理)\s*[:：]?\s*([\p{Han}]{2,3})(?:[^\p{Han}]|$)").expect("valid regex")
+    Regex::new(r"(证券分析师|首席分析师|分析师|研究员|联系人|研究助理)\s*[:：]?\s*([\p{Han}]{2,3}?)(?:执业|证书|SAC|登记|邮箱|电话|[^\p{Han}]|$)").expect("valid regex")
 });
 static NAME_BEFORE_SAC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([\p{Han}]{2,3})\s*[（(]?\s*(?:SAC[^S]{0,12})?S[0-9]{13}").expect("valid regex"));
@@ -57,7 +57,7 @@ pub fn fill(report: &mut Report, items: &[Item]) {
     report.title = title(items, report);
     byline(report);
     let cover: Vec<&str> = cover_lines(items);
-    report.date = cover.iter().find_map(|line| date_in(line));
+    report.date = cover.iter().find_map(|line| cover_date(line));
     report.year = report.date.as_deref().and_then(|d| d.get(..4)).and_then(|y| y.parse().ok()).or_else(|| plausible_year(report));
     report.analysts = analysts(&cover);
     if report.authors.is_empty() {
@@ -200,6 +200,16 @@ fn authors_line(line: &str) -> Option<Vec<String>> {
         .map(str::to_string)
         .collect();
     (!names.is_empty() && names.len() <= 8).then_some(names)
+}
+
+/// Returns the report date of a cover line: a line that is mostly a date (`2023 年 07 月 15 日`,
+/// `2023.3 .17`) or labelled as one (`发布日期：2023-07-15`), not a dated related-report title.
+fn cover_date(line: &str) -> Option<String> {
+    let date = date_in(line)?;
+    let labelled = ["日期", "发布时间", "报告时间"].iter().any(|w| line.contains(w));
+    let short = line.chars().count() <= 24;
+    let listed = line.contains('《') || line.contains('》');
+    ((labelled || short) && !listed).then_some(date)
 }
 
 /// Returns the first valid `YYYY-MM-DD` date in a line (`2023 年 07 月 15 日`, `2023.3 .17`).
@@ -393,6 +403,14 @@ mod tests {
     }
 
     #[test]
+    fn cover_dates_are_not_related_report_dates() {
+        assert_eq!(cover_date("2023 年 07 月 15 日").as_deref(), Some("2023-07-15"));
+        assert_eq!(cover_date("发布日期：2023年7月15日，星期六，交易日").as_deref(), Some("2023-07-15"));
+        assert_eq!(cover_date("1.《加强实质性监管，中小银行或迎挑战》, 2023.02.16"), None);
+        assert_eq!(cover_date("2.建材新材料动态报告：碳纤维是人形机器人轻量化的核心材料-2023/11/13"), None);
+    }
+
+    #[test]
     fn ratings() {
         assert_eq!(rating_in("增持（维持）").as_deref(), Some("增持（维持）"));
         assert_eq!(rating_in("买入").as_deref(), Some("买入"));
@@ -410,6 +428,8 @@ mod tests {
         let found = analysts(&["中泰证券电新首席分析师曾彪", "执业证书编号: S0740522020001"]);
         assert_eq!(found[0].name, "曾彪");
         assert_eq!(found[0].sac.as_deref(), Some("S0740522020001"));
+        let found = analysts(&["证券分析师王平执业证书：S0600523020004", "研究助理李明"]);
+        assert_eq!((found[0].name.as_str(), found[1].name.as_str()), ("王平", "李明"));
         let found = analysts(&["分析师", "甄唯萱", "分析师登记编码：S0130520050002"]);
         assert_eq!(found[0].name, "甄唯萱");
     }

@@ -110,6 +110,9 @@ impl Builder {
             }
             Item::Caption(caption) => self.caption(items, index, caption),
             Item::Table { header, rows } => {
+                if self.continue_table(header, rows) {
+                    return self.attach_sources_after(items, index + 1);
+                }
                 let block = self.push_block(BlockKind::Table, table_text("", "", header, rows));
                 self.tables.push(Table { header: header.clone(), rows: rows.clone(), block, ..Table::default() });
                 self.attach_sources_after(items, index + 1)
@@ -189,6 +192,40 @@ impl Builder {
         }
         self.push_block(BlockKind::List, text.to_string());
         self.list_open = true;
+    }
+
+    /// Appends an uncaptioned table to the table just before it when it continues it across a
+    /// page break: nothing in between, same number of columns, no source line yet. Its "header"
+    /// is then a body row (converters put a separator after every first row).
+    fn continue_table(&mut self, header: &[String], rows: &[Vec<String>]) -> bool {
+        let Some(last) = self.blocks.len().checked_sub(1) else {
+            return false;
+        };
+        if self.blocks[last].kind != BlockKind::Table {
+            return false;
+        }
+        let Some(table) = self.tables.last_mut().filter(|t| t.block == last) else {
+            return false;
+        };
+        let columns = if table.header.is_empty() { table.rows.first().map_or(0, Vec::len) } else { table.header.len() };
+        let incoming = if header.is_empty() { rows.first().map_or(0, Vec::len) } else { header.len() };
+        if table.source.is_some() || columns == 0 || columns != incoming || table.rows.is_empty() {
+            return false;
+        }
+        let mut appended = Vec::with_capacity(rows.len() + 1);
+        if !header.is_empty() {
+            appended.push(header.to_vec());
+        }
+        appended.extend(rows.iter().cloned());
+        let block = &mut self.blocks[last];
+        for row in &appended {
+            if block.text.len() < MAX_JOINED_BYTES * 8 {
+                block.text.push('\n');
+                block.text.push_str(&row.join(" | "));
+            }
+        }
+        table.rows.extend(appended);
+        true
     }
 
     /// A caption: a table when cells follow before any source line, else a figure; either takes
@@ -386,11 +423,22 @@ fn is_chart_residue(text: &str) -> bool {
 /// True when `next` continues the sentence `prev` left open at a page break:
 /// `…互联网和` + `新能源) 争取利益…`.
 fn should_join(prev: &str, next: &str) -> bool {
-    prev.chars().count() >= 15
+    let prev_chars = prev.chars().count();
+    prev_chars >= 20
+        && (prev_chars >= 60 || prev.contains(['，', ',', '、', '；']) || continues_latin_sentence(prev, next))
+        && !prev.contains('@')
+        && !prev.contains("://")
         && prev.len() < MAX_JOINED_BYTES
         && !lines::ends_sentence(prev)
         && !lines::starts_new_block(next)
         && !lines::is_plain_numbered_heading(next)
+}
+
+/// True for an English sentence cut mid-way: `…cooled and the` + `central bank signalled…`.
+fn continues_latin_sentence(prev: &str, next: &str) -> bool {
+    let ends_in_word = prev.chars().last().is_some_and(|c| c.is_ascii_lowercase() || c == ',');
+    let starts_in_word = next.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+    ends_in_word && starts_in_word
 }
 
 /// True when two joined pieces need a space (Latin word boundary), false inside CJK text.
@@ -484,8 +532,14 @@ mod tests {
     }
 
     #[test]
+    fn cover_lines_are_not_glued() {
+        let body = build(&items_of("证券分析师 王平 执业证书：S0600523020004\n\n研究助理 李明\n", false));
+        assert_eq!(body.blocks.len(), 2);
+    }
+
+    #[test]
     fn headings_and_captions_are_not_glued() {
-        let body = build(&items_of("这是一段没有句号结尾的比较长的文字内容而且还要更长一些\n\n## 二、下一节\n\n图1：某图\n", false));
+        let body = build(&items_of("这是一段没有句号结尾的，比较长的文字内容而且还要更长一些\n\n## 二、下一节\n\n图1：某图\n", false));
         assert_eq!(body.blocks.len(), 3);
         assert_eq!(body.figures.len(), 1);
     }
@@ -513,6 +567,15 @@ mod tests {
         assert_eq!(body.tables.len(), 1);
         assert_eq!(body.tables[0].source.as_deref(), Some("Wind"));
         assert!(body.figures.is_empty());
+    }
+
+    #[test]
+    fn a_table_continued_after_a_page_break_is_one_table() {
+        let text = "表4: 光伏玻璃冷修生产线\n\n| 序号 | 生产线 |\n| :---: | :---: |\n| 1 | 东莞一窑五线 |\n\n\n| 2 | 福建一窑四线 |\n| :---: | :---: |\n| 3 | 合肥一窑四线 |\n\n资料来源: 卓创资讯\n";
+        let body = build(&items_of(text, false));
+        assert_eq!(body.tables.len(), 1);
+        assert_eq!(body.tables[0].rows.len(), 3);
+        assert_eq!(body.tables[0].source.as_deref(), Some("卓创资讯"));
     }
 
     #[test]
