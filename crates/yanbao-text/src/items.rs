@@ -330,9 +330,18 @@ fn classify_text(stripped: &str, cleaned: String, items: &mut Vec<Item>) {
 }
 
 /// Pushes a caption, and the source line the converter glued to its end, if any.
+/// Two captions printed side by side (`图表11：…等图表12: 青年人…`) become two captions.
 fn push_caption(caption: Caption, items: &mut Vec<Item>) {
-    let (caption, source) = lines::split_caption_source(&caption);
+    let (mut caption, source) = lines::split_caption_source(&caption);
+    let (first, second) = lines::split_glued_caption(&caption.caption);
+    let second = second.and_then(|text| lines::parse_caption(&text));
+    if second.is_some() {
+        caption.caption = first.trim().to_string();
+    }
     items.push(Item::Caption(caption));
+    if let Some(second) = second {
+        items.push(Item::Caption(second));
+    }
     if let Some(source) = source {
         items.push(Item::Source(source));
     }
@@ -420,6 +429,16 @@ mod tests {
         for line in ["中美元首视频会晤，可能谈些什么", "9 月 10 日", "⼤盘２０２１", "基本盘, 稳固", "a\u{200B}b", "（一）概况", "增长5.8%", "x\u{E000}y", " 首尾 "] {
             assert_eq!(clean_fast(line), clean(line), "{line}");
         }
+    }
+
+    #[test]
+    fn side_by_side_captions_are_two() {
+        let items = items_of("图表11：青年就业集中在制造、批发零售、住宿餐饮等图表12: 青年人制造业就业集中在计算机通信、电气等\n", false);
+        let labels: Vec<&str> = items.iter().filter_map(|i| match i {
+            Item::Caption(c) => Some(c.label.as_str()),
+            _ => None,
+        }).collect();
+        assert_eq!(labels, ["图表 11", "图表 12"]);
     }
 
     #[test]
