@@ -1,4 +1,5 @@
 //! Parses one text/Markdown/HTML report and prints its JSON: `cargo run -p yanbao-text --example parse -- FILE`.
+//! With `--summary`, prints counts and the time taken instead (for large files).
 
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
@@ -12,7 +13,18 @@ fn main() {
             std::process::exit(1);
         }
     };
+    let summary = std::env::args().any(|a| a == "--summary");
+    let started = std::time::Instant::now();
     match yanbao_text::parse_text(&bytes, &path) {
+        Ok(report) if summary => println!(
+            "{path}: {} bytes, {} blocks, {} outline, {} tables, {} figures, {:?}",
+            bytes.len(),
+            report.blocks.len(),
+            report.outline.len(),
+            report.tables.len(),
+            report.figures.len(),
+            started.elapsed()
+        ),
         Ok(report) => match serde_json::to_string_pretty(&report) {
             Ok(json) => println!("{json}"),
             Err(err) => {

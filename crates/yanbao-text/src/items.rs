@@ -12,6 +12,8 @@ use yanbao_model::normalize::clean;
 /// Lines longer than this (in bytes) are cut into pieces so one huge line cannot blow up memory
 /// in later passes.
 const MAX_LINE_BYTES: usize = 64 * 1024;
+/// A `$$` block longer than this is not display math but a stray fence.
+const MAX_MATH_LINES: usize = 60;
 
 /// One classified line (or a group of table rows).
 #[derive(Debug, Clone, PartialEq)]
@@ -78,17 +80,16 @@ pub fn items_of(text: &str, is_html: bool) -> Vec<Item> {
     } else {
         text
     };
-    let mut raw_lines: Vec<RawLine> = Vec::new();
-    for line in text.split('\n') {
+    // Lines are looked at lazily, so only one raw line is alive at a time.
+    let raw_lines = text.split('\n').flat_map(|line| {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.len() > MAX_LINE_BYTES {
-            for piece in split_long_line(line) {
-                raw_lines.push(RawLine::Other(piece.to_string()));
-            }
-            continue;
-        }
-        raw_lines.push(raw_line(line));
-    }
+        let pieces: Vec<RawLine> = if line.len() > MAX_LINE_BYTES {
+            split_long_line(line).into_iter().map(|piece| RawLine::Other(piece.to_string())).collect()
+        } else {
+            vec![raw_line(line)]
+        };
+        pieces
+    });
     group(raw_lines)
 }
 
@@ -194,30 +195,45 @@ pub fn clean_fast(text: &str) -> String {
 
 /// Groups raw lines into items: table rows into tables, display math into residue, and
 /// classifies the remaining lines.
-fn group(raw_lines: Vec<RawLine>) -> Vec<Item> {
-    let mut items = Vec::with_capacity(raw_lines.len());
+fn group(raw_lines: impl Iterator<Item = RawLine>) -> Vec<Item> {
+    let mut items = Vec::new();
     let mut pipe_rows: Vec<Vec<String>> = Vec::new();
     let mut pipe_separator_after_first = false;
     let mut tab_rows: Vec<Vec<String>> = Vec::new();
+    // Lines inside a `$$` display-math block (chart legends, formulas) are held back until the
+    // block closes; a block that never closes within MAX_MATH_LINES is replayed as ordinary lines.
     let mut in_math = false;
-    let mut math_text = String::new();
+    let mut math_lines: Vec<RawLine> = Vec::new();
+    let mut replay: std::collections::VecDeque<RawLine> = std::collections::VecDeque::new();
+    let mut raw_lines = raw_lines;
     let mut after_notice = false;
-    for raw in raw_lines {
+    loop {
+        let raw = match replay.pop_front() {
+            Some(raw) => raw,
+            None => match raw_lines.next() {
+                Some(raw) => raw,
+                None if in_math => {
+                    in_math = false;
+                    replay.extend(math_lines.drain(..));
+                    continue;
+                }
+                None => break,
+            },
+        };
         if in_math {
             match raw {
                 RawLine::MathFence => {
                     in_math = false;
-                    let text = clean(&markup::latex_to_text(&math_text));
+                    let text = math_residue(&math_lines);
+                    math_lines.clear();
                     items.push(Item::Residue(text));
-                    math_text.clear();
                 }
-                RawLine::Other(t) | RawLine::Heading(_, t) => {
-                    if math_text.len() < MAX_LINE_BYTES {
-                        math_text.push_str(&t);
-                        math_text.push(' ');
-                    }
+                other if math_lines.len() < MAX_MATH_LINES => math_lines.push(other),
+                other => {
+                    in_math = false;
+                    replay.extend(math_lines.drain(..));
+                    replay.push_back(other);
                 }
-                _ => {}
             }
             continue;
         }
@@ -279,9 +295,6 @@ fn group(raw_lines: Vec<RawLine>) -> Vec<Item> {
             }
         }
     }
-    if in_math && !math_text.is_empty() {
-        items.push(Item::Residue(clean(&math_text)));
-    }
     if !pipe_rows.is_empty() {
         items.push(pipe_table(pipe_rows, pipe_separator_after_first));
     }
@@ -289,6 +302,18 @@ fn group(raw_lines: Vec<RawLine>) -> Vec<Item> {
         items.extend(tab_table(tab_rows));
     }
     items
+}
+
+/// The plain reading of the lines of a display-math block.
+fn math_residue(lines: &[RawLine]) -> String {
+    let mut latex = String::new();
+    for line in lines {
+        if let RawLine::Other(text) | RawLine::Heading(_, text) = line {
+            latex.push_str(text);
+            latex.push(' ');
+        }
+    }
+    clean(&markup::latex_to_text(&latex))
 }
 
 /// Classifies one non-heading line (markup stripped, and cleaned), pushing one or two items
@@ -439,6 +464,18 @@ mod tests {
             _ => None,
         }).collect();
         assert_eq!(labels, ["图表 11", "图表 12"]);
+    }
+
+    #[test]
+    fn display_math_is_residue_and_a_stray_fence_loses_nothing() {
+        let items = items_of("$$\n\\begin{aligned}\n& -2016-2019 \\\\\n\\end{aligned}\n$$\n正文。\n", false);
+        assert!(matches!(&items[0], Item::Residue(t) if t.contains("2016")));
+        assert_eq!(items[1], Item::Text("正文。".into()));
+        let stray = format!("$$\n{}", "一段正文。\n".repeat(100));
+        let items = items_of(&stray, false);
+        assert_eq!(items.iter().filter(|i| matches!(i, Item::Text(_))).count(), 100);
+        let unclosed = items_of("$$\n## 一、标题\n正文。", false);
+        assert!(unclosed.iter().any(|i| matches!(i, Item::Heading { .. })));
     }
 
     #[test]

@@ -77,6 +77,7 @@ pub fn build(items: &[Item]) -> Body {
     let outline = assign_levels(&builder.headings);
     let mut blocks = builder.blocks;
     assign_sections(&mut blocks, &outline);
+    mark_boilerplate(&mut blocks, &outline);
     Body {
         blocks,
         outline,
@@ -506,6 +507,33 @@ fn assign_sections(blocks: &mut [Block], outline: &[OutlineEntry]) {
     }
 }
 
+/// True for a section title of back matter: disclaimers, analyst statements, rating definitions.
+pub fn is_boilerplate_title(title: &str) -> bool {
+    const WORDS: [&str; 12] = [
+        "免责声明", "重要声明", "法律声明", "特别声明", "披露声明", "分析师声明", "分析师承诺", "评级说明", "评级体系", "评级标准", "投资评级说明", "一般声明",
+    ];
+    title.chars().count() <= 30 && WORDS.iter().any(|w| title.contains(w))
+}
+
+/// Marks the blocks of back-matter sections as boilerplate (searchable, never previewed): from a
+/// boilerplate heading up to the next heading of the same or a higher level that is not one.
+fn mark_boilerplate(blocks: &mut [Block], outline: &[OutlineEntry]) {
+    let mut open_level: Option<u8> = None;
+    let mut entries = outline.iter().peekable();
+    for (index, block) in blocks.iter_mut().enumerate() {
+        while let Some(entry) = entries.next_if(|e| e.block <= index) {
+            if is_boilerplate_title(&entry.title) {
+                open_level = Some(open_level.map_or(entry.level, |l| l.min(entry.level)));
+            } else if open_level.is_some_and(|l| entry.level <= l) {
+                open_level = None;
+            }
+        }
+        if open_level.is_some() {
+            block.boilerplate = true;
+        }
+    }
+}
+
 /// Fills the body into a report.
 pub fn fill(report: &mut Report, body: Body) {
     report.blocks = body.blocks;
@@ -529,6 +557,13 @@ mod tests {
         let body = build(&items_of("第三，拜登总统要为五大竞选基本盘（金融、科技、医疗、互联网和\n\n新能源) 争取利益, 预计会要求中国继续开放相关市场。\n\n第一，新段落。", false));
         assert_eq!(body.blocks.len(), 2);
         assert!(body.blocks[0].text.contains("互联网和新能源"));
+    }
+
+    #[test]
+    fn disclaimers_are_boilerplate() {
+        let body = build(&items_of("## 一、正文\n\n正文段落。\n\n## 免责声明\n\n本报告仅供客户使用。\n\n## 评级体系说明\n\n买入：…\n", false));
+        let flags: Vec<bool> = body.blocks.iter().map(|b| b.boilerplate).collect();
+        assert_eq!(flags, [false, false, true, true, true, true]);
     }
 
     #[test]
