@@ -403,6 +403,24 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Waits for background segment merges to finish and releases the writer (and its directory
+    /// lock) until the next write. Call after a bulk load (`reindex`) so searches see few
+    /// segments; uncommitted changes are dropped, so commit first.
+    pub fn wait_merges(&self) -> Result<(), IndexError> {
+        let mut guard = self.writer.lock().map_err(|_| IndexError::Poisoned)?;
+        if let Some(writer) = guard.take() {
+            writer.wait_merging_threads()?;
+        }
+        drop(guard);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Returns the number of segments the reader sees (fewer segments, faster searches).
+    pub fn segment_count(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
     /// Returns the ids of every indexed report (to check the index agrees with the store).
     pub fn report_ids(&self) -> Result<BTreeSet<String>, IndexError> {
         let searcher = self.reader.searcher();
