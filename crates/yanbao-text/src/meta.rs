@@ -39,7 +39,7 @@ static REPORT_TYPE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(公司点评|公司研究|公司深度|公司报告|首次覆盖|行业周报|行业月报|行业点评|行业研究|行业深度|行业报告|宏观研究|宏观点评|宏观报告|策略研究|策略周报|策略报告|金融工程|固收研究|固定收益|债券研究|晨会纪要|事件点评|深度报告|专题报告|投资策略)").expect("valid regex")
 });
 static BROKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([\p{Han}]{2,6}(?:证券|期货|资信|金控|投资))(股份有限公司|有限责任公司|研究所|研究院|研究中心|研究部)?").expect("valid regex")
+    Regex::new(r"([\p{Han}]{2,8}(?:证券|期货|资信))(股份有限公司|有限责任公司|研究所|研究院|研究中心|研究部)?").expect("valid regex")
 });
 
 /// Names that the analyst patterns catch but that are not people.
@@ -121,7 +121,7 @@ fn title(items: &[Item], report: &Report) -> String {
         return heading.to_string();
     }
     for block in &report.blocks {
-        if matches!(block.kind, BlockKind::Heading | BlockKind::Paragraph) && !is_banner(&block.text) {
+        if matches!(block.kind, BlockKind::Heading | BlockKind::Paragraph) && !is_banner(&block.text) && !block.text.contains("http") {
             let first_line = block.text.lines().next().unwrap_or("");
             return first_line.chars().take(80).collect();
         }
@@ -131,9 +131,10 @@ fn title(items: &[Item], report: &Report) -> String {
 
 /// Section words and cover lines that are never a report's title.
 fn is_generic_title(text: &str) -> bool {
-    const GENERIC: [&str; 24] = [
+    const GENERIC: [&str; 28] = [
         "相关研究", "相关研究报告", "相关报告", "摘要", "投资要点", "核心观点", "目录", "图表目录", "事件", "评论", "点评", "分析师",
         "风险提示", "投资建议", "免责声明", "重要声明", "投资评级", "评级", "报告摘要", "主要观点", "内容目录", "正文目录", "证券研究报告", "研究报告",
+        "证券分析师", "研究助理", "联系人", "研究员",
     ];
     let bare: String = text.trim().trim_end_matches(['：', ':']).chars().filter(|c| !c.is_whitespace()).collect();
     let length = bare.chars().count();
@@ -146,6 +147,9 @@ fn is_generic_title(text: &str) -> bool {
         || (length <= 3 && bare.chars().all(is_han))
         || (bare.starts_with('【') && bare.ends_with('】'))
         || AUTHOR_LINE.is_match(text)
+        || rating_in(text).is_some()
+        || text.contains("http")
+        || text.contains("www.")
         || is_banner(text)
 }
 
@@ -355,16 +359,29 @@ fn institution(report: &Report, cover: &[&str]) -> Option<String> {
     cover.iter().take(60).find_map(|line| broker_in(line))
 }
 
-/// Returns a broker name in a text: `中国银河证券研究院整理` → `中国银河证券研究院`.
+/// Returns a broker name in a text: `中国银河证券研究院整理` → `中国银河证券研究院`,
+/// `本报告版权属于中原证券股份有限公司` → `中原证券股份有限公司`; not the `证券研究报告` banner.
 fn broker_in(text: &str) -> Option<String> {
-    let caps = BROKER.captures(text)?;
-    let base = caps.get(1)?.as_str();
-    let suffix = caps.get(2).map_or("", |m| m.as_str());
-    let base = base.trim_start_matches(['据', '由', '自', '和', '及']);
-    if base.chars().count() < 4 {
-        return None;
+    const CUT_AFTER: [&str; 6] = ["属于", "来自", "加入", "整理自", "版权", "报告"];
+    const LEADING: [char; 10] = ['由', '据', '自', '和', '及', '与', '于', '年', '月', '日'];
+    for caps in BROKER.captures_iter(text) {
+        let Some(whole) = caps.get(0) else { continue };
+        if text[whole.end()..].starts_with("研究报告") || text[whole.end()..].starts_with("报告") {
+            continue;
+        }
+        let mut base = caps.get(1).map_or("", |m| m.as_str());
+        for marker in CUT_AFTER {
+            if let Some(position) = base.rfind(marker) {
+                base = &base[position + marker.len()..];
+            }
+        }
+        base = base.trim_start_matches(LEADING);
+        let suffix = caps.get(2).map_or("", |m| m.as_str());
+        if base.chars().count() >= 4 {
+            return Some(format!("{base}{suffix}"));
+        }
     }
-    Some(format!("{base}{suffix}"))
+    None
 }
 
 /// `zh` when Han characters dominate the text, else `en`.
@@ -448,5 +465,10 @@ mod tests {
         assert_eq!(broker_in("光大证券研究所").as_deref(), Some("光大证券研究所"));
         assert_eq!(broker_in("中国银河证券研究院整理").as_deref(), Some("中国银河证券研究院"));
         assert_eq!(broker_in("美国财政部"), None);
+        assert_eq!(broker_in("本报告版权属于中原证券股份有限公司www.ccnew.com").as_deref(), Some("中原证券股份有限公司"));
+        assert_eq!(broker_in("医药生物证券研究报告"), None);
+        assert_eq!(broker_in("米金刚线项目投资"), None);
+        assert_eq!(broker_in("wind 国投安信期货").as_deref(), Some("国投安信期货"));
+        assert_eq!(broker_in("2019年加入德邦证券").as_deref(), Some("德邦证券"));
     }
 }
