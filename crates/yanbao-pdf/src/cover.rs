@@ -34,7 +34,7 @@ static NAME_BEFORE_CERTIFICATE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(\p{Han}{2,4})\s*[（(]?\s*(?:执业证书编号|证书编号|执业编号|资格编号|SAC|S[0-9]{13})").unwrap()
 });
 static NAME_ONLY: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(\p{Han}{2,4})$").unwrap());
-static CONTACT: Lazy<Regex> = Lazy::new(|| Regex::new(r"执业证书|证书编号|资格编号|SAC|S[0-9]{13}|电话|邮箱|[Ee]-?mail|Tel|@").unwrap());
+static CONTACT: Lazy<Regex> = Lazy::new(|| Regex::new(r"执业证书|证书编号|资格编号|SAC|S[0-9]{13}|电话|邮箱|[Ee]-?mail|Tel|@|^1[3-9][0-9]{9}$|^0[0-9]{2,3}-?[0-9]{7,8}$").unwrap());
 static RATING: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(?:投资评级|评级)?\s*[:：]?\s*((?:买入|增持|中性|减持|卖出|强烈推荐|谨慎推荐|推荐|审慎推荐|跑赢行业|优于大市|强于大市|同步大市|看好)(?:\s*[（(](?:维持|首次|上调|下调)[)）])?)$").unwrap()
 });
@@ -45,6 +45,8 @@ static SERIES_PREFIX: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(.{2,30}?(?:系�
 const NOT_NAMES: &[&str] = &[
     "分析师", "研究助理", "联系人", "研究员", "证券", "投资要点", "相关研究", "相关报告", "邮箱", "电话", "市场表现", "报告导读",
     "摘要", "核心观点", "执业证书", "金融工程", "团队", "作者", "首席", "股价表现", "基本数据", "投资评级",
+    "日期", "数据", "指数", "市场", "行业", "评级", "目标", "价格", "资料", "来源", "联系", "地址", "网址",
+    "分析员", "编号", "证书", "申明", "声明", "承诺", "简介", "介绍", "之一", "其中", "因子", "总而言之",
 ];
 
 /// Lines that look big on a cover but are not its title.
@@ -248,10 +250,21 @@ fn find_date(lines: &[&TextLine], running: &[String], pages: &[LayoutPage]) -> O
     None
 }
 
+/// Returns the text before a qualification (`王汉锋，CFA` → `王汉锋`), or the whole short line;
+/// a longer line (a sentence that happens to start with four characters and a comma) gives nothing.
+fn name_before_qualification(folded: &str) -> String {
+    match folded.split_once([',', '，']) {
+        Some((name, rest)) if rest.chars().all(|c| c.is_ascii_alphabetic() || c == ' ' || c == ',' || c == '，') || rest == "博士" => name.to_string(),
+        Some(_) => String::new(),
+        None if folded.chars().count() <= 6 => folded.to_string(),
+        None => String::new(),
+    }
+}
+
 /// True for a plausible Chinese person name.
 fn plausible_name(name: &str) -> bool {
     let count = name.chars().count();
-    (2..=4).contains(&count) && name.chars().all(is_han) && !NOT_NAMES.iter().any(|w| name.contains(w) || w.contains(name))
+    (2..=4).contains(&count) && name.chars().all(is_han) && !name.contains("研究") && !name.contains("报告") && !NOT_NAMES.iter().any(|w| name.contains(w) || w.contains(name))
 }
 
 /// Returns a cover line folded, without leading/trailing punctuation (`[分析师：` → `分析师`,
@@ -274,49 +287,71 @@ pub fn name_in_line(text: &str) -> Option<String> {
 }
 
 /// Finds the cover author block: names with roles, certificate numbers and contacts.
+///
+/// Works on geometry, not reading order: a name is accepted when its own line says so
+/// (`分析师：严佳炜`, `林晓明执业证书编号：…`) or when a bare name has a contact, certificate or role
+/// line beside it (same row, to the right) or right below it. Its SAC number is the nearest one
+/// on the same row or within three lines below. Names under a `…团队` heading are a team sidebar.
 fn find_analysts(lines: &[&TextLine]) -> Vec<Analyst> {
-    let mut analysts: Vec<Analyst> = Vec::new();
-    let mut team_column: Option<f32> = None;
-    for (index, line) in lines.iter().enumerate() {
+    let team_heads: Vec<&Line> = lines.iter().filter(|l| core_text(&l.text).contains("团队")).map(|l| &l.line).collect();
+    let in_team = |line: &Line| team_heads.iter().any(|t| (line.x0 - t.x0).abs() < 8.0 && line.y0 > t.y0);
+    let beside_or_below = |name: &Line, other: &Line| {
+        let same_row = (other.center_y() - name.center_y()).abs() < 0.6 * name.height() && other.x0 >= name.x1 - 1.0 && other.x0 - name.x1 < 200.0;
+        let below = other.y0 >= name.y1 - 1.0 && other.y0 - name.y1 < 2.5 * name.height() && (other.x0 - name.x0).abs() < 60.0;
+        same_row || below
+    };
+    let role_left_or_above = |name: &Line, other: &Line| {
+        let same_row = (other.center_y() - name.center_y()).abs() < 0.6 * name.height() && other.x1 <= name.x0 + 1.0 && name.x0 - other.x1 < 120.0;
+        let above = other.y1 <= name.y0 + 1.0 && name.y0 - other.y1 < 2.5 * name.height() && (other.x0 - name.x0).abs() < 60.0;
+        same_row || above
+    };
+    // A role label stands alone (`联系人`, `证券分析师：`), a contact line is short (`电话：…`).
+    let is_role = |text: &str| text.chars().count() <= 8 && ["分析师", "分析员", "研究助理", "联系人", "研究员"].iter().any(|r| text.ends_with(r));
+    let is_contact = |text: &str| text.chars().count() <= 45 && CONTACT.is_match(text);
+    let mut found: Vec<(f32, f32, Analyst)> = Vec::new();
+    for line in lines {
+        if in_team(&line.line) {
+            continue;
+        }
         let folded = core_text(&line.text);
-        if folded.contains("团队") {
-            team_column = Some(line.line.x0);
-            continue;
-        }
-        if team_column.map(|x| (line.line.x0 - x).abs() < 8.0).unwrap_or(false) {
-            continue;
-        }
         let mut name = name_in_line(&line.text);
         if name.is_none() {
             // `王汉锋，CFA`: the name before a qualification.
-            let bare = folded.split([',', '，']).next().unwrap_or("").to_string();
-            if let Some(c) = NAME_ONLY.captures(&bare).and_then(|c| c.get(1)) {
-                let candidate = c.as_str();
-                let contact_follows = lines[index + 1..].iter().take(2).any(|l| CONTACT.is_match(&fold(&l.text)));
-                let role_before = index > 0 && {
-                    let previous = core_text(&lines[index - 1].text);
-                    ["分析师", "分析员", "研究助理", "联系人", "研究员"].iter().any(|r| previous.ends_with(r))
-                };
-                if plausible_name(candidate) && (contact_follows || role_before) {
-                    name = Some(candidate.to_string());
+            let bare = name_before_qualification(&folded);
+            if let Some(candidate) = NAME_ONLY.captures(&bare).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()) {
+                let supported = plausible_name(&candidate)
+                    && lines.iter().any(|other| {
+                        let text = core_text(&other.text);
+                        !std::ptr::eq(*other, *line)
+                            && ((beside_or_below(&line.line, &other.line) && (is_contact(&text) || is_role(&text)))
+                                || (role_left_or_above(&line.line, &other.line) && is_role(&text)))
+                    });
+                if supported {
+                    name = Some(candidate);
                 }
             }
         }
         let Some(name) = name else { continue };
-        if analysts.iter().any(|a| a.name == name) {
+        if found.iter().any(|(_, _, a)| a.name == name) {
             continue;
         }
         let sac = SAC.find(&folded).map(|m| m.as_str().to_string()).or_else(|| {
-            lines[index + 1..]
+            lines
                 .iter()
-                .take(4)
-                .take_while(|l| name_in_line(&l.text).is_none())
-                .find_map(|l| SAC.find(&fold(&l.text)).map(|m| m.as_str().to_string()))
+                .filter(|other| {
+                    let same_row = (other.line.center_y() - line.line.center_y()).abs() < 0.6 * line.line.height() && other.line.x0 >= line.line.x1 - 1.0;
+                    let below = other.line.y0 >= line.line.y1 - 1.0 && other.line.y0 - line.line.y1 < 3.5 * line.line.height() && (other.line.x0 - line.line.x0).abs() < 80.0;
+                    (same_row || below) && name_in_line(&other.text).is_none()
+                })
+                .filter_map(|other| SAC.find(&fold(&other.text)).map(|m| (other.line.y0, m.as_str().to_string())))
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, sac)| sac)
         });
         let role = ["研究助理", "联系人", "分析师", "分析员", "研究员"].iter().find(|r| folded.contains(*r)).map(|r| r.to_string());
-        analysts.push(Analyst { name, sac, role });
+        found.push((line.line.y0, line.line.x0, Analyst { name, sac, role }));
     }
-    analysts
+    found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)));
+    found.into_iter().map(|(_, _, analyst)| analyst).collect()
 }
 
 /// Finds the report type printed as `证券研究报告|公司点评` or a known type line.
@@ -382,6 +417,13 @@ mod tests {
         assert_eq!(name_in_line("助理分析师：丁睿雯").as_deref(), Some("丁睿雯"));
         assert_eq!(name_in_line("：邱冠华执业证书编号：S1230520010003").as_deref(), Some("邱冠华"));
         assert_eq!(name_in_line("证券分析师"), None);
+    }
+
+    #[test]
+    fn qualifications_after_names() {
+        assert_eq!(name_before_qualification("王汉锋,CFA"), "王汉锋");
+        assert_eq!(name_before_qualification("流程为例,一一讨论研究者可能会在量化择时领域"), "");
+        assert_eq!(name_before_qualification("陈烨"), "陈烨");
     }
 
     #[test]

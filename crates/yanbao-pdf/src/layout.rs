@@ -251,9 +251,10 @@ fn xy_cut(lines: &[&Line], mut indices: Vec<usize>, out: &mut Vec<usize>, depth:
         heights.sort_by(f32::total_cmp);
         heights[heights.len() / 2]
     };
+    // A clean gutter through the whole region: columns (or a sidebar), unless the two sides are
+    // the cells of a table, which are read row by row.
     if let Some((split, gap)) = vertical {
-        let horizontal_gap = horizontal.map(|(_, g)| g).unwrap_or(0.0);
-        if gap >= 6.0 && gap >= horizontal_gap * 0.8 {
+        if gap >= 5.0 {
             let (left, right): (Vec<usize>, Vec<usize>) = indices.iter().partition(|&&i| lines[i].x1 <= split);
             if !left.is_empty() && !right.is_empty() && !rows_align(lines, &left, &right, typical_height) {
                 xy_cut(lines, left, out, depth + 1);
@@ -261,6 +262,14 @@ fn xy_cut(lines: &[&Line], mut indices: Vec<usize>, out: &mut Vec<usize>, depth:
                 return;
             }
         }
+    }
+    // A gutter between the narrow lines, crossed by a few wide ones (a title over two columns, a
+    // full-width paragraph under a sidebar): cut into bands at the wide lines, then columns.
+    if let Some(bands) = bands_at_spanning_lines(lines, &indices) {
+        for band in bands {
+            xy_cut(lines, band, out, depth + 1);
+        }
+        return;
     }
     if let Some((split, gap)) = horizontal {
         if gap > 0.0 {
@@ -274,6 +283,47 @@ fn xy_cut(lines: &[&Line], mut indices: Vec<usize>, out: &mut Vec<usize>, depth:
     }
     sort_rows(lines, &mut indices);
     out.extend(indices);
+}
+
+/// Finds a column gutter among the narrow lines of a region and, when a few wide lines cross it,
+/// returns the region cut into horizontal bands at those lines (each wide line is its own band).
+fn bands_at_spanning_lines(lines: &[&Line], indices: &[usize]) -> Option<Vec<Vec<usize>>> {
+    if indices.len() < 6 {
+        return None;
+    }
+    let left = indices.iter().map(|&i| lines[i].x0).fold(f32::MAX, f32::min);
+    let right = indices.iter().map(|&i| lines[i].x1).fold(f32::MIN, f32::max);
+    let width = (right - left).max(1.0);
+    let narrow: Vec<usize> = indices.iter().copied().filter(|&i| lines[i].width() < 0.55 * width).collect();
+    let (split, gap) = widest_gap(narrow.iter().map(|&i| (lines[i].x0, lines[i].x1)))?;
+    if gap < 5.0 {
+        return None;
+    }
+    let left_count = narrow.iter().filter(|&&i| lines[i].x1 <= split).count();
+    let right_count = narrow.len() - left_count;
+    if left_count < 3 || right_count < 3 {
+        return None;
+    }
+    let mut spanning: Vec<usize> = indices.iter().copied().filter(|&i| lines[i].x0 < split && lines[i].x1 > split).collect();
+    if spanning.is_empty() || spanning.len() * 3 > indices.len() {
+        return None;
+    }
+    spanning.sort_by(|&a, &b| lines[a].center_y().total_cmp(&lines[b].center_y()));
+    let mut bands: Vec<Vec<usize>> = vec![Vec::new(); spanning.len() * 2 + 1];
+    for &i in indices {
+        if let Some(k) = spanning.iter().position(|&s| s == i) {
+            bands[2 * k + 1].push(i);
+            continue;
+        }
+        let centre = lines[i].center_y();
+        let slot = spanning.iter().take_while(|&&s| lines[s].center_y() < centre).count();
+        bands[2 * slot].push(i);
+    }
+    bands.retain(|band| !band.is_empty());
+    if bands.len() < 2 {
+        return None;
+    }
+    Some(bands)
 }
 
 /// Sorts line indices top-down into rows (lines whose centres are close), each row left to right.
@@ -790,6 +840,19 @@ mod tests {
         let lines = [line(24.0, 161.0, 74.0, 10.0), line(200.0, 164.0, 240.0, 10.0), line(24.0, 174.0, 54.0, 10.0), line(200.0, 192.0, 566.0, 10.0)];
         let refs: Vec<&Line> = lines.iter().collect();
         assert_eq!(reading_order(&refs), vec![0, 2, 1, 3]);
+    }
+
+    #[test]
+    fn a_title_over_two_columns_cuts_bands() {
+        // A wide title, then a sidebar (x 24–190) beside a body column (x 200–560).
+        let mut lines = vec![line(24.0, 50.0, 560.0, 18.0)];
+        for k in 0..4 {
+            lines.push(line(24.0, 100.0 + 20.0 * k as f32, 150.0, 10.0));
+            lines.push(line(200.0, 105.0 + 20.0 * k as f32, 560.0, 10.0));
+        }
+        lines.push(line(24.0, 300.0, 560.0, 10.0));
+        let refs: Vec<&Line> = lines.iter().collect();
+        assert_eq!(reading_order(&refs), vec![0, 1, 3, 5, 7, 2, 4, 6, 8, 9]);
     }
 
     #[test]
