@@ -645,7 +645,7 @@ fn continues_paragraph(open: &OpenParagraph, line: &TextLine, body_size: f32) ->
     let overlap_x = line.line.x0 < open.x1 && line.line.x1 > open.x0;
     let below = line.line.y0 > last.y0 + 0.3 * last.height();
     let gap = line.line.y0 - last.y1;
-    if line.page == open.page && below && overlap_x && gap < 0.9 * last.height().max(size) {
+    if line.page == open.page && below && overlap_x && gap < 1.3 * last.height().max(size) {
         let indented = line.line.x0 > open.x0 + 1.5 * size;
         let previous_short = open.lines >= 1 && last.x1 < open.x1 - 2.5 * size && patterns::ends_sentence(&open.text);
         return !indented && !previous_short;
