@@ -32,7 +32,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, Value};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, TantivyDocument, TantivyError, Term};
 use yanbao_model::Report;
 
 use crate::collect::{DistinctStrCollector, FacetCollector, FacetMaps};
@@ -431,21 +431,28 @@ impl SearchIndex {
     /// Answers a search request: ranked hits with snippets, the total, and facets if asked.
     ///
     /// All words must match; when they cannot all match together, any of them may (OR), so a
-    /// query with a typo still finds something. Queries with nothing searchable (`(((`) find
-    /// nothing; over-long queries and bad dates are errors.
+    /// query with a typo still finds something. A blank query with at least one filter (scope,
+    /// dates, institution…) lists the filtered documents, newest first; a blank query without
+    /// filters, or one with nothing searchable (`(((`), finds nothing. Over-long queries and bad
+    /// dates are errors.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, IndexError> {
         let started = Instant::now();
         let chunks = parse_query(&req.query)?;
         let filters = self.filters(req)?;
         let mut response = SearchResponse { query: req.query.clone(), ..SearchResponse::default() };
+        let limit = if req.limit == 0 { DEFAULT_LIMIT } else { req.limit.min(MAX_LIMIT) };
+        let offset = req.offset.min(MAX_OFFSET);
+        let searcher = self.reader.searcher();
         if chunks.is_empty() {
+            // A blank query with filters browses (newest first); anything else without a
+            // searchable word (`(((`, emoji) finds nothing.
+            if req.query.trim().is_empty() && !filters.is_empty() {
+                return self.browse(req, filters, limit, offset, started);
+            }
             response.facets = req.with_facets.then(Facets::default);
             response.took_ms = elapsed_ms(started);
             return Ok(response);
         }
-        let limit = if req.limit == 0 { DEFAULT_LIMIT } else { req.limit.min(MAX_LIMIT) };
-        let offset = req.offset.min(MAX_OFFSET);
-        let searcher = self.reader.searcher();
         let mut outcome = None;
         let operators: &[Occur] = if chunks.len() > 1 { &[Occur::Must, Occur::Should] } else { &[Occur::Must] };
         for &operator in operators {
@@ -468,6 +475,25 @@ impl SearchIndex {
             response.hits.push(self.hit(&doc, score, &marks));
         }
         response.total = total;
+        response.facets = facet_maps.map(facets_from_maps);
+        response.took_ms = elapsed_ms(started);
+        Ok(response)
+    }
+
+    /// Lists the documents matching the filters alone, newest first (by report or event date).
+    fn browse(&self, req: &SearchRequest, filters: Vec<Box<dyn Query>>, limit: usize, offset: usize, started: Instant) -> Result<SearchResponse, IndexError> {
+        let searcher = self.reader.searcher();
+        let clauses: Vec<(Occur, Box<dyn Query>)> =
+            filters.into_iter().map(|filter| (Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0)) as Box<dyn Query>)).collect();
+        let query = BooleanQuery::new(clauses);
+        let newest = TopDocs::with_limit(limit).and_offset(offset).order_by_fast_field::<i64>("date_key", Order::Desc);
+        let facet_collector = req.with_facets.then_some(FacetCollector);
+        let (top, total, facet_maps) = searcher.search(&query, &(newest, Count, facet_collector))?;
+        let mut response = SearchResponse { query: req.query.clone(), total, ..SearchResponse::default() };
+        for (_, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            response.hits.push(self.hit(&doc, 0.0, &[]));
+        }
         response.facets = facet_maps.map(facets_from_maps);
         response.took_ms = elapsed_ms(started);
         Ok(response)

@@ -87,7 +87,7 @@ pub fn parse_query(raw: &str) -> Result<Vec<Chunk>, IndexError> {
 }
 
 /// Returns the strings to mark in snippets for these chunks: each Han run whole, jieba words of
-/// two or more characters, Latin words and numbers.
+/// two or more characters (not for phrases), Latin words and numbers.
 pub fn mark_terms(chunks: &[Chunk]) -> Vec<MarkTerm> {
     let mut terms: Vec<MarkTerm> = Vec::new();
     let mut push = |text: String, bounded: bool| {
@@ -100,6 +100,14 @@ pub fn mark_terms(chunks: &[Chunk]) -> Vec<MarkTerm> {
             if run.kind == RunKind::Han {
                 push(chunk.text[run.start..run.end].to_string(), false);
             }
+        }
+        if chunk.phrase {
+            // A phrase is marked whole (its Han runs above, its Latin words below), never by
+            // its separate words: a lone 气候 is not a match of "气候联合宣言".
+            for word in chunk.words.iter().filter(|w| !w.text.chars().any(yanbao_model::normalize::is_han)) {
+                push(word.text.clone(), true);
+            }
+            continue;
         }
         for word in &chunk.words {
             let is_han = word.text.chars().any(yanbao_model::normalize::is_han);
@@ -201,6 +209,9 @@ mod tests {
         assert!(marks.contains(&"美元".to_string()), "{marks:?}");
         assert!(!marks.contains(&"中".to_string()), "{marks:?}");
         assert!(marks.contains(&"ustr".to_string()), "{marks:?}");
+        let phrase = parse_query("\"气候联合宣言\"").unwrap();
+        let marks: Vec<String> = mark_terms(&phrase).into_iter().map(|m| m.text).collect();
+        assert_eq!(marks, vec!["气候联合宣言".to_string()]);
     }
 
     #[test]

@@ -78,13 +78,15 @@ fn forward_chars(text: &str, offset: usize, chars: usize) -> usize {
     text[offset..].char_indices().nth(chars).map(|(i, _)| offset + i).unwrap_or(text.len())
 }
 
-/// Scores a window: distinct terms matter most, then the number of matches.
+/// Scores a window: the length of the distinct terms it holds matters most (a whole phrase
+/// beats one of its words), then the number of matches.
 fn window_score(matches: &[Match], start: usize, end: usize) -> usize {
     let inside: Vec<&Match> = matches.iter().filter(|m| m.start >= start && m.end <= end).collect();
-    let mut distinct: Vec<usize> = inside.iter().map(|m| m.term).collect();
+    let mut distinct: Vec<(usize, usize)> = inside.iter().map(|m| (m.term, m.end - m.start)).collect();
     distinct.sort_unstable();
-    distinct.dedup();
-    distinct.len() * 100 + inside.len()
+    distinct.dedup_by_key(|(term, _)| *term);
+    let covered: usize = distinct.iter().map(|(_, bytes)| bytes).sum();
+    covered * 100 + inside.len()
 }
 
 /// Returns the byte range of the best window: the one holding the most distinct terms, then the
@@ -180,6 +182,14 @@ mod tests {
         assert!(s.contains("&lt;b&gt;<mark>关税</mark>&lt;/b&gt;"), "{s}");
         assert!(s.contains("&amp; <mark>清单</mark>"), "{s}");
         assert!(s.chars().count() < SNIPPET_CHARS + 60);
+    }
+
+    #[test]
+    fn whole_phrase_window_beats_an_earlier_single_word() {
+        // From the seed: 气候 appears alone before 中美达成气候联合宣言.
+        let text = "推进在气候变化、疫情防控、经济复苏以及重大国际和地区问题上的协调和合作。此后中美关系便开始进入缓和阶段，9 月 25 日孟晚舟女士成功归国，10 月 5 日 USTR（美国贸易代表办公室）公布关税排除清单，10 月 6 日双方就元首会晤一事达成了初步共识，11 月 10 日中美达成气候联合宣言。";
+        let s = snippet(text, &[cjk("气候联合宣言"), cjk("气候")]);
+        assert!(s.contains("<mark>气候联合宣言</mark>"), "{s}");
     }
 
     #[test]

@@ -334,3 +334,48 @@ fn index_is_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<SearchIndex>();
 }
+
+#[test]
+fn blank_query_with_filters_browses_newest_first() {
+    let index = index_with_reports();
+    let events = index.search(&SearchRequest { scope: Scope::Events, with_facets: true, ..ask("") }).unwrap();
+    assert_eq!(events.total, 2);
+    assert_eq!(events.hits[0].event_date.as_deref(), Some("2021-11-13"));
+    assert_eq!(events.hits[1].event_date.as_deref(), Some("2021-10-05"));
+    assert_eq!(events.facets.unwrap().kind, vec![("event".to_string(), 2)]);
+    let by_institution = index.search(&SearchRequest { institution: Some("中泰证券研究所".into()), ..ask("  ") }).unwrap();
+    assert_eq!(by_institution.total, 3);
+    assert!(by_institution.hits.iter().all(|h| h.report_id == "507ad7eff0212924"));
+    // No filters: nothing (the whole library is not a search result); junk: nothing.
+    assert_eq!(index.search(&ask("")).unwrap().total, 0);
+    assert_eq!(index.search(&SearchRequest { scope: Scope::Events, ..ask("(((") }).unwrap().total, 0);
+}
+
+/// The whole seed file, one block per blank-line-separated paragraph (no parser involved).
+#[test]
+fn whole_seed_file_answers_the_seed_queries() {
+    let shared = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared");
+    let path = std::path::Path::new(shared).join("seed/000_aa7b0d65672ddc97.txt");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skipped: {} is absent (the shared corpus is not mounted)", path.display());
+        return;
+    };
+    let blocks: Vec<Block> = text
+        .split("\n\n")
+        .map(|p| yanbao_model::normalize::clean(p.trim_start_matches('#')))
+        .filter(|p| !p.is_empty())
+        .map(|p| paragraph(&p, 1))
+        .collect();
+    let report = Report { id: "aa7b0d65672ddc97".into(), title: "中美元首视频会晤, 可能谈些什么".into(), date: Some("2021-11-15".into()), blocks, ..Report::default() };
+    let index = SearchIndex::open_in_ram().unwrap();
+    index.add_report(&report).unwrap();
+    index.commit().unwrap();
+    for (query, must_mark) in [("元首", "<mark>元首</mark>"), ("关税排除清单", "<mark>关税排除清单</mark>"), ("549", "<mark>549</mark>"), ("USTR 关税", "<mark>USTR</mark>"), ("\"气候联合宣言\"", "<mark>气候联合宣言</mark>"), ("孟晚舟", "<mark>孟晚舟</mark>")] {
+        let response = index.search(&in_scope(query, Scope::Paragraphs)).unwrap();
+        assert!(response.total >= 1, "{query}");
+        assert!(response.hits.iter().any(|h| h.snippet.contains(must_mark)), "{query}: {:#?}", response.hits);
+    }
+    // The compound 中美元首 (jieba: 中/美元/首) is found for 元首 in the heading and the table.
+    let yuanshou = index.search(&in_scope("元首", Scope::Paragraphs)).unwrap();
+    assert!(yuanshou.hits.iter().any(|h| h.snippet.contains("中美<mark>元首</mark>")), "{yuanshou:#?}");
+}
