@@ -23,7 +23,7 @@ const INSTITUTIONS: &[&str] = &[
     "北京证券", "江海证券", "九州证券", "大同证券", "联储证券", "华林证券", "东亚前海证券", "英大证券", "中山证券", "财达证券",
 ];
 
-static SAC: Lazy<Regex> = Lazy::new(|| Regex::new(r"S[0-9]{13}").unwrap());
+static SAC: Lazy<Regex> = Lazy::new(|| Regex::new(r"[SA][0-9]{13}").unwrap());
 static NAME_BEFORE_ROLE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(\p{Han}{2,4})\s*[:：]?\s*[（(]?(?:首席)?(?:证券|助理)?(?:分析师|分析员|研究助理|联系人|研究员)(?:$|[）)：:\s])").unwrap()
 });
@@ -31,7 +31,7 @@ static ROLE_BEFORE_NAME: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(?:首席)?(?:证券|助理)?(?:分析师|分析员|研究助理|联系人|研究员|作者)\s*[:：]?\s*(\p{Han}{2,4})(?:\s|$|[（(]|执业|S[0-9]|电话|邮箱|Tel|[0-9]|[\]】])").unwrap()
 });
 static NAME_BEFORE_CERTIFICATE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^(\p{Han}{2,4})\s*[（(]?\s*(?:执业证书编号|证书编号|执业编号|资格编号|SAC|S[0-9]{13})").unwrap()
+    Regex::new(r"^(\p{Han}{2,4})\s*[（(]?\s*(?:执业证书编号|证书编号|执业编号|资格编号|SAC|[SA][0-9]{13})").unwrap()
 });
 static NAME_ONLY: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(\p{Han}{2,4})$").unwrap());
 static CONTACT: Lazy<Regex> = Lazy::new(|| Regex::new(r"执业证书|证书编号|资格编号|SAC|S[0-9]{13}|电话|邮箱|[Ee]-?mail|Tel|@|^1[3-9][0-9]{9}$|^0[0-9]{2,3}-?[0-9]{7,8}$").unwrap());
@@ -413,6 +413,7 @@ mod tests {
         assert_eq!(name_in_line("刘均伟(执业证书编号：S0930517040001)").as_deref(), Some("刘均伟"));
         assert_eq!(name_in_line("分析师：严佳炜").as_deref(), Some("严佳炜"));
         assert_eq!(name_in_line("投资要点"), None);
+        assert_eq!(name_in_line("丁一A0230514070006").as_deref(), Some("丁一"));
         assert_eq!(name_in_line("评级及分析师信息"), None);
         assert_eq!(name_in_line("助理分析师：丁睿雯").as_deref(), Some("丁睿雯"));
         assert_eq!(name_in_line("：邱冠华执业证书编号：S1230520010003").as_deref(), Some("邱冠华"));

@@ -642,6 +642,11 @@ fn continues_paragraph(open: &OpenParagraph, line: &TextLine, body_size: f32) ->
     if (line.line.size - last.size).abs() > 0.8 || starts_list_item(&line.text) || patterns::is_source(&line.text) || patterns::is_note(&line.text) {
         return false;
     }
+    // The rest of the same row (a run split off by a font or spacing change).
+    let same_row = crate::lines::vertical_overlap(last.y0, last.y1, line.line.y0, line.line.y1) >= 0.5;
+    if line.page == open.page && same_row && line.line.x0 >= last.x1 - 1.0 && line.line.x0 - last.x1 < 3.0 * size {
+        return true;
+    }
     let overlap_x = line.line.x0 < open.x1 && line.line.x1 > open.x0;
     let below = line.line.y0 > last.y0 + 0.3 * last.height();
     let gap = line.line.y0 - last.y1;

@@ -88,6 +88,12 @@ pub fn same_style(a: &Glyph, b: &Glyph) -> bool {
     a.font == b.font && (a.size - b.size).abs() < 0.3 && (a.y0 - b.y0).abs() < 0.15 * a.size.max(1.0)
 }
 
+/// True between a CJK character and a Latin letter or digit (either order): Word's autospace puts
+/// up to half an em there, often with a font switch (华泰 `结合市净率与` + `Z-Score`).
+pub fn script_change(a: char, b: char) -> bool {
+    (is_cjk(a) && b.is_ascii_alphanumeric()) || (a.is_ascii_alphanumeric() && is_cjk(b))
+}
+
 /// Widest gap (in ems) that still continues a run.
 const RUN_GAP_EMS: f32 = 1.6;
 
@@ -113,7 +119,7 @@ pub fn build_lines(glyphs: &[Glyph]) -> Vec<Line> {
                 let gap = glyph.x0 - last.x1;
                 vertical_overlap(last.y0, last.y1, glyph.y0, glyph.y1) >= 0.5
                     && gap >= -0.5 * size
-                    && (gap <= 0.5 * size || (gap <= RUN_GAP_EMS * size && same_style(last, glyph)))
+                    && (gap <= 0.5 * size || (gap <= RUN_GAP_EMS * size && same_style(last, glyph)) || (gap <= 1.0 * size && script_change(last.ch, glyph.ch)))
             }
         };
         if !continues && !current.glyphs.is_empty() {
@@ -182,9 +188,13 @@ fn merge_runs(mut runs: Vec<Run>) -> Vec<Run> {
                 (Some(a), Some(b)) => same_style(a, b),
                 _ => false,
             };
+            let script_switch = match (previous.glyphs.last(), run.glyphs.first()) {
+                (Some(a), Some(b)) => script_change(a.ch, b.ch),
+                _ => false,
+            };
             if vertical_overlap(py0, py1, ry0, ry1) >= 0.6
                 && gap >= -0.8 * size
-                && (gap <= 0.5 * size || (gap <= RUN_GAP_EMS * size && styled))
+                && (gap <= 0.5 * size || (gap <= RUN_GAP_EMS * size && styled) || (gap <= 1.0 * size && script_switch))
                 && rx0 >= px0
             {
                 let mut run = run;
@@ -298,6 +308,16 @@ mod tests {
         let mut side = glyph('分', 394.1, 160.9, 10.6);
         side.font = 4;
         assert_eq!(build_lines(&[body, side]).len(), 2);
+    }
+
+    #[test]
+    fn autospace_between_scripts_stays_in_the_line() {
+        // 浙商 p7: `在` (font 1) then `2008` (font 0) half an em later, top edges 1.6 pt apart.
+        let mut han = glyph('在', 443.6, 359.3, 10.0);
+        han.font = 1;
+        let mut digit = glyph('2', 458.6, 360.9, 10.0);
+        digit.font = 0;
+        assert_eq!(build_lines(&[han, digit]).len(), 1);
     }
 
     #[test]
