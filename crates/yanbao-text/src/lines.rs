@@ -241,6 +241,11 @@ pub fn numbering(title: &str) -> Option<Numbering> {
         return Some(Numbering::ParenChineseNumeral);
     }
     if let Some(caps) = ARABIC.captures(title) {
+        let rest = caps.get(2).map_or("", |m| m.as_str());
+        if rest.starts_with(['月', '日', '年', '%', '个', '倍', '家', '亿', '万', '元', '只', '天', '周', '季']) {
+            // `5 月 MDI 出口大幅改善` starts with a date or an amount, not a section number.
+            return None;
+        }
         let number = caps.get(1).map_or("", |m| m.as_str());
         let depth = number.split(['.', '．']).filter(|part| !part.trim().is_empty()).count();
         return Some(Numbering::Arabic(depth.clamp(1, 4) as u8));
@@ -406,6 +411,7 @@ mod tests {
         assert_eq!(numbering("1. 中芯国际：国内首屈一指的晶圆代工厂"), Some(Numbering::Arabic(1)));
         assert_eq!(numbering("4 相关公司梳理"), Some(Numbering::Arabic(1)));
         assert_eq!(numbering("2023 年经济展望"), None);
+        assert_eq!(numbering("5 月 MDI 出口大幅改善, 看好下半年量价齐升"), None);
         assert_eq!(numbering("第一，第一阶段协议即将到期"), None);
         assert_eq!(numbering("第二章 行业概况"), Some(Numbering::Chapter));
     }

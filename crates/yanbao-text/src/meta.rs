@@ -44,9 +44,9 @@ static BROKER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Names that the analyst patterns catch but that are not people.
 fn is_plausible_name(name: &str) -> bool {
-    const NOT_NAMES: [&str; 17] = [
+    const NOT_NAMES: [&str; 27] = [
         "执业证书", "证书编号", "登记编码", "执业", "编号", "邮箱", "电话", "联系", "研究", "分析", "证券", "登记", "介绍", "声明",
-        "简介", "承诺", "资格",
+        "简介", "承诺", "资格", "负责", "首席", "推荐", "预期", "团队", "助理", "组长", "观点", "行业", "公司",
     ];
     let count = name.chars().count();
     (2..=3).contains(&count) && !NOT_NAMES.iter().any(|w| name.contains(w))
@@ -87,9 +87,9 @@ fn cover_lines(items: &[Item]) -> Vec<&str> {
         .collect()
 }
 
-/// The title: the first `#` heading near the top that reads like a title (not a caption, not a
-/// generic section word such as 相关研究 or 摘要, not a name or licence line), else the first
-/// such plain line of the cover, else the first heading or line at all.
+/// The title: the first line near the top that reads like a title — a `#` heading that is not a
+/// caption, a numbered section or a generic word (相关研究, 摘要), or a short plain cover line
+/// that is not a banner, name, licence, date or rating — else the first heading or line at all.
 fn title(items: &[Item], report: &Report) -> String {
     let mut seen_lines = 0;
     let mut first_heading: Option<&str> = None;
@@ -101,21 +101,18 @@ fn title(items: &[Item], report: &Report) -> String {
                     return text.clone();
                 }
             }
-            Item::Text(_) | Item::ListItem(_) | Item::Table { .. } => {
-                seen_lines += 1;
-                if seen_lines > 40 {
-                    break;
+            Item::Text(text) => {
+                if plausible_plain_title(text) {
+                    return text.clone();
                 }
+                seen_lines += 1;
             }
+            Item::ListItem(_) | Item::Table { .. } => seen_lines += 1,
             _ => {}
         }
-    }
-    let plain = items.iter().take(60).find_map(|item| match item {
-        Item::Text(text) if plausible_plain_title(text) => Some(text.clone()),
-        _ => None,
-    });
-    if let Some(text) = plain {
-        return text;
+        if seen_lines > 40 {
+            break;
+        }
     }
     if let Some(heading) = first_heading {
         return heading.to_string();
@@ -136,6 +133,13 @@ fn is_generic_title(text: &str) -> bool {
         "风险提示", "投资建议", "免责声明", "重要声明", "投资评级", "评级", "报告摘要", "主要观点", "内容目录", "正文目录", "证券研究报告", "研究报告",
         "证券分析师", "研究助理", "联系人", "研究员",
     ];
+    const LABELS: [&str; 16] = [
+        "关键词", "所属行业", "行业名称", "行业：", "市场价格", "当前价格", "投资评级", "风险提示", "目标价", "股票代码", "收盘价", "事件：",
+        "报告日期", "发布日期", "公开市场操作", "分析师",
+    ];
+    if LABELS.iter().any(|label| text.trim_start().starts_with(label)) {
+        return true;
+    }
     let bare: String = text.trim().trim_end_matches(['：', ':']).chars().filter(|c| !c.is_whitespace()).collect();
     let length = bare.chars().count();
     GENERIC.contains(&bare.as_str())
@@ -156,7 +160,12 @@ fn is_generic_title(text: &str) -> bool {
 /// A plain cover line that can stand as a title: short, no sentence end, not generic.
 fn plausible_plain_title(text: &str) -> bool {
     let length = text.chars().count();
+    let han = text.chars().filter(|c| is_han(*c)).count();
+    let latin_words = text.split_whitespace().filter(|w| w.chars().filter(char::is_ascii_alphabetic).count() >= 2).count();
+    let starts_like_text = text.chars().next().is_some_and(|c| c.is_alphanumeric() || matches!(c, '“' | '《' | '【' | '"'));
     (6..=60).contains(&length)
+        && (han >= 4 || latin_words >= 3)
+        && starts_like_text
         && !text.ends_with(['。', '；', ';', '，', ','])
         && !text.contains(['。', '；'])
         && !is_generic_title(text)
@@ -167,7 +176,7 @@ fn plausible_plain_title(text: &str) -> bool {
 /// True for generic banner lines printed above the title.
 fn is_banner(text: &str) -> bool {
     let t = text.trim();
-    t.is_empty() || t == "证券研究报告" || t.ends_with("证券研究报告") || t.chars().count() < 4 || date_in(t).is_some() && t.chars().count() < 16
+    t.is_empty() || t.starts_with("证券研究报告") || t.ends_with("证券研究报告") || t.chars().count() < 4 || date_in(t).is_some() && t.chars().count() < 16
 }
 
 /// Takes `【财新网】（专栏作家 高瑞东）` off the first paragraphs: publisher 财新网, authors [高瑞东].
@@ -266,17 +275,33 @@ fn analysts(cover: &[&str]) -> Vec<Analyst> {
     let mut found: Vec<Analyst> = Vec::new();
     let mut pending: Option<Analyst> = None;
     for (index, line) in cover.iter().enumerate() {
-        let sac = SAC.find(line).map(|m| m.as_str().to_string());
-        if let Some(caps) = ROLE_NAME.captures(line) {
-            let role = caps.get(1).map(|m| m.as_str().to_string());
-            let name = caps.get(2).map_or("", |m| m.as_str()).to_string();
-            if is_plausible_name(&name) {
+        let role_names: Vec<regex::Captures> = ROLE_NAME.captures_iter(line).collect();
+        let sacs: Vec<regex::Match> = SAC.find_iter(line).collect();
+        if !role_names.is_empty() {
+            // Each role-name takes the first SAC number after it and before the next role-name.
+            for (position, caps) in role_names.iter().enumerate() {
+                let role = caps.get(1).map(|m| m.as_str().to_string());
+                let name = caps.get(2).map_or("", |m| m.as_str()).to_string();
+                if !is_plausible_name(&name) {
+                    continue;
+                }
                 if let Some(previous) = pending.take() {
                     push_analyst(&mut found, previous);
                 }
-                pending = Some(Analyst { name, sac: None, role });
+                let start = caps.get(0).map_or(0, |m| m.end());
+                let end = role_names.get(position + 1).and_then(|c| c.get(0)).map_or(line.len(), |m| m.start());
+                let sac = sacs.iter().find(|m| m.start() >= start && m.start() < end).map(|m| m.as_str().to_string());
+                let analyst = Analyst { name, sac, role };
+                if analyst.sac.is_some() {
+                    push_analyst(&mut found, analyst);
+                } else {
+                    pending = Some(analyst);
+                }
             }
-        } else if pending.is_none() && index > 0 && sac.is_some() {
+            continue;
+        }
+        let sac = sacs.first().map(|m| m.as_str().to_string());
+        if pending.is_none() && index > 0 && sac.is_some() {
             // A bare name on the line before (or in the same line before the number).
             if let Some(caps) = NAME_BEFORE_SAC.captures(line) {
                 let name = caps.get(1).map_or("", |m| m.as_str());
@@ -356,17 +381,25 @@ fn institution(report: &Report, cover: &[&str]) -> Option<String> {
     if let Some((name, _)) = counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0))) {
         return Some(name);
     }
-    cover.iter().take(60).find_map(|line| broker_in(line))
+    // Cover lines: short ones (a logo, a header) or ones naming the firm in full.
+    cover
+        .iter()
+        .take(60)
+        .filter(|line| line.chars().count() <= 30 || line.contains("研究所") || line.contains("研究院") || line.contains("有限公司"))
+        .find_map(|line| broker_in(line))
 }
 
 /// Returns a broker name in a text: `中国银河证券研究院整理` → `中国银河证券研究院`,
 /// `本报告版权属于中原证券股份有限公司` → `中原证券股份有限公司`; not the `证券研究报告` banner.
 fn broker_in(text: &str) -> Option<String> {
-    const CUT_AFTER: [&str; 6] = ["属于", "来自", "加入", "整理自", "版权", "报告"];
+    const CUT_AFTER: [&str; 11] = ["属于", "来自", "加入", "整理自", "版权", "报告", "关于", "或", "的", "下调", "上调"];
     const LEADING: [char; 10] = ['由', '据', '自', '和', '及', '与', '于', '年', '月', '日'];
     for caps in BROKER.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
-        if text[whole.end()..].starts_with("研究报告") || text[whole.end()..].starts_with("报告") {
+        let after = &text[whole.end()..];
+        let before = &text[..whole.start()];
+        let generic_use = ["研究报告", "报告", "业", "投资咨询", "从业", "相关业务", "市场", "账户"].iter().any(|w| after.starts_with(w));
+        if generic_use || before.ends_with("本人具有") || before.ends_with("本人已在") || whole.as_str().starts_with("本人") {
             continue;
         }
         let mut base = caps.get(1).map_or("", |m| m.as_str());
@@ -447,6 +480,9 @@ mod tests {
         assert_eq!(found[0].sac.as_deref(), Some("S0740522020001"));
         let found = analysts(&["证券分析师王平执业证书：S0600523020004", "研究助理李明"]);
         assert_eq!((found[0].name.as_str(), found[1].name.as_str()), ("王平", "李明"));
+        let found = analysts(&["证券分析师鲍娴颖执业证书：S0600521080008 baoxy@dwzq.com.cn研究助理卞学清执业证书：S0600121070043"]);
+        assert_eq!(found.len(), 2);
+        assert_eq!((found[1].name.as_str(), found[1].sac.as_deref()), ("卞学清", Some("S0600121070043")));
         let found = analysts(&["分析师", "甄唯萱", "分析师登记编码：S0130520050002"]);
         assert_eq!(found[0].name, "甄唯萱");
     }
@@ -458,6 +494,9 @@ mod tests {
         assert!(is_generic_title("【分析师介绍】"));
         assert!(is_generic_title("相关研究报告："));
         assert!(!is_generic_title("中美元首视频会晤，可能谈些什么"));
+        assert!(!plausible_plain_title("021-53686148"));
+        assert!(!plausible_plain_title("—801710. SI建筑村料一000001. SH上证碂指"));
+        assert!(plausible_plain_title("晶圆代工龙头，产能扩张与技术追赶并举"));
     }
 
     #[test]
@@ -470,5 +509,6 @@ mod tests {
         assert_eq!(broker_in("米金刚线项目投资"), None);
         assert_eq!(broker_in("wind 国投安信期货").as_deref(), Some("国投安信期货"));
         assert_eq!(broker_in("2019年加入德邦证券").as_deref(), Some("德邦证券"));
+        assert_eq!(broker_in("本人具有中国证券业协会授予的证券投资咨询执业资格"), None);
     }
 }
