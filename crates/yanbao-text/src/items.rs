@@ -31,7 +31,7 @@ pub enum Item {
         /// Numbering scheme, read before cleaning (which drops the space in `2.1 水泥`).
         numbering: Option<Numbering>,
     },
-    /// A figure or table caption; `was_heading` when written as `## 图1：…`.
+    /// A figure or table caption (also when written as a heading, `## 图1：…`).
     Caption(Caption),
     /// A 资料来源/注 line.
     Source(SourceLine),

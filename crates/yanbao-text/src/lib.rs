@@ -13,11 +13,17 @@
 //!    joined, outline levels taken from the numbering scheme;
 //! 4. [`meta`]: title, byline, date, analysts, rating, institution, language.
 
+/// Bytes → text: BOM, UTF-8, GBK/GB18030 and other encodings; binary refused.
 pub mod decode;
+/// Lines → classified items (headings, captions, source lines, tables, TOC entries …).
 pub mod items;
+/// Small pure heuristics on one line: captions, source lines, numbering, TOC entries.
 pub mod lines;
+/// Inline markup removal: LaTeX, Markdown escapes and emphasis, links, HTML.
 pub mod markup;
+/// Metadata: title, byline, date, analysts, rating, institution, language.
 pub mod meta;
+/// Items → blocks, outline, tables and figures.
 pub mod structure;
 
 use yanbao_model::{BlockKind, Report};
