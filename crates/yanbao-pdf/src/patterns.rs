@@ -9,7 +9,10 @@ static CAPTION: Lazy<Regex> = Lazy::new(|| {
 });
 static SOURCE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(资料来源|数据来源|来源|Sources?)\s*[:：]").unwrap());
 static NOTE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(注|备注|说明|Notes?)\s*[0-9]?\s*[:：]").unwrap());
-static LEADER: Lazy<Regex> = Lazy::new(|| Regex::new(r"([.…·．\-_]{4,}|\s)\s*[0-9]{1,3}$").unwrap());
+static LEADER: Lazy<Regex> = Lazy::new(|| Regex::new(r"([.…·．\-_]{4,}|\s)\s*[-–]?\s*[0-9]{1,3}\s*[-–]?$").unwrap());
+static REFERENCE_START: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(展示|是|为|中可|中的|中，|中,|中我|中所|可以|可见|表示|显示|分别|给出|所示|反映|至图|至表|和图|和表|与图|与表|及图|及表|、图|、表|说明|描述|列出|表明|呈现|对比了|统计了|报告了|汇总了|刻画了|的|则|里|即|也|还|中展示|中列|中给|展现|告诉|揭示|代表|绘制|记录|清晰|直观|进一步|同样|相比|所列|中，)").unwrap()
+});
 static TEMPLATE_TAG: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)\[Table_[A-Za-z ]+\]|Table_[A-Za-z]+ ?[A-Za-z]*").unwrap());
 static PAGE_NUMBER: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(?:[-–—]\s*[0-9]{1,4}\s*[-–—]|第\s*[0-9]{1,4}\s*页(?:\s*[,，/]?\s*共\s*[0-9]{1,4}\s*页)?|[0-9]{1,4}\s*/\s*[0-9]{1,4}|[0-9]{1,4}|Page\s+[0-9]{1,4}(?:\s+of\s+[0-9]{1,4})?)$").unwrap()
@@ -44,9 +47,11 @@ pub fn caption(line: &str) -> Option<Caption> {
     let number = captures.get(2)?.as_str();
     let text = captures.get(3).map(|m| m.as_str().trim()).unwrap_or("");
     // `图 1 中…` running text and sentences such as `表 1 显示…` are not captions.
-    if text.is_empty() || text.ends_with('。') || text.chars().count() > 80 {
+    if text.is_empty() || text.ends_with('。') || text.chars().count() > 80 || REFERENCE_START.is_match(text) {
         return None;
     }
+    // 东海: `图 1 (上证指数近 1 年走势）` — the caption without its enclosing brackets.
+    let text = strip_enclosing_brackets(text);
     let separator_gap = &line[word.len()..];
     let spaced = separator_gap.starts_with(' ');
     let label = if spaced { format!("{word} {number}") } else { format!("{word}{number}") };
@@ -62,6 +67,19 @@ static BARE_LABEL: Lazy<Regex> = Lazy::new(|| {
 /// layout joins with the text to its right.
 pub fn is_bare_label(line: &str) -> bool {
     BARE_LABEL.is_match(line.trim())
+}
+
+/// Removes one pair of brackets enclosing the whole caption text.
+fn strip_enclosing_brackets(text: &str) -> &str {
+    let opens = text.starts_with('(') || text.starts_with('（');
+    let closes = text.ends_with(')') || text.ends_with('）');
+    if opens && closes {
+        let inner = text.trim_start_matches(['(', '（']).trim_end_matches([')', '）']);
+        if !inner.contains(['(', '（', ')', '）']) {
+            return inner.trim();
+        }
+    }
+    text
 }
 
 /// True for `资料来源：…`, `数据来源:` and `Source:` lines.
@@ -169,6 +187,13 @@ mod tests {
         assert!(caption("表 1 显示了回测的结果。").is_none());
         assert!(caption("图书馆").is_none());
         assert_eq!(caption("图 5（续）：回测").map(|c| c.label), Some("图 5".to_string()));
+        // Sentences that refer to a figure are not captions (天风, 国泰君安, 国海).
+        assert!(caption("图6 展示了市销率SPTTM因子滚动12期IC均值的曲线").is_none());
+        assert!(caption("表2 分别展示了以原始因子滚动12期ICIR加权").is_none());
+        assert!(caption("图1 为1996年1月到2010年8月Tsharp值与上证综指走势图，").is_none());
+        assert!(caption("图12 中可以看出，2010年之后").is_none());
+        assert_eq!(caption("图1 (上证指数近1年走势）").unwrap().text, "上证指数近1年走势");
+        assert_eq!(caption("表 3 中国市场回测").unwrap().text, "中国市场回测");
     }
 
     #[test]
@@ -194,6 +219,7 @@ mod tests {
         assert!(is_toc_entry("图表 1：不同交易者结构下的动量 ............................ 4"));
         assert!(is_toc_entry("图1：策略净值……………………5"));
         assert!(!is_toc_entry("图表 1：不同交易者结构下的动量"));
+        assert!(is_toc_entry("图8 异常端点修正：价格走在上下行之前..........................- 10 -"));
     }
 
     #[test]
