@@ -1,0 +1,165 @@
+//! The `yanbao` binary as a user runs it: exit codes, one-line errors, JSON output, and a batch
+//! killed halfway that leaves the library consistent.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn yanbao(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yanbao")).arg("--data").arg(data).args(args).output().expect("run yanbao")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn seed() -> PathBuf {
+    repo().join("samples/seed_中美元首视频会晤.txt")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yanbao(dir.path(), &["--help"]);
+    assert!(out.status.success());
+    let help = stdout(&out);
+    for command in ["ingest", "parse", "show", "search", "timeline", "remove", "export", "stats", "reindex", "serve", "token"] {
+        assert!(help.contains(command), "--help lacks {command}");
+    }
+    assert!(!help.contains("parse-worker"), "internal commands stay hidden");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(yanbao(dir.path(), &["search"]).status.code(), Some(2));
+    assert_eq!(yanbao(dir.path(), &["frobnicate"]).status.code(), Some(2));
+    assert_eq!(yanbao(dir.path(), &["search", "x", "--in", "nowhere"]).status.code(), Some(2));
+}
+
+#[test]
+fn parse_prints_the_seed_as_json_without_storing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = yanbao(&data, &["parse", seed().to_str().unwrap(), "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["publisher"], "财新网");
+    assert_eq!(report["preview"]["full_report_url"], "https://www.yunbaogao.cn/report/index/report?reportId=1_29530");
+    assert_eq!(report["tables"][0]["rows"].as_array().unwrap().len(), 13);
+    let md = yanbao(&data, &["parse", seed().to_str().unwrap(), "--format", "md"]);
+    assert!(stdout(&md).contains("| 时间 | 事件 |"));
+}
+
+#[test]
+fn ingest_reports_each_file_and_exits_1_when_one_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy(seed(), inputs.join("seed.txt")).unwrap();
+    std::fs::write(inputs.join("junk.md"), [0u8, 0xff, 0xfe, 0, 7, 0].repeat(64)).unwrap();
+    let data = dir.path().join("data");
+    let out = yanbao(&data, &["ingest", inputs.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let lines = stdout(&out);
+    assert_eq!(lines.lines().filter(|l| !l.starts_with('\t')).count(), 2, "{lines}");
+    assert!(lines.contains("\tadded\t"), "{lines}");
+    assert!(lines.contains("\tfailed\t") && lines.contains("junk.md"), "{lines}");
+
+    let again = yanbao(&data, &["ingest", seed().to_str().unwrap()]);
+    assert!(again.status.success());
+    assert!(stdout(&again).contains("\tunchanged\t"));
+
+    let search = yanbao(&data, &["--json", "search", "关税排除", "--in", "paragraphs"]);
+    assert!(search.status.success(), "{}", stderr(&search));
+    let response: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
+    assert!(response["total"].as_u64().unwrap() > 0);
+    assert!(response["hits"][0]["snippet"].as_str().unwrap().contains("<mark>"));
+
+    let missing = yanbao(&data, &["show", "0123456789abcdef"]);
+    assert_eq!(missing.status.code(), Some(1));
+    let error = stderr(&missing);
+    assert_eq!(error.trim().lines().count(), 1, "one-line error: {error}");
+    assert!(error.contains("no report with id"));
+}
+
+#[test]
+fn timeline_prints_the_seed_table_in_date_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(yanbao(&data, &["ingest", seed().to_str().unwrap()]).status.success());
+    let out = yanbao(&data, &["--json", "timeline", "--from", "2021-09-01", "--to", "2021-11-30"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let entries: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let dates: Vec<&str> = entries.iter().map(|e| e["date"].as_str().unwrap()).collect();
+    for want in ["2021-09-10", "2021-09-25", "2021-10-05", "2021-11-13", "2021-11-16"] {
+        assert!(dates.contains(&want), "{want} missing from {dates:?}");
+    }
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[test]
+fn a_batch_killed_halfway_leaves_store_and_index_in_agreement() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    let seed_text = std::fs::read_to_string(seed()).unwrap();
+    // Many distinct reports (distinct bytes → distinct ids), large enough that the batch takes a while.
+    for n in 0..400 {
+        let body = format!("# 报告 {n}\n\n{}\n\n第 {n} 号附注。\n", seed_text.replace("预览已结束", "预览"));
+        std::fs::write(inputs.join(format!("r{n:03}.md")), body).unwrap();
+    }
+    let data = dir.path().join("data");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yanbao"))
+        .arg("--data")
+        .arg(&data)
+        .arg("ingest")
+        .arg(&inputs)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill once some reports are stored but before the batch ends.
+    let started = Instant::now();
+    let sqlite = data.join("library.sqlite");
+    loop {
+        std::thread::sleep(Duration::from_millis(20));
+        let stored = std::fs::metadata(&sqlite).map(|m| m.len()).unwrap_or(0);
+        if stored > 200_000 || started.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        if let Ok(Some(_)) = child.try_wait() {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+
+    // Next start: every stored report is whole, and the index agrees with the store.
+    let out = yanbao(&data, &["--json", "stats"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reports = stats["reports"].as_u64().unwrap();
+    assert!(reports > 0, "nothing was stored before the kill");
+    assert_eq!(stats["indexed_reports"].as_u64().unwrap(), reports);
+    let export = yanbao(&data, &["export"]);
+    assert!(export.status.success());
+    let lines: Vec<serde_json::Value> = stdout(&export).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len() as u64, reports);
+    assert!(lines.iter().all(|r| r["tables"][0]["rows"].as_array().map(|rows| rows.len()) == Some(13)));
+
+    // Finishing the batch afterwards adds exactly the rest.
+    let rest = yanbao(&data, &["ingest", inputs.to_str().unwrap()]);
+    assert!(rest.status.success(), "{}", stderr(&rest));
+    let stats: serde_json::Value = serde_json::from_slice(&yanbao(&data, &["--json", "stats"]).stdout).unwrap();
+    assert_eq!(stats["reports"].as_u64(), Some(400));
+    assert_eq!(stats["indexed_reports"].as_u64(), Some(400));
+}
