@@ -93,7 +93,7 @@ pub fn prepare_pages(document: &Document) -> Vec<LayoutPage> {
     for (index, page) in document.pages.iter().enumerate() {
         let number = index as u32 + 1;
         let mut lines = Vec::new();
-        for line in join_split_labels(build_lines(&page.glyphs)) {
+        for line in split_double_captions(join_split_labels(build_lines(&page.glyphs))) {
             let text = clean(&patterns::strip_template_tags(&line.text));
             if text.is_empty() {
                 continue;
@@ -144,6 +144,37 @@ pub fn join_split_labels(mut lines: Vec<Line>) -> Vec<Line> {
     lines.into_iter().zip(removed).filter(|(_, gone)| !gone).map(|(line, _)| line).collect()
 }
 
+/// Splits a line holding two side-by-side captions into one line per caption; the box is divided
+/// in proportion to the characters (CJK captions are set in one width).
+pub fn split_double_captions(lines: Vec<Line>) -> Vec<Line> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let starts = patterns::inner_caption_starts(&line.text);
+        if starts.is_empty() {
+            out.push(line);
+            continue;
+        }
+        let chars: Vec<char> = line.text.chars().collect();
+        let total = chars.len().max(1) as f32;
+        let mut bounds = vec![0usize];
+        bounds.extend(starts);
+        bounds.push(chars.len());
+        for pair in bounds.windows(2) {
+            let (from, to) = (pair[0], pair[1]);
+            let text: String = chars[from..to].iter().collect();
+            let piece = Line {
+                text: text.trim().to_string(),
+                x0: line.x0 + line.width() * from as f32 / total,
+                x1: line.x0 + line.width() * to as f32 / total,
+                chars: to - from,
+                ..line.clone()
+            };
+            out.push(piece);
+        }
+    }
+    out
+}
+
 /// Returns the repetition key of a margin line: folded, digits replaced by `#`.
 pub fn running_key(text: &str) -> String {
     let mut key = String::new();
@@ -190,7 +221,9 @@ pub fn mark_running(pages: &mut [LayoutPage]) -> Vec<String> {
                 continue;
             }
             let key = running_key(&line.text);
-            let repeated = pages_by_key.get(&key).map(|set| set.len() >= needed).unwrap_or(false);
+            // Numbers alone (table cells near the top edge) are not running text.
+            let wordy = key.chars().filter(|c| c.is_alphabetic()).count() >= 2;
+            let repeated = wordy && pages_by_key.get(&key).map(|set| set.len() >= needed).unwrap_or(false);
             if repeated {
                 line.running = true;
                 if recorded.insert(key) {
@@ -409,7 +442,8 @@ struct BlockBuilder {
     open: Option<OpenParagraph>,
     /// Source line to attach to a caption of the previous page that had none.
     pending_source: Vec<(bool, usize)>,
-    seen_labels: HashSet<String>,
+    /// Caption key → (is a table, index into tables/figures), to merge continuation pages.
+    seen_labels: HashMap<String, (bool, usize)>,
 }
 
 /// The paragraph under construction.
@@ -435,7 +469,7 @@ impl BlockBuilder {
             headings: Vec::new(),
             open: None,
             pending_source: Vec::new(),
-            seen_labels: HashSet::new(),
+            seen_labels: HashMap::new(),
         }
     }
 
@@ -495,10 +529,25 @@ impl BlockBuilder {
         let text = format!("{} {}", hit.label, hit.caption);
         let kind = if hit.is_table { BlockKind::Table } else { BlockKind::Figure };
         let block = self.push_block(kind, text, page);
-        if !self.seen_labels.insert(key) {
-            // The same caption repeated on a continuation page: one table, one figure.
+        if let Some(&(is_table, index)) = self.seen_labels.get(&key) {
+            // The same caption repeated on a continuation page: one table, one figure; the
+            // continuation may carry the source the first page lacked.
+            if is_table {
+                if let Some(table) = self.tables.get_mut(index) {
+                    if table.source.is_none() {
+                        table.source = hit.source.clone();
+                    }
+                    table.rows.extend(hit.rows.iter().skip(1).cloned());
+                }
+            } else if let Some(figure) = self.figures.get_mut(index) {
+                if figure.source.is_none() {
+                    figure.source = hit.source.clone();
+                }
+            }
             return;
         }
+        let index = if hit.is_table { self.tables.len() } else { self.figures.len() };
+        self.seen_labels.insert(key, (hit.is_table, index));
         if hit.is_table {
             let (header, rows) = match hit.rows.split_first() {
                 Some((first, rest)) => (first.clone(), rest.to_vec()),

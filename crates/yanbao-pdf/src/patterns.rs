@@ -82,6 +82,21 @@ fn strip_enclosing_brackets(text: &str) -> &str {
     text
 }
 
+static INNER_LABEL: Lazy<Regex> = Lazy::new(|| Regex::new(r"(图表|图|表|Figure|Table)\s*[0-9]{1,3}\s*[：:]").unwrap());
+
+/// Returns the character offsets where a second caption starts inside a caption line (two
+/// side-by-side captions printed as one run: `图10：…净值图11：…净值`).
+pub fn inner_caption_starts(line: &str) -> Vec<usize> {
+    if !CAPTION.is_match(line) {
+        return Vec::new();
+    }
+    INNER_LABEL
+        .find_iter(line)
+        .filter(|m| m.start() > 0)
+        .map(|m| line[..m.start()].chars().count())
+        .collect()
+}
+
 /// True for `资料来源：…`, `数据来源:` and `Source:` lines.
 pub fn is_source(line: &str) -> bool {
     SOURCE.is_match(line)
@@ -194,6 +209,13 @@ mod tests {
         assert!(caption("图12 中可以看出，2010年之后").is_none());
         assert_eq!(caption("图1 (上证指数近1年走势）").unwrap().text, "上证指数近1年走势");
         assert_eq!(caption("表 3 中国市场回测").unwrap().text, "中国市场回测");
+    }
+
+    #[test]
+    fn side_by_side_captions_in_one_run() {
+        let line = "图10：上证50指数日内动量策略净值（2013.01.25-2024.07.31）图11：沪深300指数日内动量策略净值";
+        assert_eq!(inner_caption_starts(line), vec![41]);
+        assert!(inner_caption_starts("图1：如表2所示").is_empty());
     }
 
     #[test]
