@@ -108,7 +108,11 @@ pub fn prepare_pages(document: &Document) -> Vec<LayoutPage> {
 /// Joins a caption label printed apart (`图表11：` … `“日间反转”因子测试`, `图` … `1不同期限…`)
 /// with the nearest text to its right on the same row.
 pub fn join_split_labels(mut lines: Vec<Line>) -> Vec<Line> {
-    let labels: Vec<usize> = (0..lines.len()).filter(|&i| patterns::is_bare_label(&lines[i].text)).collect();
+    // Bare labels reach far for their text; a caption reaches a little for the rest of its row
+    // (申万: `表1：沪深300,` then `简单均线交叉策略年度表现` after a comma's gap).
+    let labels: Vec<usize> = (0..lines.len())
+        .filter(|&i| patterns::is_bare_label(&lines[i].text) || patterns::caption(&lines[i].text).is_some())
+        .collect();
     if labels.is_empty() {
         return lines;
     }
@@ -123,7 +127,13 @@ pub fn join_split_labels(mut lines: Vec<Line>) -> Vec<Line> {
             .filter(|&j| {
                 let o = &lines[j];
                 let gap = o.x0 - l.x1;
-                crate::lines::vertical_overlap(l.y0, l.y1, o.y0, o.y1) >= 0.5 && gap > -1.0 && gap < 6.0 * l.size.max(1.0)
+                let reach = if patterns::is_bare_label(&l.text) { 6.0 } else { 2.0 };
+                crate::lines::vertical_overlap(l.y0, l.y1, o.y0, o.y1) >= 0.5
+                    && gap > -1.0
+                    && gap < reach * l.size.max(1.0)
+                    && (o.size - l.size).abs() < 0.6
+                    && patterns::caption(&o.text).is_none()
+                    && !patterns::is_source(&o.text)
             })
             .min_by(|&a, &b| lines[a].x0.total_cmp(&lines[b].x0));
         if let Some(partner) = partner {

@@ -84,9 +84,13 @@ fn strip_enclosing_brackets(text: &str) -> &str {
 
 static INNER_LABEL: Lazy<Regex> = Lazy::new(|| Regex::new(r"(图表|图|表|Figure|Table)\s*[0-9]{1,3}\s*[：:]").unwrap());
 
-/// Returns the character offsets where a second caption starts inside a caption line (two
-/// side-by-side captions printed as one run: `图10：…净值图11：…净值`).
+/// Returns the character offsets where a second caption (or source line) starts inside a caption
+/// (or source) line: two side-by-side captions printed as one run, `图10：…净值图11：…净值`.
 pub fn inner_caption_starts(line: &str) -> Vec<usize> {
+    if is_source(line) {
+        static INNER_SOURCE: Lazy<Regex> = Lazy::new(|| Regex::new(r"(资料来源|数据来源)\s*[:：]").unwrap());
+        return INNER_SOURCE.find_iter(line).filter(|m| m.start() > 0).map(|m| line[..m.start()].chars().count()).collect();
+    }
     if !CAPTION.is_match(line) {
         return Vec::new();
     }
@@ -216,6 +220,8 @@ mod tests {
         let line = "图10：上证50指数日内动量策略净值（2013.01.25-2024.07.31）图11：沪深300指数日内动量策略净值";
         assert_eq!(inner_caption_starts(line), vec![41]);
         assert!(inner_caption_starts("图1：如表2所示").is_empty());
+        // 招商 p18: two source lines side by side.
+        assert_eq!(inner_caption_starts("资料来源：Wind，招商证券资料来源：Wind，招商证券"), vec![14]);
     }
 
     #[test]
