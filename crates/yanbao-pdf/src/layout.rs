@@ -819,6 +819,26 @@ fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
             hit.source = Some(lines[source_index].text.clone());
             claimed.insert(source_index);
             hit.consumed.push(source_index);
+            // A source wrapped onto the next line (招商: `…至2024` / `年4月16日`).
+            let region_width = (right - left).max(1.0);
+            if source_line.width() > 0.6 * region_width.min(source_line.width() * 1.6) {
+                let continuation = below.iter().copied().find(|&i| {
+                    let l = &lines[i].line;
+                    !claimed.contains(&i)
+                        && l.y0 > source_line.y0 + 0.5 * source_line.height()
+                        && l.y0 - source_line.y1 < 0.6 * source_line.height()
+                        && (l.size - source_line.size).abs() < 0.3
+                        && (l.x0 - source_line.x0).abs() < 3.0 * source_line.size
+                        && lines[i].text.chars().count() < 40
+                        && !patterns::is_note(&lines[i].text)
+                        && patterns::caption(&lines[i].text).is_none()
+                });
+                if let Some(next) = continuation {
+                    hit.source = Some(clean(&format!("{}{}", lines[source_index].text, lines[next].text)));
+                    claimed.insert(next);
+                    hit.consumed.push(next);
+                }
+            }
             let mut grid: Vec<usize> = Vec::new();
             for &i in &below {
                 if claimed.contains(&i) {
