@@ -1,1 +1,286 @@
 //! The web reader and JSON API over a yanbao library (axum).
+//!
+//! One job: serve a [`yanbao_engine::Library`] over HTTP. The public reads the search page,
+//! chart search, timeline, entity pages and report previews (the first part of a report, cut at
+//! a block boundary by [`preview::cut`], ending with the notice, the full-report link and its QR
+//! code); the full text and uploads need an API token or a signed share link ([`auth`]). HTML is
+//! rendered server-side in [`pages`], JSON in [`api`]; every library call runs on the blocking
+//! thread pool.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod openapi;
+pub mod pages;
+pub mod preview;
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::Router;
+use yanbao_engine::Library;
+use yanbao_model::Report;
+
+pub use error::ApiError;
+pub use preview::PreviewPolicy;
+
+/// How the server listens, links and limits.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Address to listen on (`127.0.0.1:8080`).
+    pub addr: String,
+    /// Public base URL, used in share links and QR codes (`http://127.0.0.1:8080`).
+    pub base_url: String,
+    /// How much of a report the public preview shows.
+    pub preview: PreviewPolicy,
+    /// Largest upload accepted, in bytes.
+    pub max_upload_bytes: usize,
+    /// Longest query accepted, in characters.
+    pub max_query_chars: usize,
+    /// Most hits per page of search results.
+    pub max_page_size: usize,
+    /// Hours a share link printed on a preview page stays valid.
+    pub share_link_hours: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig {
+            addr: "127.0.0.1:8080".to_string(),
+            base_url: "http://127.0.0.1:8080".to_string(),
+            preview: PreviewPolicy::default(),
+            max_upload_bytes: 64 * 1024 * 1024,
+            max_query_chars: 256,
+            max_page_size: 100,
+            share_link_hours: 24 * 7,
+        }
+    }
+}
+
+/// Why the server could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {reason}")]
+    Listen {
+        /// The address.
+        addr: String,
+        /// Why.
+        reason: String,
+    },
+    /// The server stopped with an I/O error.
+    #[error("server stopped: {0}")]
+    Serve(String),
+}
+
+/// What the service remembers of one report to place search hits without reloading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFacts {
+    /// Blocks that are boilerplate (never in snippets).
+    pub boilerplate: Vec<bool>,
+    /// The preview cut under the server's policy.
+    pub cut: preview::PreviewCut,
+}
+
+/// Most reports whose facts are kept in memory.
+const FACTS_CAPACITY: usize = 20_000;
+/// Distinct queries counted for the "hot queries" list.
+const QUERY_COUNTS_CAPACITY: usize = 2_000;
+/// Recent queries remembered.
+const RECENT_QUERIES: usize = 8;
+
+/// Recent and frequent queries, shown on the empty search page.
+#[derive(Debug, Default)]
+pub struct QueryLog {
+    counts: HashMap<String, u64>,
+    recent: VecDeque<String>,
+}
+
+impl QueryLog {
+    /// Records a query that found something.
+    pub fn record(&mut self, query: &str) {
+        let query = query.trim();
+        if query.is_empty() || query.chars().count() > 40 {
+            return;
+        }
+        if self.counts.len() >= QUERY_COUNTS_CAPACITY && !self.counts.contains_key(query) {
+            // Forget the rarest query to make room.
+            if let Some(rarest) = self.counts.iter().min_by_key(|(_, n)| **n).map(|(q, _)| q.clone()) {
+                self.counts.remove(&rarest);
+            }
+        }
+        *self.counts.entry(query.to_string()).or_insert(0) += 1;
+        self.recent.retain(|q| q != query);
+        self.recent.push_front(query.to_string());
+        self.recent.truncate(RECENT_QUERIES);
+    }
+
+    /// Returns the most frequent queries, most frequent first.
+    pub fn hot(&self, n: usize) -> Vec<String> {
+        let mut all: Vec<(&String, &u64)> = self.counts.iter().collect();
+        all.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        all.into_iter().take(n).map(|(q, _)| q.clone()).collect()
+    }
+
+    /// Returns the latest queries, newest first.
+    pub fn recent(&self) -> Vec<String> {
+        self.recent.iter().cloned().collect()
+    }
+}
+
+/// Shared state of all handlers.
+pub struct AppState {
+    /// The library served.
+    pub library: Arc<Library>,
+    /// The configuration.
+    pub config: ServerConfig,
+    facts: Mutex<HashMap<String, Arc<ReportFacts>>>,
+    /// Queries asked, for suggestions.
+    pub queries: Mutex<QueryLog>,
+}
+
+impl AppState {
+    /// Returns a new state over a library.
+    pub fn new(library: Arc<Library>, config: ServerConfig) -> AppState {
+        AppState { library, config, facts: Mutex::new(HashMap::new()), queries: Mutex::new(QueryLog::default()) }
+    }
+
+    /// Returns the facts of a report computed from it (and remembers them).
+    pub fn facts_of(&self, report: &Report) -> Arc<ReportFacts> {
+        let facts = Arc::new(ReportFacts {
+            boilerplate: report.blocks.iter().map(|b| b.boilerplate).collect(),
+            cut: preview::cut(report, &self.config.preview),
+        });
+        if let Ok(mut cache) = self.facts.lock() {
+            if cache.len() >= FACTS_CAPACITY {
+                cache.clear();
+            }
+            cache.insert(report.id.clone(), facts.clone());
+        }
+        facts
+    }
+
+    /// Returns the facts of a report by id, loading it on a cache miss (blocking); `None` if unknown.
+    pub fn facts(&self, id: &str) -> Result<Option<Arc<ReportFacts>>, ApiError> {
+        if let Some(found) = self.facts.lock().ok().and_then(|cache| cache.get(id).cloned()) {
+            return Ok(Some(found));
+        }
+        let Some(report) = self.library.get(id).map_err(error::from_engine)? else { return Ok(None) };
+        Ok(Some(self.facts_of(&report)))
+    }
+
+    /// Returns the link to a place in a report: the preview anchor when the block is shown
+    /// there, else the full view.
+    pub fn place_link(&self, report_id: &str, block: Option<usize>) -> String {
+        let Some(block) = block else { return format!("/reports/{report_id}") };
+        match self.facts(report_id) {
+            Ok(Some(facts)) if facts.cut.shows(block) => format!("/reports/{report_id}#b{block}"),
+            Ok(Some(_)) => format!("/reports/{report_id}/full#b{block}"),
+            _ => format!("/reports/{report_id}"),
+        }
+    }
+
+    /// True when the block of a report is boilerplate (unknown reports and blocks are not).
+    pub fn is_boilerplate(&self, report_id: &str, block: Option<usize>) -> bool {
+        let Some(block) = block else { return false };
+        match self.facts(report_id) {
+            Ok(Some(facts)) => facts.boilerplate.get(block).copied().unwrap_or(false),
+            _ => false,
+        }
+    }
+}
+
+/// Runs a blocking library call on the blocking pool.
+pub(crate) async fn blocking<T, F>(state: &Arc<AppState>, work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+{
+    let state = state.clone();
+    match tokio::task::spawn_blocking(move || work(&state)).await {
+        Ok(result) => result,
+        Err(join_error) => Err(ApiError::internal(format!("request task failed: {join_error}"))),
+    }
+}
+
+/// Returns the service's routes over a library (used by [`serve`] and by tests).
+pub fn router(library: Arc<Library>, config: ServerConfig) -> Router {
+    let upload_limit = config.max_upload_bytes.saturating_add(64 * 1024);
+    let state = Arc::new(AppState::new(library, config));
+    Router::new()
+        .route("/", get(pages::search::page))
+        .route("/search", get(pages::search::page))
+        .route("/figures", get(pages::figures::page))
+        .route("/timeline", get(pages::timeline::page))
+        .route("/entities/{name}", get(pages::entity::page))
+        .route("/reports/{id}", get(pages::report::preview_page))
+        .route("/reports/{id}/full", get(pages::report::full_page))
+        .route("/static/style.css", get(pages::stylesheet))
+        .route("/healthz", get(api::healthz))
+        .route("/api/search", get(api::search))
+        .route("/api/reports", get(api::list).post(api::upload).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/api/reports/{id}", get(api::report))
+        .route("/api/reports/{id}/preview", get(api::preview))
+        .route("/api/timeline", get(api::timeline))
+        .route("/api/entities/{name}", get(api::entity))
+        .route("/api/openapi.json", get(openapi::handler))
+        .fallback(pages::not_found)
+        .with_state(state)
+}
+
+/// Serves the library until Ctrl-C (or SIGTERM).
+pub async fn serve(library: Library, config: ServerConfig) -> Result<(), ServerError> {
+    let addr = config.addr.clone();
+    let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| ServerError::Listen { addr: addr.clone(), reason: e.to_string() })?;
+    let local = listener.local_addr().map(|a| a.to_string()).unwrap_or(addr);
+    tracing::info!(addr = %local, base_url = %config.base_url, "serving");
+    eprintln!("yanbao: serving on http://{local}");
+    let app = router(Arc::new(library), config);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| ServerError::Serve(e.to_string()))
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_query_log_keeps_recent_and_hot_queries() {
+        let mut log = QueryLog::default();
+        for q in ["拜登", "气候", "拜登", " ", "芯片"] {
+            log.record(q);
+        }
+        assert_eq!(log.recent(), vec!["芯片", "拜登", "气候"]);
+        assert_eq!(log.hot(1), vec!["拜登"]);
+    }
+
+    #[test]
+    fn defaults_are_sensible() {
+        let config = ServerConfig::default();
+        assert_eq!(config.addr, "127.0.0.1:8080");
+        assert!(config.max_page_size >= 10);
+    }
+}

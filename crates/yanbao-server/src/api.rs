@@ -1,0 +1,364 @@
+//! JSON API handlers: thin wrappers that check input and access, call the library on the
+//! blocking pool and answer JSON (errors as `{"error": {"code", "message"}}`).
+
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use yanbao_engine::{IngestOutcome, Scope, SearchRequest, SearchResponse};
+
+use crate::auth::{self, ShareParams};
+use crate::error::{from_engine, ApiError};
+use crate::{blocking, preview, AppState};
+
+/// Deepest result offset accepted.
+const MAX_OFFSET: usize = 10_000;
+/// Most timeline entries per request.
+const MAX_TIMELINE: usize = 2_000;
+
+/// Query parameters of a search (shared by `/api/search`, `/search` and `/figures`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SearchParams {
+    /// The query.
+    pub q: Option<String>,
+    /// Scope: all, reports, paragraphs, figures, tables, events.
+    #[serde(rename = "in")]
+    pub scope: Option<String>,
+    /// Earliest date.
+    pub from: Option<String>,
+    /// Latest date.
+    pub to: Option<String>,
+    /// Institution filter.
+    pub institution: Option<String>,
+    /// Author filter.
+    pub author: Option<String>,
+    /// Year filter.
+    pub year: Option<String>,
+    /// Language filter.
+    pub language: Option<String>,
+    /// Hits per page.
+    pub limit: Option<String>,
+    /// Hits to skip.
+    pub offset: Option<String>,
+    /// 1-based page (web pages).
+    pub page: Option<String>,
+    /// `true` to count facets.
+    pub facets: Option<String>,
+}
+
+/// Returns a trimmed, non-empty value.
+fn present(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+}
+
+/// Parses an optional non-negative number parameter.
+fn number(value: &Option<String>, name: &str) -> Result<Option<usize>, ApiError> {
+    match present(value) {
+        None => Ok(None),
+        Some(text) => text.parse::<usize>().map(Some).map_err(|_| ApiError::bad_request("invalid_parameter", format!("{name} must be a non-negative whole number, got {text:?}"))),
+    }
+}
+
+/// Builds a search request from parameters, enforcing the configured limits.
+pub fn search_request(params: &SearchParams, max_query_chars: usize, max_page_size: usize, default_limit: usize) -> Result<SearchRequest, ApiError> {
+    let query = params.q.clone().unwrap_or_default();
+    let query_chars = query.chars().count();
+    if query_chars > max_query_chars {
+        return Err(ApiError::bad_request("query_too_long", format!("the query has {query_chars} characters; at most {max_query_chars} are accepted")));
+    }
+    let scope = match present(&params.scope) {
+        None => Scope::All,
+        Some(text) => text.parse::<Scope>().map_err(|e| ApiError::bad_request("invalid_scope", e.to_string()))?,
+    };
+    let limit = number(&params.limit, "limit")?.unwrap_or(default_limit);
+    if limit == 0 || limit > max_page_size {
+        return Err(ApiError::bad_request("page_size_out_of_range", format!("limit must be between 1 and {max_page_size}")));
+    }
+    let offset = match (number(&params.offset, "offset")?, number(&params.page, "page")?) {
+        (Some(offset), _) => offset,
+        (None, Some(page)) => page.saturating_sub(1).saturating_mul(limit),
+        (None, None) => 0,
+    };
+    if offset > MAX_OFFSET {
+        return Err(ApiError::bad_request("offset_out_of_range", format!("offset must be at most {MAX_OFFSET}")));
+    }
+    let year = match present(&params.year) {
+        None => None,
+        Some(text) => Some(text.parse::<i32>().map_err(|_| ApiError::bad_request("invalid_parameter", format!("year must be a number, got {text:?}")))?),
+    };
+    let with_facets = present(&params.facets).map(|v| v != "false" && v != "0").unwrap_or(false);
+    Ok(SearchRequest {
+        query,
+        scope,
+        from: present(&params.from),
+        to: present(&params.to),
+        institution: present(&params.institution),
+        author: present(&params.author),
+        year,
+        language: present(&params.language),
+        limit,
+        offset,
+        with_facets,
+    })
+}
+
+/// Runs a search and removes hits on boilerplate blocks (they are searchable in the full
+/// text, never shown as snippets). Records the query when it found something.
+pub fn run_search(state: &AppState, request: &SearchRequest) -> Result<SearchResponse, ApiError> {
+    let mut response = state.library.search(request).map_err(from_engine)?;
+    response.hits.retain(|hit| !(hit.kind == "paragraph" && state.is_boilerplate(&hit.report_id, hit.block)));
+    if response.total > 0 && request.offset == 0 {
+        if let Ok(mut log) = state.queries.lock() {
+            log.record(&request.query);
+        }
+    }
+    Ok(response)
+}
+
+/// Turns a query-string rejection into an API error.
+pub fn query_error(rejection: QueryRejection) -> ApiError {
+    ApiError::bad_request("invalid_parameter", rejection.body_text().to_lowercase())
+}
+
+/// `GET /healthz`: the service is up and the library answers.
+pub async fn healthz(State(state): State<Arc<AppState>>) -> Result<Json<serde_json::Value>, ApiError> {
+    let reports = blocking(&state, |s| s.library.store().stats().map_err(|e| ApiError::internal(e.to_string()))).await?.reports;
+    Ok(Json(serde_json::json!({ "status": "ok", "reports": reports })))
+}
+
+/// `GET /api/search`: ranked hits with highlighted snippets (and facets with `facets=true`).
+pub async fn search(State(state): State<Arc<AppState>>, params: Result<Query<SearchParams>, QueryRejection>) -> Result<Json<SearchResponse>, ApiError> {
+    let Query(params) = params.map_err(query_error)?;
+    let request = search_request(&params, state.config.max_query_chars, state.config.max_page_size, 10)?;
+    Ok(Json(blocking(&state, move |s| run_search(s, &request)).await?))
+}
+
+/// Paging parameters of lists.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListParams {
+    /// Items to skip.
+    pub offset: Option<String>,
+    /// Items to return.
+    pub limit: Option<String>,
+}
+
+/// `GET /api/reports`: report summaries, newest first.
+pub async fn list(State(state): State<Arc<AppState>>, params: Result<Query<ListParams>, QueryRejection>) -> Result<Response, ApiError> {
+    let Query(params) = params.map_err(query_error)?;
+    let offset = number(&params.offset, "offset")?.unwrap_or(0);
+    let limit = number(&params.limit, "limit")?.unwrap_or(20);
+    if limit == 0 || limit > state.config.max_page_size {
+        return Err(ApiError::bad_request("page_size_out_of_range", format!("limit must be between 1 and {}", state.config.max_page_size)));
+    }
+    let reports = blocking(&state, move |s| s.library.list(offset, limit).map_err(from_engine)).await?;
+    Ok(Json(serde_json::json!({ "offset": offset, "reports": reports })).into_response())
+}
+
+/// Parses a report id from the path, refusing what cannot be one.
+fn report_id(id: &str) -> Result<String, ApiError> {
+    if yanbao_engine::is_report_id(id) {
+        Ok(id.to_ascii_lowercase())
+    } else {
+        Err(ApiError::report_not_found(id))
+    }
+}
+
+/// `GET /api/reports/{id}`: the full report JSON (token or share link).
+pub async fn report(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap, share: Result<Query<ShareParams>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
+    let id = report_id(&id)?;
+    let share = share.map(|Query(s)| s).unwrap_or_default();
+    let report = blocking(&state, move |s| {
+        auth::require_reader(&s.library, &headers, &id, &share, auth::now_seconds())?;
+        s.library.get(&id).map_err(from_engine)?.ok_or_else(|| ApiError::report_not_found(&id))
+    })
+    .await?;
+    Ok(Json(report).into_response())
+}
+
+/// Returns the preview of a stored report, with this server's signed full link for reports held in full.
+pub fn load_preview(state: &AppState, id: &str) -> Result<(yanbao_model::Report, preview::ReportPreview), ApiError> {
+    let report = state.library.get(id).map_err(from_engine)?.ok_or_else(|| ApiError::report_not_found(id))?;
+    let facts = state.facts_of(&report);
+    let own_link = if report.preview.full_report_url.as_deref().map(str::trim).unwrap_or("").is_empty() {
+        Some(auth::full_link(&state.library, &state.config.base_url, id, state.config.share_link_hours, auth::now_seconds())?)
+    } else {
+        None
+    };
+    let shown = preview::preview_of(&report, &facts.cut, own_link);
+    Ok((report, shown))
+}
+
+/// `GET /api/reports/{id}/preview`: metadata and the blocks before the cut (public).
+pub async fn preview(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let id = report_id(&id)?;
+    let (_, shown) = blocking(&state, move |s| load_preview(s, &id)).await?;
+    Ok(Json(shown).into_response())
+}
+
+/// Parameters of the timeline.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TimelineParams {
+    /// Earliest date.
+    pub from: Option<String>,
+    /// Latest date.
+    pub to: Option<String>,
+    /// Only events naming this entity.
+    pub entity: Option<String>,
+    /// Most entries.
+    pub limit: Option<String>,
+}
+
+/// Checks a date parameter: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+pub fn date_param(value: &Option<String>, name: &str) -> Result<Option<String>, ApiError> {
+    let Some(text) = present(value) else { return Ok(None) };
+    let shape_ok = match text.len() {
+        4 => text.bytes().all(|b| b.is_ascii_digit()),
+        7 => text.as_bytes()[4] == b'-' && text.bytes().enumerate().all(|(i, b)| i == 4 || b.is_ascii_digit()),
+        10 => text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-' && text.bytes().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit()),
+        _ => false,
+    };
+    if !shape_ok {
+        return Err(ApiError::bad_request("invalid_date", format!("{name} must be YYYY, YYYY-MM or YYYY-MM-DD, got {text:?}")));
+    }
+    Ok(Some(text))
+}
+
+/// Returns the inclusive upper bound of a `to` date (`2021-11` → `2021-11-31`).
+pub fn date_upper(to: Option<String>) -> Option<String> {
+    to.map(|t| match t.len() {
+        4 => format!("{t}-12-31"),
+        7 => format!("{t}-31"),
+        _ => t,
+    })
+}
+
+/// Validated timeline parameters: (from, to, entity, limit).
+pub type TimelineQuery = (Option<String>, Option<String>, Option<String>, usize);
+
+/// Checks timeline parameters.
+pub fn timeline_query(params: &TimelineParams, max_query_chars: usize) -> Result<TimelineQuery, ApiError> {
+    let from = date_param(&params.from, "from")?;
+    let to = date_upper(date_param(&params.to, "to")?);
+    let entity = present(&params.entity);
+    if entity.as_ref().map(|e| e.chars().count() > max_query_chars).unwrap_or(false) {
+        return Err(ApiError::bad_request("query_too_long", format!("entity must be at most {max_query_chars} characters")));
+    }
+    let limit = number(&params.limit, "limit")?.unwrap_or(500).clamp(1, MAX_TIMELINE);
+    Ok((from, to, entity, limit))
+}
+
+/// `GET /api/timeline`: dated events across the library, merged and in date order.
+pub async fn timeline(State(state): State<Arc<AppState>>, params: Result<Query<TimelineParams>, QueryRejection>) -> Result<Response, ApiError> {
+    let Query(params) = params.map_err(query_error)?;
+    let (from, to, entity, limit) = timeline_query(&params, state.config.max_query_chars)?;
+    let entries = blocking(&state, move |s| s.library.timeline(from.as_deref(), to.as_deref(), entity.as_deref(), limit).map_err(from_engine)).await?;
+    Ok(Json(serde_json::json!({ "events": entries })).into_response())
+}
+
+/// `GET /api/entities/{name}`: reports, events and co-mentioned entities of one entity.
+pub async fn entity(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Result<Response, ApiError> {
+    if name.trim().is_empty() || name.chars().count() > state.config.max_query_chars {
+        return Err(ApiError::bad_request("invalid_parameter", "the entity name must be 1 to max_query_chars characters"));
+    }
+    let overview = blocking(&state, move |s| s.library.entity(&name).map_err(from_engine)).await?;
+    Ok(Json(overview).into_response())
+}
+
+/// `POST /api/reports`: uploads one report (multipart field `file`), token required.
+pub async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<Response, ApiError> {
+    let check_state = state.clone();
+    blocking(&check_state, move |s| auth::require_token(&s.library, &headers).map(|_| ())).await?;
+    let mut multipart = multipart.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text().to_lowercase()))?;
+    let max = state.config.max_upload_bytes;
+    let mut upload: Option<(String, Vec<u8>)> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return Err(upload_error(e.status(), e.body_text())),
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("upload.txt").to_string();
+        let bytes = field.bytes().await.map_err(|e| upload_error(e.status(), e.body_text()))?;
+        if bytes.len() > max {
+            return Err(too_large(max));
+        }
+        upload = Some((name, bytes.to_vec()));
+        break;
+    }
+    let Some((name, bytes)) = upload else {
+        return Err(ApiError::bad_request("invalid_upload", "send the report as a multipart field named `file`"));
+    };
+    if bytes.is_empty() {
+        return Err(ApiError::bad_request("invalid_upload", "the uploaded file is empty"));
+    }
+    let result = blocking(&state, move |s| s.library.ingest_bytes(&name, &bytes).map_err(from_engine)).await?;
+    let status = match result.outcome {
+        IngestOutcome::Added => StatusCode::CREATED,
+        IngestOutcome::Unchanged => StatusCode::OK,
+        IngestOutcome::Failed => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    Ok((status, Json(result)).into_response())
+}
+
+/// Returns the error for an upload over the limit.
+fn too_large(max: usize) -> ApiError {
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "upload_too_large", format!("uploads are limited to {max} bytes"))
+}
+
+/// Maps a multipart read failure (a body over the limit included) to an API error.
+fn upload_error(status: StatusCode, text: String) -> ApiError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(status, "upload_too_large", text.to_lowercase())
+    } else {
+        ApiError::bad_request("invalid_upload", text.to_lowercase())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(q: &str) -> SearchParams {
+        SearchParams { q: Some(q.to_string()), ..SearchParams::default() }
+    }
+
+    #[test]
+    fn search_limits_are_enforced() {
+        assert_eq!(search_request(&params(&"字".repeat(300)), 256, 100, 10).unwrap_err().code, "query_too_long");
+        let mut p = params("拜登");
+        p.limit = Some("1000".into());
+        assert_eq!(search_request(&p, 256, 100, 10).unwrap_err().code, "page_size_out_of_range");
+        p.limit = Some("-3".into());
+        assert_eq!(search_request(&p, 256, 100, 10).unwrap_err().code, "invalid_parameter");
+        p.limit = None;
+        p.scope = Some("nonsense".into());
+        assert_eq!(search_request(&p, 256, 100, 10).unwrap_err().code, "invalid_scope");
+    }
+
+    #[test]
+    fn pages_become_offsets() {
+        let mut p = params("拜登");
+        p.page = Some("3".into());
+        p.scope = Some("figures".into());
+        let request = search_request(&p, 256, 100, 10).unwrap();
+        assert_eq!(request.offset, 20);
+        assert_eq!(request.scope, Scope::Figures);
+    }
+
+    #[test]
+    fn dates_are_checked_and_widened() {
+        assert_eq!(date_param(&Some("2021-11".into()), "to").unwrap().as_deref(), Some("2021-11"));
+        assert_eq!(date_upper(Some("2021-11".into())).as_deref(), Some("2021-11-31"));
+        assert_eq!(date_upper(Some("2021".into())).as_deref(), Some("2021-12-31"));
+        assert!(date_param(&Some("2021-1x".into()), "to").is_err());
+        assert!(date_param(&Some("明天".into()), "to").is_err());
+        assert_eq!(date_param(&Some(" ".into()), "to").unwrap(), None);
+    }
+}

@@ -1,0 +1,61 @@
+//! The entity page (`/entities/{name}`): the reports naming an entity, its events and the
+//! entities named alongside it.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use maud::html;
+
+use crate::error::{from_engine, ApiError};
+use crate::pages::timeline::{days_markup, group_by_day};
+use crate::pages::{layout, html_page, url_encode, PageResult};
+use crate::{blocking, AppState};
+
+/// Returns the Chinese label of an entity kind.
+fn kind_name(kind: &str) -> &'static str {
+    match kind {
+        "person" => "人物",
+        "org" => "机构",
+        "place" => "地点",
+        _ => "其他",
+    }
+}
+
+/// `GET /entities/{name}`.
+pub async fn page(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> PageResult {
+    if name.trim().is_empty() || name.chars().count() > state.config.max_query_chars {
+        return Err(ApiError::bad_request("invalid_parameter", "the entity name must be 1 to max_query_chars characters").into());
+    }
+    let (overview, links) = blocking(&state, move |s| {
+        let overview = s.library.entity(&name).map_err(from_engine)?;
+        let links: Vec<Vec<String>> = overview.events.iter().map(|e| e.citations.iter().map(|c| s.place_link(&c.report_id, Some(c.block))).collect()).collect();
+        Ok((overview, links))
+    })
+    .await?;
+    let days = group_by_day(overview.events.iter().cloned().zip(links).collect());
+    let body = html! {
+        section.entity-page {
+            h1 { (overview.name) @if let Some(kind) = &overview.kind { " " span.kind { (kind_name(kind)) } } }
+            p { a href={ "/search?q=" (url_encode(&overview.name)) } { "搜索 “" (overview.name) "” · search" } " · " a href={ "/timeline?entity=" (url_encode(&overview.name)) } { "时间线 · timeline" } }
+            @if overview.reports.is_empty() {
+                div.empty { p { "没有报告提到这个名字。· No report names it." } }
+            } @else {
+                h2 { "提及的报告" span.en { "Reports" } }
+                ul.report-list {
+                    @for mention in &overview.reports {
+                        li { a href={ "/reports/" (mention.report_id) } { (mention.title) } span.muted { " " (mention.date.as_deref().unwrap_or("")) " · " (mention.mentions) " 次" } }
+                    }
+                }
+            }
+            @if !overview.co_mentioned.is_empty() {
+                h2 { "同时提及" span.en { "Mentioned with" } }
+                p.chips { @for (other, _, shared) in &overview.co_mentioned { a.chip href={ "/entities/" (url_encode(other)) } { (other) span.count { (shared) } } } }
+            }
+            @if !days.is_empty() {
+                h2 { "事件" span.en { "Events" } }
+                (days_markup(&days))
+            }
+        }
+    };
+    Ok(html_page(layout(&overview.name, "", "", body)))
+}

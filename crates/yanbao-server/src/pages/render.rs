@@ -1,0 +1,143 @@
+//! A report as HTML: the metadata card, the outline and the blocks (paragraphs, lists, real
+//! `<table>`s with caption above and source below, figure captions with source and notes).
+//! Everything here works on a [`ReportPreview`], so it can only show what the preview holds.
+
+use maud::{html, Markup};
+use yanbao_model::{BlockKind, Figure, OutlineEntry, Table};
+
+use crate::pages::url_encode;
+use crate::preview::{PreviewBlock, ReportPreview};
+
+/// Returns the label for a language code.
+fn language_name(code: &str) -> &'static str {
+    match code {
+        "en" => "English",
+        "zh" => "中文",
+        _ => "—",
+    }
+}
+
+/// Renders the metadata card.
+pub fn metadata_card(report: &ReportPreview) -> Markup {
+    let analysts: Vec<String> = if report.analysts.is_empty() {
+        report.authors.clone()
+    } else {
+        report.analysts.iter().map(|a| match &a.sac { Some(sac) => format!("{} ({sac})", a.name), None => a.name.clone() }).collect()
+    };
+    html! {
+        section.card.meta {
+            h1 { (report.title) }
+            @if let Some(subtitle) = &report.subtitle { p.subtitle { (subtitle) } }
+            dl {
+                @if let Some(institution) = &report.institution {
+                    dt { "机构" span.en { "Institution" } } dd { a href={ "/search?institution=" (url_encode(institution)) } { (institution) } }
+                }
+                @if let Some(publisher) = &report.publisher {
+                    dt { "发布" span.en { "Publisher" } } dd { (publisher) }
+                }
+                @if !analysts.is_empty() {
+                    dt { "分析师" span.en { "Analysts" } } dd { (analysts.join("、")) }
+                }
+                @if let Some(date) = &report.date { dt { "日期" span.en { "Date" } } dd { (date) } }
+                @if let Some(kind) = &report.report_type { dt { "类型" span.en { "Type" } } dd { (kind) } }
+                @if let Some(rating) = &report.rating { dt { "评级" span.en { "Rating" } } dd { (rating) } }
+                @if let Some(target) = &report.target_price { dt { "目标价" span.en { "Target" } } dd { (target) } }
+                @if let Some(pages) = report.pages { dt { "页数" span.en { "Pages" } } dd { (pages) } }
+                dt { "语言" span.en { "Language" } } dd { (language_name(&report.language)) }
+                dt { "来源" span.en { "Source" } } dd { (report.source) " " span.muted { "(" (report.media_type) ")" } }
+            }
+        }
+    }
+}
+
+/// Renders the outline (entries link to their headings).
+pub fn outline(entries: &[OutlineEntry], more_sections: usize) -> Markup {
+    html! {
+        @if !entries.is_empty() || more_sections > 0 {
+            nav.card.outline aria-label="目录" {
+                h2 { "目录" span.en { "Outline" } }
+                ol {
+                    @for entry in entries {
+                        li class={ "level" (entry.level.clamp(1, 4)) } { a href={ "#b" (entry.block) } { (entry.title) } }
+                    }
+                }
+                @if more_sections > 0 {
+                    p.muted { "另有 " (more_sections) " 节见完整报告 · " (more_sections) " more sections in the full report" }
+                }
+            }
+        }
+    }
+}
+
+/// Renders a table with its caption above and source and notes below.
+pub fn table(index: usize, table: &Table) -> Markup {
+    html! {
+        figure.table id={ "b" (index) } {
+            figcaption { @if !table.label.is_empty() { strong { (table.label) } " " } (table.caption) }
+            div.scroll {
+                table {
+                    @if !table.header.is_empty() {
+                        thead { tr { @for cell in &table.header { th scope="col" { (cell) } } } }
+                    }
+                    tbody {
+                        @for row in &table.rows { tr { @for cell in row { td { (cell) } } } }
+                    }
+                }
+            }
+            (source_and_notes(table.source.as_deref(), table.notes.as_deref()))
+        }
+    }
+}
+
+/// Renders a figure: its caption, with source and notes below (the image itself is not kept).
+pub fn figure(index: usize, figure: &Figure) -> Markup {
+    html! {
+        figure.chart id={ "b" (index) } {
+            div.chart-frame aria-hidden="true" { span { "图表" } }
+            figcaption { @if !figure.label.is_empty() { strong { (figure.label) } " " } (figure.caption) }
+            (source_and_notes(figure.source.as_deref(), figure.notes.as_deref()))
+        }
+    }
+}
+
+/// Renders the source and notes lines in muted text.
+fn source_and_notes(source: Option<&str>, notes: Option<&str>) -> Markup {
+    html! {
+        @if let Some(source) = source { p.source { "资料来源：" (source) } }
+        @if let Some(notes) = notes { p.source { "注：" (notes) } }
+    }
+}
+
+/// Renders blocks in order; `outline` gives heading levels, `tables`/`figures` the structured content.
+pub fn blocks(blocks: &[PreviewBlock], outline: &[OutlineEntry], tables: &[Table], figures: &[Figure]) -> Markup {
+    html! {
+        @for shown in blocks {
+            @let index = shown.index;
+            @let class = if shown.block.boilerplate { "boilerplate" } else { "" };
+            @match shown.block.kind {
+                BlockKind::Heading => {
+                    @let level = outline.iter().find(|o| o.block == index).map(|o| o.level).unwrap_or(1);
+                    @if level <= 1 { h2 id={ "b" (index) } class=(class) { (shown.block.text) } }
+                    @else if level == 2 { h3 id={ "b" (index) } class=(class) { (shown.block.text) } }
+                    @else { h4 id={ "b" (index) } class=(class) { (shown.block.text) } }
+                }
+                BlockKind::Table => {
+                    @match tables.iter().find(|t| t.block == index) {
+                        Some(found) => { (table(index, found)) }
+                        None => { p id={ "b" (index) } class=(class) { (shown.block.text) } }
+                    }
+                }
+                BlockKind::Figure => {
+                    @match figures.iter().find(|f| f.block == index) {
+                        Some(found) => { (figure(index, found)) }
+                        None => { p id={ "b" (index) } class=(class) { (shown.block.text) } }
+                    }
+                }
+                BlockKind::List => {
+                    ul id={ "b" (index) } class=(class) { @for item in shown.block.text.lines().filter(|l| !l.trim().is_empty()) { li { (item) } } }
+                }
+                BlockKind::Paragraph => { p id={ "b" (index) } class=(class) { (shown.block.text) } }
+            }
+        }
+    }
+}

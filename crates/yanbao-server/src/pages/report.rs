@@ -1,0 +1,157 @@
+//! The report pages: the public preview (`/reports/{id}`) ending with the notice, the
+//! full-report link and its QR code, and the full text (`/reports/{id}/full`, authorised).
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use maud::{html, Markup};
+use yanbao_model::Report;
+
+use crate::api::load_preview;
+use crate::auth::{self, ShareParams};
+use crate::error::{from_engine, ApiError};
+use crate::pages::render::{blocks, metadata_card, outline};
+use crate::pages::{layout, html_page, qr_svg, url_encode, PageResult};
+use crate::preview::{preview_of, PreviewCut, PreviewEnd, ReportPreview};
+use crate::{blocking, AppState};
+
+/// Renders the card that ends a preview: notice, link, QR code.
+pub fn preview_end(end: &PreviewEnd) -> Markup {
+    html! {
+        section.card.preview-end id="preview-end" {
+            p.notice { (end.notice) }
+            @if let Some(url) = &end.full_report_url {
+                div.end-body {
+                    div {
+                        a.full-link href=(url) rel="nofollow" { (url) }
+                        @if end.body_blocks > 0 {
+                            p.muted { "预览显示 " (end.shown_blocks) " / " (end.body_blocks) " 段 · showing " (end.shown_blocks) " of " (end.body_blocks) " blocks" }
+                        }
+                    }
+                    @if let Some(svg) = qr_svg(url) { div.qr-box { (svg) } }
+                }
+            } @else {
+                p.muted { "暂无完整报告链接 · no full-report link" }
+            }
+        }
+    }
+}
+
+/// Renders a report's entities as links to their pages.
+fn entity_links(report: &Report) -> Markup {
+    html! {
+        @if !report.entities.is_empty() {
+            section.card {
+                h2 { "实体" span.en { "Entities" } }
+                p.chips {
+                    @for entity in report.entities.iter().take(60) {
+                        a.chip href={ "/entities/" (url_encode(&entity.name)) } { (entity.name) span.count { (entity.mentions) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Renders the preview page body.
+pub fn preview_markup(preview: &ReportPreview) -> Markup {
+    html! {
+        article.report {
+            (metadata_card(preview))
+            (outline(&preview.outline, preview.more_sections))
+            div.body {
+                (blocks(&preview.blocks, &preview.outline, &preview.tables, &preview.figures))
+            }
+            (preview_end(&preview.end))
+        }
+    }
+}
+
+/// `GET /reports/{id}`: the public preview.
+pub async fn preview_page(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> PageResult {
+    if !yanbao_engine::is_report_id(&id) {
+        return Err(ApiError::report_not_found(&id).into());
+    }
+    let (_, preview) = blocking(&state, move |s| load_preview(s, &id)).await?;
+    Ok(html_page(layout(&preview.title, "", "", preview_markup(&preview))))
+}
+
+/// Returns a cut that shows every block (boilerplate included) for authorised readers.
+fn full_cut(report: &Report) -> PreviewCut {
+    PreviewCut { shown: (0..report.blocks.len()).collect(), end: report.blocks.len(), truncated: false }
+}
+
+/// Renders the full report.
+pub fn full_markup(report: &Report) -> Markup {
+    let full = preview_of(report, &full_cut(report), None);
+    html! {
+        article.report {
+            (metadata_card(&full))
+            p.badge-full { "完整报告 · Full report" }
+            (outline(&full.outline, 0))
+            div.body { (blocks(&full.blocks, &full.outline, &full.tables, &full.figures)) }
+            (entity_links(report))
+        }
+    }
+}
+
+/// `GET /reports/{id}/full`: the whole report, for a token holder or a share link.
+pub async fn full_page(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap, share: Result<Query<ShareParams>, axum::extract::rejection::QueryRejection>) -> PageResult {
+    if !yanbao_engine::is_report_id(&id) {
+        return Err(ApiError::report_not_found(&id).into());
+    }
+    let share = share.map(|Query(s)| s).unwrap_or_default();
+    let report = blocking(&state, move |s| {
+        let report = s.library.get(&id).map_err(from_engine)?.ok_or_else(|| ApiError::report_not_found(&id))?;
+        auth::require_reader(&s.library, &headers, &id, &share, auth::now_seconds())?;
+        Ok(report)
+    })
+    .await?;
+    Ok(html_page(layout(&report.title, "", "", full_markup(&report))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::preview::{cut, PreviewPolicy};
+    use yanbao_model::{Block, BlockKind, Figure, Table};
+
+    fn hostile_report() -> Report {
+        let script = "<script>alert(1)</script>";
+        Report {
+            id: "ab12".into(),
+            title: format!("标题{script}"),
+            institution: Some(format!("机构{script}")),
+            language: "zh".into(),
+            blocks: vec![
+                Block { kind: BlockKind::Paragraph, text: format!("段落{script}&amp;"), ..Block::default() },
+                Block { kind: BlockKind::Table, text: "表 1".into(), ..Block::default() },
+                Block { kind: BlockKind::Figure, text: "图 1".into(), ..Block::default() },
+            ],
+            tables: vec![Table { label: "表 1".into(), caption: script.into(), header: vec![script.into()], rows: vec![vec![script.into()]], source: Some(script.into()), block: 1, ..Table::default() }],
+            figures: vec![Figure { label: "图 1".into(), caption: script.into(), notes: Some(script.into()), block: 2, ..Figure::default() }],
+            ..Report::default()
+        }
+    }
+
+    #[test]
+    fn report_text_renders_as_text_never_as_markup() {
+        let report = hostile_report();
+        let preview = preview_of(&report, &cut(&report, &PreviewPolicy::Fraction(1.0)), Some("http://x/\"><script>".into()));
+        for html in [preview_markup(&preview).into_string(), full_markup(&report).into_string()] {
+            assert!(!html.contains("<script>"), "{html}");
+            assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+            assert!(html.contains("&amp;amp;"), "text that looks like an entity stays text");
+        }
+    }
+
+    #[test]
+    fn the_end_card_has_notice_link_and_qr() {
+        let end = PreviewEnd { truncated: true, notice: "预览已结束，完整报告链接和二维码如下".into(), full_report_url: Some("https://example.com/r?id=1".into()), shown_blocks: 3, body_blocks: 9 };
+        let html = preview_end(&end).into_string();
+        assert!(html.contains("预览已结束，完整报告链接和二维码如下"));
+        assert!(html.contains("href=\"https://example.com/r?id=1\""));
+        assert!(html.contains("<svg"));
+    }
+}

@@ -1,0 +1,401 @@
+//! The service end to end through its router: pages, JSON API, access control, limits, the
+//! preview cut (no text beyond it, on the seed and on a long report) and the OpenAPI document.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use yanbao_engine::access::{create_token, sign_share_link};
+use yanbao_engine::Library;
+use yanbao_model::Report;
+use yanbao_server::preview::{cut, PreviewPolicy, NOTICE_ZH};
+use yanbao_server::{router, ServerConfig};
+
+const SEED: &[u8] = include_bytes!("fixtures/seed.txt");
+const LONG: &[u8] = include_bytes!("fixtures/mpb_foundry.md");
+
+struct Fixture {
+    app: Router,
+    library: Arc<Library>,
+    seed: Report,
+    long: Report,
+    token: String,
+    config: ServerConfig,
+}
+
+fn config() -> ServerConfig {
+    ServerConfig { base_url: "http://yanbao.test".into(), preview: PreviewPolicy::Chars(1500), max_upload_bytes: 200_000, ..ServerConfig::default() }
+}
+
+fn fixture() -> Fixture {
+    let library = Library::open_in_memory().expect("library");
+    let seed_id = library.ingest_bytes("seed.txt", SEED).expect("seed").id.expect("seed id");
+    let long_id = library.ingest_bytes("mpb_foundry.md", LONG).expect("long").id.expect("long id");
+    let token = create_token(library.store(), "tester").expect("token");
+    let seed = library.get(&seed_id).unwrap().expect("seed stored");
+    let long = library.get(&long_id).unwrap().expect("long stored");
+    let library = Arc::new(library);
+    let config = config();
+    Fixture { app: router(library.clone(), config.clone()), library, seed, long, token, config }
+}
+
+struct Answer {
+    status: StatusCode,
+    content_type: String,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not json ({e}): {}", self.body))
+    }
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Answer {
+    let response = app.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    Answer { status, content_type, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+async fn get(app: &Router, uri: &str) -> Answer {
+    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+async fn get_with_token(app: &Router, uri: &str, token: &str) -> Answer {
+    send(app, Request::get(uri).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap()).await
+}
+
+fn encode(text: &str) -> String {
+    text.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+/// Escapes text the way maud does, to look for it in a page.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Returns pieces of text that lie only beyond the preview cut: the head of each hidden block,
+/// and captions, entity names and event texts that appear in no shown block.
+fn hidden_texts(report: &Report, policy: &PreviewPolicy) -> Vec<String> {
+    let preview_cut = cut(report, policy);
+    let shown_text: String = preview_cut.shown.iter().map(|&i| report.blocks[i].text.as_str()).collect::<Vec<_>>().join("\n");
+    let visible_elsewhere = format!("{shown_text}\n{}\n{}\n{}", report.title, report.institution.clone().unwrap_or_default(), report.authors.join(" "));
+    let mut hidden = Vec::new();
+    for (index, block) in report.blocks.iter().enumerate() {
+        if preview_cut.shows(index) {
+            continue;
+        }
+        let head: String = block.text.chars().take(14).collect();
+        if head.chars().count() >= 8 && !visible_elsewhere.contains(&head) {
+            hidden.push(head);
+        }
+    }
+    for caption in report.tables.iter().map(|t| &t.caption).chain(report.figures.iter().map(|f| &f.caption)) {
+        if caption.chars().count() >= 6 && !visible_elsewhere.contains(caption.as_str()) {
+            hidden.push(caption.clone());
+        }
+    }
+    for event in report.events.iter().filter(|e| !preview_cut.shows(e.block)) {
+        let head: String = event.text.chars().take(14).collect();
+        if head.chars().count() >= 8 && !visible_elsewhere.contains(&head) {
+            hidden.push(head);
+        }
+    }
+    hidden
+}
+
+#[tokio::test]
+async fn healthz_reports_the_library() {
+    let f = fixture();
+    let answer = get(&f.app, "/healthz").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json()["status"], "ok");
+    assert_eq!(answer.json()["reports"], 2);
+}
+
+#[tokio::test]
+async fn search_api_finds_chinese_with_marks_and_facets() {
+    let f = fixture();
+    let answer = get(&f.app, &format!("/api/search?q={}&facets=true", encode("中美元首"))).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let json = answer.json();
+    assert!(json["total"].as_u64().unwrap() > 0);
+    let hits = json["hits"].as_array().unwrap();
+    assert!(hits.iter().any(|h| h["report_id"] == f.seed.id.as_str()));
+    assert!(hits.iter().any(|h| h["snippet"].as_str().unwrap().contains("<mark>")));
+    for key in ["query", "total", "took_ms", "hits"] {
+        assert!(json.get(key).is_some(), "missing {key}");
+    }
+    assert!(json["facets"]["kind"].as_array().map(|k| !k.is_empty()).unwrap_or(false));
+}
+
+#[tokio::test]
+async fn search_limits_answer_json_errors() {
+    let f = fixture();
+    let long_query = encode(&"研".repeat(f.config.max_query_chars + 1));
+    let answer = get(&f.app, &format!("/api/search?q={long_query}")).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer.json()["error"]["code"], "query_too_long");
+    let answer = get(&f.app, "/api/search?q=a&limit=100000").await;
+    assert_eq!(answer.json()["error"]["code"], "page_size_out_of_range");
+    let answer = get(&f.app, "/api/search?q=a&in=bogus").await;
+    assert_eq!(answer.json()["error"]["code"], "invalid_scope");
+    let answer = get(&f.app, "/api/search?q=a&from=yesterday").await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.body);
+    let answer = get(&f.app, "/api/nothing-here").await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert_eq!(answer.json()["error"]["code"], "no_route");
+}
+
+#[tokio::test]
+async fn the_seed_preview_ends_with_notice_link_and_qr() {
+    let f = fixture();
+    let answer = get(&f.app, &format!("/reports/{}", f.seed.id)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(answer.content_type.starts_with("text/html"));
+    let html = answer.body;
+    assert!(html.contains(NOTICE_ZH));
+    let url = f.seed.preview.full_report_url.clone().expect("the seed carries its link");
+    assert!(url.contains("yunbaogao.cn"), "{url}");
+    assert!(html.contains(&escaped(&url)), "the link is shown");
+    assert!(html.contains("<svg role=\"img\" aria-label=\"QR code\""));
+    assert!(html.contains(&escaped(&f.seed.title)));
+    // The notice comes after the body.
+    let notice_at = html.find(NOTICE_ZH).unwrap();
+    let first_block_at = html.find("id=\"b").unwrap();
+    assert!(first_block_at < notice_at);
+}
+
+#[tokio::test]
+async fn no_text_beyond_the_cut_leaks_from_seed_or_long_report() {
+    let f = fixture();
+    for report in [&f.seed, &f.long] {
+        let preview_cut = cut(report, &f.config.preview);
+        assert!(preview_cut.truncated, "{}: the test policy must cut", report.title);
+        let hidden = hidden_texts(report, &f.config.preview);
+        assert!(!hidden.is_empty(), "{}: nothing to check", report.title);
+        let html = get(&f.app, &format!("/reports/{}", report.id)).await.body;
+        let api = get(&f.app, &format!("/api/reports/{}/preview", report.id)).await;
+        assert_eq!(api.status, StatusCode::OK);
+        let api_json = api.json();
+        let api_text = serde_json::to_string(&api_json).unwrap();
+        for piece in &hidden {
+            assert!(!html.contains(&escaped(piece)), "{}: page shows hidden text {piece:?}", report.title);
+            assert!(!api_text.contains(piece.as_str()), "{}: api shows hidden text {piece:?}", report.title);
+        }
+        // Boilerplate never shows.
+        for block in report.blocks.iter().filter(|b| b.boilerplate && b.text.chars().count() >= 8) {
+            let head: String = block.text.chars().take(14).collect();
+            assert!(!html.contains(&escaped(&head)), "boilerplate shown: {head}");
+        }
+        let blocks = api_json["blocks"].as_array().unwrap();
+        assert_eq!(blocks.len(), preview_cut.shown.len());
+        assert!(blocks.iter().all(|b| (b["index"].as_u64().unwrap() as usize) < preview_cut.end));
+    }
+}
+
+#[tokio::test]
+async fn a_report_held_in_full_links_to_its_signed_full_view() {
+    let f = fixture();
+    assert!(f.long.preview.full_report_url.is_none());
+    let api = get(&f.app, &format!("/api/reports/{}/preview", f.long.id)).await.json();
+    let url = api["end"]["full_report_url"].as_str().expect("own link").to_string();
+    assert!(url.starts_with(&format!("http://yanbao.test/reports/{}/full?exp=", f.long.id)), "{url}");
+    let path = url.trim_start_matches("http://yanbao.test");
+    let full = get(&f.app, path).await;
+    assert_eq!(full.status, StatusCode::OK, "{}", full.body);
+    assert!(full.body.contains("完整报告"));
+    // The full view holds text the preview does not.
+    let hidden = hidden_texts(&f.long, &f.config.preview);
+    assert!(hidden.iter().any(|piece| full.body.contains(&escaped(piece))));
+}
+
+#[tokio::test]
+async fn full_text_needs_a_token_or_a_valid_share_link() {
+    let f = fixture();
+    let uri = format!("/api/reports/{}", f.seed.id);
+    let answer = get(&f.app, &uri).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer.json()["error"]["code"], "unauthorized");
+    let answer = get_with_token(&f.app, &uri, "yb_not_a_real_token").await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    assert_eq!(answer.json()["error"]["code"], "invalid_token");
+    let answer = get_with_token(&f.app, &uri, &f.token).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json()["id"], f.seed.id.as_str());
+    assert!(answer.json()["blocks"].as_array().unwrap().len() > 10);
+
+    // Share links: valid, expired, tampered, for another report.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let (exp, sig) = sign_share_link(f.library.store(), &f.seed.id, now + 600).unwrap();
+    let page = get(&f.app, &format!("/reports/{}/full?exp={exp}&sig={sig}", f.seed.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let api = get(&f.app, &format!("{uri}?exp={exp}&sig={sig}")).await;
+    assert_eq!(api.status, StatusCode::OK);
+    let (old_exp, old_sig) = sign_share_link(f.library.store(), &f.seed.id, now - 10).unwrap();
+    let expired = get(&f.app, &format!("{uri}?exp={old_exp}&sig={old_sig}")).await;
+    assert_eq!(expired.status, StatusCode::FORBIDDEN);
+    assert_eq!(expired.json()["error"]["code"], "expired_link");
+    let tampered = get(&f.app, &format!("{uri}?exp={}&sig={sig}", exp + 1)).await;
+    assert_eq!(tampered.json()["error"]["code"], "tampered_link");
+    let other = get(&f.app, &format!("/api/reports/{}?exp={exp}&sig={sig}", f.long.id)).await;
+    assert_eq!(other.json()["error"]["code"], "tampered_link");
+    let garbage = get(&f.app, &format!("{uri}?exp=soon&sig=%3Cscript%3E")).await;
+    assert_eq!(garbage.status, StatusCode::FORBIDDEN);
+    let page = get(&f.app, &format!("/reports/{}/full", f.seed.id)).await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert!(page.content_type.starts_with("text/html"));
+
+    // A revoked token stops working.
+    f.library.store().revoke_token("tester").unwrap();
+    let answer = get_with_token(&f.app, &uri, &f.token).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+}
+
+fn multipart(name: &str, content: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "yanbaoBOUNDARY42";
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(app: &Router, token: Option<&str>, name: &str, content: &[u8]) -> Answer {
+    let (content_type, body) = multipart(name, content);
+    let mut request = Request::builder().method(Method::POST).uri("/api/reports").header(header::CONTENT_TYPE, content_type);
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    send(app, request.body(Body::from(body)).unwrap()).await
+}
+
+#[tokio::test]
+async fn uploads_need_a_token_and_respect_the_size_limit() {
+    let f = fixture();
+    let report = "# 测试报告：上传\n\n## 一、正文\n\n这是一段上传的报告正文，用于测试上传接口。\n".as_bytes();
+    assert_eq!(upload(&f.app, None, "up.md", report).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(upload(&f.app, Some("yb_wrong"), "up.md", report).await.status, StatusCode::FORBIDDEN);
+    let added = upload(&f.app, Some(&f.token), "up.md", report).await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    assert_eq!(added.json()["outcome"], "added");
+    let again = upload(&f.app, Some(&f.token), "up.md", report).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.json()["outcome"], "unchanged");
+    let big = vec![b'a'; f.config.max_upload_bytes + 1];
+    let too_big = upload(&f.app, Some(&f.token), "big.txt", &big).await;
+    assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", too_big.body);
+    assert_eq!(too_big.json()["error"]["code"], "upload_too_large");
+    let junk = send(&f.app, Request::post("/api/reports").header(header::AUTHORIZATION, format!("Bearer {}", f.token)).body(Body::from("junk")).unwrap()).await;
+    assert_eq!(junk.status, StatusCode::BAD_REQUEST, "{}", junk.body);
+}
+
+#[tokio::test]
+async fn report_text_is_escaped_everywhere() {
+    let f = fixture();
+    let hostile = "恶意脚本测试报告\n\n一、正文\n\n正文里有<script>alert('x')</script>和<b>粗体</b>以及 a < b & c > d 的比较，恶意脚本测试。\n";
+    let added = upload(&f.app, Some(&f.token), "evil.txt", hostile.as_bytes()).await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let id = added.json()["id"].as_str().unwrap().to_string();
+    let page = get(&f.app, &format!("/reports/{id}")).await.body;
+    assert!(!page.contains("<script>") && !page.contains("<b>粗体"), "raw markup in page");
+    assert!(page.contains("&lt;script&gt;") || page.contains("a &lt; b &amp; c &gt; d"), "text is escaped, not dropped");
+    let search = get(&f.app, &format!("/search?q={}", encode("恶意脚本"))).await.body;
+    assert!(!search.contains("<script>"), "raw script in search page");
+    assert!(!search.contains("&amp;lt;"), "double-escaped snippet");
+    assert!(search.contains("<mark>"));
+}
+
+#[tokio::test]
+async fn search_page_has_tabs_facets_and_an_empty_state() {
+    let f = fixture();
+    let empty = get(&f.app, "/").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("最新收录"));
+    let page = get(&f.app, &format!("/search?q={}", encode("拜登"))).await.body;
+    assert!(page.contains("class=\"hits\""));
+    assert!(page.contains("机构"), "institution facet");
+    assert!(page.contains("in=figures"));
+    let none = get(&f.app, &format!("/search?q={}", encode("量子引力弦论"))).await.body;
+    assert!(none.contains("没有找到结果"));
+    assert!(none.contains("拜登"), "suggests a hot query");
+    let paged = get(&f.app, &format!("/search?q={}&page=2", encode("拜登"))).await;
+    assert_eq!(paged.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn chart_search_finds_figure_one_of_the_seed() {
+    let f = fixture();
+    let page = get(&f.app, &format!("/figures?q={}", encode("支持率"))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("图 1") || page.body.contains("图1"), "{}", page.body);
+    assert!(page.body.contains("fivethirtyeight"), "the source is shown");
+    assert!(page.body.contains(&format!("/reports/{}", f.seed.id)));
+}
+
+#[tokio::test]
+async fn timeline_and_entities_answer() {
+    let f = fixture();
+    let api = get(&f.app, "/api/timeline?from=2021-09&to=2021-11").await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let events = api.json()["events"].as_array().unwrap().clone();
+    assert!(!events.is_empty());
+    assert!(events.iter().all(|e| e["date"].as_str().unwrap() >= "2021-09"));
+    let page = get(&f.app, "/timeline?from=2021-09&to=2021-11").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("class=\"timeline\""));
+    assert!(page.body.contains("2021-11-16") || page.body.contains("2021-11"));
+    assert_eq!(get(&f.app, "/api/timeline?from=garbage").await.status, StatusCode::BAD_REQUEST);
+    let entity = get(&f.app, &format!("/api/entities/{}", encode("拜登"))).await;
+    assert_eq!(entity.status, StatusCode::OK);
+    assert!(!entity.json()["reports"].as_array().unwrap().is_empty());
+    let page = get(&f.app, &format!("/entities/{}", encode("拜登"))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&f.seed.title));
+}
+
+#[tokio::test]
+async fn openapi_matches_the_real_routes() {
+    let f = fixture();
+    let doc = get(&f.app, "/api/openapi.json").await.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    for route in ["/healthz", "/api/search", "/api/reports", "/api/reports/{id}", "/api/reports/{id}/preview", "/api/timeline", "/api/entities/{name}", "/api/openapi.json"] {
+        assert!(paths.contains_key(route), "openapi lacks {route}");
+    }
+    for (path, operations) in paths {
+        let concrete = path.replace("{id}", &f.seed.id).replace("{name}", &encode("拜登"));
+        for method in operations.as_object().unwrap().keys() {
+            let request = Request::builder().method(method.to_uppercase().as_str()).uri(&concrete).body(Body::empty()).unwrap();
+            let answer = send(&f.app, request).await;
+            assert_ne!(answer.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            assert!(!answer.body.contains("\"no_route\""), "{method} {path} is not routed");
+            let documented = operations[method]["responses"].as_object().unwrap();
+            assert!(documented.contains_key(answer.status.as_str()), "{method} {path} answered {} which is not documented", answer.status);
+        }
+    }
+}
+
+#[tokio::test]
+async fn junk_requests_never_fail_the_server() {
+    let f = fixture();
+    let junk = [
+        "/reports/zzzz", "/reports/..%2F..%2Fetc", "/reports/0123456789abcdef", "/api/reports/%00", "/api/reports/0123456789abcdef/preview",
+        "/search?q=%FF%FE", "/search?q=(((", "/search?page=99999&q=a", "/search?year=abc&q=a", "/figures?q=%22%22%22",
+        "/timeline?from=2021-13-45", "/entities/%20", "/api/search?q=&limit=0", "/api/search?offset=99999999999999999999999",
+        "/api/timeline?limit=-1", "/search?q=a&q=b",
+    ];
+    for uri in junk {
+        let answer = get(&f.app, uri).await;
+        assert!(!answer.status.is_server_error(), "{uri}: {} {}", answer.status, answer.body);
+        if uri.starts_with("/api/") && !answer.status.is_success() {
+            assert!(answer.json()["error"]["code"].is_string(), "{uri}: {}", answer.body);
+        }
+    }
+}
+
