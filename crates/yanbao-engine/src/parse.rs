@@ -100,10 +100,16 @@ pub fn parse_in_process(bytes: &[u8], path: &str, format: SourceFormat, password
 pub fn parse_file(path: &Path, bytes: &[u8], options: &ParseOptions) -> Result<Report, EngineError> {
     let display = path.display().to_string();
     let format = detect_format(path, bytes).ok_or_else(|| EngineError::Unsupported(display.clone()))?;
-    match (&options.isolation, format) {
-        (Isolation::Worker { exe }, SourceFormat::Pdf) => parse_in_worker(exe, path, options),
-        _ => parse_in_process(bytes, &display, format, options.password.as_deref()),
+    let mut report = match (&options.isolation, format) {
+        (Isolation::Worker { exe }, SourceFormat::Pdf) => parse_in_worker(exe, path, options)?,
+        _ => parse_in_process(bytes, &display, format, options.password.as_deref())?,
+    };
+    if report.title.trim().is_empty() {
+        // A scanned PDF or a file with no heading still needs a name in lists and hits.
+        report.title = path.file_stem().map(|s| s.to_string_lossy().replace(['_', '-'], " ")).unwrap_or_default();
+        report.warnings.push("no title found; the file name stands in".into());
     }
+    Ok(report)
 }
 
 /// Runs `exe parse-worker PATH` and reads the report JSON it prints, within the time limit.
