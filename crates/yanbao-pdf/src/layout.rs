@@ -111,7 +111,7 @@ pub fn join_split_labels(mut lines: Vec<Line>) -> Vec<Line> {
     // Bare labels reach far for their text; a caption reaches a little for the rest of its row
     // (申万: `表1：沪深300,` then `简单均线交叉策略年度表现` after a comma's gap).
     let labels: Vec<usize> = (0..lines.len())
-        .filter(|&i| patterns::is_bare_label(&lines[i].text) || patterns::caption(&lines[i].text).is_some())
+        .filter(|&i| patterns::is_bare_label(&lines[i].text) || patterns::caption(&lines[i].text).is_some() || patterns::is_source(&lines[i].text))
         .collect();
     if labels.is_empty() {
         return lines;
@@ -756,6 +756,7 @@ fn is_toc_page(page: &LayoutPage) -> bool {
 fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
     let lines = &page.lines;
     let content_right = body.iter().map(|&i| lines[i].line.x1).fold(0.0f32, f32::max);
+    let content_left = body.iter().map(|&i| lines[i].line.x0).fold(f32::MAX, f32::min);
     let caption_lines: Vec<(usize, patterns::Caption)> = body
         .iter()
         .filter_map(|&i| patterns::caption(&lines[i].text).map(|c| (i, c)))
@@ -777,8 +778,10 @@ fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
             .map(|(j, _)| &lines[*j].line)
             .filter(|other| other.x1 < cap.x0 + 1.0 && (other.center_y() - cap.center_y()).abs() < cap.height())
             .map(|other| other.x1 + 2.0)
-            .fold(0.0f32, f32::max)
-            .max(cap.x0 - 40.0);
+            .fold(f32::MIN, f32::max);
+        // Alone on its row, a (centred) caption owns the full content width (中泰: a centred
+        // `图2：` over a source line printed at the left margin).
+        let left = if left == f32::MIN { content_left - 1.0 } else { left };
         let in_region = |l: &Line| {
             let overlap = l.x1.min(right) - l.x0.max(left);
             overlap > 0.5 * l.width().max(1.0)

@@ -11,7 +11,7 @@ static SOURCE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(资料来源|数据来�
 static NOTE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(注|备注|说明|Notes?)\s*[0-9]?\s*[:：]").unwrap());
 static LEADER: Lazy<Regex> = Lazy::new(|| Regex::new(r"([.…·．\-_]{4,}|\s)\s*[-–]?\s*[0-9]{1,3}\s*[-–]?$").unwrap());
 static REFERENCE_START: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^(展示|是|为|中可|中的|中，|中,|中我|中所|可以|可见|表示|显示|分别|给出|所示|反映|至图|至表|和图|和表|与图|与表|及图|及表|、图|、表|说明|描述|列出|表明|呈现|对比了|统计了|报告了|汇总了|刻画了|的|则|里|即|也|还|中展示|中列|中给|展现|告诉|揭示|代表|绘制|记录|清晰|直观|进一步|同样|相比|所列|中，)").unwrap()
+    Regex::new(r"^(展示|是|为|中可|中的|中，|中,|中我|中所|可以|可见|表示|显示|分别展示|分别为|分别是|分别给出|分别表示|分别对应|分别列出|分别比较|分别统计|给出|所示|反映|至图|至表|和图|和表|与图|与表|及图|及表|、图|、表|说明|描述|列出|表明|呈现|对比了|统计了|报告了|汇总了|刻画了|的|则|里|即|也|还|中展示|中列|中给|展现|告诉|揭示|代表|绘制|记录|清晰|直观|进一步|同样|相比|所列|中，)").unwrap()
 });
 static TEMPLATE_TAG: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)\[Table_[A-Za-z ]+\]|Table_[A-Za-z]+ ?[A-Za-z]*").unwrap());
 static PAGE_NUMBER: Lazy<Regex> = Lazy::new(|| {
@@ -94,11 +94,24 @@ pub fn inner_caption_starts(line: &str) -> Vec<usize> {
     if !CAPTION.is_match(line) {
         return Vec::new();
     }
-    INNER_LABEL
-        .find_iter(line)
-        .filter(|m| m.start() > 0)
-        .map(|m| line[..m.start()].chars().count())
-        .collect()
+    let mut starts: Vec<usize> = INNER_LABEL.find_iter(line).filter(|m| m.start() > 0).map(|m| line[..m.start()].chars().count()).collect();
+    if starts.is_empty() {
+        // 华西: `图 24 …走势图 25 …净值` — no colons; accept only the next number in sequence.
+        static NUMBERED: Lazy<Regex> = Lazy::new(|| Regex::new(r"(图表|图|表)\s*([0-9]{1,3})").unwrap());
+        let mut found = NUMBERED.captures_iter(line);
+        let first: Option<(String, u32)> = found
+            .next()
+            .and_then(|c| Some((c.get(1)?.as_str().to_string(), c.get(2)?.as_str().parse().ok()?)));
+        if let Some((word, first)) = first {
+            for c in found {
+                let (Some(whole), Some(label), Some(number)) = (c.get(0), c.get(1), c.get(2)) else { continue };
+                if label.as_str() == word && number.as_str().parse::<u32>().ok() == Some(first + 1) {
+                    starts.push(line[..whole.start()].chars().count());
+                }
+            }
+        }
+    }
+    starts
 }
 
 /// True for `资料来源：…`, `数据来源:` and `Source:` lines.
@@ -220,6 +233,8 @@ mod tests {
         let line = "图10：上证50指数日内动量策略净值（2013.01.25-2024.07.31）图11：沪深300指数日内动量策略净值";
         assert_eq!(inner_caption_starts(line), vec![41]);
         assert!(inner_caption_starts("图1：如表2所示").is_empty());
+        assert_eq!(inner_caption_starts("图24 因子分组超额收益走势图25 因子分组净值"), vec![14]);
+        assert!(inner_caption_starts("图24 与图3对比").is_empty());
         // 招商 p18: two source lines side by side.
         assert_eq!(inner_caption_starts("资料来源：Wind，招商证券资料来源：Wind，招商证券"), vec![14]);
     }
