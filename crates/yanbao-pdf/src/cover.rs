@@ -199,9 +199,12 @@ fn running_title_candidate(text: &str) -> bool {
 /// Finds the institution: a known broker named on the cover or in the running text, else the
 /// most frequent `…证券` name, else an English `Copyright © Name` line.
 pub fn find_institution(pages: &[LayoutPage], running: &[String]) -> Option<String> {
-    let cover: String = pages.first().map(|p| p.lines.iter().map(|l| fold(&l.text)).collect()).unwrap_or_default();
-    let running_text: String = running.iter().map(|r| fold(r)).collect();
-    let back: String = pages.iter().rev().take(3).flat_map(|p| &p.lines).map(|l| fold(&l.text)).collect();
+    // `上海证券交易所`, `中国证券报` name no broker: blank them out before counting.
+    static NOT_BROKER: Lazy<Regex> = Lazy::new(|| Regex::new(r"证券(交易所|报|时报|日报|登记|业协会|监督管理|投资基金|市场|法)").unwrap());
+    let scrub = |text: String| NOT_BROKER.replace_all(&text, "#").into_owned();
+    let cover: String = scrub(pages.first().map(|p| p.lines.iter().map(|l| fold(&l.text)).collect()).unwrap_or_default());
+    let running_text: String = scrub(running.iter().map(|r| fold(r)).collect());
+    let back: String = scrub(pages.iter().rev().take(3).flat_map(|p| &p.lines).map(|l| fold(&l.text)).collect());
     let mut best: Option<(usize, &str)> = None;
     for name in INSTITUTIONS {
         let score = 3 * cover.matches(name).count() + 2 * running_text.matches(name).count() + back.matches(name).count();
@@ -238,6 +241,15 @@ fn find_date(lines: &[&TextLine], running: &[String], pages: &[LayoutPage]) -> O
     for text in running {
         if let Some(date) = patterns::find_date(text) {
             return Some(date);
+        }
+    }
+    // Annual reports: `董事会批准报送日期：2021 年 4 月 21 日` on the last pages.
+    for line in pages.iter().rev().flat_map(|p| &p.lines) {
+        let folded = fold(&line.text);
+        if ["报送日期", "批准报出", "报告日期", "发布日期", "报告发布日"].iter().any(|k| folded.contains(k)) {
+            if let Some(date) = patterns::find_date(&line.text) {
+                return Some(date);
+            }
         }
     }
     for line in pages.iter().take(2).flat_map(|p| &p.lines) {
