@@ -714,8 +714,13 @@ fn continues_paragraph(open: &OpenParagraph, line: &TextLine, body_size: f32) ->
         let previous_short = open.lines >= 1 && last.x1 < open.x1 - 2.5 * size && patterns::ends_sentence(&open.text);
         return !indented && !previous_short;
     }
-    // Column or page continuation: only body-size text after an unfinished sentence.
-    let unfinished = !patterns::ends_sentence(&open.text);
+    if patterns::is_source(&open.text) || patterns::is_note(&open.text) {
+        return false;
+    }
+    // Column or page continuation: only body-size text after an unfinished sentence whose last
+    // line ran to the column's edge (a short last line ends its block: a sidebar item).
+    let full_last_line = last.x1 >= open.x1 - 2.0 * size;
+    let unfinished = !patterns::ends_sentence(&open.text) && full_last_line && line.line.width() > 0.5 * (open.x1 - open.x0);
     let new_column = line.page == open.page && line.line.y0 < last.y0 && !overlap_x;
     let new_page = line.page == open.page + 1;
     unfinished && (new_column || new_page) && (last.size - body_size).abs() < 0.6
