@@ -81,6 +81,8 @@ pub fn build_report(document: &Document, report: &mut Report) {
     report.language = detect_language(&pages);
     crate::cover::read_cover(&pages, report);
     let mut builder = BlockBuilder::new(body_size, pages.len());
+    builder.body_bold = body_is_bold(&pages);
+    builder.title_key = fold(&report.title);
     for page in &pages {
         builder.add_page(page);
     }
@@ -249,11 +251,24 @@ pub fn mark_running(pages: &mut [LayoutPage]) -> Vec<String> {
 fn body_font_size(pages: &[LayoutPage]) -> f32 {
     let mut counts: HashMap<i32, usize> = HashMap::new();
     for line in pages.iter().flat_map(|p| &p.lines) {
-        if !line.running {
+        // Paragraph-like lines only: table cells and chart labels are set smaller.
+        if !line.running && line.line.chars >= 12 {
             *counts.entry((line.line.size * 2.0).round() as i32).or_default() += line.line.chars;
         }
     }
     counts.into_iter().max_by_key(|(size, n)| (*n, *size)).map(|(size, _)| size as f32 / 2.0).unwrap_or(10.0)
+}
+
+/// True when most body characters are set in a bold face (a 黑体 body font).
+fn body_is_bold(pages: &[LayoutPage]) -> bool {
+    let (mut bold, mut total) = (0usize, 0usize);
+    for line in pages.iter().flat_map(|p| &p.lines).filter(|l| !l.running) {
+        total += line.line.chars;
+        if line.line.bold {
+            bold += line.line.chars;
+        }
+    }
+    bold * 2 > total
 }
 
 /// Returns `en` when Latin letters outnumber Han characters four to one, else `zh`.
@@ -442,6 +457,12 @@ struct CaptionHit {
 /// Builds blocks page by page.
 struct BlockBuilder {
     body_size: f32,
+    /// The body font itself is bold (黑体 bodies): boldness then marks nothing.
+    body_bold: bool,
+    /// Folded cover title: its wrapped lines on the first page make one title block.
+    title_key: String,
+    /// Index of the title block once emitted.
+    title_block: Option<usize>,
     page_count: usize,
     blocks: Vec<Block>,
     figures: Vec<Figure>,
@@ -472,6 +493,9 @@ impl BlockBuilder {
     fn new(body_size: f32, page_count: usize) -> Self {
         BlockBuilder {
             body_size,
+            body_bold: false,
+            title_key: String::new(),
+            title_block: None,
             page_count,
             blocks: Vec::new(),
             figures: Vec::new(),
@@ -514,6 +538,17 @@ impl BlockBuilder {
             hit_at.insert(hit.line, k);
             consumed.extend(hit.consumed.iter().copied());
         }
+        let free: Vec<usize> = body.iter().copied().filter(|i| !consumed.contains(i) && !hit_at.contains_key(i)).collect();
+        let grids = find_grids(page, &free);
+        let mut grid_of: HashMap<usize, usize> = HashMap::new();
+        for (g, grid) in grids.iter().enumerate() {
+            for row in grid {
+                for &i in row {
+                    grid_of.insert(i, g);
+                }
+            }
+        }
+        let mut grid_done = vec![false; grids.len()];
         for &index in &order {
             if let Some(&k) = hit_at.get(&index) {
                 self.close_paragraph();
@@ -521,6 +556,14 @@ impl BlockBuilder {
                 continue;
             }
             if consumed.contains(&index) {
+                continue;
+            }
+            if let Some(&g) = grid_of.get(&index) {
+                if !grid_done[g] {
+                    grid_done[g] = true;
+                    self.close_paragraph();
+                    self.emit_grid(page, &grids[g]);
+                }
                 continue;
             }
             let line = &page.lines[index];
@@ -531,6 +574,18 @@ impl BlockBuilder {
             }
             self.add_line(line);
         }
+    }
+
+    /// Emits an unlabelled table found as a grid of short cells.
+    fn emit_grid(&mut self, page: &LayoutPage, grid: &[Vec<usize>]) {
+        let rows: Vec<Vec<String>> = grid.iter().map(|row| row.iter().map(|&i| page.lines[i].text.clone()).collect()).collect();
+        let text = rows.iter().map(|r| r.join(" ")).collect::<Vec<_>>().join("\n");
+        let block = self.push_block(BlockKind::Table, text, page.number);
+        let (header, body) = match rows.split_first() {
+            Some((first, rest)) => (first.clone(), rest.to_vec()),
+            None => (Vec::new(), Vec::new()),
+        };
+        self.tables.push(Table { header, rows: body, page: Some(page.number), block, ..Table::default() });
     }
 
     /// Emits the block, figure or table of a caption.
@@ -608,6 +663,23 @@ impl BlockBuilder {
 
     /// Adds a body line: a heading, the continuation of the open paragraph, or a new paragraph.
     fn add_line(&mut self, line: &TextLine) {
+        let key = fold(&line.text);
+        if line.page == 1 && key.chars().count() >= 4 && line.line.size >= self.body_size + 1.5 && self.title_key.contains(&key) {
+            self.close_paragraph();
+            match self.title_block {
+                Some(block) if block + 1 == self.blocks.len() => {
+                    if let Some(title) = self.blocks.get_mut(block) {
+                        title.text.push_str(&line.text);
+                    }
+                }
+                _ => {
+                    let block = self.push_block(BlockKind::Heading, line.text.clone(), line.page);
+                    self.headings.push((0, block, line.text.clone()));
+                    self.title_block = Some(block);
+                }
+            }
+            return;
+        }
         if let Some(level) = self.heading_level(line) {
             self.close_paragraph();
             let block = self.push_block(BlockKind::Heading, line.text.clone(), line.page);
@@ -653,8 +725,12 @@ impl BlockBuilder {
         if chars < 2 || chars > 45 || text.ends_with(['。', '，', '；', ',', ';']) || patterns::is_source(text) {
             return None;
         }
-        let emphasised = line.line.bold || line.line.size >= self.body_size + 0.9;
+        let emphasised = (line.line.bold && !self.body_bold) || line.line.size >= self.body_size + 0.9;
         if let Some(level) = patterns::heading_numbering(text) {
+            // `1.《…》` is a related-report list item, not a section.
+            if text.contains('《') {
+                return None;
+            }
             if emphasised && text.chars().any(|c| is_han(c) || c.is_alphabetic()) {
                 return Some(level);
             }
@@ -673,6 +749,11 @@ impl BlockBuilder {
         let mut levels: Vec<u8> = self.headings.iter().map(|(l, _, _)| *l).collect();
         levels.sort_unstable();
         levels.dedup();
+        if let Some(block) = self.title_block {
+            if let (Some(entry), Some(text)) = (self.headings.iter_mut().find(|h| h.1 == block), self.blocks.get(block)) {
+                entry.2 = text.text.clone();
+            }
+        }
         for (raw, block, title) in &self.headings {
             let level = levels.iter().position(|l| l == raw).map(|p| p as u8 + 1).unwrap_or(1);
             report.outline.push(OutlineEntry { level, title: title.clone(), block: *block });
@@ -874,6 +955,49 @@ fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
         hits.push(hit);
     }
     hits
+}
+
+/// Finds unlabelled tables: runs of at least two consecutive rows of three or more short cells
+/// (financial statements, key-data boxes). Returns each grid as rows of line indices, cells left
+/// to right.
+fn find_grids(page: &LayoutPage, free: &[usize]) -> Vec<Vec<Vec<usize>>> {
+    let lines = &page.lines;
+    let mut sorted: Vec<usize> = free.to_vec();
+    sorted.sort_by(|&a, &b| lines[a].line.center_y().total_cmp(&lines[b].line.center_y()));
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    for i in sorted {
+        match rows.last_mut() {
+            Some(row) if row.first().map(|&f| (lines[f].line.center_y() - lines[i].line.center_y()).abs() < 0.5 * lines[f].line.height()).unwrap_or(false) => row.push(i),
+            _ => rows.push(vec![i]),
+        }
+    }
+    let is_grid_row = |row: &Vec<usize>| row.len() >= 3 && row.iter().all(|&i| lines[i].text.chars().count() <= 24);
+    let mut grids: Vec<Vec<Vec<usize>>> = Vec::new();
+    let mut current: Vec<Vec<usize>> = Vec::new();
+    for mut row in rows {
+        row.sort_by(|&a, &b| lines[a].line.x0.total_cmp(&lines[b].line.x0));
+        let close = current
+            .last()
+            .and_then(|previous| previous.first())
+            .zip(row.first())
+            .map(|(&p, &r)| lines[r].line.y0 - lines[p].line.y1 < 2.5 * lines[p].line.height())
+            .unwrap_or(true);
+        if is_grid_row(&row) && close {
+            current.push(row);
+        } else {
+            if current.len() >= 2 {
+                grids.push(std::mem::take(&mut current));
+            }
+            current.clear();
+            if is_grid_row(&row) {
+                current.push(row);
+            }
+        }
+    }
+    if current.len() >= 2 {
+        grids.push(current);
+    }
+    grids
 }
 
 /// Appends a note line to the notes collected so far.
