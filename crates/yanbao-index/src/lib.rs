@@ -62,6 +62,9 @@ const RAM_WRITER_HEAP: usize = 32 * 1024 * 1024;
 /// File recording the [`INDEX_VERSION`] an on-disk index was written with.
 const VERSION_FILE: &str = "yanbao-index-version";
 
+/// A field with the boost its matches get.
+type BoostedField = (Field, f32);
+
 /// Errors of the search index, one clear lowercase line each.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -108,8 +111,17 @@ impl From<TantivyError> for IndexError {
     fn from(error: TantivyError) -> IndexError {
         match error {
             TantivyError::LockFailure(..) => IndexError::Locked,
-            other => IndexError::Tantivy(other.to_string().to_lowercase()),
+            other => IndexError::Tantivy(lowercase_first(&other.to_string())),
         }
+    }
+}
+
+/// Returns the message with its first letter lowercased (paths and names inside stay as they are).
+fn lowercase_first(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -317,8 +329,8 @@ impl SearchIndex {
         let io_error = |source| IndexError::Io { path: dir.display().to_string(), source };
         std::fs::create_dir_all(dir).map_err(io_error)?;
         let (schema, fields) = build_schema();
-        let directory = MmapDirectory::open(dir).map_err(|e| IndexError::Tantivy(e.to_string().to_lowercase()))?;
-        let exists = Index::exists(&directory).map_err(|e| IndexError::Tantivy(e.to_string().to_lowercase()))?;
+        let directory = MmapDirectory::open(dir).map_err(|e| IndexError::Tantivy(lowercase_first(&e.to_string())))?;
+        let exists = Index::exists(&directory).map_err(|e| IndexError::Tantivy(lowercase_first(&e.to_string())))?;
         let index = if exists {
             let index = Index::open(directory)?;
             if let Some(reason) = incompatibility(dir, &index.schema(), &schema) {
@@ -539,7 +551,7 @@ impl SearchIndex {
     }
 
     /// Returns the (field, boost) lists searched for words and for grams in a scope.
-    fn scope_fields(&self, scope: Scope) -> (Vec<(Field, f32)>, Vec<(Field, f32)>) {
+    fn scope_fields(&self, scope: Scope) -> (Vec<BoostedField>, Vec<BoostedField>) {
         let f = &self.fields;
         let title = scope == Scope::All || scope == Scope::Reports;
         let caption = matches!(scope, Scope::All | Scope::Figures | Scope::Tables);
