@@ -65,6 +65,7 @@ pub fn layout(title: &str, query: &str, active: &str, content: Markup) -> Markup
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · 研报 yanbao" }
                 link rel="stylesheet" href="/static/style.css";
+                link rel="icon" href="data:,";
             }
             body {
                 header.topbar {

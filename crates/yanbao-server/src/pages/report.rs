@@ -13,7 +13,7 @@ use crate::auth::{self, ShareParams};
 use crate::error::{from_engine, ApiError};
 use crate::pages::render::{blocks, metadata_card, outline};
 use crate::pages::{layout, html_page, qr_svg, url_encode, PageResult};
-use crate::preview::{preview_of, PreviewCut, PreviewEnd, ReportPreview};
+use crate::preview::{preview_of, PreviewBlock, PreviewCut, PreviewEnd, ReportPreview};
 use crate::{blocking, AppState};
 
 /// Renders the card that ends a preview: notice, link, QR code.
@@ -54,14 +54,30 @@ fn entity_links(report: &Report) -> Markup {
     }
 }
 
+/// True when a block only repeats the report title (the first heading of text sources).
+fn repeats_title(block: &PreviewBlock, title: &str) -> bool {
+    block.block.kind == yanbao_model::BlockKind::Heading && yanbao_model::normalize::fold(&block.block.text) == yanbao_model::normalize::fold(title)
+}
+
+/// Returns the blocks to render: the title heading, already in the card, is left out.
+fn body_blocks(shown: &[PreviewBlock], title: &str) -> Vec<PreviewBlock> {
+    shown.iter().enumerate().filter(|(position, block)| !(*position == 0 && repeats_title(block, title))).map(|(_, block)| block.clone()).collect()
+}
+
+/// Returns the outline without the entry of a left-out title heading.
+fn outline_without_title(entries: &[yanbao_model::OutlineEntry], shown: &[PreviewBlock], title: &str) -> Vec<yanbao_model::OutlineEntry> {
+    let left_out = shown.first().filter(|block| repeats_title(block, title)).map(|block| block.index);
+    entries.iter().filter(|entry| Some(entry.block) != left_out).cloned().collect()
+}
+
 /// Renders the preview page body.
 pub fn preview_markup(preview: &ReportPreview) -> Markup {
     html! {
         article.report {
             (metadata_card(preview))
-            (outline(&preview.outline, preview.more_sections))
+            (outline(&outline_without_title(&preview.outline, &preview.blocks, &preview.title), preview.more_sections))
             div.body {
-                (blocks(&preview.blocks, &preview.outline, &preview.tables, &preview.figures))
+                (blocks(&body_blocks(&preview.blocks, &preview.title), &preview.outline, &preview.tables, &preview.figures))
             }
             (preview_end(&preview.end))
         }
@@ -89,8 +105,8 @@ pub fn full_markup(report: &Report) -> Markup {
         article.report {
             (metadata_card(&full))
             p.badge-full { "完整报告 · Full report" }
-            (outline(&full.outline, 0))
-            div.body { (blocks(&full.blocks, &full.outline, &full.tables, &full.figures)) }
+            (outline(&outline_without_title(&full.outline, &full.blocks, &full.title), 0))
+            div.body { (blocks(&body_blocks(&full.blocks, &full.title), &full.outline, &full.tables, &full.figures)) }
             (entity_links(report))
         }
     }

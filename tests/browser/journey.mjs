@@ -1,0 +1,127 @@
+// The journey a reader makes through yanbao, in a real headless Chromium:
+// search a Chinese query → open the report → the preview ends with the notice, the link and a
+// visible QR code → chart search finds 图1 of the seed → timeline; plus a phone-sized check.
+// Usage: BASE_URL=http://127.0.0.1:PORT SHOTS=docs/screenshots node journey.mjs
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const BASE = process.env.BASE_URL || 'http://127.0.0.1:8080';
+const SHOTS = process.env.SHOTS || 'screenshots';
+const BROWSER = process.env.CHROMIUM || '/usr/bin/chromium';
+const NOTICE = '预览已结束，完整报告链接和二维码如下';
+const SEED_TITLE = '中美元首视频会晤';
+
+mkdirSync(SHOTS, { recursive: true });
+let failures = 0;
+function check(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures += 1;
+}
+
+const browser = await chromium.launch({
+  executablePath: BROWSER,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const external = [];
+  const consoleErrors = [];
+  page.on('request', (request) => {
+    if (!request.url().startsWith(BASE) && !request.url().startsWith('data:')) external.push(request.url());
+  });
+  page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
+  page.on('pageerror', (error) => consoleErrors.push(String(error)));
+
+  // 1. The home page: one search box.
+  await page.goto(`${BASE}/`);
+  check(await page.locator('form.big-search input[name=q]').isVisible(), 'home page shows the search box');
+  await page.screenshot({ path: join(SHOTS, 'home.png'), fullPage: true });
+
+  // 2. Search a Chinese query.
+  await page.locator('form.big-search input[name=q]').fill('中美元首 会晤');
+  await Promise.all([page.waitForURL(/\/search\?/), page.locator('form.big-search input[name=q]').press('Enter')]);
+  const hits = page.locator('ol.hits > li.hit');
+  await hits.first().waitFor({ timeout: 10000 });
+  check((await hits.count()) > 0, `search finds hits (${await hits.count()} on the page)`);
+  check((await page.locator('ol.hits mark').count()) > 0, 'snippets highlight the matched words');
+  check((await page.locator('aside.facets .facet').count()) > 0, 'facets are shown');
+  await page.screenshot({ path: join(SHOTS, 'search.png'), fullPage: true });
+
+  // 3. Open the seed report from the results.
+  const seedLink = page.locator('a.hit-title', { hasText: SEED_TITLE }).first();
+  check(await seedLink.count() > 0, 'the seed is among the hits');
+  await Promise.all([page.waitForURL(/\/reports\/[0-9a-f]+/), seedLink.click()]);
+  await page.locator('article.report').waitFor();
+  check((await page.locator('section.meta h1').innerText()).includes(SEED_TITLE), 'the report page shows the title');
+  check((await page.locator('article.report figure.table table tbody tr').count()) > 0 || (await page.locator('article.report .body p').count()) > 3, 'the preview renders the body');
+
+  // 4. The preview ends with the notice, the link and a visible QR code.
+  const end = page.locator('section.preview-end');
+  await end.scrollIntoViewIfNeeded();
+  check((await end.locator('.notice').innerText()).includes(NOTICE), 'the preview ends with the notice');
+  const href = await end.locator('a.full-link').getAttribute('href');
+  check(!!href && href.includes('yunbaogao.cn'), `the full-report link is the seed's own (${href})`);
+  const qr = end.locator('svg.qr');
+  check(await qr.isVisible(), 'the QR code is visible');
+  const box = await qr.boundingBox();
+  check(!!box && box.width >= 100 && box.height >= 100, `the QR code is large enough (${box && Math.round(box.width)}px)`);
+  const afterEnd = await page.evaluate(() => {
+    const endCard = document.querySelector('section.preview-end');
+    let node = endCard.nextElementSibling;
+    return node ? node.textContent.trim().length : 0;
+  });
+  check(afterEnd === 0, 'nothing follows the preview end in the report');
+  await page.screenshot({ path: join(SHOTS, 'report.png'), fullPage: true });
+  await end.screenshot({ path: join(SHOTS, 'preview-end.png') });
+
+  // 5. Chart search finds 图1 of the seed and links to its place.
+  await page.goto(`${BASE}/figures`);
+  await page.locator('form.big-search input[name=q]').fill('支持率');
+  await Promise.all([page.waitForURL(/\/figures\?q=/), page.locator('form.big-search input[name=q]').press('Enter')]);
+  const cards = page.locator('ol.caption-list > li.caption-card');
+  await cards.first().waitFor({ timeout: 10000 });
+  const figureOne = page.locator('li.caption-card', { hasText: /图\s?1/ }).filter({ hasText: SEED_TITLE }).first();
+  check(await figureOne.count() > 0, 'chart search finds 图1 of the seed');
+  check((await figureOne.locator('.source').innerText()).includes('fivethirtyeight'), 'the chart shows its source');
+  await page.screenshot({ path: join(SHOTS, 'figures.png'), fullPage: true });
+  const captionHref = await figureOne.locator('a.caption-title').getAttribute('href');
+  check(/\/reports\/[0-9a-f]+(\/full)?#b\d+$/.test(captionHref || ''), `the chart links to its place (${captionHref})`);
+  if (captionHref && !captionHref.includes('/full')) {
+    await figureOne.locator('a.caption-title').click();
+    const anchor = captionHref.split('#')[1];
+    await page.locator(`#${anchor}`).waitFor();
+    check(await page.locator(`#${anchor}`).isVisible(), 'the chart link lands on the figure');
+  }
+
+  // 6. The timeline.
+  await page.goto(`${BASE}/timeline`);
+  check((await page.locator('ol.timeline li.day').count()) > 0, 'the timeline shows days');
+  await page.screenshot({ path: join(SHOTS, 'timeline.png'), fullPage: false });
+
+  check(external.length === 0, `no request leaves the server (${external.slice(0, 3).join(', ')})`);
+  check(consoleErrors.length === 0, `no console errors (${consoleErrors.slice(0, 3).join(' | ')})`);
+
+  // 7. A phone: the report fits the width, tables scroll inside their box.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const mobile = await phone.newPage();
+  await mobile.goto(page.url().replace(/\/timeline.*/, '/search?q=' + encodeURIComponent('拜登')));
+  const seedHref = await mobile.locator('a.hit-title', { hasText: SEED_TITLE }).first().getAttribute('href');
+  await mobile.goto(`${BASE}${(seedHref || '/').split('#')[0]}`);
+  const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 1, `the report fits a phone screen (overflow ${overflow}px)`);
+  await mobile.screenshot({ path: join(SHOTS, 'report-mobile.png'), fullPage: false });
+  await phone.close();
+} catch (error) {
+  console.error(`FAIL journey stopped: ${error.message}`);
+  failures += 1;
+} finally {
+  await browser.close();
+}
+if (failures > 0) {
+  console.error(`${failures} check(s) failed`);
+  process.exit(1);
+}
+console.log('journey passed');

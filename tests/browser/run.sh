@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs the browser journey against a real `yanbao serve`.
+# Usage: tests/browser/run.sh PATH/TO/yanbao
+# Builds nothing. Starts the server on a free loopback port with the bundled samples in a
+# temporary data folder, waits for /healthz, runs journey.mjs with node (playwright-core driving
+# /usr/bin/chromium), saves screenshots to docs/screenshots/, stops the server and exits non-zero
+# on failure. Skips (exit 0) with a reason when chromium, node or playwright-core is missing.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+binary="${1:-}"
+if [[ -z "$binary" || ! -x "$binary" ]]; then
+  echo "usage: $0 PATH/TO/yanbao (an executable yanbao binary)" >&2
+  exit 2
+fi
+chromium="${CHROMIUM:-/usr/bin/chromium}"
+if [[ ! -x "$chromium" ]]; then
+  echo "skip: $chromium is missing (apt-get install -y chromium)"
+  exit 0
+fi
+if ! command -v node >/dev/null 2>&1; then
+  echo "skip: node is missing"
+  exit 0
+fi
+if [[ ! -d "$here/node_modules/playwright-core" ]]; then
+  echo "skip: playwright-core is not installed (cd tests/browser && npm ci)"
+  exit 0
+fi
+samples="${SAMPLES:-$repo/samples}"
+if [[ ! -d "$samples" ]]; then
+  echo "samples folder $samples is missing" >&2
+  exit 1
+fi
+
+data="$(mktemp -d)"
+log="$data/server.log"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo 18080)"
+base="http://127.0.0.1:$port"
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+"$binary" --data "$data/library" serve --addr "127.0.0.1:$port" --samples "$samples" >"$log" 2>&1 &
+server_pid=$!
+ready=""
+for _ in $(seq 1 240); do
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "the server exited before it was ready:" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+  if curl -fsS "$base/healthz" >/dev/null 2>&1; then
+    ready=yes
+    break
+  fi
+  sleep 0.5
+done
+if [[ -z "$ready" ]]; then
+  echo "the server did not answer $base/healthz within 120 s:" >&2
+  cat "$log" >&2
+  exit 1
+fi
+
+status=0
+(cd "$here" && BASE_URL="$base" SHOTS="$repo/docs/screenshots" CHROMIUM="$chromium" node journey.mjs) || status=$?
+if [[ $status -ne 0 ]]; then
+  echo "--- server log ---" >&2
+  tail -n 40 "$log" >&2
+fi
+exit $status
