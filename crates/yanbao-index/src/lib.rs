@@ -32,7 +32,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, Value};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, TantivyDocument, TantivyError, Term};
+use tantivy::{DocId, Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, Score, SegmentReader, TantivyDocument, TantivyError, Term};
 use yanbao_model::Report;
 
 use crate::collect::{DistinctStrCollector, FacetCollector, FacetMaps};
@@ -47,6 +47,8 @@ const TITLE_BOOST: f32 = 3.0;
 const CAPTION_BOOST: f32 = 2.0;
 /// Boost of a chunk's whole-word match over its bigram match.
 const WORD_BOOST: f32 = 2.0;
+/// Score factor of boilerplate blocks (disclaimers, rating definitions): searchable, ranked low.
+const BOILERPLATE_FACTOR: f32 = 0.3;
 /// Hits returned when the request's limit is 0.
 const DEFAULT_LIMIT: usize = 10;
 /// Most hits returned by one request.
@@ -470,7 +472,8 @@ impl SearchIndex {
         for &operator in operators {
             let query = self.build_query(&chunks, req.scope, operator, &filters);
             let facet_collector = req.with_facets.then_some(FacetCollector);
-            let collector = (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count, facet_collector);
+            let ranked = TopDocs::with_limit(limit).and_offset(offset).tweak_score(demote_boilerplate);
+            let collector = (ranked, Count, facet_collector);
             let (top, total, facets) = searcher.search(&query, &collector)?;
             let found = total > 0;
             outcome = Some((top, total, facets));
@@ -603,6 +606,16 @@ impl SearchIndex {
             source: text(f.source),
             event_date: text(f.event_date),
         }
+    }
+}
+
+/// Returns the scoring function of a segment: BM25, times [`BOILERPLATE_FACTOR`] for
+/// boilerplate blocks, so a disclaimer never outranks the body for the same words.
+fn demote_boilerplate(segment: &SegmentReader) -> impl Fn(DocId, Score) -> Score {
+    let column = segment.fast_fields().column_opt::<u64>("boilerplate").ok().flatten().map(|c| c.first_or_default_col(0));
+    move |doc: DocId, score: Score| match &column {
+        Some(values) if values.get_val(doc) == 1 => score * BOILERPLATE_FACTOR,
+        _ => score,
     }
 }
 

@@ -15,7 +15,7 @@ use crate::query::{date_key, DateEnd};
 
 /// Version of the schema and of the tokenisation; an index written with another version must be
 /// rebuilt. Bump it whenever a field or a tokenizer changes.
-pub const INDEX_VERSION: u32 = 1;
+pub const INDEX_VERSION: u32 = 2;
 /// Name of the registered word tokenizer.
 pub const WORDS_TOKENIZER: &str = "yanbao_words";
 /// Name of the registered gram tokenizer.
@@ -83,6 +83,8 @@ pub struct Fields {
     pub caption: Field,
     /// Figure/table source line (stored).
     pub source: Field,
+    /// 1 for boilerplate blocks (disclaimers, rating definitions): ranked lower.
+    pub boilerplate: Field,
 }
 
 /// Returns text options for a searchable, unstored field.
@@ -121,6 +123,7 @@ pub fn build_schema() -> (Schema, Fields) {
         label: b.add_text_field("label", STORED),
         caption: b.add_text_field("caption", STORED),
         source: b.add_text_field("source", STORED),
+        boilerplate: b.add_u64_field("boilerplate", FAST),
     };
     (b.build(), fields)
 }
@@ -247,6 +250,9 @@ pub fn report_documents(report: &Report, f: &Fields) -> Vec<TantivyDocument> {
         doc.add_text(f.text, block.text.trim());
         add_date_key(&mut doc, f, report.date.as_deref());
         add_location(&mut doc, f, block.page, Some(index));
+        if block.boilerplate {
+            doc.add_u64(f.boilerplate, 1);
+        }
         docs.push(doc);
     }
 

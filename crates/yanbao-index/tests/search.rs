@@ -379,3 +379,23 @@ fn whole_seed_file_answers_the_seed_queries() {
     let yuanshou = index.search(&in_scope("元首", Scope::Paragraphs)).unwrap();
     assert!(yuanshou.hits.iter().any(|h| h.snippet.contains("中美<mark>元首</mark>")), "{yuanshou:#?}");
 }
+
+#[test]
+fn boilerplate_ranks_below_the_body() {
+    let index = SearchIndex::open_in_ram().unwrap();
+    let report = Report {
+        id: "b0b0b0b0b0b0b0b0".into(),
+        title: "公司点评".into(),
+        blocks: vec![
+            paragraph("维持“买入”评级：我们预计公司 2022-2024 年归母净利润分别为 307、356、386 亿元，对应当前股价的估值仍有吸引力，维持公司评级。", 1),
+            Block { kind: BlockKind::Paragraph, text: "评级说明：买入，评级。".into(), boilerplate: true, ..Block::default() },
+        ],
+        ..Report::default()
+    };
+    index.add_report(&report).unwrap();
+    index.commit().unwrap();
+    let response = index.search(&in_scope("评级", Scope::Paragraphs)).unwrap();
+    assert_eq!(response.total, 2);
+    assert_eq!(response.hits[0].block, Some(0), "{response:#?}");
+    assert_eq!(response.hits[1].block, Some(1));
+}
