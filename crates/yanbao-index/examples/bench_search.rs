@@ -26,7 +26,8 @@ use std::time::Instant;
 
 use rusqlite::Connection;
 use yanbao_index::query::parse_query;
-use yanbao_index::tokenize::{query_word_tokens, word_tokens};
+use tantivy::tokenizer::{TokenStream, Tokenizer};
+use yanbao_index::tokenize::{query_word_tokens, word_tokens, Stream, YanbaoTokenizer};
 use yanbao_index::{Scope, SearchIndex, SearchRequest};
 use yanbao_model::{Block, BlockKind, Report};
 
@@ -303,11 +304,15 @@ fn run() -> Result<(), String> {
     let sample: Vec<&String> = pool.iter().take(20_000).collect();
     let sample_bytes: usize = sample.iter().map(|p| p.len()).sum();
     let mut token_rates = Vec::new();
-    for (name, tokenize) in [("jieba words (search mode)", yanbao_index::tokenize::word_tokens as fn(&str) -> Vec<yanbao_index::tokenize::Tok>), ("bigrams + unigrams", yanbao_index::tokenize::gram_tokens)] {
+    for (name, stream) in [("jieba words (search mode)", Stream::Words), ("bigrams + unigrams", Stream::Grams)] {
+        let mut tokenizer = YanbaoTokenizer::new(stream);
         let cpu = thread_cpu_ms();
         let mut count = 0usize;
         for paragraph in &sample {
-            count += tokenize(paragraph).len();
+            let mut tokens = tokenizer.token_stream(paragraph);
+            while tokens.advance() {
+                count += 1;
+            }
         }
         let seconds = (thread_cpu_ms() - cpu) / 1e3;
         token_rates.push((name, sample_bytes as f64 / 1e6 / seconds, count));

@@ -112,30 +112,74 @@ pub fn runs(text: &str) -> Vec<Run> {
 
 /// Returns the index form of a Latin word or number: lowercase.
 pub fn fold_latin(word: &str) -> String {
-    word.to_lowercase()
+    let mut out = String::with_capacity(word.len());
+    push_folded(&mut out, word);
+    out
+}
+
+/// Appends the lowercase form of a Latin word or number (ASCII fast path).
+fn push_folded(out: &mut String, word: &str) {
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+}
+
+/// A token as a byte range of the source text: no text is copied until it is needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Byte offset of the first character.
+    pub from: usize,
+    /// Byte offset just past the token.
+    pub to: usize,
+    /// Token position.
+    pub position: usize,
+    /// True for alphanumeric runs, which are lowercased.
+    pub fold: bool,
+}
+
+impl Span {
+    /// Writes the token text for this span of `text` into `out` (cleared first).
+    fn write_text(&self, text: &str, out: &mut String) {
+        out.clear();
+        let slice = &text[self.from..self.to];
+        if self.fold {
+            push_folded(out, slice);
+        } else {
+            out.push_str(slice);
+        }
+    }
+
+    /// Returns the token with its own text.
+    fn to_tok(self, text: &str) -> Tok {
+        let mut owned = String::new();
+        self.write_text(text, &mut owned);
+        Tok { text: owned, from: self.from, to: self.to, position: self.position }
+    }
 }
 
 /// Returns the word stream of a text, as indexed: jieba search-mode words for Han runs
 /// (the whole word and its dictionary sub-words), lowercased alphanumeric runs.
 pub fn word_tokens(text: &str) -> Vec<Tok> {
-    words(text, true)
+    word_spans(text, true).into_iter().map(|span| span.to_tok(text)).collect()
 }
 
 /// Returns the word stream of a query: jieba's single best cut (no sub-words), so that a query
 /// word must match a whole indexed word.
 pub fn query_word_tokens(text: &str) -> Vec<Tok> {
-    words(text, false)
+    word_spans(text, false).into_iter().map(|span| span.to_tok(text)).collect()
 }
 
-/// Shared body of [`word_tokens`] and [`query_word_tokens`].
-fn words(text: &str, search_mode: bool) -> Vec<Tok> {
+/// Returns the spans of the word stream (search mode for indexing, best cut for queries).
+fn word_spans(text: &str, search_mode: bool) -> Vec<Span> {
     let mut out = Vec::new();
     let mut position = 0;
     for run in runs(text) {
         let slice = &text[run.start..run.end];
         match run.kind {
             RunKind::Alnum => {
-                out.push(Tok { text: fold_latin(slice), from: run.start, to: run.end, position });
+                out.push(Span { from: run.start, to: run.end, position, fold: true });
                 position += 1;
             }
             RunKind::Han => {
@@ -143,10 +187,10 @@ fn words(text: &str, search_mode: bool) -> Vec<Tok> {
                 for word in cut {
                     let from = run.start + word.byte_start;
                     let to = run.start + word.byte_end;
-                    if word.word.trim().is_empty() || to > run.end {
+                    if word.word.trim().is_empty() || to > run.end || from >= to {
                         continue;
                     }
-                    out.push(Tok { text: word.word.to_string(), from, to, position });
+                    out.push(Span { from, to, position, fold: false });
                     position += 1;
                 }
             }
@@ -158,38 +202,37 @@ fn words(text: &str, search_mode: bool) -> Vec<Tok> {
 /// Returns the gram stream of a text: for each Han character its unigram and the bigram it
 /// starts (both at the character's position), for each alphanumeric run one lowercased token.
 pub fn gram_tokens(text: &str) -> Vec<Tok> {
-    grams(text, true)
+    gram_spans(text, true).into_iter().map(|span| span.to_tok(text)).collect()
 }
 
 /// Returns the grams a query or phrase must match: bigrams of each Han run (the unigram only
 /// for a run of one character) and lowercased alphanumeric runs, with positions.
 pub fn query_gram_tokens(text: &str) -> Vec<Tok> {
-    grams(text, false)
+    gram_spans(text, false).into_iter().map(|span| span.to_tok(text)).collect()
 }
 
-/// Shared body of [`gram_tokens`] and [`query_gram_tokens`].
-fn grams(text: &str, with_unigrams: bool) -> Vec<Tok> {
-    let mut out = Vec::new();
+/// Returns the spans of the gram stream.
+fn gram_spans(text: &str, with_unigrams: bool) -> Vec<Span> {
+    let mut out = Vec::with_capacity(text.len() / 2);
     let mut position = 0;
     for run in runs(text) {
-        let slice = &text[run.start..run.end];
         match run.kind {
             RunKind::Alnum => {
-                out.push(Tok { text: fold_latin(slice), from: run.start, to: run.end, position });
+                out.push(Span { from: run.start, to: run.end, position, fold: true });
                 position += 1;
             }
             RunKind::Han => {
-                let chars: Vec<(usize, char)> = slice.char_indices().collect();
-                let single = chars.len() == 1;
-                for (i, &(offset, c)) in chars.iter().enumerate() {
+                let slice = &text[run.start..run.end];
+                let single = slice.chars().nth(1).is_none();
+                let mut chars = slice.char_indices().peekable();
+                while let Some((offset, c)) = chars.next() {
                     let from = run.start + offset;
                     let char_end = from + c.len_utf8();
                     if with_unigrams || single {
-                        out.push(Tok { text: c.to_string(), from, to: char_end, position });
+                        out.push(Span { from, to: char_end, position, fold: false });
                     }
-                    if let Some(&(_, next)) = chars.get(i + 1) {
-                        let to = char_end + next.len_utf8();
-                        out.push(Tok { text: text[from..to].to_string(), from, to, position });
+                    if let Some(&(_, next)) = chars.peek() {
+                        out.push(Span { from, to: char_end + next.len_utf8(), position, fold: false });
                     }
                     position += 1;
                 }
@@ -221,33 +264,35 @@ impl YanbaoTokenizer {
     }
 }
 
-/// The tokens of one text, handed to tantivy one by one.
-pub struct VecTokenStream {
-    tokens: std::vec::IntoIter<Token>,
+/// The tokens of one text, handed to tantivy one by one; each token's text is written into
+/// one reused buffer, so indexing allocates per text, not per token.
+pub struct SpanTokenStream<'a> {
+    text: &'a str,
+    spans: std::vec::IntoIter<Span>,
     current: Token,
 }
 
 impl Tokenizer for YanbaoTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = SpanTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let toks = match self.stream {
-            Stream::Words => word_tokens(text),
-            Stream::Grams => gram_tokens(text),
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanTokenStream<'a> {
+        let spans = match self.stream {
+            Stream::Words => word_spans(text, true),
+            Stream::Grams => gram_spans(text, true),
         };
-        let tokens: Vec<Token> = toks
-            .into_iter()
-            .map(|t| Token { offset_from: t.from, offset_to: t.to, position: t.position, text: t.text, position_length: 1 })
-            .collect();
-        VecTokenStream { tokens: tokens.into_iter(), current: Token::default() }
+        SpanTokenStream { text, spans: spans.into_iter(), current: Token::default() }
     }
 }
 
-impl TokenStream for VecTokenStream {
+impl TokenStream for SpanTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        match self.tokens.next() {
-            Some(token) => {
-                self.current = token;
+        match self.spans.next() {
+            Some(span) => {
+                span.write_text(self.text, &mut self.current.text);
+                self.current.offset_from = span.from;
+                self.current.offset_to = span.to;
+                self.current.position = span.position;
+                self.current.position_length = 1;
                 true
             }
             None => false,
@@ -326,6 +371,23 @@ mod tests {
         let query = query_gram_tokens("关税排除");
         assert_eq!(texts(&query), vec!["关税", "税排", "排除"]);
         assert_eq!(texts(&query_gram_tokens("铜")), vec!["铜"]);
+    }
+
+    #[test]
+    fn tantivy_stream_matches_the_token_lists() {
+        let text = "10 月初 USTR 已经就 549 项商品的关税排除清单，中美元首。Ünïcode ÉTÉ";
+        for (stream, expected) in [(Stream::Words, word_tokens(text)), (Stream::Grams, gram_tokens(text))] {
+            let mut tokenizer = YanbaoTokenizer::new(stream);
+            let mut tokens = tokenizer.token_stream(text);
+            let mut seen = Vec::new();
+            while tokens.advance() {
+                let t = tokens.token();
+                seen.push(Tok { text: t.text.clone(), from: t.offset_from, to: t.offset_to, position: t.position });
+            }
+            assert_eq!(seen, expected);
+        }
+        assert!(word_tokens(text).iter().any(|t| t.text == "ünïcode"));
+        assert!(word_tokens(text).iter().any(|t| t.text == "été"));
     }
 
     #[test]
