@@ -265,7 +265,7 @@ fn and_falls_back_to_or() {
 fn hostile_queries_never_panic() {
     let index = index_with_reports();
     let long = "关税".repeat(5_000);
-    let queries = ["\"", "(((", "AND OR", "🎉🎉", "\u{0}", "", "   ", "title:关税", "关税 AND NOT", "*", "\"\"", "关税\"", "-关税", "~2", "\\", long.as_str()];
+    let queries = ["\"", "(((", "AND OR", "🎉🎉", "\u{0}", "", "   ", "title:关税", "关税 AND NOT", "*", "\"\"", "关税\"", "-关税", "~2", "\\", "\"哈哈哈\"", "\"中\"", "\"a\"", "\"关税 关税 关税\"", "\"53.9%\"", "铜", long.as_str()];
     for query in queries {
         match index.search(&ask(query)) {
             Ok(response) => assert!(response.total <= 100),
@@ -398,4 +398,33 @@ fn boilerplate_ranks_below_the_body() {
     assert_eq!(response.total, 2);
     assert_eq!(response.hits[0].block, Some(0), "{response:#?}");
     assert_eq!(response.hits[1].block, Some(1));
+}
+
+/// Fuzz-ish: thousands of random queries and texts from a hostile alphabet never panic.
+#[test]
+fn random_queries_and_texts_never_panic() {
+    let alphabet: Vec<char> = "关税排除清单元首中美 \"“”()（）*:-~\\.。，,5４9aZé🎉\u{0}\u{200b}\n\t𠀀ｱ한".chars().collect();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound as u64) as usize
+    };
+    let index = index_with_reports();
+    let mut junk_report = Report { id: "f0f0f0f0f0f0f0f0".into(), ..Report::default() };
+    for _ in 0..50 {
+        let len = next(200);
+        let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+        junk_report.blocks.push(paragraph(&text, 1));
+    }
+    junk_report.title = junk_report.blocks[0].text.clone();
+    index.add_report(&junk_report).unwrap();
+    index.commit().unwrap();
+    for _ in 0..300 {
+        let len = next(40);
+        let query: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+        let scope = [Scope::All, Scope::Paragraphs, Scope::Events][next(3)];
+        let _ = index.search(&SearchRequest { query, scope, with_facets: next(2) == 0, ..SearchRequest::default() });
+    }
 }
