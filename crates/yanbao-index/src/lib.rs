@@ -347,6 +347,23 @@ impl SearchIndex {
         SearchIndex::from_index(index, fields, DISK_WRITER_HEAP)
     }
 
+    /// Opens the index in `dir` like [`open`](Self::open), but when the index there is
+    /// incompatible (another schema or tokenisation) deletes it and creates an empty one.
+    ///
+    /// Returns the index and whether it was recreated: the caller then re-adds every report
+    /// from the store, which is the source of truth. Only a directory holding a tantivy index
+    /// (`meta.json`) is ever deleted.
+    pub fn open_or_recreate(dir: &Path) -> Result<(SearchIndex, bool), IndexError> {
+        match SearchIndex::open(dir) {
+            Ok(index) => Ok((index, false)),
+            Err(IndexError::Incompatible { .. }) if dir.join("meta.json").is_file() => {
+                std::fs::remove_dir_all(dir).map_err(|source| IndexError::Io { path: dir.display().to_string(), source })?;
+                Ok((SearchIndex::open(dir)?, true))
+            }
+            Err(other) => Err(other),
+        }
+    }
+
     /// Returns a new empty index held in memory (tests and throw-away use).
     pub fn open_in_ram() -> Result<SearchIndex, IndexError> {
         let (schema, fields) = build_schema();

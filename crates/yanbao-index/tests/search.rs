@@ -327,6 +327,16 @@ fn reopen_from_disk_keeps_documents_and_rejects_other_versions() {
     std::fs::write(dir.path().join("yanbao-index-version"), "0\n").unwrap();
     let error = SearchIndex::open(dir.path()).unwrap_err();
     assert!(error.to_string().contains("reindex"), "{error}");
+    // The caller that owns the store can start over with an empty index instead.
+    let (index, recreated) = SearchIndex::open_or_recreate(dir.path()).unwrap();
+    assert!(recreated);
+    assert!(index.report_ids().unwrap().is_empty());
+    index.add_report(&seed_report()).unwrap();
+    index.commit().unwrap();
+    drop(index);
+    let (index, recreated) = SearchIndex::open_or_recreate(dir.path()).unwrap();
+    assert!(!recreated);
+    assert_eq!(index.report_ids().unwrap().len(), 1);
 }
 
 #[test]
