@@ -12,6 +12,8 @@
 //! with the title ×3 and figure/table captions ×2. User input is never parsed as query syntax:
 //! queries are built from our own tokens (see [`query`]).
 
+#![warn(missing_docs)]
+
 pub mod collect;
 pub mod query;
 pub mod schema;
