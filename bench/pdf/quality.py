@@ -11,7 +11,8 @@ usage: bench/pdf/quality.py [--speed] [--out docs/quality/pdf.md]
   metadata, so its institution/date/analysts scores are what that shape allows.
 - The MinerU human ground truth of the 德邦 report: normalised character edit distance of each
   tool's text (letters, digits and Han only, NFKC) to it.
-- `--speed` appends the table of bench/pdf/peers.py (same machine, same run).
+- `--speed` appends the table of bench/pdf/peers.py (same machine, same run); without it the
+  speed section of the existing file is kept.
 """
 import json, os, re, subprocess, sys, tempfile, unicodedata
 
@@ -82,6 +83,8 @@ def report_text(report):
     for block in report.get('blocks') or []:
         parts.append(block.get('text') or '')
     for table in report.get('tables') or []:
+        if not table.get('label'):
+            continue  # unlabelled grids already carry their cells in the block text
         for row in [table.get('header') or []] + (table.get('rows') or []):
             parts.append(''.join(row))
     return '\n'.join(parts)
@@ -155,6 +158,13 @@ def main():
         weak = ' '.join('%s=%.2f' % (k, v) for k, v in sorted(mine.items()) if v < 0.999)
         their_wins = ' '.join(k for k in sorted(theirs) if theirs[k] > mine.get(k, 0) + 1e-9)
         lines.append('| %s | %.2f | %.2f | %s | %s |' % (short, mean(list(mine.values())), mean(list(theirs.values())), weak, their_wins))
+    previous_speed = []
+    if os.path.exists(out_path):
+        text = open(out_path, encoding='utf-8').read()
+        if '## Speed' in text:
+            previous_speed = [''] + text[text.index('## Speed'):].rstrip('\n').splitlines()
+    if '--speed' not in args:
+        lines += previous_speed  # keep the last measured speed table
     if '--speed' in args:
         speed = subprocess.run([sys.executable, os.path.join(HERE, 'peers.py'), '--runs', '3'], capture_output=True, text=True, cwd=REPO)
         table = [l for l in speed.stdout.splitlines() if l.startswith('|') or 'peak RSS' in l or 'files,' in l]

@@ -673,8 +673,8 @@ impl BlockBuilder {
                     }
                 }
                 _ => {
+                    // The title is a heading block but not a section of the outline.
                     let block = self.push_block(BlockKind::Heading, line.text.clone(), line.page);
-                    self.headings.push((0, block, line.text.clone()));
                     self.title_block = Some(block);
                 }
             }
@@ -737,6 +737,12 @@ impl BlockBuilder {
             return None;
         }
         let letters = text.chars().filter(|c| is_han(*c) || c.is_alphabetic()).count();
+        // Cover sidebars are full of short bold labels (分析师, 相关研报): there only larger type
+        // makes an unnumbered heading, and a `——series` line is the subtitle, not a section.
+        let larger = line.line.size >= self.body_size + 0.9;
+        if line.page == 1 && (!larger || text.starts_with('—')) {
+            return None;
+        }
         if emphasised && chars <= 25 && letters >= 2 && line.line.size >= self.body_size - 0.1 && !text.contains('：') {
             return Some(if line.line.size >= self.body_size + 3.0 { 1 } else { 2 });
         }
@@ -749,11 +755,6 @@ impl BlockBuilder {
         let mut levels: Vec<u8> = self.headings.iter().map(|(l, _, _)| *l).collect();
         levels.sort_unstable();
         levels.dedup();
-        if let Some(block) = self.title_block {
-            if let (Some(entry), Some(text)) = (self.headings.iter_mut().find(|h| h.1 == block), self.blocks.get(block)) {
-                entry.2 = text.text.clone();
-            }
-        }
         for (raw, block, title) in &self.headings {
             let level = levels.iter().position(|l| l == raw).map(|p| p as u8 + 1).unwrap_or(1);
             report.outline.push(OutlineEntry { level, title: title.clone(), block: *block });

@@ -17,6 +17,9 @@ use std::path::PathBuf;
 
 use yanbao_model::Report;
 
+/// Serialises PDFium use within the process (layout analysis runs outside the lock).
+static EXTRACT_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Options for [`parse_pdf`].
 #[derive(Debug, Clone)]
 pub struct PdfOptions {
@@ -69,10 +72,14 @@ pub fn parse_pdf(bytes: &[u8], path: &str, options: &PdfOptions) -> Result<Repor
     }
     let library = library::library()?;
     let password = options.password.as_deref();
+    // PDFium keeps global state: one document at a time per process, whichever thread asks.
+    let guard = EXTRACT_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let extracted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         extract::extract(library.bindings.as_ref(), bytes, password, options.max_pages)
     }))
-    .map_err(|_| PdfError::Corrupt("pdfium failed on this file".into()))??;
+    .map_err(|_| PdfError::Corrupt("pdfium failed on this file".into()));
+    drop(guard);
+    let extracted = extracted??;
     let mut report = Report::new_for_source(bytes, path, "application/pdf");
     report.source.pages = Some(extracted.page_count.min(u32::MAX as usize) as u32);
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| layout::build_report(&extracted, &mut report)));
@@ -84,13 +91,12 @@ pub fn parse_pdf(bytes: &[u8], path: &str, options: &PdfOptions) -> Result<Repor
 
 /// Returns the lines of every page (a development and debugging aid).
 pub fn debug_pages(bytes: &[u8]) -> Result<Vec<layout::PageLines>, PdfError> {
-    let library = library::library()?;
-    let extracted = extract::extract(library.bindings.as_ref(), bytes, None, 5000)?;
-    Ok(layout::page_lines(&extracted))
+    Ok(layout::page_lines(&debug_document(bytes)?))
 }
 
 /// Returns the raw extraction (a development and debugging aid).
 pub fn debug_document(bytes: &[u8]) -> Result<extract::Document, PdfError> {
     let library = library::library()?;
+    let _guard = EXTRACT_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     extract::extract(library.bindings.as_ref(), bytes, None, 5000)
 }
