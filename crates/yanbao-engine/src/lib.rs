@@ -110,7 +110,11 @@ impl Library {
             return Err(dir_error("not a folder".into()));
         }
         let store = SqliteStore::open(&data_dir.join("library.sqlite"))?;
-        let index = SearchIndex::open(&data_dir.join("index"))?;
+        // An index of an older layout is rebuilt from the store (reconcile refills it below).
+        let (index, recreated) = SearchIndex::open_or_recreate(&data_dir.join("index"))?;
+        if recreated {
+            tracing::warn!("the search index had an older layout; rebuilding it from the store");
+        }
         let library = Library { data_dir: data_dir.to_path_buf(), store: Arc::new(store), index, parse_options: ParseOptions::default() };
         library.reconcile()?;
         Ok(library)

@@ -49,6 +49,8 @@ const TITLE_BOOST: f32 = 3.0;
 const CAPTION_BOOST: f32 = 2.0;
 /// Boost of a chunk's whole-word match over its bigram match.
 const WORD_BOOST: f32 = 2.0;
+/// Extra weight when a multi-gram chunk occurs contiguously, as typed.
+const CONTIGUOUS_BOOST: f32 = 2.0;
 /// Score factor of boilerplate blocks (disclaimers, rating definitions): searchable, ranked low.
 const BOILERPLATE_FACTOR: f32 = 0.3;
 /// Hits returned when the request's limit is 0.
@@ -698,7 +700,12 @@ fn chunk_query(chunk: &Chunk, word_fields: &[(Field, f32)], gram_fields: &[(Fiel
         return words;
     }
     let grams = all_of(&chunk.grams, gram_fields);
-    Box::new(BooleanQuery::new(vec![(Occur::Should, boosted(words, WORD_BOOST)), (Occur::Should, grams)]))
+    let mut clauses = vec![(Occur::Should, boosted(words, WORD_BOOST)), (Occur::Should, grams)];
+    if chunk.grams.len() >= 2 {
+        // The chunk as typed, contiguous, outranks its words scattered (拜登支持率 over 拜登…支持率).
+        clauses.push((Occur::Should, boosted(phrase_query(chunk, gram_fields), CONTIGUOUS_BOOST)));
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// Returns a phrase query over the gram fields (a term query for one-gram phrases).
