@@ -13,7 +13,10 @@ static LEADER: Lazy<Regex> = Lazy::new(|| Regex::new(r"([.…·．\-_]{4,}|\s)\s
 static REFERENCE_START: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(展示|是|为|中可|中的|中，|中,|中我|中所|可以|可见|表示|显示|分别展示|分别为|分别是|分别给出|分别表示|分别对应|分别列出|分别比较|分别统计|给出|所示|反映|至图|至表|和图|和表|与图|与表|及图|及表|、图|、表|说明|描述|列出|表明|呈现|对比了|统计了|报告了|汇总了|刻画了|的|则|里|即|也|还|中展示|中列|中给|展现|告诉|揭示|代表|绘制|记录|清晰|直观|进一步|同样|相比|所列|中，)").unwrap()
 });
-static TEMPLATE_TAG: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)\[Table_[A-Za-z ]+\]|Table_[A-Za-z]+ ?[A-Za-z]*").unwrap());
+static TEMPLATE_TAG: Lazy<Regex> = Lazy::new(|| {
+    // Whole tags, tags cut in two by the text they wrap (`[Table_` … `RatingDescription]`).
+    Regex::new(r"(?i)\[Table_[A-Za-z ]+\]|Table_[A-Za-z]+ ?[A-Za-z]*|\[Table_\s*|\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\]").unwrap()
+});
 static PAGE_NUMBER: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(?:[-–—]\s*[0-9]{1,4}\s*[-–—]|第\s*[0-9]{1,4}\s*页(?:\s*[,，/]?\s*共\s*[0-9]{1,4}\s*页)?|[0-9]{1,4}\s*/\s*[0-9]{1,4}|[0-9]{1,4}|Page\s+[0-9]{1,4}(?:\s+of\s+[0-9]{1,4})?)$").unwrap()
 });
@@ -131,7 +134,7 @@ pub fn is_toc_entry(line: &str) -> bool {
 
 /// Removes Word template tags (`[Table_Title]`, `Table_BaseI nfo`) from a line.
 pub fn strip_template_tags(line: &str) -> String {
-    if !line.contains("Table_") && !line.contains("TABLE_") && !line.contains("table_") {
+    if !line.contains("Table_") && !line.contains("TABLE_") && !line.contains("table_") && !line.contains(']') {
         return line.to_string();
     }
     TEMPLATE_TAG.replace_all(line, "").trim().to_string()
@@ -271,6 +274,9 @@ mod tests {
         assert_eq!(strip_template_tags("Table_BaseI nfo"), "");
         assert_eq!(strip_template_tags("Table 1"), "Table 1");
         assert_eq!(strip_template_tags("TABLE_ANALYSISINFO"), "");
+        // 德邦 p4: a tag cut in two by the heading it wraps.
+        assert_eq!(strip_template_tags("[Table_ 1. 投资评级的比较和评级标准： RatingDescription]"), "1. 投资评级的比较和评级标准：");
+        assert_eq!(strip_template_tags("见[1]"), "见[1]");
     }
 
     #[test]
