@@ -212,10 +212,14 @@ fn in_margin(line: &Line, page_height: f32) -> bool {
 /// A margin line is running text when its key repeats on at least 30 % of the pages (two at least).
 pub fn mark_running(pages: &mut [LayoutPage]) -> Vec<String> {
     let mut pages_by_key: HashMap<String, HashSet<u32>> = HashMap::new();
+    let mut size_by_key: HashMap<String, f32> = HashMap::new();
     for page in pages.iter() {
         for line in &page.lines {
             if in_margin(&line.line, page.height) {
-                pages_by_key.entry(running_key(&line.text)).or_default().insert(page.number);
+                let key = running_key(&line.text);
+                let size = size_by_key.entry(key.clone()).or_insert(0.0);
+                *size = size.max(line.line.size);
+                pages_by_key.entry(key).or_default().insert(page.number);
             }
         }
     }
@@ -226,6 +230,16 @@ pub fn mark_running(pages: &mut [LayoutPage]) -> Vec<String> {
         let height = page.height;
         for line in page.lines.iter_mut() {
             if !in_margin(&line.line, height) {
+                // A confirmed running string set a little lower (a cover's taller header band).
+                let near_edge = line.line.y1 <= height * 0.25 || line.line.y0 >= height * 0.8;
+                let key = running_key(&line.text);
+                let confirmed = key.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                    && pages_by_key.get(&key).map(|set| set.len() >= needed).unwrap_or(false);
+                // Same size as in the margins: a cover title that repeats a header stays.
+                let same_size = size_by_key.get(&key).map(|s| line.line.size <= s + 0.5).unwrap_or(false);
+                if near_edge && confirmed && same_size {
+                    line.running = true;
+                }
                 continue;
             }
             if patterns::is_page_number(&line.text) {
