@@ -110,7 +110,7 @@ fn median_size(lines: &[&TextLine]) -> f32 {
 fn title_candidate(line: &TextLine) -> bool {
     let folded = fold(&line.text);
     let chars = folded.chars().count();
-    if chars < 4 || chars > 80 || line.running {
+    if !(4..=80).contains(&chars) || line.running {
         return false;
     }
     let lower = folded.to_lowercase();

@@ -736,7 +736,7 @@ impl BlockBuilder {
     fn heading_level(&self, line: &TextLine) -> Option<u8> {
         let text = &line.text;
         let chars = text.chars().count();
-        if chars < 2 || chars > 45 || text.ends_with(['。', '，', '；', ',', ';']) || patterns::is_source(text) {
+        if !(2..=45).contains(&chars) || text.ends_with(['。', '，', '；', ',', ';']) || patterns::is_source(text) {
             return None;
         }
         let emphasised = (line.line.bold && !self.body_bold) || line.line.size >= self.body_size + 0.9;
