@@ -487,6 +487,8 @@ struct BlockBuilder {
     open: Option<OpenParagraph>,
     /// Source line to attach to a caption of the previous page that had none.
     pending_source: Vec<(bool, usize)>,
+    /// A captioned table whose source did not appear on its page (it may continue on the next).
+    continuing_table: Option<usize>,
     /// Caption key → (is a table, index into tables/figures), to merge continuation pages.
     seen_labels: HashMap<String, (bool, usize)>,
 }
@@ -518,6 +520,7 @@ impl BlockBuilder {
             open: None,
             pending_source: Vec::new(),
             seen_labels: HashMap::new(),
+            continuing_table: None,
         }
     }
 
@@ -563,10 +566,15 @@ impl BlockBuilder {
             }
         }
         let mut grid_done = vec![false; grids.len()];
+        // A captioned table left without its source on the previous page continues in the first
+        // grid of this page when nothing else comes before it: one table across the break.
+        let mut continuing = self.continuing_table.take();
         for &index in &order {
             if let Some(&k) = hit_at.get(&index) {
                 self.close_paragraph();
                 self.emit_caption(&hits[k], page.number);
+                // A table caption without a source line: the grid right after it is its body.
+                continuing = self.continuing_table.take();
                 continue;
             }
             if consumed.contains(&index) {
@@ -576,10 +584,16 @@ impl BlockBuilder {
                 if !grid_done[g] {
                     grid_done[g] = true;
                     self.close_paragraph();
-                    self.emit_grid(page, &grids[g]);
+                    match continuing.and_then(|t| self.tables.get_mut(t)) {
+                        Some(table) => {
+                            table.rows.extend(grids[g].iter().map(|row| row.iter().map(|&i| page.lines[i].text.clone()).collect::<Vec<String>>()));
+                        }
+                        None => self.emit_grid(page, &grids[g]),
+                    }
                 }
                 continue;
             }
+            continuing = None;
             let line = &page.lines[index];
             if toc_page && (patterns::is_toc_entry(&line.text) || fold(&line.text).contains("目录")) {
                 self.close_paragraph();
@@ -588,6 +602,8 @@ impl BlockBuilder {
             }
             self.add_line(line);
         }
+        // Still open at the page end: the table may go on over the break.
+        self.continuing_table = continuing.filter(|&t| self.tables.get(t).map(|table| table.source.is_none()).unwrap_or(false));
     }
 
     /// Emits an unlabelled table found as a grid of short cells.
@@ -644,6 +660,7 @@ impl BlockBuilder {
             });
             if hit.source.is_none() {
                 self.pending_source.push((true, self.tables.len() - 1));
+                self.continuing_table = Some(self.tables.len() - 1);
             }
         } else {
             self.figures.push(Figure {

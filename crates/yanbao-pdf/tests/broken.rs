@@ -201,3 +201,19 @@ fn a_page_without_text_warns_no_text_layer() {
         Err(_) => println!("skipped the scanned corpus file: {} not found", scanned.display()),
     }
 }
+
+#[test]
+fn parallel_callers_are_serialised_not_broken() {
+    if !pdfium_available() {
+        return;
+    }
+    let bytes = std::sync::Arc::new(fixture("meta-report-1.pdf"));
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let bytes = bytes.clone();
+            std::thread::spawn(move || parse_pdf(&bytes, "meta.pdf", &PdfOptions::default()).map(|r| r.blocks.len()))
+        })
+        .collect();
+    let counts: Vec<usize> = workers.into_iter().map(|w| w.join().expect("no panic").expect("parses")).collect();
+    assert!(counts.windows(2).all(|pair| pair[0] == pair[1]), "{counts:?}");
+}
