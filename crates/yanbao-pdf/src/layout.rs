@@ -762,7 +762,7 @@ impl BlockBuilder {
             if text.contains('《') {
                 return None;
             }
-            if emphasised && text.chars().any(|c| is_han(c) || c.is_alphabetic()) {
+            if emphasised && chars >= 4 && text.chars().any(|c| is_han(c) || c.is_alphabetic()) {
                 return Some(level);
             }
             return None;
