@@ -22,6 +22,26 @@ pub enum SourceFormat {
 /// Largest source file accepted; bigger files fail with a clear error instead of exhausting memory.
 pub const MAX_SOURCE_BYTES: u64 = 512 * 1024 * 1024;
 
+/// Text beyond this is not structured: no real report is this long, and parsing, enriching and
+/// indexing cost memory in proportion (a 200 MiB text file took 6 GiB before this bound).
+pub const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Returns the first `limit` bytes of a text source, cut after a line break (keeping UTF-16 code
+/// units whole), and whether anything was cut.
+fn text_head(bytes: &[u8], limit: usize) -> (&[u8], bool) {
+    if bytes.len() <= limit {
+        return (bytes, false);
+    }
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    let window = &bytes[..limit];
+    let mut end = window.iter().rposition(|b| *b == b'\n').map(|i| i + 1).unwrap_or(limit);
+    if utf16 {
+        // In UTF-16 LE the newline unit is 0A 00: cut after both bytes, at an even offset.
+        end = (end + 1).min(limit) & !1;
+    }
+    (&bytes[..end], true)
+}
+
 /// How PDFs are parsed.
 #[derive(Debug, Clone)]
 pub enum Isolation {
@@ -81,7 +101,22 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Option<SourceFormat> {
 pub fn parse_in_process(bytes: &[u8], path: &str, format: SourceFormat, password: Option<&str>) -> Result<Report, EngineError> {
     let result = std::panic::catch_unwind(|| -> Result<Report, EngineError> {
         let mut report = match format {
-            SourceFormat::Text => yanbao_text::parse_text(bytes, path).map_err(|e| EngineError::Parse(e.to_string()))?,
+            SourceFormat::Text => {
+                let (head, cut) = text_head(bytes, MAX_TEXT_BYTES);
+                let mut report = yanbao_text::parse_text(head, path).map_err(|e| EngineError::Parse(e.to_string()))?;
+                if cut {
+                    // Ids and hashes stay those of the whole file; only the structure is bounded.
+                    report.id = yanbao_model::report_id(bytes);
+                    report.source.sha256 = yanbao_model::content_hash(bytes);
+                    report.source.bytes = bytes.len() as u64;
+                    report.warnings.push(format!(
+                        "text file of {} MiB: only the first {} MiB were structured",
+                        bytes.len() >> 20,
+                        MAX_TEXT_BYTES >> 20
+                    ));
+                }
+                report
+            }
             SourceFormat::Pdf => {
                 let options = yanbao_pdf::PdfOptions { password: password.map(String::from), ..yanbao_pdf::PdfOptions::default() };
                 yanbao_pdf::parse_pdf(bytes, path, &options).map_err(|e| EngineError::Parse(e.to_string()))?
@@ -196,6 +231,19 @@ mod tests {
         assert_eq!(detect_format(Path::new("a.md"), b"# title"), Some(SourceFormat::Text));
         assert_eq!(detect_format(Path::new("a.MARKDOWN"), b"# title"), Some(SourceFormat::Text));
         assert_eq!(detect_format(Path::new("a.exe"), b"MZ"), None);
+    }
+
+    #[test]
+    fn huge_text_is_cut_after_a_line_break() {
+        let text = "第一行\n第二行\n".repeat(10);
+        let (head, cut) = text_head(text.as_bytes(), 20);
+        assert!(cut);
+        assert!(head.ends_with(b"\n") && head.len() <= 20);
+        assert!(std::str::from_utf8(head).is_ok());
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("行\n".repeat(20).encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        let (head, _) = text_head(&utf16, 21);
+        assert_eq!(head.len() % 2, 0);
+        assert_eq!(text_head(b"short", 20), (&b"short"[..], false));
     }
 
     #[test]
