@@ -238,7 +238,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let password = std::env::var("YANBAO_PDF_PASSWORD").ok();
             let format = yanbao_engine::detect_format(&file, &bytes).context("not a report yanbao reads")?;
-            let report = yanbao_engine::parse::parse_in_process(&bytes, &file.display().to_string(), format, password.as_deref())?;
+            let report = yanbao_engine::parse::parse_structure(&bytes, &file.display().to_string(), format, password.as_deref())?;
             serde_json::to_writer(std::io::stdout().lock(), &report)?;
             Ok(ExitCode::SUCCESS)
         }

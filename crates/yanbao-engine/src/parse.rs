@@ -95,12 +95,13 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Option<SourceFormat> {
     None
 }
 
-/// Parses source bytes into an enriched report (events, entities, numbers filled), in this process.
+/// Parses source bytes into a structured report (no events, entities or numbers yet), in this
+/// process. This is what the isolated worker runs.
 ///
 /// Never panics: a panic inside a parser becomes an error naming the file.
-pub fn parse_in_process(bytes: &[u8], path: &str, format: SourceFormat, password: Option<&str>) -> Result<Report, EngineError> {
+pub fn parse_structure(bytes: &[u8], path: &str, format: SourceFormat, password: Option<&str>) -> Result<Report, EngineError> {
     let result = std::panic::catch_unwind(|| -> Result<Report, EngineError> {
-        let mut report = match format {
+        Ok(match format {
             SourceFormat::Text => {
                 let (head, cut) = text_head(bytes, MAX_TEXT_BYTES);
                 let mut report = yanbao_text::parse_text(head, path).map_err(|e| EngineError::Parse(e.to_string()))?;
@@ -121,24 +122,27 @@ pub fn parse_in_process(bytes: &[u8], path: &str, format: SourceFormat, password
                 let options = yanbao_pdf::PdfOptions { password: password.map(String::from), ..yanbao_pdf::PdfOptions::default() };
                 yanbao_pdf::parse_pdf(bytes, path, &options).map_err(|e| EngineError::Parse(e.to_string()))?
             }
-        };
-        yanbao_knowledge::enrich(&mut report);
-        Ok(report)
+        })
     });
-    match result {
-        Ok(outcome) => outcome,
-        Err(_) => Err(EngineError::Parse("the parser failed on this file (internal error); it was skipped".into())),
-    }
+    result.unwrap_or_else(|_| Err(EngineError::Parse("the parser failed on this file (internal error); it was skipped".into())))
 }
 
-/// Parses one file with the configured isolation.
+/// Fills events, entities and key numbers. Runs in the ingesting process, where the segmentation
+/// dictionary is loaded once, not once per worker.
+pub fn enrich(report: &mut Report) -> Result<(), EngineError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| yanbao_knowledge::enrich(report)))
+        .map_err(|_| EngineError::Parse("events and entities could not be read (internal error)".into()))
+}
+
+/// Parses one file with the configured isolation into an enriched report.
 pub fn parse_file(path: &Path, bytes: &[u8], options: &ParseOptions) -> Result<Report, EngineError> {
     let display = path.display().to_string();
     let format = detect_format(path, bytes).ok_or_else(|| EngineError::Unsupported(display.clone()))?;
     let mut report = match (&options.isolation, format) {
         (Isolation::Worker { exe }, SourceFormat::Pdf) => parse_in_worker(exe, path, options)?,
-        _ => parse_in_process(bytes, &display, format, options.password.as_deref())?,
+        _ => parse_structure(bytes, &display, format, options.password.as_deref())?,
     };
+    enrich(&mut report)?;
     if report.title.trim().is_empty() {
         // A scanned PDF or a file with no heading still needs a name in lists and hits.
         report.title = path.file_stem().map(|s| s.to_string_lossy().replace(['_', '-'], " ")).unwrap_or_default();
@@ -249,7 +253,7 @@ mod tests {
     #[test]
     fn text_parse_is_enriched() {
         let text = "# 标题\n\n9 月 25 日孟晚舟女士成功归国。该数据更新截至2021年11月12日。\n";
-        let report = parse_in_process(text.as_bytes(), "a.md", SourceFormat::Text, None).unwrap();
+        let report = parse_file(Path::new("a.md"), text.as_bytes(), &ParseOptions::default()).unwrap();
         assert_eq!(report.title, "标题");
         assert!(report.events.iter().any(|e| e.date == "2021-09-25"), "{:?}", report.events);
     }
