@@ -149,6 +149,15 @@ pub fn hit_markup(shown: &ShownHit) -> Markup {
     }
 }
 
+/// Returns how a facet value reads (language codes as names).
+fn facet_value_label<'a>(key: &str, value: &'a str) -> &'a str {
+    match (key, value) {
+        ("language", "zh") => "中文",
+        ("language", "en") => "English",
+        _ => value,
+    }
+}
+
 /// Renders one facet group.
 fn facet_group(view: &SearchView, key: &str, zh: &str, en: &str, values: &[(String, u64)]) -> Markup {
     let active = match key {
@@ -169,7 +178,7 @@ fn facet_group(view: &SearchView, key: &str, zh: &str, en: &str, values: &[(Stri
                     }
                     @for (value, count) in values.iter().take(12) {
                         @if Some(value.as_str()) != active {
-                            li { a href=(link(&view.params, &[(key, value.as_str())])) { (value) } span.count { (count) } }
+                            li { a href=(link(&view.params, &[(key, value.as_str())])) { (facet_value_label(key, value)) } span.count { (count) } }
                         }
                     }
                 }
