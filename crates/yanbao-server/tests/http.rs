@@ -165,6 +165,8 @@ async fn the_seed_preview_ends_with_notice_link_and_qr() {
     assert!(html.contains(&escaped(&url)), "the link is shown");
     assert!(html.contains("<svg role=\"img\" aria-label=\"QR code\""));
     assert!(html.contains(&escaped(&f.seed.title)));
+    let upper = get(&f.app, &format!("/reports/{}", f.seed.id.to_uppercase())).await;
+    assert_eq!(upper.status, StatusCode::OK, "ids are case-insensitive hex");
     // The notice comes after the body.
     let notice_at = html.find(NOTICE_ZH).unwrap();
     let first_block_at = html.find("id=\"b").unwrap();

@@ -89,6 +89,7 @@ pub async fn preview_page(State(state): State<Arc<AppState>>, Path(id): Path<Str
     if !yanbao_engine::is_report_id(&id) {
         return Err(ApiError::report_not_found(&id).into());
     }
+    let id = id.to_ascii_lowercase();
     let (_, preview) = blocking(&state, move |s| load_preview(s, &id)).await?;
     Ok(html_page(layout(&preview.title, "", "", preview_markup(&preview))))
 }
@@ -117,6 +118,7 @@ pub async fn full_page(State(state): State<Arc<AppState>>, Path(id): Path<String
     if !yanbao_engine::is_report_id(&id) {
         return Err(ApiError::report_not_found(&id).into());
     }
+    let id = id.to_ascii_lowercase();
     let share = share.map(|Query(s)| s).unwrap_or_default();
     let report = blocking(&state, move |s| {
         let report = s.library.get(&id).map_err(from_engine)?.ok_or_else(|| ApiError::report_not_found(&id))?;
