@@ -7,41 +7,59 @@ use crate::text::{clause_starts, sentence_spans};
 
 /// Returns the anchor that year-less dates of a report are resolved against.
 ///
-/// The rule, in order: the report's own date; else the latest day-precision date written with
-/// its year anywhere in the document (body, table and figure captions, sources and notes —
-/// `该数据更新截至2021年11月12日` in a figure note counts); else the report's year; else the
-/// latest month-precision date written with its year. Bare years (`2022 年中期选举`,
-/// `2024 年的连任诉求`) never anchor: they name future or past periods far more often than
-/// the time of writing, while a full date is almost always a data cut-off or a recent event.
+/// The rule, in order: the report's own date; else the day-precision dates written with their
+/// year anywhere in the document (body, table and figure captions, sources and notes —
+/// `该数据更新截至2021年11月12日` in a figure note counts): the latest of those in the report's
+/// year as the parser read it (title, cover) when one of them confirms it, else the latest of
+/// those in the year most such dates fall in; else the report's year alone; else the latest
+/// month-precision date
+/// written with its year. Bare years (`2022 年中期选举`) never anchor: they name future or past
+/// periods far more often than the time of writing. Nor does a lone far date decide the year:
+/// a term ending `2025年12月21日` in a 2023 weekly is outvoted by the weekly's own dates.
 pub fn anchor_for(report: &Report) -> DateAnchor {
     if let Some((year, month)) = report.date.as_deref().and_then(year_month_of_iso) {
         return DateAnchor { year: Some(year), month: Some(month) };
     }
     let unanchored = DateAnchor::default();
-    let mut latest_day: Option<String> = None;
+    let mut days: Vec<(i32, u32, String)> = Vec::new();
     let mut latest_month: Option<String> = None;
     for text in document_texts(report) {
         for mention in parse_dates(text, &unanchored) {
-            let slot = match mention.precision {
-                Precision::Day => &mut latest_day,
-                Precision::Month => &mut latest_month,
-                _ => continue,
-            };
-            if slot.as_ref().is_none_or(|current| mention.date > *current) {
-                *slot = Some(mention.date);
+            match mention.precision {
+                Precision::Day => {
+                    if let Some((year, month)) = year_month_of_iso(&mention.date) {
+                        days.push((year, month, mention.date));
+                    }
+                }
+                Precision::Month => {
+                    if latest_month.as_ref().is_none_or(|current| mention.date > *current) {
+                        latest_month = Some(mention.date);
+                    }
+                }
+                _ => {}
             }
         }
     }
-    if let Some((year, month)) = latest_day.as_deref().and_then(year_month_of_iso) {
-        return DateAnchor { year: Some(year), month: Some(month) };
-    }
-    if let Some(year) = report.year {
-        return DateAnchor { year: Some(year), month: None };
+    // The parser's year (title, cover) when the document's own full dates confirm it.
+    let confirmed = report.year.filter(|year| days.iter().any(|(y, _, _)| y == year));
+    let year = confirmed.or_else(|| most_common_year(&days)).or(report.year);
+    if let Some(year) = year {
+        let latest_in_year = days.iter().filter(|(y, _, _)| *y == year).max_by(|a, b| a.2.cmp(&b.2));
+        return DateAnchor { year: Some(year), month: latest_in_year.map(|(_, month, _)| *month) };
     }
     match latest_month.as_deref().and_then(year_month_of_iso) {
         Some((year, month)) => DateAnchor { year: Some(year), month: Some(month) },
         None => DateAnchor::default(),
     }
+}
+
+/// The year most of these dates fall in (the later one on a tie).
+fn most_common_year(days: &[(i32, u32, String)]) -> Option<i32> {
+    let mut counts: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
+    for (year, _, _) in days {
+        *counts.entry(*year).or_default() += 1;
+    }
+    counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0))).map(|(year, _)| year)
 }
 
 /// Every text of a report that may carry a date: blocks, captions, sources and notes.
