@@ -14,18 +14,26 @@ if [[ -z "$binary" || ! -x "$binary" ]]; then
   echo "usage: $0 PATH/TO/yanbao (an executable yanbao binary)" >&2
   exit 2
 fi
+# Skips with a reason when a prerequisite is missing, unless YANBAO_REQUIRE_BROWSER is set (CI).
+skip_or_fail() {
+  if [[ -n "${YANBAO_REQUIRE_BROWSER:-}" ]]; then
+    echo "error: the browser journey cannot run (YANBAO_REQUIRE_BROWSER is set)" >&2
+    exit 1
+  fi
+  exit 0
+}
 chromium="${CHROMIUM:-/usr/bin/chromium}"
 if [[ ! -x "$chromium" ]]; then
   echo "skip: $chromium is missing (apt-get install -y chromium)"
-  exit 0
+  skip_or_fail
 fi
 if ! command -v node >/dev/null 2>&1; then
   echo "skip: node is missing"
-  exit 0
+  skip_or_fail
 fi
 if [[ ! -d "$here/node_modules/playwright-core" ]]; then
   echo "skip: playwright-core is not installed (cd tests/browser && npm ci)"
-  exit 0
+  skip_or_fail
 fi
 samples="${SAMPLES:-$repo/samples}"
 if [[ ! -d "$samples" ]]; then
