@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
+use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use yanbao_engine::{access, IngestEvent, IngestOutcome, Isolation, Library, ParseOptions, Scope, SearchRequest};
@@ -33,16 +34,6 @@ enum Format {
     Json,
     Md,
     Text,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum SearchIn {
-    All,
-    Reports,
-    Paragraphs,
-    Figures,
-    Tables,
-    Events,
 }
 
 #[derive(Subcommand)]
@@ -83,8 +74,8 @@ enum Command {
         /// Words, "quoted phrases", numbers; Chinese and English.
         query: String,
         /// What to search.
-        #[arg(long = "in", value_enum, default_value = "all")]
-        scope: SearchIn,
+        #[arg(long = "in", default_value = "all", value_parser = scope_parser())]
+        scope: Scope,
         /// Earliest date (YYYY, YYYY-MM or YYYY-MM-DD).
         #[arg(long)]
         from: Option<String>,
@@ -188,11 +179,18 @@ enum TokenAction {
     },
 }
 
+/// Parses `--in` into the index's own [`Scope`], listing the choices in `--help`.
+fn scope_parser() -> impl TypedValueParser<Value = Scope> {
+    clap::builder::PossibleValuesParser::new(["all", "reports", "paragraphs", "figures", "tables", "events"])
+        .map(|name| name.parse::<Scope>().unwrap_or_default())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("YANBAO_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match run(cli) {
         Ok(code) => code,
@@ -252,14 +250,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let library = open_library(&cli.data)?;
             let request = SearchRequest {
                 query,
-                scope: match scope {
-                    SearchIn::All => Scope::All,
-                    SearchIn::Reports => Scope::Reports,
-                    SearchIn::Paragraphs => Scope::Paragraphs,
-                    SearchIn::Figures => Scope::Figures,
-                    SearchIn::Tables => Scope::Tables,
-                    SearchIn::Events => Scope::Events,
-                },
+                scope,
                 from,
                 to,
                 institution,
