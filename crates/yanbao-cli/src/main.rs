@@ -186,6 +186,12 @@ fn scope_parser() -> impl TypedValueParser<Value = Scope> {
 }
 
 fn main() -> ExitCode {
+    // `yanbao … | head` should end quietly like any Unix tool, not panic on a closed pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default SIGPIPE disposition before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("YANBAO_LOG").unwrap_or_else(|_| "warn".into()))

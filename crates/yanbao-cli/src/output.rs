@@ -78,6 +78,9 @@ pub fn print_timeline(entries: &[TimelineEntry]) {
             last_date = &entry.date;
         }
         println!("  • {}", entry.text);
+        if !entry.numbers.is_empty() {
+            println!("    numbers: {}", entry.numbers.join(" · "));
+        }
         let cites: Vec<String> = entry.citations.iter().map(|c| format!("{}#{} ({})", c.report_id, c.block, c.origin)).collect();
         println!("    {}", cites.join("; "));
     }

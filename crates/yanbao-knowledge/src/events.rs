@@ -133,6 +133,7 @@ pub fn table_events(report: &Report, anchor: &DateAnchor) -> Vec<Event> {
                 date_text: cell.to_string(),
                 text,
                 actors: Vec::new(),
+                numbers: Vec::new(),
                 origin: EventOrigin::Table,
                 block: table.block,
             });
@@ -195,6 +196,7 @@ pub fn text_events(report: &Report, anchor: &DateAnchor) -> Vec<Event> {
                     date_text: mention.text.clone(),
                     text: segment.to_string(),
                     actors: Vec::new(),
+                    numbers: Vec::new(),
                     origin: EventOrigin::Text,
                     block: index,
                 });

@@ -22,17 +22,52 @@ use yanbao_model::Report;
 /// Fills report.events, report.entities and report.numbers from its blocks and tables (replacing what was there).
 ///
 /// Events come in reading order: the table rows of a table at its block, text events at theirs.
-/// Each event's actors are the people and organisations of `report.entities` named in its text.
+/// Each event's actors are the people and organisations of `report.entities` named in its text,
+/// and its numbers the key numbers of its block that its text states.
 pub fn enrich(report: &mut Report) {
     let entities = extract_entities(report);
     let anchor = anchor_for(report);
     let mut events = table_events(report, &anchor);
     events.extend(text_events(report, &anchor));
     events.sort_by_key(|e| e.block);
+    let numbers = extract_numbers(report);
     for event in &mut events {
         event.actors = actors_in(&event.text, &entities);
+        event.numbers = numbers_of_event(event, &numbers);
     }
-    report.numbers = extract_numbers(report);
+    report.numbers = numbers;
     report.entities = entities;
     report.events = events;
+}
+
+/// The key numbers of the event's block whose written form its text contains, in order, once each.
+fn numbers_of_event(event: &yanbao_model::Event, numbers: &[yanbao_model::KeyNumber]) -> Vec<String> {
+    let text = yanbao_model::normalize::fold(&event.text);
+    let mut found: Vec<String> = Vec::new();
+    for number in numbers.iter().filter(|n| n.block == event.block) {
+        if text.contains(&yanbao_model::normalize::fold(&number.text)) && !found.contains(&number.text) {
+            found.push(number.text.clone());
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod enrich_tests {
+    use super::*;
+    use yanbao_model::{Block, BlockKind};
+
+    #[test]
+    fn events_carry_the_numbers_they_state() {
+        let mut report = Report { date: Some("2021-11-15".into()), ..Report::default() };
+        report.blocks.push(Block {
+            kind: BlockKind::Paragraph,
+            text: "10月5日，USTR公布了549项产品清单。该数据更新截至2021年11月12日，支持率为42.8%。".into(),
+            ..Block::default()
+        });
+        enrich(&mut report);
+        let event = report.events.iter().find(|e| e.date == "2021-10-05").expect("the 10月5日 event");
+        assert!(event.numbers.iter().any(|n| n.contains("549")), "{:?}", event.numbers);
+        assert!(!event.numbers.iter().any(|n| n.contains("42.8")), "a number of another sentence: {:?}", event.numbers);
+    }
 }

@@ -19,6 +19,9 @@ pub struct TimelineEntry {
     pub text: String,
     /// People and organisations of all merged events, in first-seen order.
     pub actors: Vec<String>,
+    /// Key numbers stated by the merged events, in first-seen order.
+    #[serde(default)]
+    pub numbers: Vec<String>,
     /// Every report sentence or row that reports this event.
     pub citations: Vec<Citation>,
 }
@@ -80,6 +83,11 @@ pub fn merge_timeline(events: Vec<(String, String, Event)>) -> Vec<TimelineEntry
                         entry.actors.push(actor);
                     }
                 }
+                for number in event.numbers {
+                    if !entry.numbers.contains(&number) {
+                        entry.numbers.push(number);
+                    }
+                }
                 entry_bigrams[index].push(bigrams);
             }
             None => {
@@ -89,6 +97,7 @@ pub fn merge_timeline(events: Vec<(String, String, Event)>) -> Vec<TimelineEntry
                     precision: event.precision,
                     text: event.text,
                     actors: event.actors,
+                    numbers: event.numbers,
                     citations: vec![citation],
                 });
                 entry_bigrams.push(vec![bigrams]);

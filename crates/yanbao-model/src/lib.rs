@@ -247,6 +247,8 @@ pub struct Event {
     pub text: String,
     /// People and organisations acting in it.
     pub actors: Vec<String>,
+    /// Key numbers stated in its text (`549 项`, `610 亿美元`), as written.
+    pub numbers: Vec<String>,
     /// Table row or running text.
     pub origin: EventOrigin,
     /// Index into [`Report::blocks`].

@@ -64,6 +64,9 @@ pub fn days_markup(days: &[Day]) -> Markup {
                                 @if !entry.actors.is_empty() {
                                     p.chips { @for actor in &entry.actors { a.chip href={ "/entities/" (url_encode(actor)) } { (actor) } } }
                                 }
+                                @if !entry.numbers.is_empty() {
+                                    p.chips.numbers { @for number in &entry.numbers { span.chip.number { (number) } } }
+                                }
                                 p.citations {
                                     @for (citation, href) in entry.citations.iter().zip(links) {
                                         a href=(href) { "《" (citation.title) "》" }
@@ -122,7 +125,7 @@ mod tests {
     use super::*;
 
     fn entry(date: &str, text: &str) -> (TimelineEntry, Vec<String>) {
-        (TimelineEntry { date: date.into(), date_end: None, precision: "day".into(), text: text.into(), actors: vec![], citations: vec![] }, vec![])
+        (TimelineEntry { date: date.into(), date_end: None, precision: "day".into(), text: text.into(), actors: vec![], numbers: vec![], citations: vec![] }, vec![])
     }
 
     #[test]
