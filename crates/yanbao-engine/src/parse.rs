@@ -237,6 +237,39 @@ mod tests {
         assert_eq!(detect_format(Path::new("a.exe"), b"MZ"), None);
     }
 
+    /// Writes an executable stand-in for `yanbao parse-worker` that runs `body`.
+    #[cfg(unix)]
+    fn fake_worker(dir: &Path, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let exe = dir.join("worker.sh");
+        std::fs::write(&exe, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        exe
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_hanging_or_crashing_pdf_worker_costs_one_file_with_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("x.pdf");
+        std::fs::write(&pdf, b"%PDF-1.7\n").unwrap();
+        let run = |body: &str, timeout: Duration| {
+            let options = ParseOptions { isolation: Isolation::Worker { exe: fake_worker(dir.path(), body) }, timeout, ..ParseOptions::default() };
+            let started = Instant::now();
+            let result = parse_file(&pdf, b"%PDF-1.7\n", &options);
+            (result.map(|r| r.title).map_err(|e| e.to_string()), started.elapsed())
+        };
+        let (hung, took) = run("sleep 30", Duration::from_millis(500));
+        assert!(hung.unwrap_err().contains("timed out"));
+        assert!(took < Duration::from_secs(10), "the hung worker was not killed in time: {took:?}");
+        let (crashed, _) = run("kill -SEGV $$", Duration::from_secs(10));
+        assert!(crashed.unwrap_err().contains("crashed"));
+        let (failed, _) = run("echo 'error: pdf is encrypted: a password is needed' >&2; exit 1", Duration::from_secs(10));
+        assert_eq!(failed.unwrap_err(), "pdf is encrypted: a password is needed");
+        let (garbage, _) = run("echo not-json", Duration::from_secs(10));
+        assert!(garbage.unwrap_err().contains("unreadable output"));
+    }
+
     #[test]
     fn huge_text_is_cut_after_a_line_break() {
         let text = "第一行\n第二行\n".repeat(10);
