@@ -3,7 +3,7 @@
 
 usage: bench/pdf/quality.py [--speed] [--out docs/quality/pdf.md]
 
-- yanbao-pdf: the release example `parse` (report JSON), scored with `score_pdf` loaded from
+- yanbao-pdf: the release example `parse_pdf` (report JSON), scored with `score_pdf` loaded from
   ../shared/tools/score_gold.py itself (the same function CI's scorer uses).
 - pymupdf4llm: its Markdown turned into the same report shape (title = first heading, captions =
   lines starting with a 图/表/Figure label, source = the next 资料来源 line within six lines,
@@ -67,8 +67,8 @@ def plain(text, fold):
 def build_parse_binary():
     target = os.environ.get('CARGO_TARGET_DIR', os.path.join(REPO, 'target'))
     env = dict(os.environ, CARGO_TARGET_DIR=target)
-    subprocess.check_call(['cargo', 'build', '-q', '--release', '-p', 'yanbao-pdf', '--example', 'parse'], cwd=REPO, env=env)
-    return os.path.join(target, 'release', 'examples', 'parse')
+    subprocess.check_call(['cargo', 'build', '-q', '--release', '-p', 'yanbao-pdf', '--example', 'parse_pdf'], cwd=REPO, env=env)
+    return os.path.join(target, 'release', 'examples', 'parse_pdf')
 
 
 def ours(binary, path):

@@ -1,4 +1,4 @@
-//! Parses one text/Markdown/HTML report and prints its JSON: `cargo run -p yanbao-text --example parse -- FILE`.
+//! Parses one text/Markdown/HTML report and prints its JSON: `cargo run -p yanbao-text --example parse_text -- FILE`.
 //! With `--summary`, prints counts and the time taken instead (for large files).
 
 fn main() {
