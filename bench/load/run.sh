@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Bounded load test on loopback: search API and preview page over a ~100k-paragraph library.
 # Usage: bench/load/run.sh PATH/TO/yanbao [DATA_DIR]
-# Builds the library once in DATA_DIR (default /tmp/yanbao-load-data) from Markdown files
-# assembled by make_corpus.py out of ../shared/corpus/text/mpb, then serves it and runs wrk
+# Builds the library once in DATA_DIR (default /tmp/yanbao-load-data) from Markdown reports
+# assembled by bench/ingest/make_reports.py out of real report paragraphs (../shared/corpus),
+# 100 paragraphs each, then serves it and runs wrk
 # (apt-get install -y wrk) for DURATION seconds (default 20) per endpoint with CONNECTIONS
 # connections (default 32) on one wrk thread. Prints RESULT lines (req/s, p50, p99, errors).
 set -euo pipefail
@@ -15,7 +16,7 @@ port="${PORT:-18181}"
 command -v wrk >/dev/null || { echo "skip: wrk is missing (apt-get install -y wrk)"; exit 0; }
 if [[ ! -f "$data/.built" ]]; then
   corpus="$(mktemp -d)"
-  python3 "$here/make_corpus.py" "$corpus" --paragraphs "${PARAGRAPHS:-100000}"
+  python3 "$here/../ingest/make_reports.py" "$corpus" $(( ${PARAGRAPHS:-100000} / 100 )) --paragraphs-per-report 100
   start=$(date +%s)
   "$binary" --data "$data" ingest "$corpus" >/dev/null
   echo "ingested in $(( $(date +%s) - start )) s"
