@@ -198,7 +198,7 @@ impl Library {
             let title = self.store().get(&id)?.map(|r| r.title);
             return Ok(IngestResult { path: path.display().to_string(), id: Some(id), outcome: IngestOutcome::Unchanged, title, error: None, warnings: vec![], duplicate_of: None });
         }
-        let report = match parse_file(&path, bytes, self.parse_options()) {
+        let report = match self.parse_upload(&path, bytes) {
             Ok(report) => report,
             Err(e) => return Ok(IngestResult::failed(&path, Some(id), e.to_string())),
         };
@@ -206,6 +206,21 @@ impl Library {
         let result = self.store_report(&path, bytes, report, &mut known)?;
         self.index.commit()?;
         Ok(result)
+    }
+
+    /// Parses uploaded bytes. An isolated worker reads its input from a file, so the upload is
+    /// written to a private temporary file first (never to a path named by the uploader).
+    fn parse_upload(&self, name: &Path, bytes: &[u8]) -> Result<Report, EngineError> {
+        if !matches!(self.parse_options().isolation, crate::Isolation::Worker { .. }) {
+            return parse_file(name, bytes, self.parse_options());
+        }
+        let io = |e: std::io::Error| EngineError::Io { path: name.display().to_string(), reason: e.to_string() };
+        let extension = name.extension().and_then(|e| e.to_str()).unwrap_or("bin");
+        let mut file = tempfile::Builder::new().prefix("yanbao-upload-").suffix(&format!(".{extension}")).tempfile().map_err(io)?;
+        std::io::Write::write_all(&mut file, bytes).map_err(io)?;
+        let mut report = parse_file(file.path(), bytes, self.parse_options())?;
+        report.source.path = name.display().to_string();
+        Ok(report)
     }
 
     fn read_and_parse(&self, path: &Path) -> Parsed {
@@ -293,6 +308,29 @@ fn sanitize_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uploaded_pdfs_reach_an_isolated_worker() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        // A stand-in worker that proves it was handed a readable file holding the upload's bytes.
+        let exe = dir.path().join("worker.sh");
+        let body = r#"#!/bin/sh
+if [ "$1" = parse-worker ] && grep -q 'UPLOADED' "$2"; then
+  printf '{"id":"00000000000000aa","title":"uploaded","language":"en","format_version":1}'
+else
+  echo "error: worker got no upload" >&2; exit 1
+fi"#;
+        std::fs::write(&exe, body).unwrap();
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut library = Library::open_in_memory().unwrap();
+        library.set_parse_options(crate::ParseOptions { isolation: crate::Isolation::Worker { exe }, ..crate::ParseOptions::default() });
+        let result = library.ingest_bytes("../evil/report.pdf", b"%PDF-1.7 UPLOADED").unwrap();
+        assert_eq!(result.outcome, IngestOutcome::Added, "{:?}", result.error);
+        assert_eq!(result.title.as_deref(), Some("uploaded"));
+        let stored = library.get("00000000000000aa").unwrap().unwrap();
+        assert_eq!(stored.source.path, "report.pdf");
+    }
 
     #[test]
     fn upload_names_cannot_escape() {
