@@ -148,7 +148,7 @@ pub fn find_title(lines: &[&TextLine], body_size: f32) -> Option<(String, Option
         let close = next.line.y0 > last.y0 && next.line.y0 - last.y1 < 1.2 * last.height();
         let aligned = next.line.x0 < last.x1 && next.line.x1 > last.x0;
         if same_size && close && aligned && title_candidate(next) {
-            title.push_str(&next.text);
+            crate::layout::push_wrapped(&mut title, &next.text);
             last = &next.line;
         } else {
             break;

@@ -700,7 +700,7 @@ impl BlockBuilder {
             match self.title_block {
                 Some(block) if block + 1 == self.blocks.len() => {
                     if let Some(title) = self.blocks.get_mut(block) {
-                        title.text.push_str(&line.text);
+                        push_wrapped(&mut title.text, &line.text);
                     }
                 }
                 _ => {
@@ -723,10 +723,7 @@ impl BlockBuilder {
         };
         if continues {
             if let Some(open) = self.open.as_mut() {
-                if needs_space(&open.text, &line.text) {
-                    open.text.push(' ');
-                }
-                open.text.push_str(&line.text);
+                push_wrapped(&mut open.text, &line.text);
                 open.x0 = open.x0.min(line.line.x0);
                 open.x1 = open.x1.max(line.line.x1);
                 open.last = line.line.clone();
@@ -839,6 +836,15 @@ fn continues_paragraph(open: &OpenParagraph, line: &TextLine, body_size: f32) ->
     unfinished && (new_column || new_page) && (last.size - body_size).abs() < 0.6
 }
 
+/// Appends the next line of a wrapped text (paragraph, title, caption): with a space between
+/// Latin words (`Results and` + `Reaffirms`), without one inside Chinese text.
+pub(crate) fn push_wrapped(text: &mut String, next: &str) {
+    if needs_space(text, next) {
+        text.push(' ');
+    }
+    text.push_str(next);
+}
+
 /// True when two joined line texts need a space between them (Latin word boundary).
 fn needs_space(before: &str, after: &str) -> bool {
     match (before.chars().last(), after.chars().next()) {
@@ -928,7 +934,7 @@ fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
                 && !patterns::is_source(&lines[next].text)
                 && lines[next].text.chars().count() < 40;
             if wrapped {
-                hit.caption.push_str(&lines[next].text);
+                push_wrapped(&mut hit.caption, &lines[next].text);
                 hit.caption = clean(&hit.caption);
                 hit.consumed.push(next);
                 claimed.insert(next);
@@ -1137,6 +1143,9 @@ mod tests {
     fn latin_words_get_a_space_when_joined() {
         assert!(needs_space("the VIX", "index"));
         assert!(!needs_space("金刚线", "产能"));
+        let mut title = String::from("Kroger Reports Second Quarter 2023 Results and");
+        push_wrapped(&mut title, "Reaffirms Guidance");
+        assert_eq!(title, "Kroger Reports Second Quarter 2023 Results and Reaffirms Guidance");
     }
 
     #[test]
