@@ -114,11 +114,11 @@ fn title(items: &[Item], report: &Report) -> String {
             break;
         }
     }
-    if let Some(heading) = first_heading {
+    if let Some(heading) = first_heading.filter(|h| !is_cover_label(h)) {
         return heading.to_string();
     }
     for block in &report.blocks {
-        if matches!(block.kind, BlockKind::Heading | BlockKind::Paragraph) && !is_banner(&block.text) && !block.text.contains("http") {
+        if matches!(block.kind, BlockKind::Heading | BlockKind::Paragraph) && !is_generic_title(&block.text) {
             let first_line = block.text.lines().next().unwrap_or("");
             return first_line.chars().take(80).collect();
         }
@@ -155,6 +155,27 @@ fn is_generic_title(text: &str) -> bool {
         || text.contains("http")
         || text.contains("www.")
         || is_banner(text)
+        || is_cover_label(text)
+}
+
+/// Headings of cover-page data boxes, chart legends and sections that converted covers turn
+/// into `#` lines above the real title (`市场数据（人民币）`, `基本状况`, `行业相对表现`,
+/// `…（右轴）`, `汽车|汽车零部件`, `第三，…`, `一一行业评级`, `强于大市`).
+fn is_cover_label(text: &str) -> bool {
+    const BOX_LABELS: [&str; 20] = [
+        "市场数据", "基本状况", "基础数据", "行业相对表现", "相对表现", "最近一年", "股价走势", "财务报表", "财务摘要",
+        "主要财务", "盈利预测", "行业评级", "强于大市", "弱于大市", "总股本", "总市值", "流通股", "流通市值", "行业总市值",
+        "股价表现",
+    ];
+    const UNITS: [&str; 6] = ["（亿元）", "（亿股）", "（元/吨）", "（%）", "（万元）", "（元）"];
+    let trimmed = text.trim().trim_start_matches(['一', '—', '-', ' ']);
+    BOX_LABELS.iter().any(|label| trimmed.starts_with(label))
+        || (text.chars().count() < 16 && UNITS.iter().any(|unit| text.trim_end().ends_with(unit)))
+        || text.trim_start().starts_with('《')
+        || text.contains("（右轴）")
+        || text.contains("（左轴）")
+        || text.contains('|')
+        || ["第一，", "第二，", "第三，", "第四，", "首先，", "其次，"].iter().any(|ordinal| text.trim_start().starts_with(ordinal))
 }
 
 /// A plain cover line that can stand as a title: short, no sentence end, not generic.
@@ -458,6 +479,19 @@ mod tests {
         assert_eq!(cover_date("发布日期：2023年7月15日，星期六，交易日").as_deref(), Some("2023-07-15"));
         assert_eq!(cover_date("1.《加强实质性监管，中小银行或迎挑战》, 2023.02.16"), None);
         assert_eq!(cover_date("2.建材新材料动态报告：碳纤维是人形机器人轻量化的核心材料-2023/11/13"), None);
+    }
+
+    #[test]
+    fn cover_box_labels_are_not_titles() {
+        for label in ["市场数据（人民币）", "基本状况", "行业相对表现", "一一行业评级", "强于大市", "汽车|汽车零部件",
+            "第三，联邦基金利率期货隐含加息预期已经从最高点回落。", "最近一年行业指数与沪深300比较",
+            "企业债公司债短期融资券期票据定向工具一企业债+公司债：占比（右轴）", "总股本（亿股）", "行业总市值（亿元）",
+            "《中小盘行业周报：蔚来获批造车资质, 2023Q3"] {
+            assert!(is_cover_label(label), "{label}");
+        }
+        for title in ["晶圆代工龙头，产能扩张与技术追赶并举", "舍得酒业(600702):双品牌战略不变，老酒战略深入推进", "中美元首视频会晤, 可能谈些什么"] {
+            assert!(!is_cover_label(title), "{title}");
+        }
     }
 
     #[test]
