@@ -247,13 +247,14 @@ fn collect_chinese(text: &str, anchor: &DateAnchor, out: &mut Vec<Candidate>) {
     }
 }
 
-fn collect_numeric(text: &str, out: &mut Vec<Candidate>) {
-    for caps in ISO_DAY.captures_iter(text) {
+/// Pushes the valid year-month-day matches of `pattern` (groups `y`, `m`, `d`) that `accept`
+/// lets through (it sees the match's byte span).
+fn collect_full_days(text: &str, pattern: &Regex, accept: impl Fn(usize, usize) -> bool, out: &mut Vec<Candidate>) {
+    for caps in pattern.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
-        if !number_boundaries(text, whole.start(), whole.end()) {
+        if !accept(whole.start(), whole.end()) {
             continue;
         }
-        // 2021.11.12 is a date, 2021.5 a number: the dotted form needs all three parts.
         let (Some(year), Some(month), Some(day)) = (number(&caps, "y"), number(&caps, "m"), number(&caps, "d")) else { continue };
         let year = year as i32;
         if plausible_year(year) && valid_day(year, month, day) {
@@ -261,6 +262,11 @@ fn collect_numeric(text: &str, out: &mut Vec<Candidate>) {
             out.push(Candidate { start: whole.start(), end: whole.end(), year: Some(year), year_source: YearSource::Explicit, shape });
         }
     }
+}
+
+fn collect_numeric(text: &str, out: &mut Vec<Candidate>) {
+    // 2021.11.12 is a date, 2021.5 a number: the dotted form needs all three parts.
+    collect_full_days(text, &ISO_DAY, |start, end| number_boundaries(text, start, end), out);
     for caps in ISO_MONTH.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
         if !number_boundaries(text, whole.start(), whole.end()) || followed_by_separator_digit(text, whole.end()) {
@@ -272,18 +278,7 @@ fn collect_numeric(text: &str, out: &mut Vec<Candidate>) {
             out.push(Candidate { start: whole.start(), end: whole.end(), year: Some(year), year_source: YearSource::Explicit, shape: Shape::Month { month } });
         }
     }
-    for caps in COMPACT_DAY.captures_iter(text) {
-        let Some(whole) = caps.get(0) else { continue };
-        if !compact_date_is_unambiguous(text, whole.start(), whole.end()) {
-            continue;
-        }
-        let (Some(year), Some(month), Some(day)) = (number(&caps, "y"), number(&caps, "m"), number(&caps, "d")) else { continue };
-        let year = year as i32;
-        if plausible_year(year) && valid_day(year, month, day) {
-            let shape = Shape::Day { month, day };
-            out.push(Candidate { start: whole.start(), end: whole.end(), year: Some(year), year_source: YearSource::Explicit, shape });
-        }
-    }
+    collect_full_days(text, &COMPACT_DAY, |start, end| compact_date_is_unambiguous(text, start, end), out);
     for caps in QUARTER_CODE.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
         if !alnum_boundaries(text, whole.start(), whole.end()) {
