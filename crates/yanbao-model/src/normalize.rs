@@ -13,6 +13,37 @@ pub fn fold(text: &str) -> String {
     text.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// The gold files' rule for "the same caption or source": after [`fold`] and removal of a
+/// `资料来源：`/`数据来源：`/`来源：`/`Source:` prefix, the texts are equal, or the shorter lies
+/// inside the longer and is at least 85 % of its length. Empty texts are never the same.
+pub fn gold_same(a: &str, b: &str) -> bool {
+    let a = without_source_prefix(fold(a));
+    let b = without_source_prefix(fold(b));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a == b {
+        return true;
+    }
+    let (short, long) = if a.chars().count() <= b.chars().count() { (&a, &b) } else { (&b, &a) };
+    long.contains(short.as_str()) && short.chars().count() as f64 >= 0.85 * long.chars().count() as f64
+}
+
+/// Drops one leading source label (`资料来源:`, `Sources:` …, any case) from folded text.
+fn without_source_prefix(folded: String) -> String {
+    const LABELS: [&str; 5] = ["资料来源", "数据来源", "来源", "sources", "source"];
+    for label in LABELS {
+        let Some(head) = folded.get(..label.len()) else { continue };
+        if head.eq_ignore_ascii_case(label) {
+            let rest = &folded[label.len()..];
+            if let Some(after) = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：')) {
+                return after.to_string();
+            }
+        }
+    }
+    folded
+}
+
 /// True for characters of CJK scripts (ideographs, kana, hangul, CJK punctuation, full-width forms).
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
@@ -204,6 +235,16 @@ mod tests {
         assert_eq!(clean("基本盘, 稳固"), "基本盘，稳固");
         assert_eq!(clean("a, b"), "a, b");
         assert_eq!(clean("增长 5.8%"), "增长5.8%");
+    }
+
+    #[test]
+    fn gold_same_follows_the_scorer() {
+        assert!(gold_same("资料来源：Wind，东莞证券研究所", "Wind, 东莞证券研究所"));
+        assert!(!gold_same("Source: Cboe", "cboe"), "case matters outside the label");
+        assert!(gold_same("SOURCES: Cboe", "Cboe"));
+        assert!(gold_same("截至11月12日，拜登支持率已经从上任时的53.9%下滑至42.8%", "截至 11 月 12 日，拜登支持率已经从上任时的 53.9% 下滑至 42.8%"));
+        assert!(!gold_same("电解镍价格走势", "电解镍价格走势（截至2023/3/3）.....6"));
+        assert!(!gold_same("", ""));
     }
 
     #[test]

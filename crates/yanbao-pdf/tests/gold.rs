@@ -4,9 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use regex::Regex;
 use serde_json::Value;
-use yanbao_model::normalize::fold;
+use yanbao_model::normalize::{fold, gold_same};
 use yanbao_pdf::{parse_pdf, pdfium_status, PdfOptions};
 
 fn shared_dir() -> PathBuf {
@@ -17,28 +16,12 @@ fn gold_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/gold"))
 }
 
-/// `same()` of score_gold.py: equal after folding and source-prefix removal, or one contains the
-/// other and is at least 85 % of its length.
-fn same(source_prefix: &Regex, a: &str, b: &str) -> bool {
-    let a = source_prefix.replace(&fold(a), "").to_string();
-    let b = source_prefix.replace(&fold(b), "").to_string();
-    if a.is_empty() || b.is_empty() {
-        return false;
-    }
-    if a == b {
-        return true;
-    }
-    let (short, long) = if a.chars().count() <= b.chars().count() { (&a, &b) } else { (&b, &a) };
-    long.contains(short.as_str()) && short.chars().count() as f64 >= 0.85 * long.chars().count() as f64
-}
-
 fn text(value: &Value) -> String {
     value.as_str().unwrap_or("").to_string()
 }
 
 /// `score_pdf()` of score_gold.py.
 fn score(report: &Value, gold: &Value) -> Vec<(&'static str, f64)> {
-    let prefix = Regex::new(r"(?i)^(资料来源|数据来源|来源|Sources?|Source)[:：]").unwrap();
     let mut scores = Vec::new();
     let title = fold(&text(&report["title"]));
     let gold_title = fold(&text(&gold["title"]));
@@ -60,12 +43,12 @@ fn score(report: &Value, gold: &Value) -> Vec<(&'static str, f64)> {
     if !gold_items.is_empty() {
         let hits: Vec<Option<&&Value>> = gold_items
             .iter()
-            .map(|g| items.iter().find(|i| same(&prefix, &text(&i["caption"]), &text(&g["caption"]))))
+            .map(|g| items.iter().find(|i| gold_same(&text(&i["caption"]), &text(&g["caption"]))))
             .collect();
         scores.push(("caption_recall", hits.iter().filter(|h| h.is_some()).count() as f64 / gold_items.len() as f64));
         let with_source: Vec<(&&Value, &Option<&&Value>)> = gold_items.iter().zip(hits.iter()).filter(|(g, _)| !text(&g["source"]).is_empty()).collect();
         if !with_source.is_empty() {
-            let good = with_source.iter().filter(|(g, h)| h.map(|h| same(&prefix, &text(&h["source"]), &text(&g["source"]))).unwrap_or(false)).count();
+            let good = with_source.iter().filter(|(g, h)| h.map(|h| gold_same(&text(&h["source"]), &text(&g["source"]))).unwrap_or(false)).count();
             scores.push(("sources", good as f64 / with_source.len() as f64));
         }
     }
@@ -74,7 +57,7 @@ fn score(report: &Value, gold: &Value) -> Vec<(&'static str, f64)> {
         let precise = if gold_items.is_empty() {
             0.0
         } else {
-            captioned.iter().filter(|i| gold_items.iter().any(|g| same(&prefix, &text(&i["caption"]), &text(&g["caption"])))).count() as f64 / captioned.len() as f64
+            captioned.iter().filter(|i| gold_items.iter().any(|g| gold_same(&text(&i["caption"]), &text(&g["caption"])))).count() as f64 / captioned.len() as f64
         };
         scores.push(("caption_precision", precise));
     }

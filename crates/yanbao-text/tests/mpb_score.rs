@@ -15,7 +15,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::LazyLock;
-use yanbao_model::normalize::fold;
+use yanbao_model::normalize::{fold, gold_same};
 
 /// The lowest raw mean accepted (measured 0.863; the brief's target of 0.95 is out of reach on the
 /// raw gold, see the module doc).
@@ -26,27 +26,6 @@ const MIN_ADJUSTED_MEAN: f64 = 0.94;
 fn shared() -> Option<PathBuf> {
     let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
     path.join("gold/md").is_dir().then_some(path)
-}
-
-static SOURCE_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(资料来源|数据来源|来源|Sources?|Source)[:：]").expect("valid regex"));
-
-fn strip_source_prefix(text: &str) -> String {
-    SOURCE_PREFIX.replace(text, "").into_owned()
-}
-
-/// `same` of score_gold.py: equal after folding, or one contains the other and is ≥ 85 % as long.
-fn same(a: &str, b: &str) -> bool {
-    let a = strip_source_prefix(&fold(a));
-    let b = strip_source_prefix(&fold(b));
-    if a.is_empty() || b.is_empty() {
-        return false;
-    }
-    if a == b {
-        return true;
-    }
-    let (short, long) = if a.chars().count() <= b.chars().count() { (&a, &b) } else { (&b, &a) };
-    long.contains(short.as_str()) && short.chars().count() as f64 >= 0.85 * long.chars().count() as f64
 }
 
 fn text_of(value: &Value, key: &str) -> String {
@@ -63,17 +42,17 @@ fn score_md(report: &Value, gold: &Value) -> BTreeMap<&'static str, f64> {
     let gold_caps: Vec<&Value> = gold["figures"].as_array().unwrap_or(&empty).iter()
         .chain(gold["tables_captioned"].as_array().unwrap_or(&empty).iter()).collect();
     if !gold_caps.is_empty() {
-        let recalled = gold_caps.iter().filter(|g| items.iter().any(|i| same(&text_of(i, "caption"), &text_of(g, "caption")))).count();
+        let recalled = gold_caps.iter().filter(|g| items.iter().any(|i| gold_same(&text_of(i, "caption"), &text_of(g, "caption")))).count();
         scores.insert("caption_recall", recalled as f64 / gold_caps.len() as f64);
         let with_source: Vec<&&Value> = gold_caps.iter().filter(|g| !text_of(g, "source").is_empty()).collect();
         if !with_source.is_empty() {
-            let hits = with_source.iter().filter(|g| items.iter().any(|i| same(&text_of(i, "caption"), &text_of(g, "caption")) && same(&text_of(i, "source"), &text_of(g, "source")))).count();
+            let hits = with_source.iter().filter(|g| items.iter().any(|i| gold_same(&text_of(i, "caption"), &text_of(g, "caption")) && gold_same(&text_of(i, "source"), &text_of(g, "source")))).count();
             scores.insert("sources", hits as f64 / with_source.len() as f64);
         }
     }
     let captioned: Vec<&&Value> = items.iter().filter(|i| !fold(&text_of(i, "caption")).is_empty()).collect();
     if !captioned.is_empty() && !gold_caps.is_empty() {
-        let precise = captioned.iter().filter(|i| gold_caps.iter().any(|g| same(&text_of(i, "caption"), &text_of(g, "caption")))).count();
+        let precise = captioned.iter().filter(|i| gold_caps.iter().any(|g| gold_same(&text_of(i, "caption"), &text_of(g, "caption")))).count();
         scores.insert("caption_precision", precise as f64 / captioned.len() as f64);
     }
     let pipe_tables = gold["pipe_tables"].as_u64().unwrap_or(0);
@@ -88,7 +67,7 @@ fn score_md(report: &Value, gold: &Value) -> BTreeMap<&'static str, f64> {
         .map(str::to_string).collect();
     if !heads.is_empty() {
         let outline: Vec<String> = report["outline"].as_array().unwrap_or(&empty).iter().map(|o| text_of(o, "title")).collect();
-        let found = heads.iter().filter(|h| outline.iter().any(|o| same(h, o))).count();
+        let found = heads.iter().filter(|h| outline.iter().any(|o| gold_same(h, o))).count();
         scores.insert("outline", found as f64 / heads.len() as f64);
     }
     let leaked = report["blocks"].as_array().unwrap_or(&empty).iter()
