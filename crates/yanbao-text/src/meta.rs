@@ -413,7 +413,7 @@ fn institution(report: &Report, cover: &[&str]) -> Option<String> {
 /// Returns a broker name in a text: `中国银河证券研究院整理` → `中国银河证券研究院`,
 /// `本报告版权属于中原证券股份有限公司` → `中原证券股份有限公司`; not the `证券研究报告` banner.
 fn broker_in(text: &str) -> Option<String> {
-    const CUT_AFTER: [&str; 11] = ["属于", "来自", "加入", "整理自", "版权", "报告", "关于", "或", "的", "下调", "上调"];
+    const CUT_AFTER: [&str; 12] = ["属于", "来自", "加入", "整理自", "版权", "报告", "关于", "以及", "或", "的", "下调", "上调"];
     const LEADING: [char; 10] = ['由', '据', '自', '和', '及', '与', '于', '年', '月', '日'];
     for caps in BROKER.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
@@ -492,6 +492,12 @@ mod tests {
         for title in ["晶圆代工龙头，产能扩张与技术追赶并举", "舍得酒业(600702):双品牌战略不变，老酒战略深入推进", "中美元首视频会晤, 可能谈些什么"] {
             assert!(!is_cover_label(title), "{title}");
         }
+    }
+
+    #[test]
+    fn brokers_after_conjunctions() {
+        assert_eq!(broker_in("竞争性因素以及开源证券股份有限公司").as_deref(), Some("开源证券股份有限公司"));
+        assert_eq!(broker_in("本报告版权属于中原证券股份有限公司").as_deref(), Some("中原证券股份有限公司"));
     }
 
     #[test]
