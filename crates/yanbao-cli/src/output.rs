@@ -109,7 +109,11 @@ pub fn print_entity(overview: &EntityOverview) {
 pub fn print_stats(stats: &LibraryStats, pdf: Result<std::path::PathBuf, String>) {
     let s = &stats.store;
     println!("library      {}", stats.data_dir);
-    println!("reports      {} ({} indexed)", s.reports, stats.indexed_reports);
+    if s.duplicates > 0 {
+        println!("reports      {} ({} searched; {} are other files of a stored report)", s.reports, stats.indexed_reports, s.duplicates);
+    } else {
+        println!("reports      {} ({} indexed)", s.reports, stats.indexed_reports);
+    }
     println!("blocks       {}", s.blocks);
     println!("figures      {}", s.figures);
     println!("tables       {}", s.tables);

@@ -106,15 +106,30 @@ fn timeline_prints_the_seed_table_in_date_order() {
     assert!(dates.windows(2).all(|w| w[0] <= w[1]));
 }
 
+/// 3,000 pseudo-random Han characters in sentences, different for every `n`.
+fn own_text(n: u32) -> String {
+    let mut state = n.wrapping_mul(2_654_435_761).wrapping_add(12_345);
+    let mut text = String::new();
+    for i in 0..3_000u32 {
+        state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        text.push(char::from_u32(0x4E00 + (state >> 16) % 0x5000).unwrap_or('字'));
+        if i % 60 == 59 {
+            text.push_str("。\n\n");
+        }
+    }
+    text
+}
+
 #[test]
 fn a_batch_killed_halfway_leaves_store_and_index_in_agreement() {
     let dir = tempfile::tempdir().unwrap();
     let inputs = dir.path().join("in");
     std::fs::create_dir(&inputs).unwrap();
     let seed_text = std::fs::read_to_string(seed()).unwrap();
-    // Many distinct reports (distinct bytes → distinct ids), large enough that the batch takes a while.
-    for n in 0..400 {
-        let body = format!("# 报告 {n}\n\n{}\n\n第 {n} 号附注。\n", seed_text.replace("预览已结束", "预览"));
+    // Many different reports (not near-copies, which would be recognised as one report), large
+    // enough that the batch takes a while: the seed plus text of its own for each.
+    for n in 0..400u32 {
+        let body = format!("# 报告 {n}\n\n{}\n\n{}\n", seed_text.replace("预览已结束", "预览"), own_text(n));
         std::fs::write(inputs.join(format!("r{n:03}.md")), body).unwrap();
     }
     let data = dir.path().join("data");

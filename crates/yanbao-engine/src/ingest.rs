@@ -262,11 +262,14 @@ impl Library {
             .map(|(id, _)| id.clone());
         let outcome = self.store().put(&report, Some(bytes))?;
         if let Some(original) = &duplicate_of {
+            // Kept and readable by id, but searched once: through the original.
             self.store().set_duplicate_of(&report.id, original)?;
-        } else if !print.is_empty() {
-            known.push((report.id.clone(), print));
+        } else {
+            if !print.is_empty() {
+                known.push((report.id.clone(), print));
+            }
+            self.index.add_report(&report)?;
         }
-        self.index.add_report(&report)?;
         Ok(IngestResult {
             path: path.display().to_string(),
             id: Some(report.id.clone()),

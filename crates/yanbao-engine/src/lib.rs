@@ -86,7 +86,7 @@ pub struct LibraryStats {
     /// Store counts.
     #[serde(flatten)]
     pub store: StoreStats,
-    /// Reports in the index (equals `reports` when consistent).
+    /// Reports in the index (equals `reports` less `duplicates` when consistent).
     pub indexed_reports: usize,
     /// Bytes the data folder takes on disk.
     pub disk_bytes: u64,
@@ -150,9 +150,15 @@ impl Library {
         self.store.as_ref()
     }
 
-    /// Makes the index hold exactly the stored reports; returns (added, removed).
+    /// The stored reports that are searched: all but other files of a stored report.
+    fn searchable_ids(&self) -> Result<std::collections::BTreeSet<String>, EngineError> {
+        let duplicates = self.store.duplicate_ids()?;
+        Ok(self.store.ids()?.into_iter().filter(|id| !duplicates.contains(id)).collect())
+    }
+
+    /// Makes the index hold exactly the searchable stored reports; returns (added, removed).
     pub fn reconcile(&self) -> Result<(usize, usize), EngineError> {
-        let stored = self.store.ids()?;
+        let stored = self.searchable_ids()?;
         let indexed = self.index.report_ids()?;
         let missing: Vec<&String> = stored.difference(&indexed).collect();
         let extra: Vec<&String> = indexed.difference(&stored).collect();
@@ -186,6 +192,8 @@ impl Library {
         if removed {
             self.index.remove_report(id)?;
             self.index.commit()?;
+            // Another file of the removed report now stands alone and becomes searchable.
+            self.reconcile()?;
         }
         Ok(removed)
     }
@@ -222,13 +230,20 @@ impl Library {
         })
     }
 
-    /// Rebuilds the index from the store; `progress(done, total)` is called as it goes.
+    /// Rebuilds the index from the store (other files of a stored report stay out); `progress(done,
+    /// total)` is called as it goes. Returns how many reports were visited.
     pub fn reindex(&self, progress: &mut dyn FnMut(usize, usize)) -> Result<usize, EngineError> {
         let total = self.store.ids()?.len();
+        let duplicates = self.store.duplicate_ids()?;
         self.index.clear()?;
         let mut done = 0usize;
         let mut failure: Option<EngineError> = None;
         self.store.for_each(&mut |report| {
+            if duplicates.contains(&report.id) {
+                done += 1;
+                progress(done, total);
+                return true;
+            }
             if let Err(e) = self.index.add_report(&report) {
                 failure = Some(e.into());
                 return false;

@@ -98,3 +98,29 @@ fn export_writes_one_json_line_per_report() {
         assert!(value["id"].is_string() && value["format_version"] == 1);
     }
 }
+
+#[test]
+fn the_same_report_in_two_files_is_searched_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = tempfile::tempdir().unwrap();
+    let seed_text = std::fs::read_to_string(seed()).unwrap();
+    // Another producer's file of the same report: other spacing and a different header line.
+    std::fs::write(inputs.path().join("a.txt"), &seed_text).unwrap();
+    std::fs::write(inputs.path().join("b.txt"), format!("来源：另一个网站\n\n{}", seed_text.replace('，', ", "))).unwrap();
+    let library = Library::open(dir.path()).unwrap();
+    let results = library.ingest(&[inputs.path().to_path_buf()], &mut |_| {}).unwrap();
+    let copies: Vec<_> = results.iter().filter(|r| r.duplicate_of.is_some()).collect();
+    assert_eq!(copies.len(), 1, "{results:?}");
+    let reports_hits = search(&library, "第一阶段协议", Scope::Reports);
+    assert_eq!(reports_hits.total, 1, "one hit, not one per file: {reports_hits:?}");
+    let stats = library.stats().unwrap();
+    assert_eq!((stats.store.reports, stats.store.duplicates, stats.indexed_reports), (2, 1, 1));
+    // Reindex keeps the copy out; removing the original makes the copy searchable again.
+    library.reindex(&mut |_, _| {}).unwrap();
+    assert_eq!(search(&library, "第一阶段协议", Scope::Reports).total, 1);
+    let copy = copies[0].id.clone().unwrap();
+    let original = copies[0].duplicate_of.clone().unwrap();
+    assert!(library.remove(&original).unwrap());
+    let after = search(&library, "第一阶段协议", Scope::Reports);
+    assert_eq!(after.hits.first().map(|h| h.report_id.as_str()), Some(copy.as_str()));
+}

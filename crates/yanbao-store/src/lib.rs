@@ -85,6 +85,8 @@ pub struct StoreStats {
     pub tables: u64,
     /// Dated events over all reports.
     pub events: u64,
+    /// Reports that are another file of a stored report.
+    pub duplicates: u64,
     /// Bytes of source files kept.
     pub source_bytes: u64,
     /// Reports per language.
@@ -146,6 +148,9 @@ pub trait Store: Send + Sync {
     fn remove(&self, id: &str) -> Result<bool, StoreError>;
     /// All stored report ids.
     fn ids(&self) -> Result<BTreeSet<String>, StoreError>;
+    /// Ids of the reports that are other files of a report already stored (`duplicate_of` set):
+    /// kept and readable, but not searched or listed twice.
+    fn duplicate_ids(&self) -> Result<BTreeSet<String>, StoreError>;
     /// Report summaries, newest report date first.
     fn list(&self, offset: usize, limit: usize) -> Result<Vec<ReportSummary>, StoreError>;
     /// Calls `visit` with every stored report, in id order, without holding all in memory.

@@ -247,6 +247,13 @@ impl Store for SqliteStore {
         Ok(ids)
     }
 
+    fn duplicate_ids(&self) -> Result<BTreeSet<String>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT id FROM reports WHERE duplicate_of IS NOT NULL")?;
+        let ids = stmt.query_map([], |row| row.get(0))?.collect::<Result<BTreeSet<String>, _>>()?;
+        Ok(ids)
+    }
+
     fn list(&self, offset: usize, limit: usize) -> Result<Vec<ReportSummary>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
@@ -300,6 +307,7 @@ impl Store for SqliteStore {
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
         )?;
         let events: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |row| row.get(0))?;
+        let duplicates: i64 = conn.query_row("SELECT COUNT(*) FROM reports WHERE duplicate_of IS NOT NULL", [], |row| row.get(0))?;
         let source_bytes: i64 = conn.query_row("SELECT COALESCE(SUM(LENGTH(bytes)),0) FROM sources", [], |row| row.get(0))?;
         let group = |sql: &str| -> Result<Vec<(String, u64)>, StoreError> {
             let mut stmt = conn.prepare(sql)?;
@@ -314,6 +322,7 @@ impl Store for SqliteStore {
             figures: figures as u64,
             tables: tables as u64,
             events: events as u64,
+            duplicates: duplicates as u64,
             source_bytes: source_bytes as u64,
             languages: group("SELECT language, COUNT(*) FROM reports GROUP BY language ORDER BY 2 DESC")?,
             institutions: group(
@@ -508,6 +517,20 @@ mod tests {
         assert_eq!(mentions[0].mentions, 2);
         let co = store.co_mentioned("孟晚舟", 5).unwrap();
         assert_eq!(co, vec![("USTR".to_string(), "org".to_string(), 2)]);
+    }
+
+    #[test]
+    fn duplicates_are_listed_and_freed_when_their_original_goes() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let original = sample("原");
+        let copy = sample("复");
+        store.put(&original, None).unwrap();
+        store.put(&copy, None).unwrap();
+        store.set_duplicate_of(&copy.id, &original.id).unwrap();
+        assert_eq!(store.duplicate_ids().unwrap().into_iter().collect::<Vec<_>>(), vec![copy.id.clone()]);
+        assert_eq!(store.stats().unwrap().duplicates, 1);
+        store.remove(&original.id).unwrap();
+        assert!(store.duplicate_ids().unwrap().is_empty(), "the copy stands alone once its original is gone");
     }
 
     #[test]
