@@ -1,5 +1,6 @@
 //! Dated events: table rows whose first cell is a date, and sentences of running text that carry one.
 
+use yanbao_model::excerpt::{bounded, excerpt, CharCounter, EVENT_TEXT_CHARS};
 use yanbao_model::{BlockKind, Event, EventOrigin, Report};
 
 use crate::dates::{parse_dates, DateAnchor, DateMention, Precision};
@@ -110,7 +111,8 @@ fn is_data_period(text: &str) -> bool {
 /// A row counts when its first cell is nothing but a day or month (`5 月 27 日`) and the rest of
 /// the row says something in words (at least two Han characters or two Latin words), so data
 /// tables keyed by month (`2023年1月 | 5.3 | 4.8`) are left out. A year written in one row
-/// carries to the year-less rows below it.
+/// carries to the year-less rows below it. The event text is the rest of the row, cut to
+/// [`EVENT_TEXT_CHARS`].
 pub fn table_events(report: &Report, anchor: &DateAnchor) -> Vec<Event> {
     let mut events = Vec::new();
     for table in &report.tables {
@@ -131,11 +133,12 @@ pub fn table_events(report: &Report, anchor: &DateAnchor) -> Vec<Event> {
                 date_end: mention.date_end,
                 precision: mention.precision.as_str().to_string(),
                 date_text: cell.to_string(),
-                text,
+                text: bounded(&text, EVENT_TEXT_CHARS),
                 actors: Vec::new(),
                 numbers: Vec::new(),
                 origin: EventOrigin::Table,
                 block: table.block,
+                span: None,
             });
         }
     }
@@ -168,6 +171,10 @@ fn says_something(text: &str) -> bool {
 /// 成功归国，10 月 5 日 USTR…`), each date gets the clauses from its own up to the next date's,
 /// extended to the end of the next date's clause when its own part says nothing beyond the date
 /// (`11 月 13 日，外交部宣布 11 月 16 日…`).
+///
+/// The event's `span` is that sentence or segment's character span in the block; its `text` is
+/// the same cut to [`EVENT_TEXT_CHARS`] around the date (clauses where they fit, `…` where cut).
+/// Linear in the block: sentences and clauses are found once per block and sentence.
 pub fn text_events(report: &Report, anchor: &DateAnchor) -> Vec<Event> {
     let mut events = Vec::new();
     for (index, block) in report.blocks.iter().enumerate() {
@@ -175,30 +182,40 @@ pub fn text_events(report: &Report, anchor: &DateAnchor) -> Vec<Event> {
             continue;
         }
         let text = block.text.as_str();
-        let mentions: Vec<DateMention> =
+        let mut mentions: Vec<DateMention> =
             parse_dates(text, anchor).into_iter().filter(|m| is_text_event_date(text, m)).collect();
         if mentions.is_empty() {
             continue;
         }
+        mentions.sort_by_key(|m| (m.start, m.end));
+        let mut counter = CharCounter::new(text);
         for (sentence_start, sentence_end) in sentence_spans(text) {
+            let first = mentions.partition_point(|m| m.start < sentence_start);
             let in_sentence: Vec<&DateMention> =
-                mentions.iter().filter(|m| m.start >= sentence_start && m.end <= sentence_end).collect();
+                mentions[first..].iter().take_while(|m| m.start < sentence_end).filter(|m| m.end <= sentence_end).collect();
+            if in_sentence.is_empty() {
+                continue;
+            }
+            let clause_bounds = if in_sentence.len() > 1 { clause_starts(text, sentence_start, sentence_end) } else { Vec::new() };
             for (position, mention) in in_sentence.iter().enumerate() {
-                let (start, end) = event_segment(text, (sentence_start, sentence_end), &in_sentence, position);
-                let segment = text[start..end].trim();
-                if !says_something(&segment.replacen(mention.text.as_str(), "", 1)) {
+                let (start, end) = event_segment(text, (sentence_start, sentence_end), &clause_bounds, &in_sentence, position);
+                let start = start + (text[start..end].len() - text[start..end].trim_start().len());
+                let end = end - (text[start..end].len() - text[start..end].trim_end().len());
+                if !says_something(&text[start..end].replacen(mention.text.as_str(), "", 1)) {
                     continue;
                 }
+                let focus = mention.start.clamp(start, end)..mention.end.clamp(start, end);
                 events.push(Event {
                     date: mention.date.clone(),
                     date_end: mention.date_end.clone(),
                     precision: mention.precision.as_str().to_string(),
                     date_text: mention.text.clone(),
-                    text: segment.to_string(),
+                    text: excerpt(text, start..end, focus, EVENT_TEXT_CHARS).to_string(),
                     actors: Vec::new(),
                     numbers: Vec::new(),
                     origin: EventOrigin::Text,
                     block: index,
+                    span: Some(counter.span(start..end)),
                 });
             }
         }
@@ -300,15 +317,18 @@ fn is_data_cutoff(text: &str, mention: &DateMention) -> bool {
     ["截至", "截止", "截至到", "截止到", "截止至", "数据截至"].iter().any(|w| before.ends_with(w))
 }
 
-/// The byte span of the event text for the `position`-th date of a sentence.
-fn event_segment(text: &str, sentence: (usize, usize), mentions: &[&DateMention], position: usize) -> (usize, usize) {
+/// The byte span of the event text for the `position`-th date of a sentence, given the
+/// sentence's clause starts (sorted; only needed when the sentence has several dates).
+fn event_segment(text: &str, sentence: (usize, usize), clause_bounds: &[usize], mentions: &[&DateMention], position: usize) -> (usize, usize) {
     let (sentence_start, sentence_end) = sentence;
     if mentions.len() <= 1 {
         return sentence;
     }
-    let clause_bounds = clause_starts(text, sentence_start, sentence_end);
-    let clause_start_of = |offset: usize| clause_bounds.iter().copied().filter(|b| *b <= offset).max().unwrap_or(sentence_start);
-    let clause_end_of = |offset: usize| clause_bounds.iter().copied().filter(|b| *b > offset).min().unwrap_or(sentence_end);
+    let clause_start_of = |offset: usize| {
+        let after = clause_bounds.partition_point(|b| *b <= offset);
+        if after == 0 { sentence_start } else { clause_bounds[after - 1] }
+    };
+    let clause_end_of = |offset: usize| clause_bounds.get(clause_bounds.partition_point(|b| *b <= offset)).copied().unwrap_or(sentence_end);
     let start = clause_start_of(mentions[position].start);
     let Some(next) = mentions.get(position + 1) else {
         return (start, sentence_end);
@@ -378,6 +398,22 @@ mod tests {
         let text = "截至11月12日，拜登支持率已经从上任时的53.9%下滑至42.8%";
         let mention = parse_dates(text, &DateAnchor { year: Some(2021), month: Some(11) }).remove(0);
         assert!(is_data_cutoff(text, &mention));
+    }
+
+    #[test]
+    fn events_of_huge_sentences_are_bounded_and_point_into_their_block() {
+        use yanbao_model::{Block, BlockKind};
+        let filler = "公司持续推进产能扩张并加大研发投入，";
+        let text = format!("前言。{}10月5日，USTR公布了549项产品清单，{}", filler.repeat(400), filler.repeat(400));
+        let mut report = Report { date: Some("2021-11-15".into()), ..Report::default() };
+        report.blocks.push(Block { kind: BlockKind::Paragraph, text: text.clone(), ..Block::default() });
+        let events = text_events(&report, &anchor_for(&report));
+        assert_eq!(events.len(), 1);
+        let event = &events[0];
+        assert!(event.text.chars().count() <= EVENT_TEXT_CHARS, "{}", event.text);
+        assert!(event.text.contains("10月5日，USTR公布了549项产品清单"), "{}", event.text);
+        let span = event.span.expect("span");
+        assert_eq!(span, [3, text.chars().count()], "the whole sentence after 前言。");
     }
 
     #[test]

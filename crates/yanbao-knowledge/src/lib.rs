@@ -23,7 +23,8 @@ use yanbao_model::Report;
 ///
 /// Events come in reading order: the table rows of a table at its block, text events at theirs.
 /// Each event's actors are the people and organisations of `report.entities` named in its text,
-/// and its numbers the key numbers of its block that its text states.
+/// and its numbers the key numbers of its block that its text states. The report is left at the
+/// current [`yanbao_model::FORMAT_VERSION`] (numbers and events point into their blocks).
 pub fn enrich(report: &mut Report) {
     let entities = extract_entities(report);
     let anchor = anchor_for(report);
@@ -31,20 +32,35 @@ pub fn enrich(report: &mut Report) {
     events.extend(text_events(report, &anchor));
     events.sort_by_key(|e| e.block);
     let numbers = extract_numbers(report);
+    let mut by_block: std::collections::HashMap<usize, Vec<&yanbao_model::KeyNumber>> = std::collections::HashMap::new();
+    for number in &numbers {
+        by_block.entry(number.block).or_default().push(number);
+    }
     for event in &mut events {
         event.actors = actors_in(&event.text, &entities);
-        event.numbers = numbers_of_event(event, &numbers);
+        event.numbers = numbers_of_event(event, by_block.get(&event.block).map(Vec::as_slice).unwrap_or_default());
     }
     report.numbers = numbers;
     report.entities = entities;
     report.events = events;
+    report.format_version = yanbao_model::FORMAT_VERSION;
 }
 
-/// The key numbers of the event's block whose written form its text contains, in order, once each.
-fn numbers_of_event(event: &yanbao_model::Event, numbers: &[yanbao_model::KeyNumber]) -> Vec<String> {
+/// The key numbers of the event's block (`numbers`, in block order) whose written form its
+/// text contains, in order, once each; for an event of running text, only those within its span.
+fn numbers_of_event(event: &yanbao_model::Event, numbers: &[&yanbao_model::KeyNumber]) -> Vec<String> {
+    let candidates = match event.span {
+        // Paragraph numbers come in span order: those inside the event's sentence.
+        Some([start, end]) => {
+            let first = numbers.partition_point(|n| n.span[0] < start);
+            let last = first + numbers[first..].partition_point(|n| n.span[0] < end);
+            &numbers[first..last]
+        }
+        None => numbers,
+    };
     let text = yanbao_model::normalize::fold(&event.text);
     let mut found: Vec<String> = Vec::new();
-    for number in numbers.iter().filter(|n| n.block == event.block) {
+    for number in candidates.iter().filter(|n| event.span.is_none_or(|[_, end]| n.span[1] <= end)) {
         if text.contains(&yanbao_model::normalize::fold(&number.text)) && !found.contains(&number.text) {
             found.push(number.text.clone());
         }

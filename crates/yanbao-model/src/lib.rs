@@ -9,16 +9,21 @@
 //! all other crates must agree on.
 
 pub mod normalize;
+pub mod excerpt;
 mod fingerprint;
 pub mod render;
 
-pub use fingerprint::{fingerprint, fingerprint_similarity};
+pub use fingerprint::{fingerprint, fingerprint_bands, fingerprint_similarity, same_report, Identity};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Version of the report JSON layout. Bump when a field is added with new meaning or changes.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// 2: key numbers point into their block (`span`) with a bounded `context` instead of copying
+/// their whole `sentence`; event texts are bounded and carry a `span` into their block. Reports
+/// of an older version are brought up to date by [`Report::upgrade`].
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Returns the stable report id for a source file: the first 16 hex digits of its SHA-256.
 ///
@@ -34,6 +39,9 @@ pub fn content_hash(bytes: &[u8]) -> String {
 }
 
 /// A structured research report.
+///
+/// Fields outside the JSON contract of `PRODUCT.md` are left out of the JSON when empty (they
+/// read back as empty), so a report's JSON stays in proportion to its source.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Report {
@@ -46,6 +54,7 @@ pub struct Report {
     /// Report title (cover title for PDFs, first heading for text).
     pub title: String,
     /// Series line or subtitle, when printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitle: Option<String>,
     /// Who published this copy (a news site or column, e.g. 财新网), when it differs from the institution.
     pub publisher: Option<String>,
@@ -54,6 +63,7 @@ pub struct Report {
     /// Author names, in cover order.
     pub authors: Vec<String>,
     /// Analysts with their registration (SAC) numbers, where printed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub analysts: Vec<Analyst>,
     /// Report date as `YYYY-MM-DD`.
     pub date: Option<String>,
@@ -62,12 +72,16 @@ pub struct Report {
     /// `zh` or `en`.
     pub language: String,
     /// Report type (公司点评, 金融工程, 行业周报 …), where printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub report_type: Option<String>,
     /// Investment rating (增持（维持）, 买入 …), where printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rating: Option<String>,
     /// Target price, where printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_price: Option<String>,
     /// Related reports listed on the cover.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related_reports: Vec<String>,
     /// Section headings in reading order.
     pub outline: Vec<OutlineEntry>,
@@ -81,14 +95,20 @@ pub struct Report {
     pub events: Vec<Event>,
     /// Named entities with mention counts.
     pub entities: Vec<Entity>,
-    /// Key numbers (percentages, amounts with units) with their sentence.
+    /// Key numbers (percentages, amounts with units), each pointing into its block.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub numbers: Vec<KeyNumber>,
     /// Running headers/footers removed from the body (kept, not lost).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub running_text: Vec<String>,
     /// Whether this is a cut-off preview, and where the full report lives.
     pub preview: Preview,
     /// What could not be structured, in words.
     pub warnings: Vec<String>,
+    /// Set by the library, not by parsers: the id of the stored report this file is another copy
+    /// of (same document, another file), so it is searched once, through that report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
 }
 
 /// Where a report came from.
@@ -106,6 +126,7 @@ pub struct Source {
     /// Full SHA-256 of the source bytes.
     pub sha256: String,
     /// Text encoding the source was decoded from (`UTF-8`, `GBK`, …), for text sources.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
 }
 
@@ -243,7 +264,9 @@ pub struct Event {
     pub precision: String,
     /// The date as written.
     pub date_text: String,
-    /// The sentence or row text.
+    /// The sentence (or the clauses of a sentence that are about this date) or the table row
+    /// text, cut to at most [`excerpt::EVENT_TEXT_CHARS`] characters around the date, at clause
+    /// boundaries where possible, with `…` where cut; whole when shorter.
     pub text: String,
     /// People and organisations acting in it.
     pub actors: Vec<String>,
@@ -253,6 +276,11 @@ pub struct Event {
     pub origin: EventOrigin,
     /// Index into [`Report::blocks`].
     pub block: usize,
+    /// Character span `[start, end)` of the whole sentence or segment within
+    /// `blocks[block].text`, for events of running text (`text` equals it when not cut); absent
+    /// for table rows. See [`Report::event_excerpt`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<[usize; 2]>,
 }
 
 /// The kind of a named entity.
@@ -281,10 +309,15 @@ pub struct Entity {
     /// Mentions in this report.
     pub mentions: u32,
     /// Stock code for listed companies (688556).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
-/// A key number with its context.
+/// A key number, pointing into its block, with a bounded context.
+///
+/// Format 1 copied the whole sentence (`sentence`) into every number, unbounded where the text
+/// has no sentence end; format 2 points into the block instead. A format-1 `sentence` is
+/// ignored when read; [`Report::upgrade`] computes `span` and `context`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct KeyNumber {
@@ -294,10 +327,16 @@ pub struct KeyNumber {
     pub value: f64,
     /// Unit (`%`, `亿美元`, `项`).
     pub unit: String,
-    /// The sentence it stands in.
-    pub sentence: String,
     /// Index into [`Report::blocks`].
     pub block: usize,
+    /// Character span `[start, end)` of the number within `blocks[block].text` (characters,
+    /// not bytes: Unicode scalar values, as Python `str` and JavaScript `Array.from` count
+    /// them); the text at the span is `text`.
+    pub span: [usize; 2],
+    /// The sentence around the number, cut to at most [`excerpt::NUMBER_CONTEXT_CHARS`]
+    /// characters (clauses around the number where they fit, else a window centred on it), with
+    /// `…` where cut. The same as [`Report::number_context`] cuts from the block.
+    pub context: String,
 }
 
 /// Preview state of a source that was itself a cut-off preview.
@@ -341,7 +380,139 @@ impl Report {
         let section = self.blocks.get(block)?.section?;
         self.outline.get(section).map(|o| o.title.as_str())
     }
+
+    /// The sentence around a key number, cut from its block by its span (at most
+    /// [`excerpt::NUMBER_CONTEXT_CHARS`] characters), with the number as the focus so renderers
+    /// can mark it; None when the span does not point into the block.
+    pub fn number_excerpt(&self, number: &KeyNumber) -> Option<excerpt::Excerpt<'_>> {
+        let text = &self.blocks.get(number.block)?.text;
+        let range = excerpt::byte_range(text, number.span).filter(|r| !r.is_empty())?;
+        Some(excerpt::sentence_excerpt(text, range, excerpt::NUMBER_CONTEXT_CHARS))
+    }
+
+    /// The context of a key number as text (`…` where cut), cut from its block; the stored
+    /// `context` when the span does not point into the block.
+    pub fn number_context(&self, number: &KeyNumber) -> String {
+        self.number_excerpt(number).map(|e| e.to_string()).unwrap_or_else(|| number.context.clone())
+    }
+
+    /// The sentence (or segment) of an event of running text, cut from its block by its span to
+    /// at most `max_chars` characters around its date; None for table rows and spans that do not
+    /// point into the block.
+    pub fn event_excerpt(&self, event: &Event, max_chars: usize) -> Option<excerpt::Excerpt<'_>> {
+        let text = &self.blocks.get(event.block)?.text;
+        let region = excerpt::byte_range(text, event.span?)?;
+        let focus = date_focus(text, region.clone(), &event.date_text);
+        Some(excerpt::excerpt(text, region, focus, max_chars))
+    }
+
+    /// Brings a report read from an older [`FORMAT_VERSION`] up to the current one (pure; a
+    /// current report is left as it is).
+    ///
+    /// From format 1: each key number is found in its block (in order, so repeated numbers map
+    /// to their own occurrence) and gets its `span` and bounded `context`; numbers that are not
+    /// in their block, or are glued into a run of numbers ([`excerpt::is_glued_number`], as
+    /// extraction now leaves them out), are dropped. Events of running text are found in their
+    /// block and get their `span`; every event text is bounded to
+    /// [`excerpt::EVENT_TEXT_CHARS`] characters.
+    pub fn upgrade(&mut self) {
+        if self.format_version >= FORMAT_VERSION {
+            return;
+        }
+        let Report { blocks, numbers, events, .. } = self;
+        let mut counters: std::collections::HashMap<usize, (usize, excerpt::CharCounter<'_>)> = std::collections::HashMap::new();
+        numbers.retain_mut(|number| {
+            let Some(block) = blocks.get(number.block) else { return false };
+            let text = block.text.as_str();
+            if number.text.is_empty() {
+                return false;
+            }
+            let (cursor, counter) = counters.entry(number.block).or_insert_with(|| (0, excerpt::CharCounter::new(text)));
+            let Some(start) = find_number(text, &number.text, *cursor) else { return false };
+            let range = start..start + number.text.len();
+            *cursor = range.end;
+            if excerpt::is_glued_number(text, range.clone()) {
+                return false;
+            }
+            number.span = counter.span(range.clone());
+            number.context = excerpt::sentence_excerpt(text, range, excerpt::NUMBER_CONTEXT_CHARS).to_string();
+            true
+        });
+        let mut counters: std::collections::HashMap<usize, (usize, excerpt::CharCounter<'_>)> = std::collections::HashMap::new();
+        // Where to look for an event's date next, per block, sentence start and date: a sentence
+        // with the same date twice gave an event per mention; once every mention in a sentence
+        // has its event, an event of the same text is a repeated sentence further on.
+        let mut date_cursors: std::collections::HashMap<(usize, usize, String), usize> = std::collections::HashMap::new();
+        for event in events.iter_mut() {
+            event.span = None;
+            let block = blocks.get(event.block).filter(|_| event.origin == EventOrigin::Text && !event.text.is_empty());
+            let located = block.and_then(|block| {
+                let text = block.text.as_str();
+                let needle = event.text.as_str();
+                let (cursor, counter) = counters.entry(event.block).or_insert_with(|| (0, excerpt::CharCounter::new(text)));
+                let mut start = text[*cursor..].find(needle).map(|i| *cursor + i).or_else(|| text.find(needle))?;
+                while let Some(&after) = date_cursors.get(&(event.block, start, event.date_text.clone())) {
+                    if !date_focus(text, after..start + needle.len(), &event.date_text).is_empty() {
+                        break;
+                    }
+                    let next = start + needle.chars().next().map_or(1, char::len_utf8);
+                    match text[next..].find(needle) {
+                        Some(i) => start = next + i,
+                        None => break,
+                    }
+                }
+                *cursor = start;
+                let region = start..start + needle.len();
+                let key = (event.block, start, event.date_text.clone());
+                let from = date_cursors.get(&key).copied().unwrap_or(start);
+                let mut focus = date_focus(text, from..region.end, &event.date_text);
+                if focus.is_empty() {
+                    focus = date_focus(text, region.clone(), &event.date_text);
+                }
+                if !focus.is_empty() {
+                    date_cursors.insert(key, focus.end);
+                }
+                Some((text, region.clone(), focus, counter.span(region)))
+            });
+            event.text = match located {
+                Some((text, region, focus, span)) => {
+                    event.span = Some(span);
+                    excerpt::excerpt(text, region, focus, excerpt::EVENT_TEXT_CHARS).to_string()
+                }
+                None => excerpt::bounded(&event.text, excerpt::EVENT_TEXT_CHARS),
+            };
+        }
+        self.format_version = FORMAT_VERSION;
+    }
 }
+
+/// The byte offset of the first occurrence of a number's written form at or after `from` that
+/// is not the tail of a longer number or word (`16%` is not in `2.16%`, `316%` nor `A16%`),
+/// as extraction reads numbers.
+fn find_number(text: &str, number: &str, from: usize) -> Option<usize> {
+    let mut from = from;
+    while let Some(found) = text.get(from..)?.find(number) {
+        let start = from + found;
+        let before = text[..start].chars().next_back();
+        let after = text[start + number.len()..].chars().next();
+        let starts_alone = before.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '.' || c == '_'));
+        let ends_alone = !number.ends_with(|c: char| c.is_ascii_digit()) || after.is_none_or(|c| !c.is_ascii_digit());
+        if starts_alone && ends_alone {
+            return Some(start);
+        }
+        from = start + number.chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
+
+/// The byte range of an event's date within its region (the region's start when not found).
+fn date_focus(text: &str, region: std::ops::Range<usize>, date_text: &str) -> std::ops::Range<usize> {
+    match text[region.clone()].find(date_text).filter(|_| !date_text.is_empty()) {
+        Some(i) => region.start + i..region.start + i + date_text.len(),
+        None => region.start..region.start,
+    }
+}
+
 
 #[cfg(test)]
 mod tests {
@@ -368,5 +539,108 @@ mod tests {
         assert_eq!(json["source"]["pages"], serde_json::Value::Null);
         let back: Report = serde_json::from_value(json).unwrap();
         assert_eq!(back, report);
+    }
+    /// A format-1 report: numbers copy their sentence, event texts are unbounded.
+    fn v1_report() -> (String, String) {
+        let long: String = "数据".repeat(15_000);
+        let block = format!("{long}营收同比增长12.3%{long}");
+        let event_sentence = format!("10月5日，USTR公布了549项产品清单，{}。", "涉及半导体设备与材料".repeat(40));
+        let paragraph = format!("前言。{event_sentence}支持率为42.8%。");
+        let json = serde_json::json!({
+            "format_version": 1,
+            "id": "0123456789abcdef",
+            "blocks": [
+                { "kind": "paragraph", "text": block },
+                { "kind": "paragraph", "text": paragraph },
+            ],
+            "numbers": [
+                { "text": "12.3%", "value": 12.3, "unit": "%", "sentence": block, "block": 0 },
+                { "text": "549项", "value": 549.0, "unit": "项", "sentence": event_sentence, "block": 1 },
+                { "text": "42.8%", "value": 42.8, "unit": "%", "sentence": "支持率为42.8%。", "block": 1 },
+            ],
+            "events": [
+                { "date": "2021-10-05", "precision": "day", "date_text": "10月5日", "text": event_sentence, "origin": "text", "block": 1 },
+                { "date": "2021-10-06", "precision": "day", "date_text": "10月6日", "text": "华为 发布 新品 ".repeat(60), "origin": "table", "block": 1 },
+            ],
+        });
+        (json.to_string(), event_sentence)
+    }
+
+    #[test]
+    fn format_1_reports_read_and_upgrade() {
+        let (json, event_sentence) = v1_report();
+        let mut report: Report = serde_json::from_str(&json).expect("format 1 reads");
+        assert_eq!(report.format_version, 1);
+        assert_eq!(report.numbers[0].span, [0, 0], "not yet upgraded");
+        report.upgrade();
+        assert_eq!(report.format_version, FORMAT_VERSION);
+        assert_eq!(report.numbers.len(), 3);
+        for number in &report.numbers {
+            let text = &report.blocks[number.block].text;
+            assert_eq!(&text[excerpt::byte_range(text, number.span).unwrap()], number.text);
+            assert!(number.context.chars().count() <= excerpt::NUMBER_CONTEXT_CHARS, "{}", number.context);
+            assert!(number.context.contains(&number.text));
+            assert_eq!(report.number_context(number), number.context);
+        }
+        assert_eq!(report.numbers[0].span, [30_006, 30_011]);
+        assert_eq!(report.numbers[2].context, "支持率为42.8%。");
+        let event = &report.events[0];
+        assert!(event.text.chars().count() <= excerpt::EVENT_TEXT_CHARS && event.text.ends_with('…'), "{}", event.text);
+        assert!(event.text.starts_with("10月5日，USTR公布了549项产品清单，"), "{}", event.text);
+        let span = event.span.expect("a text event points into its block");
+        let block = &report.blocks[1].text;
+        assert_eq!(&block[excerpt::byte_range(block, span).unwrap()], event_sentence);
+        assert_eq!(report.event_excerpt(event, excerpt::EVENT_TEXT_CHARS).unwrap().to_string(), event.text);
+        let row = &report.events[1];
+        assert!(row.span.is_none() && row.text.chars().count() <= excerpt::EVENT_TEXT_CHARS && row.text.ends_with('…'));
+        // Upgrading twice changes nothing; the new JSON has no sentence.
+        let once = report.clone();
+        report.upgrade();
+        assert_eq!(report, once);
+        let json = serde_json::to_value(&report).unwrap();
+        assert!(json["numbers"][0].get("sentence").is_none());
+        assert_eq!(json["numbers"][0]["span"], serde_json::json!([30_006, 30_011]));
+        assert!(json["events"][1].get("span").is_none());
+        let back: Report = serde_json::from_value(json).unwrap();
+        assert_eq!(back, report);
+    }
+
+    #[test]
+    fn upgrade_maps_repeated_sentences_and_numbers_to_their_own_place() {
+        let json = serde_json::json!({
+            "format_version": 1,
+            "blocks": [{ "kind": "paragraph", "text": "9月1日，甲发布新品。增速2.16%。9月1日，甲发布新品。增速16%。" }],
+            "numbers": [
+                { "text": "2.16%", "value": 2.16, "unit": "%", "block": 0 },
+                { "text": "16%", "value": 16.0, "unit": "%", "block": 0 },
+            ],
+            "events": [
+                { "date": "2021-09-01", "date_text": "9月1日", "text": "9月1日，甲发布新品。", "origin": "text", "block": 0 },
+                { "date": "2021-09-01", "date_text": "9月1日", "text": "9月1日，甲发布新品。", "origin": "text", "block": 0 },
+            ],
+        });
+        let mut report: Report = serde_json::from_value(json).unwrap();
+        report.upgrade();
+        assert_eq!(report.numbers[1].span, [32, 35], "not the tail of 2.16%");
+        assert_eq!(report.events[0].span, Some([0, 11]));
+        assert_eq!(report.events[1].span, Some([19, 30]));
+    }
+
+    #[test]
+    fn glued_numbers_are_dropped_on_upgrade() {
+        let json = serde_json::json!({
+            "format_version": 1,
+            "blocks": [{ "kind": "paragraph", "text": "渗透率0%2%4%6%，增长12%。" }],
+            "numbers": [
+                { "text": "0%", "value": 0.0, "unit": "%", "block": 0 },
+                { "text": "2%", "value": 2.0, "unit": "%", "block": 0 },
+                { "text": "12%", "value": 12.0, "unit": "%", "block": 0 },
+                { "text": "9%", "value": 9.0, "unit": "%", "block": 3 },
+            ],
+        });
+        let mut report: Report = serde_json::from_value(json).unwrap();
+        report.upgrade();
+        let kept: Vec<&str> = report.numbers.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(kept, vec!["12%"]);
     }
 }

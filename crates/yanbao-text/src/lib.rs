@@ -94,6 +94,14 @@ pub fn parse_text(bytes: &[u8], path: &str) -> Result<Report, TextError> {
 
 /// Says in words what could not be structured.
 fn add_structure_warnings(report: &mut Report, toc_lines: usize) {
+    // A file holding only its title line has no body: the title is metadata, not a section.
+    let title_only = matches!(report.blocks.as_slice(), [only] if only.kind == BlockKind::Heading && only.text == report.title);
+    if title_only {
+        report.blocks.clear();
+        report.outline.clear();
+        report.warnings.push("no body text: the file holds only a title".to_string());
+        return;
+    }
     if report.blocks.is_empty() {
         report.warnings.push("no text blocks found".to_string());
         return;
@@ -117,6 +125,14 @@ fn add_structure_warnings(report: &mut Report, toc_lines: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_alone_is_metadata_not_a_body() {
+        let report = parse_text("# 医美系列深度研究报告：2019年中国微整形行业深度研究报告\n\n".as_bytes(), "t.md").unwrap();
+        assert_eq!(report.title, "医美系列深度研究报告：2019年中国微整形行业深度研究报告");
+        assert!(report.blocks.is_empty() && report.outline.is_empty(), "{:?}", report.blocks);
+        assert!(report.warnings.iter().any(|w| w.contains("only a title")), "{:?}", report.warnings);
+    }
 
     #[test]
     fn extensions() {
