@@ -9,8 +9,8 @@ mod sqlite;
 
 pub use sqlite::SqliteStore;
 
-use std::collections::BTreeSet;
-use yanbao_model::{Event, Report};
+use std::collections::{BTreeSet, HashMap};
+use yanbao_model::{Event, Identity, Report};
 
 /// Errors from the store, each one clear line.
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +121,29 @@ pub struct EntityMention {
     pub mentions: u32,
 }
 
+/// A stored report another file might be a copy of: the evidence [`yanbao_model::same_report`]
+/// weighs, read from compact columns (never the report JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyCandidate {
+    /// Report id.
+    pub id: String,
+    /// Its same-report fingerprint.
+    pub fingerprint: String,
+    /// Title.
+    pub title: String,
+    /// Institution, when known.
+    pub institution: Option<String>,
+    /// Date, when known.
+    pub date: Option<String>,
+}
+
+impl CopyCandidate {
+    /// The evidence as [`yanbao_model::same_report`] takes it.
+    pub fn identity(&self) -> Identity<'_> {
+        Identity { fingerprint: &self.fingerprint, title: &self.title, institution: self.institution.as_deref(), date: self.date.as_deref() }
+    }
+}
+
 /// An API token as listed (never the secret itself).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TokenInfo {
@@ -164,10 +187,19 @@ pub trait Store: Send + Sync {
     fn entity_mentions(&self, name: &str) -> Result<Vec<EntityMention>, StoreError>;
     /// Entities most often named together with `name` in the same reports, with report counts.
     fn co_mentioned(&self, name: &str, limit: usize) -> Result<Vec<(String, String, u64)>, StoreError>;
-    /// Marks `id` as the same report as `original` (another file of it).
-    fn set_duplicate_of(&self, id: &str, original: &str) -> Result<(), StoreError>;
-    /// Fingerprints of stored reports (for recognising the same report in another file).
-    fn fingerprints(&self) -> Result<Vec<(String, String)>, StoreError>;
+    /// Marks `id` as another file of the report `original`, or (`None`) as a report of its own;
+    /// false when nothing changed.
+    fn set_duplicate_of(&self, id: &str, original: Option<&str>) -> Result<bool, StoreError>;
+    /// Reports of their own (not marked as copies) sharing a fingerprint band with one of
+    /// `bands`: the candidates a new file might be a copy of.
+    fn copy_candidates(&self, bands: &[i64]) -> Result<Vec<CopyCandidate>, StoreError>;
+    /// Ids of the reports marked as other files of `id`.
+    fn copies(&self, id: &str) -> Result<Vec<String>, StoreError>;
+    /// How many other files each of `ids` has (ids without copies are absent).
+    fn copy_counts(&self, ids: &[&str]) -> Result<HashMap<String, u32>, StoreError>;
+    /// A counter that grows with every change to the reports (put, remove, mark): equal values
+    /// mean nothing changed, so a derived read model can tell it is up to date in one query.
+    fn generation(&self) -> Result<u64, StoreError>;
     /// Stores an API token hash under a name (replacing a revoked one of that name).
     fn create_token(&self, name: &str, hash: &str) -> Result<(), StoreError>;
     /// Lists tokens.

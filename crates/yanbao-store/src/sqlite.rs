@@ -1,19 +1,36 @@
 //! The embedded store: one SQLite database file, WAL mode, one transaction per report.
+//!
+//! Report JSON and source bytes are kept zstd-compressed (research-report text compresses 4–6×),
+//! so the store grows with its sources, not with the structure derived from them. Every change
+//! bumps a generation counter in the same transaction, so a reader can tell in one query whether
+//! a derived read model (the search index) has seen every change.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Mutex;
 
-use rusqlite::{params, Connection, OptionalExtension};
-use yanbao_model::{fingerprint, Event, Report};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use yanbao_model::{fingerprint, fingerprint_bands, same_report, Event, Report};
 
-use crate::{EntityMention, PutOutcome, ReportSummary, Store, StoreError, StoreStats, StoredEvent, TokenInfo};
+use crate::{CopyCandidate, EntityMention, PutOutcome, ReportSummary, Store, StoreError, StoreStats, StoredEvent, TokenInfo};
 
 /// Newest schema this build writes and reads.
-const SCHEMA_VERSION: i64 = 1;
+/// 1: JSON as text, sources raw, 32-slot fingerprints. 2: JSON and sources zstd-compressed,
+/// same-report fingerprints v2 with LSH bands, a change generation, report JSON format 2.
+const SCHEMA_VERSION: i64 = 2;
 
 /// Sources larger than this keep only their JSON (and path), so a huge text file does not bloat the store.
 const MAX_KEPT_SOURCE_BYTES: usize = 64 * 1024 * 1024;
+
+/// zstd level for JSON and sources: level 3 compresses report text ~5× at hundreds of MB/s.
+const ZSTD_LEVEL: i32 = 3;
+
+/// Most candidates returned for one same-report lookup (bands of unrelated boilerplate-heavy
+/// reports can collide; the decision itself is made on the fingerprints).
+const MAX_CANDIDATES: i64 = 200;
+
+/// Settings key of the change counter.
+const GENERATION_KEY: &str = "generation";
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS reports (
@@ -33,12 +50,15 @@ CREATE TABLE IF NOT EXISTS reports (
     tables INTEGER NOT NULL,
     fingerprint TEXT NOT NULL,
     duplicate_of TEXT,
-    json TEXT NOT NULL
+    json TEXT NOT NULL DEFAULT '',
+    doc BLOB
 );
 CREATE INDEX IF NOT EXISTS reports_date ON reports(date);
 CREATE TABLE IF NOT EXISTS sources (
     id TEXT PRIMARY KEY REFERENCES reports(id) ON DELETE CASCADE,
-    bytes BLOB NOT NULL
+    bytes BLOB NOT NULL,
+    codec TEXT,
+    original_len INTEGER
 );
 CREATE TABLE IF NOT EXISTS events (
     report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
@@ -69,13 +89,24 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 "#;
 
+/// Tables added by schema 2 (created after the version-1 columns are brought up to date).
+const SCHEMA_2: &str = r#"
+CREATE TABLE IF NOT EXISTS report_bands (
+    band INTEGER NOT NULL,
+    id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    PRIMARY KEY (band, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS report_bands_id ON report_bands(id);
+CREATE INDEX IF NOT EXISTS reports_duplicate_of ON reports(duplicate_of);
+"#;
+
 /// A [`Store`] in one SQLite file.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the store at `path`.
+    /// Opens (creating if needed) the store at `path`, migrating an older schema in place.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let conn = Connection::open(path)?;
         Self::init(conn)
@@ -96,9 +127,25 @@ impl SqliteStore {
         if found > SCHEMA_VERSION {
             return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
         }
+        if found == SCHEMA_VERSION {
+            return Ok(SqliteStore { conn: Mutex::new(conn) });
+        }
         conn.execute_batch(SCHEMA)?;
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        Ok(SqliteStore { conn: Mutex::new(conn) })
+        if found == 1 {
+            // Columns schema 2 added to tables that already exist.
+            conn.execute_batch(
+                "ALTER TABLE reports ADD COLUMN doc BLOB;
+                 ALTER TABLE sources ADD COLUMN codec TEXT;
+                 ALTER TABLE sources ADD COLUMN original_len INTEGER;",
+            )?;
+        }
+        conn.execute_batch(SCHEMA_2)?;
+        let store = SqliteStore { conn: Mutex::new(conn) };
+        if found == 1 {
+            store.migrate_from_1()?;
+        }
+        store.conn().pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        Ok(store)
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -106,6 +153,76 @@ impl SqliteStore {
         // so a poisoned lock is safe to keep using.
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+
+    /// Brings a schema-1 library up to date: every report is upgraded to the current JSON format,
+    /// compressed, re-fingerprinted and banded; sources are compressed; same-report marks the
+    /// current rules reject are lifted (the old rule hid series reports as copies). One
+    /// transaction per page of reports, so a killed migration resumes where it stopped.
+    fn migrate_from_1(&self) -> Result<(), StoreError> {
+        let mut after = String::new();
+        let mut migrated = 0usize;
+        loop {
+            let mut conn = self.conn();
+            let tx = conn.transaction()?;
+            let page: Vec<(String, String, Option<Vec<u8>>)> = {
+                let mut stmt = tx.prepare("SELECT id, json, doc FROM reports WHERE id > ?1 ORDER BY id LIMIT 64")?;
+                let rows = stmt.query_map([&after], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?.collect::<Result<Vec<_>, _>>()?;
+                rows
+            };
+            let Some((last, _, _)) = page.last() else { break };
+            after = last.clone();
+            for (id, json, doc) in page {
+                let mut report = decode_report(&id, &json, doc.as_deref())?;
+                report.upgrade();
+                write_report(&tx, &report)?;
+                let source: Option<(Vec<u8>, Option<String>)> =
+                    tx.query_row("SELECT bytes, codec FROM sources WHERE id = ?1", [&id], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
+                if let Some((bytes, None)) = source {
+                    write_source(&tx, &id, &bytes)?;
+                }
+                migrated += 1;
+            }
+            tx.commit()?;
+        }
+        // Marks made by the old rule that the current one rejects.
+        let marks: Vec<(String, String)> = {
+            let conn = self.conn();
+            let mut stmt = conn.prepare("SELECT id, duplicate_of FROM reports WHERE duplicate_of IS NOT NULL")?;
+            let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+            rows
+        };
+        for (id, original) in marks {
+            let (Some(copy), Some(kept)) = (self.candidate(&id)?, self.candidate(&original)?) else { continue };
+            if !same_report(&copy.identity(), &kept.identity()) {
+                tracing_free_note(&id, &original);
+                self.set_duplicate_of(&id, None)?;
+            }
+        }
+        if migrated > 0 {
+            // Give the space of the uncompressed JSON back to the file system.
+            self.conn().execute_batch("VACUUM")?;
+        }
+        Ok(())
+    }
+
+    /// The same-report evidence of one stored report.
+    fn candidate(&self, id: &str) -> Result<Option<CopyCandidate>, StoreError> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row("SELECT id, fingerprint, title, institution, date FROM reports WHERE id = ?1", [id], candidate_row)
+            .optional()?)
+    }
+}
+
+/// Migration notes go to stderr only in debug builds; the store has no logging dependency.
+fn tracing_free_note(id: &str, original: &str) {
+    if cfg!(debug_assertions) {
+        eprintln!("store migration: {id} is not the same report as {original}; un-marked");
+    }
+}
+
+fn candidate_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<CopyCandidate> {
+    Ok(CopyCandidate { id: row.get(0)?, fingerprint: row.get(1)?, title: row.get(2)?, institution: row.get(3)?, date: row.get(4)? })
 }
 
 fn now() -> String {
@@ -132,82 +249,138 @@ fn rfc3339_utc(secs: u64) -> String {
     format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
+/// The JSON kept for a report: the report as parsed (the library's own `duplicate_of` mark lives
+/// in its column, so un-marking never leaves a stale copy in the JSON).
 fn to_json(report: &Report) -> String {
     // Serialising our own plain data types cannot fail.
+    if report.duplicate_of.is_some() {
+        let mut plain = report.clone();
+        plain.duplicate_of = None;
+        return serde_json::to_string(&plain).unwrap_or_default();
+    }
     serde_json::to_string(report).unwrap_or_default()
 }
 
-fn from_json(id: &str, json: &str) -> Result<Report, StoreError> {
-    serde_json::from_str(json).map_err(|e| StoreError::Corrupt { id: id.to_string(), reason: e.to_string() })
+fn compress(bytes: &[u8]) -> Result<Vec<u8>, StoreError> {
+    zstd::bulk::compress(bytes, ZSTD_LEVEL).map_err(|e| StoreError::Corrupt { id: String::new(), reason: format!("compressing: {e}") })
+}
+
+fn decompress(id: &str, bytes: &[u8]) -> Result<Vec<u8>, StoreError> {
+    zstd::stream::decode_all(bytes).map_err(|e| StoreError::Corrupt { id: id.to_string(), reason: format!("decompressing: {e}") })
+}
+
+/// Reads a stored report from its compressed `doc` (schema 2) or its plain `json` (schema 1).
+fn decode_report(id: &str, json: &str, doc: Option<&[u8]>) -> Result<Report, StoreError> {
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt { id: id.to_string(), reason: e.to_string() };
+    match doc {
+        Some(doc) => serde_json::from_slice(&decompress(id, doc)?).map_err(corrupt),
+        None => serde_json::from_str(json).map_err(corrupt),
+    }
+}
+
+/// Writes (inserting or replacing) a report's row, bands, events and entities in `tx`. The
+/// `duplicate_of` column and the source are left as they are.
+fn write_report(tx: &Transaction<'_>, report: &Report) -> Result<(), StoreError> {
+    let doc = compress(to_json(report).as_bytes())?;
+    let print = fingerprint(report);
+    // Replacing: drop derived rows first; ON DELETE CASCADE would also drop the source.
+    tx.execute("DELETE FROM events WHERE report_id = ?1", [&report.id])?;
+    tx.execute("DELETE FROM entities WHERE report_id = ?1", [&report.id])?;
+    tx.execute("DELETE FROM report_bands WHERE id = ?1", [&report.id])?;
+    tx.execute(
+        "INSERT INTO reports (id, sha256, title, institution, date, language, media_type, pages, source_path,
+            added_at, format_version, blocks, figures, tables, fingerprint, json, doc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, '', ?16)
+         ON CONFLICT(id) DO UPDATE SET sha256 = excluded.sha256, title = excluded.title,
+            institution = excluded.institution, date = excluded.date, language = excluded.language,
+            media_type = excluded.media_type, pages = excluded.pages, source_path = excluded.source_path,
+            format_version = excluded.format_version, blocks = excluded.blocks, figures = excluded.figures,
+            tables = excluded.tables, fingerprint = excluded.fingerprint, json = '', doc = excluded.doc",
+        params![
+            report.id,
+            report.source.sha256,
+            report.title,
+            report.institution,
+            report.date,
+            report.language,
+            report.source.media_type,
+            report.source.pages,
+            report.source.path,
+            now(),
+            report.format_version,
+            report.blocks.len() as i64,
+            report.figures.len() as i64,
+            report.tables.len() as i64,
+            print,
+            doc,
+        ],
+    )?;
+    {
+        let mut insert_band = tx.prepare("INSERT OR IGNORE INTO report_bands (band, id) VALUES (?1, ?2)")?;
+        for band in fingerprint_bands(&print) {
+            insert_band.execute(params![band, report.id])?;
+        }
+        let mut insert_event =
+            tx.prepare("INSERT INTO events (report_id, seq, date, search_text, json) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        for (seq, event) in report.events.iter().enumerate() {
+            let search_text = format!("{} {}", event.text, event.actors.join(" "));
+            let event_json = serde_json::to_string(event).unwrap_or_default();
+            insert_event.execute(params![report.id, seq as i64, event.date, search_text, event_json])?;
+        }
+        let mut insert_entity = tx.prepare(
+            "INSERT INTO entities (report_id, name, kind, mentions) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(report_id, name) DO UPDATE SET mentions = mentions + excluded.mentions",
+        )?;
+        for entity in &report.entities {
+            let kind = serde_json::to_value(entity.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            insert_entity.execute(params![report.id, entity.name, kind, entity.mentions])?;
+        }
+    }
+    bump_generation(tx)
+}
+
+/// Keeps a source compressed when that saves space (text), raw otherwise (most PDFs).
+fn write_source(tx: &Transaction<'_>, id: &str, bytes: &[u8]) -> Result<(), StoreError> {
+    let packed = compress(bytes)?;
+    let (stored, codec): (&[u8], Option<&str>) = if packed.len() < bytes.len() { (&packed, Some("zstd")) } else { (bytes, Some("raw")) };
+    tx.execute(
+        "INSERT INTO sources (id, bytes, codec, original_len) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(id) DO UPDATE SET bytes = excluded.bytes, codec = excluded.codec, original_len = excluded.original_len",
+        params![id, stored, codec, bytes.len() as i64],
+    )?;
+    Ok(())
+}
+
+/// Counts one change of the library (in the caller's transaction).
+fn bump_generation(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, '1')
+         ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+        [GENERATION_KEY],
+    )?;
+    Ok(())
 }
 
 impl Store for SqliteStore {
     fn put(&self, report: &Report, source: Option<&[u8]>) -> Result<PutOutcome, StoreError> {
-        let json = to_json(report);
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let existing: Option<String> = tx
-            .query_row("SELECT json FROM reports WHERE id = ?1", [&report.id], |row| row.get(0))
+        let existing: Option<(String, Option<Vec<u8>>)> = tx
+            .query_row("SELECT json, doc FROM reports WHERE id = ?1", [&report.id], |row| Ok((row.get(0)?, row.get(1)?)))
             .optional()?;
         let outcome = match &existing {
-            Some(old) if *old == json => return Ok(PutOutcome::Unchanged),
-            Some(_) => PutOutcome::Replaced,
+            Some((json, doc)) => {
+                let old = decode_report(&report.id, json, doc.as_deref())?;
+                if to_json(&old) == to_json(report) {
+                    return Ok(PutOutcome::Unchanged);
+                }
+                PutOutcome::Replaced
+            }
             None => PutOutcome::Added,
         };
-        // Replacing: drop derived rows first; ON DELETE CASCADE would also drop the source.
-        tx.execute("DELETE FROM events WHERE report_id = ?1", [&report.id])?;
-        tx.execute("DELETE FROM entities WHERE report_id = ?1", [&report.id])?;
-        tx.execute(
-            "INSERT INTO reports (id, sha256, title, institution, date, language, media_type, pages, source_path,
-                added_at, format_version, blocks, figures, tables, fingerprint, json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-             ON CONFLICT(id) DO UPDATE SET sha256 = excluded.sha256, title = excluded.title,
-                institution = excluded.institution, date = excluded.date, language = excluded.language,
-                media_type = excluded.media_type, pages = excluded.pages, source_path = excluded.source_path,
-                format_version = excluded.format_version, blocks = excluded.blocks, figures = excluded.figures,
-                tables = excluded.tables, fingerprint = excluded.fingerprint, json = excluded.json",
-            params![
-                report.id,
-                report.source.sha256,
-                report.title,
-                report.institution,
-                report.date,
-                report.language,
-                report.source.media_type,
-                report.source.pages,
-                report.source.path,
-                now(),
-                report.format_version,
-                report.blocks.len() as i64,
-                report.figures.len() as i64,
-                report.tables.len() as i64,
-                fingerprint(report),
-                json,
-            ],
-        )?;
+        write_report(&tx, report)?;
         if let Some(bytes) = source.filter(|b| b.len() <= MAX_KEPT_SOURCE_BYTES) {
-            tx.execute(
-                "INSERT INTO sources (id, bytes) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET bytes = excluded.bytes",
-                params![report.id, bytes],
-            )?;
-        }
-        {
-            let mut insert_event = tx.prepare(
-                "INSERT INTO events (report_id, seq, date, search_text, json) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for (seq, event) in report.events.iter().enumerate() {
-                let search_text = format!("{} {}", event.text, event.actors.join(" "));
-                let event_json = serde_json::to_string(event).unwrap_or_default();
-                insert_event.execute(params![report.id, seq as i64, event.date, search_text, event_json])?;
-            }
-            let mut insert_entity = tx.prepare(
-                "INSERT INTO entities (report_id, name, kind, mentions) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(report_id, name) DO UPDATE SET mentions = mentions + excluded.mentions",
-            )?;
-            for entity in &report.entities {
-                let kind = serde_json::to_value(entity.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-                insert_entity.execute(params![report.id, entity.name, kind, entity.mentions])?;
-            }
+            write_source(&tx, &report.id, bytes)?;
         }
         tx.commit()?;
         Ok(outcome)
@@ -215,9 +388,16 @@ impl Store for SqliteStore {
 
     fn get(&self, id: &str) -> Result<Option<Report>, StoreError> {
         let conn = self.conn();
-        let json: Option<String> =
-            conn.query_row("SELECT json FROM reports WHERE id = ?1", [id], |row| row.get(0)).optional()?;
-        json.map(|j| from_json(id, &j)).transpose()
+        let row: Option<(String, Option<Vec<u8>>, Option<String>)> = conn
+            .query_row("SELECT json, doc, duplicate_of FROM reports WHERE id = ?1", [id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .optional()?;
+        drop(conn);
+        row.map(|(json, doc, duplicate_of)| {
+            let mut report = decode_report(id, &json, doc.as_deref())?;
+            report.duplicate_of = duplicate_of;
+            Ok(report)
+        })
+        .transpose()
     }
 
     fn contains(&self, id: &str) -> Result<bool, StoreError> {
@@ -228,7 +408,14 @@ impl Store for SqliteStore {
 
     fn source(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let conn = self.conn();
-        Ok(conn.query_row("SELECT bytes FROM sources WHERE id = ?1", [id], |row| row.get(0)).optional()?)
+        let row: Option<(Vec<u8>, Option<String>)> =
+            conn.query_row("SELECT bytes, codec FROM sources WHERE id = ?1", [id], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
+        drop(conn);
+        match row {
+            Some((bytes, Some(codec))) if codec == "zstd" => Ok(Some(decompress(id, &bytes)?)),
+            Some((bytes, _)) => Ok(Some(bytes)),
+            None => Ok(None),
+        }
     }
 
     fn remove(&self, id: &str) -> Result<bool, StoreError> {
@@ -236,6 +423,9 @@ impl Store for SqliteStore {
         let tx = conn.transaction()?;
         tx.execute("UPDATE reports SET duplicate_of = NULL WHERE duplicate_of = ?1", [id])?;
         let removed = tx.execute("DELETE FROM reports WHERE id = ?1", [id])?;
+        if removed > 0 {
+            bump_generation(&tx)?;
+        }
         tx.commit()?;
         Ok(removed > 0)
     }
@@ -283,16 +473,19 @@ impl Store for SqliteStore {
         // Page through by id so no statement stays open while `visit` runs (it may call the store).
         let mut after = String::new();
         loop {
-            let page: Vec<(String, String)> = {
+            type Row = (String, String, Option<Vec<u8>>, Option<String>);
+            let page: Vec<Row> = {
                 let conn = self.conn();
-                let mut stmt = conn.prepare("SELECT id, json FROM reports WHERE id > ?1 ORDER BY id LIMIT 64")?;
-                let rows = stmt.query_map([&after], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+                let mut stmt = conn.prepare("SELECT id, json, doc, duplicate_of FROM reports WHERE id > ?1 ORDER BY id LIMIT 64")?;
+                let rows = stmt.query_map([&after], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?.collect::<Result<Vec<_>, _>>()?;
                 rows
             };
-            let Some((last, _)) = page.last() else { return Ok(()) };
+            let Some((last, ..)) = page.last() else { return Ok(()) };
             after = last.clone();
-            for (id, json) in page {
-                if !visit(from_json(&id, &json)?) {
+            for (id, json, doc, duplicate_of) in page {
+                let mut report = decode_report(&id, &json, doc.as_deref())?;
+                report.duplicate_of = duplicate_of;
+                if !visit(report) {
                     return Ok(());
                 }
             }
@@ -308,7 +501,7 @@ impl Store for SqliteStore {
         )?;
         let events: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |row| row.get(0))?;
         let duplicates: i64 = conn.query_row("SELECT COUNT(*) FROM reports WHERE duplicate_of IS NOT NULL", [], |row| row.get(0))?;
-        let source_bytes: i64 = conn.query_row("SELECT COALESCE(SUM(LENGTH(bytes)),0) FROM sources", [], |row| row.get(0))?;
+        let source_bytes: i64 = conn.query_row("SELECT COALESCE(SUM(COALESCE(original_len, LENGTH(bytes))),0) FROM sources", [], |row| row.get(0))?;
         let group = |sql: &str| -> Result<Vec<(String, u64)>, StoreError> {
             let mut stmt = conn.prepare(sql)?;
             let rows = stmt
@@ -387,16 +580,59 @@ impl Store for SqliteStore {
         Ok(rows)
     }
 
-    fn set_duplicate_of(&self, id: &str, original: &str) -> Result<(), StoreError> {
-        self.conn().execute("UPDATE reports SET duplicate_of = ?2 WHERE id = ?1", params![id, original])?;
-        Ok(())
+    fn set_duplicate_of(&self, id: &str, original: Option<&str>) -> Result<bool, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE reports SET duplicate_of = ?2 WHERE id = ?1 AND duplicate_of IS NOT ?2",
+            params![id, original],
+        )?;
+        if changed > 0 {
+            bump_generation(&tx)?;
+        }
+        tx.commit()?;
+        Ok(changed > 0)
     }
 
-    fn fingerprints(&self) -> Result<Vec<(String, String)>, StoreError> {
+    fn copy_candidates(&self, bands: &[i64]) -> Result<Vec<CopyCandidate>, StoreError> {
+        if bands.is_empty() {
+            return Ok(Vec::new());
+        }
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT id, fingerprint FROM reports WHERE duplicate_of IS NULL")?;
-        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+        // Bands are our own integers, never user input: inlined as a literal list.
+        let list = bands.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let mut stmt = conn.prepare(&format!(
+            "SELECT r.id, r.fingerprint, r.title, r.institution, r.date FROM reports r
+             WHERE r.duplicate_of IS NULL AND r.id IN (SELECT DISTINCT id FROM report_bands WHERE band IN ({list}))
+             ORDER BY r.id LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([MAX_CANDIDATES], candidate_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
+    }
+
+    fn copies(&self, id: &str) -> Result<Vec<String>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT id FROM reports WHERE duplicate_of = ?1 ORDER BY id")?;
+        let rows = stmt.query_map([id], |row| row.get(0))?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn copy_counts(&self, ids: &[&str]) -> Result<HashMap<String, u32>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached("SELECT COUNT(*) FROM reports WHERE duplicate_of = ?1")?;
+        let mut counts = HashMap::new();
+        for id in ids {
+            let count: i64 = stmt.query_row([id], |row| row.get(0))?;
+            if count > 0 {
+                counts.insert(id.to_string(), count as u32);
+            }
+        }
+        Ok(counts)
+    }
+
+    fn generation(&self) -> Result<u64, StoreError> {
+        let value = self.setting(GENERATION_KEY)?;
+        Ok(value.and_then(|v| v.parse().ok()).unwrap_or(0))
     }
 
     fn create_token(&self, name: &str, hash: &str) -> Result<(), StoreError> {
@@ -526,7 +762,7 @@ mod tests {
         let copy = sample("复");
         store.put(&original, None).unwrap();
         store.put(&copy, None).unwrap();
-        store.set_duplicate_of(&copy.id, &original.id).unwrap();
+        assert!(store.set_duplicate_of(&copy.id, Some(&original.id)).unwrap());
         assert_eq!(store.duplicate_ids().unwrap().into_iter().collect::<Vec<_>>(), vec![copy.id.clone()]);
         assert_eq!(store.stats().unwrap().duplicates, 1);
         store.remove(&original.id).unwrap();
@@ -554,6 +790,126 @@ mod tests {
         let mut seen = 0;
         reopened.for_each(&mut |_| { seen += 1; true }).unwrap();
         assert_eq!(seen, 1);
+    }
+
+    #[test]
+    fn json_and_text_sources_are_stored_compressed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.sqlite");
+        let store = SqliteStore::open(&path).unwrap();
+        let text = "中美元首视频会晤，双方就关税排除清单交换意见。".repeat(400);
+        let report = sample(&text);
+        store.put(&report, Some(text.as_bytes())).unwrap();
+        assert_eq!(store.source(&report.id).unwrap().unwrap(), text.as_bytes(), "sources read back whole");
+        assert_eq!(store.get(&report.id).unwrap().unwrap(), report);
+        let (doc, stored_source): (i64, i64) = store
+            .conn()
+            .query_row("SELECT LENGTH(r.doc), LENGTH(s.bytes) FROM reports r JOIN sources s ON s.id = r.id", [], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap();
+        assert!((doc as usize) < text.len() / 4, "report JSON kept compressed: {doc} bytes for {} of text", text.len());
+        assert!((stored_source as usize) < text.len() / 4, "text source kept compressed: {stored_source} bytes");
+        assert_eq!(store.stats().unwrap().source_bytes, text.len() as u64, "stats count the sources' own size");
+    }
+
+    #[test]
+    fn every_change_moves_the_generation() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let g0 = store.generation().unwrap();
+        let report = sample("一");
+        store.put(&report, None).unwrap();
+        let g1 = store.generation().unwrap();
+        assert!(g1 > g0);
+        store.put(&report, None).unwrap();
+        assert_eq!(store.generation().unwrap(), g1, "an unchanged put is no change");
+        let other = sample("二");
+        store.put(&other, None).unwrap();
+        let g2 = store.generation().unwrap();
+        assert!(store.set_duplicate_of(&other.id, Some(&report.id)).unwrap());
+        assert!(store.generation().unwrap() > g2);
+        let g3 = store.generation().unwrap();
+        assert!(!store.set_duplicate_of(&other.id, Some(&report.id)).unwrap(), "marking twice changes nothing");
+        assert_eq!(store.generation().unwrap(), g3);
+        assert!(store.remove(&report.id).unwrap());
+        assert!(store.generation().unwrap() > g3);
+    }
+
+    #[test]
+    fn marks_are_visible_reversible_and_counted() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let original = sample("原");
+        let copy = sample("复");
+        store.put(&original, None).unwrap();
+        store.put(&copy, None).unwrap();
+        store.set_duplicate_of(&copy.id, Some(&original.id)).unwrap();
+        assert_eq!(store.get(&copy.id).unwrap().unwrap().duplicate_of.as_deref(), Some(original.id.as_str()));
+        assert_eq!(store.copies(&original.id).unwrap(), vec![copy.id.clone()]);
+        assert_eq!(store.copy_counts(&[&original.id, &copy.id]).unwrap().get(&original.id), Some(&1));
+        let mut exported = Vec::new();
+        store.for_each(&mut |r| { exported.push(r.duplicate_of.clone()); true }).unwrap();
+        assert!(exported.contains(&Some(original.id.clone())), "the mark travels with exports");
+        assert!(store.set_duplicate_of(&copy.id, None).unwrap());
+        assert_eq!(store.get(&copy.id).unwrap().unwrap().duplicate_of, None);
+        // The mark never sticks in the stored JSON: a report re-put with its mark read back stays unmarked.
+        let mut read = store.get(&original.id).unwrap().unwrap();
+        read.duplicate_of = Some("ffff".into());
+        assert_eq!(store.put(&read, None).unwrap(), PutOutcome::Unchanged);
+    }
+
+    #[test]
+    fn candidates_come_from_shared_bands_and_skip_copies() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let body = "半导体产业高景气，面板价格持续上涨，台积电调高资本开支，晶圆代工产能利用率维持高位。".repeat(30);
+        let original = sample(&body);
+        store.put(&original, None).unwrap();
+        let print = fingerprint(&original);
+        let candidates = store.copy_candidates(&fingerprint_bands(&print)).unwrap();
+        assert_eq!(candidates.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), vec![original.id.as_str()]);
+        assert_eq!(candidates[0].fingerprint, print);
+        assert!(store.copy_candidates(&[]).unwrap().is_empty());
+        let unrelated = fingerprint(&sample(&"高频价量相关性是一个意想不到的选股因子，本文构建了新的因子并检验其表现。".repeat(30)));
+        assert!(store.copy_candidates(&fingerprint_bands(&unrelated)).unwrap().is_empty());
+    }
+
+    /// A library written by schema 1 (plain JSON, raw sources, 32-slot fingerprints, old marks).
+    fn schema_1_library(path: &Path, reports: &[(&Report, &[u8], Option<&str>)]) {
+        let conn = Connection::open(path).unwrap();
+        conn.execute_batch(&SCHEMA.replace("json TEXT NOT NULL DEFAULT '',\n    doc BLOB", "json TEXT NOT NULL").replace(",\n    codec TEXT,\n    original_len INTEGER", "")).unwrap();
+        for (report, source, duplicate_of) in reports {
+            let mut v1 = serde_json::to_value(report).unwrap();
+            v1["format_version"] = 1.into();
+            conn.execute(
+                "INSERT INTO reports (id, sha256, title, institution, date, language, media_type, pages, source_path, added_at,
+                   format_version, blocks, figures, tables, fingerprint, duplicate_of, json)
+                 VALUES (?1, '', ?2, NULL, ?3, 'zh', 'text/markdown', NULL, 'a.md', '2024-01-01T00:00:00Z', 1, 1, 0, 0, 'old', ?4, ?5)",
+                params![report.id, report.title, report.date, duplicate_of, v1.to_string()],
+            )
+            .unwrap();
+            conn.execute("INSERT INTO sources (id, bytes) VALUES (?1, ?2)", params![report.id, source]).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 1).unwrap();
+    }
+
+    #[test]
+    fn a_schema_1_library_is_migrated_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.sqlite");
+        let july = sample(&"血制品7月批签发数据专题：静丙批签发同比增长，白蛋白进口占比维持高位。".repeat(20));
+        let mut september = sample(&"血制品9月批签发数据专题：静丙批签发同比下降，白蛋白进口占比有所回落。".repeat(20));
+        september.title = "血制品9月批签发数据专题".into();
+        schema_1_library(&path, &[(&july, b"july source", None), (&september, b"september source", Some(&july.id))]);
+        let store = SqliteStore::open(&path).unwrap();
+        let version: i64 = store.conn().pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let migrated = store.get(&july.id).unwrap().unwrap();
+        assert_eq!(migrated.format_version, yanbao_model::FORMAT_VERSION, "reports are upgraded to the current format");
+        assert_eq!(migrated.blocks, july.blocks);
+        assert_eq!(store.source(&july.id).unwrap().unwrap(), b"july source");
+        assert!(!store.copy_candidates(&fingerprint_bands(&fingerprint(&july))).unwrap().is_empty(), "re-fingerprinted and banded");
+        assert_eq!(store.get(&september.id).unwrap().unwrap().duplicate_of, None, "a mark the current rule rejects is lifted");
+        let plain: i64 = store.conn().query_row("SELECT COUNT(*) FROM reports WHERE doc IS NULL OR json <> ''", [], |row| row.get(0)).unwrap();
+        assert_eq!(plain, 0, "no uncompressed JSON is left");
+        drop(store);
+        assert_eq!(SqliteStore::open(&path).unwrap().get(&july.id).unwrap().unwrap(), migrated, "reopening changes nothing");
     }
 
     #[test]
