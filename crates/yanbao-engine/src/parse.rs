@@ -4,6 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use yanbao_model::Report;
@@ -22,9 +23,11 @@ pub enum SourceFormat {
 /// Largest source file accepted; bigger files fail with a clear error instead of exhausting memory.
 pub const MAX_SOURCE_BYTES: u64 = 512 * 1024 * 1024;
 
-/// Text beyond this is not structured: no real report is this long, and parsing, enriching and
-/// indexing cost memory in proportion (a 200 MiB text file took 6 GiB before this bound).
-pub const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
+/// Text beyond this is not structured: no real report is this long (the longest of 498 real
+/// industry reports is 0.3 MB; a 300-page annual report 2–3 MB), and parsing, enriching, storing
+/// and indexing cost the ingesting process ~40 MB per structured MiB (a 200 MiB text file took
+/// 6 GiB before any bound; a 27 MB one 690 MB at 16 MiB, 430 MB at 8 MiB).
+pub const MAX_TEXT_BYTES: usize = 8 * 1024 * 1024;
 
 /// Returns the first `limit` bytes of a text source, cut after a line break (keeping UTF-16 code
 /// units whole), and whether anything was cut.
@@ -41,6 +44,15 @@ fn text_head(bytes: &[u8], limit: usize) -> (&[u8], bool) {
     }
     (&bytes[..end], true)
 }
+
+/// Default memory limit of PDF parsing, in bytes: the resident memory the PDF workers may hold
+/// together (see [`ParseOptions::worker_memory`]). The 40 real PDFs of the test corpus (up to a
+/// 200-page annual report) each peak under 40 MiB in a worker.
+pub const DEFAULT_WORKER_MEMORY: u64 = 512 << 20;
+
+/// The line an isolated worker writes to stderr when it dies for want of memory (allocation
+/// failure inside PDFium or the parser); the parent turns it into [`memory_error`].
+pub const WORKER_OUT_OF_MEMORY: &str = "error: out of memory";
 
 /// How PDFs are parsed.
 #[derive(Debug, Clone)]
@@ -64,7 +76,12 @@ pub struct ParseOptions {
     pub isolation: Isolation,
     /// Per-file time limit for an isolated parse.
     pub timeout: Duration,
-    /// Address-space limit of a worker process, in bytes.
+    /// Memory limit of isolated PDF parsing, in bytes: the resident memory of all running
+    /// workers together is held under it (watched every 5 ms; the worker that goes beyond, the
+    /// largest when several run, is stopped and its file fails with "needs more memory than the
+    /// worker limit"), and each worker's address space is capped a little above it
+    /// ([`address_space_cap`]). A decompression bomb or an absurd page costs at most this much,
+    /// however many workers run.
     pub worker_memory: u64,
 }
 
@@ -74,7 +91,7 @@ impl Default for ParseOptions {
             password: None,
             isolation: Isolation::InProcess,
             timeout: Duration::from_secs(120),
-            worker_memory: 4 * 1024 * 1024 * 1024,
+            worker_memory: DEFAULT_WORKER_MEMORY,
         }
     }
 }
@@ -119,7 +136,9 @@ pub fn parse_structure(bytes: &[u8], path: &str, format: SourceFormat, password:
                 report
             }
             SourceFormat::Pdf => {
-                let options = yanbao_pdf::PdfOptions { password: password.map(String::from), ..yanbao_pdf::PdfOptions::default() };
+                // A file with nothing on its pages (damaged past repair) fails rather than being
+                // stored as an empty report; a scanned file (images, no text) is still stored.
+                let options = yanbao_pdf::PdfOptions { password: password.map(String::from), refuse_blank: true, ..yanbao_pdf::PdfOptions::default() };
                 yanbao_pdf::parse_pdf(bytes, path, &options).map_err(|e| EngineError::Parse(e.to_string()))?
             }
         })
@@ -151,7 +170,8 @@ pub fn parse_file(path: &Path, bytes: &[u8], options: &ParseOptions) -> Result<R
     Ok(report)
 }
 
-/// Runs `exe parse-worker PATH` and reads the report JSON it prints, within the time limit.
+/// Runs `exe parse-worker PATH` and reads the report JSON it prints, within the time and memory
+/// limits.
 fn parse_in_worker(exe: &Path, path: &Path, options: &ParseOptions) -> Result<Report, EngineError> {
     let mut command = Command::new(exe);
     command.arg("parse-worker").arg(path).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -159,7 +179,7 @@ fn parse_in_worker(exe: &Path, path: &Path, options: &ParseOptions) -> Result<Re
         // Through the environment, not argv, so it does not show in `ps`.
         command.env("YANBAO_PDF_PASSWORD", password);
     }
-    limit_memory(&mut command, options.worker_memory);
+    limit_memory(&mut command, address_space_cap(options.worker_memory));
     let mut child = command.spawn().map_err(|e| EngineError::Parse(format!("cannot start the pdf worker: {e}")))?;
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
@@ -178,6 +198,9 @@ fn parse_in_worker(exe: &Path, path: &Path, options: &ParseOptions) -> Result<Re
         buf
     });
     let started = Instant::now();
+    let watch = WorkerWatch::start(child.id());
+    let mut peak = 0u64;
+    let mut at_cap_since: Option<Instant> = None;
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
@@ -186,14 +209,34 @@ fn parse_in_worker(exe: &Path, path: &Path, options: &ParseOptions) -> Result<Re
                 let _ = child.wait();
                 return Err(EngineError::Parse(format!("timed out after {} s (file skipped)", options.timeout.as_secs())));
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Ok(None) => {
+                let (resident, mapped) = watch.update();
+                peak = peak.max(resident);
+                // Allocations fail once the address space is at its cap; a worker still alive
+                // there for a second is stuck retrying (PDFium degrades instead of aborting).
+                let near_cap = mapped + (16 << 20) >= address_space_cap(options.worker_memory);
+                if !near_cap {
+                    at_cap_since = None;
+                }
+                let stuck = near_cap && at_cap_since.get_or_insert_with(Instant::now).elapsed() > Duration::from_secs(1);
+                if watch.over_budget(options.worker_memory) || stuck {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(memory_error(options.worker_memory));
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
             Err(e) => return Err(EngineError::Parse(format!("pdf worker: {e}"))),
         }
     };
+    drop(watch);
     let out = out_reader.join().unwrap_or_default();
     let err = err_reader.join().unwrap_or_default();
     if !status.success() {
         let message = String::from_utf8_lossy(&err);
+        if ran_out_of_memory(&message, signal_of(&status), peak, options.worker_memory) {
+            return Err(memory_error(options.worker_memory));
+        }
         let last = message.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
         let last = last.strip_prefix("error: ").unwrap_or(last);
         return Err(EngineError::Parse(if last.is_empty() {
@@ -206,6 +249,104 @@ fn parse_in_worker(exe: &Path, path: &Path, options: &ParseOptions) -> Result<Re
         }));
     }
     serde_json::from_slice(&out).map_err(|e| EngineError::Parse(format!("pdf worker returned unreadable output: {e}")))
+}
+
+/// The error of a file whose parse went beyond the memory limit.
+fn memory_error(limit: u64) -> EngineError {
+    EngineError::Parse(format!("the pdf needs more memory than the worker limit ({} MiB; see --worker-memory)", limit >> 20))
+}
+
+/// True when a worker that failed died for want of memory: it said so (allocation failure in
+/// PDFium, caught by [`install_worker_guards`], or in Rust), the kernel's out-of-memory killer
+/// took it, or it crashed with its resident memory at the limit.
+fn ran_out_of_memory(stderr: &str, signal: Option<i32>, peak: u64, limit: u64) -> bool {
+    if stderr.lines().any(|l| l.trim() == WORKER_OUT_OF_MEMORY || (l.starts_with("memory allocation of") && l.ends_with("failed"))) {
+        return true;
+    }
+    match signal {
+        // SIGKILL: yanbao kills only on timeout (handled before); else it was the OOM killer.
+        Some(9) => true,
+        Some(_) => peak >= limit / 10 * 9,
+        None => false,
+    }
+}
+
+#[cfg(unix)]
+fn signal_of(status: &std::process::ExitStatus) -> Option<i32> {
+    use std::os::unix::process::ExitStatusExt;
+    status.signal()
+}
+
+#[cfg(not(unix))]
+fn signal_of(_status: &std::process::ExitStatus) -> Option<i32> {
+    None
+}
+
+/// Resident bytes of every running PDF worker, by process id: the memory limit holds for their
+/// sum, so two workers on a bomb each cannot take the machine down.
+static RUNNING_WORKERS: Mutex<Vec<(u32, u64)>> = Mutex::new(Vec::new());
+
+/// One running worker's entry in [`RUNNING_WORKERS`], removed when dropped.
+struct WorkerWatch {
+    pid: u32,
+}
+
+impl WorkerWatch {
+    fn start(pid: u32) -> WorkerWatch {
+        RUNNING_WORKERS.lock().unwrap_or_else(|p| p.into_inner()).push((pid, 0));
+        WorkerWatch { pid }
+    }
+
+    /// Reads the worker's resident memory and records it; returns it with the mapped size.
+    fn update(&self) -> (u64, u64) {
+        let (mapped, resident) = memory_of(self.pid).unwrap_or((0, 0));
+        let mut running = RUNNING_WORKERS.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(entry) = running.iter_mut().find(|(pid, _)| *pid == self.pid) {
+            entry.1 = resident;
+        }
+        (resident, mapped)
+    }
+
+    /// True when the workers together hold more than `limit` and this one is the largest.
+    fn over_budget(&self, limit: u64) -> bool {
+        let running = RUNNING_WORKERS.lock().unwrap_or_else(|p| p.into_inner());
+        let total: u64 = running.iter().map(|(_, rss)| rss).sum();
+        total > limit && running.iter().max_by_key(|(pid, rss)| (*rss, *pid)).map(|(pid, _)| *pid) == Some(self.pid)
+    }
+}
+
+impl Drop for WorkerWatch {
+    fn drop(&mut self) {
+        RUNNING_WORKERS.lock().unwrap_or_else(|p| p.into_inner()).retain(|(pid, _)| *pid != self.pid);
+    }
+}
+
+/// Mapped and resident bytes of a process, from `/proc/PID/statm` (Linux); `None` elsewhere.
+fn memory_of(pid: u32) -> Option<(u64, u64)> {
+    let statm = std::fs::read_to_string(format!("/proc/{pid}/statm")).ok()?;
+    let mut fields = statm.split_whitespace().map(|f| f.parse::<u64>().ok());
+    let (mapped, resident) = (fields.next()??, fields.next()??);
+    Some((mapped * page_size(), resident * page_size()))
+}
+
+/// The address-space cap of a worker for a memory limit: above the limit by the worker's own
+/// mappings (program, PDFium, stacks: ~250 MiB untouched) and a margin, so the resident-memory
+/// watch stops a growing worker with a clear error first; the cap only stops allocations made
+/// faster than the watch looks (every 5 ms).
+pub fn address_space_cap(limit: u64) -> u64 {
+    limit.saturating_add(limit / 4).saturating_add(256 << 20)
+}
+
+#[cfg(unix)]
+fn page_size() -> u64 {
+    // SAFETY: sysconf has no preconditions.
+    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if size > 0 { size as u64 } else { 4096 }
+}
+
+#[cfg(not(unix))]
+fn page_size() -> u64 {
+    4096
 }
 
 #[cfg(unix)]
@@ -223,6 +364,35 @@ fn limit_memory(command: &mut Command, bytes: u64) {
 
 #[cfg(not(unix))]
 fn limit_memory(_command: &mut Command, _bytes: u64) {}
+
+/// Called first thing in an isolated worker: when an allocation fails under the address-space
+/// limit, PDFium aborts silently (Rust prints "memory allocation of N bytes failed" and aborts);
+/// the SIGABRT handler installed here sees the failed allocation's `ENOMEM` and writes
+/// [`WORKER_OUT_OF_MEMORY`] to stderr before the process dies, so the parent can say why.
+#[cfg(unix)]
+pub fn install_worker_guards() {
+    extern "C" fn on_abort(signal: libc::c_int) {
+        // Async-signal-safe only: errno read, write(2), signal(2), raise(3).
+        if std::io::Error::last_os_error().raw_os_error() == Some(libc::ENOMEM) {
+            let line = b"\nerror: out of memory\n";
+            // SAFETY: writing a static buffer to stderr.
+            unsafe { libc::write(2, line.as_ptr().cast(), line.len()) };
+        }
+        // SAFETY: restore the default action and die of the same signal.
+        unsafe {
+            libc::signal(signal, libc::SIG_DFL);
+            libc::raise(signal);
+        }
+    }
+    // SAFETY: installing a handler that only makes async-signal-safe calls.
+    unsafe {
+        libc::signal(libc::SIGABRT, on_abort as extern "C" fn(libc::c_int) as libc::sighandler_t);
+    }
+}
+
+/// Called first thing in an isolated worker (no-op off Unix).
+#[cfg(not(unix))]
+pub fn install_worker_guards() {}
 
 #[cfg(test)]
 mod tests {
@@ -268,6 +438,47 @@ mod tests {
         assert_eq!(failed.unwrap_err(), "pdf is encrypted: a password is needed");
         let (garbage, _) = run("echo not-json", Duration::from_secs(10));
         assert!(garbage.unwrap_err().contains("unreadable output"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_worker_out_of_memory_fails_with_the_limit_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("x.pdf");
+        std::fs::write(&pdf, b"%PDF-1.7\n").unwrap();
+        let run = |body: &str| {
+            let options = ParseOptions { isolation: Isolation::Worker { exe: fake_worker(dir.path(), body) }, worker_memory: 300 << 20, ..ParseOptions::default() };
+            parse_file(&pdf, b"%PDF-1.7\n", &options).map(|r| r.title).unwrap_err().to_string()
+        };
+        let expected = "the pdf needs more memory than the worker limit (300 MiB; see --worker-memory)";
+        // PDFium aborting on a failed allocation (the worker's SIGABRT handler wrote the marker).
+        assert_eq!(run("echo 'error: out of memory' >&2; kill -ABRT $$"), expected);
+        // Rust's allocation failure.
+        assert_eq!(run("echo 'memory allocation of 1048576 bytes failed' >&2; kill -ABRT $$"), expected);
+        // The kernel's out-of-memory killer.
+        assert_eq!(run("kill -KILL $$"), expected);
+        // Any other crash stays a crash.
+        assert!(run("kill -ABRT $$").contains("crashed"));
+    }
+
+    #[test]
+    fn the_limit_holds_for_all_running_workers_together() {
+        // Fake process ids far above any real one; other tests' workers add only a few MiB.
+        let (big, small) = (WorkerWatch { pid: u32::MAX - 1 }, WorkerWatch { pid: u32::MAX - 2 });
+        {
+            let mut running = RUNNING_WORKERS.lock().unwrap();
+            running.push((big.pid, 600 << 20));
+            running.push((small.pid, 500 << 20));
+        }
+        // 1,100 MiB together: over a 1 GiB limit, and the largest worker is the one stopped.
+        assert!(big.over_budget(1 << 30));
+        assert!(!small.over_budget(1 << 30));
+        assert!(!big.over_budget(2 << 30));
+        drop(big);
+        assert!(!small.over_budget(1 << 30), "a finished worker leaves the count");
+        drop(small);
+        assert!(RUNNING_WORKERS.lock().unwrap().iter().all(|(pid, _)| *pid < u32::MAX - 2));
+        assert!(address_space_cap(512 << 20) > 512 << 20);
     }
 
     #[test]

@@ -6,11 +6,21 @@ use std::ffi::c_void;
 use std::os::raw::{c_int, c_uint, c_ulong};
 
 use pdfium_render::prelude::{
-    FPDF_DOCUMENT, FPDF_PAGE, FPDF_PAGEOBJECT, FS_RECTF, PdfiumLibraryBindings,
+    FPDF_DOCUMENT, FPDF_PAGE, FPDF_PAGEOBJECT, FS_RECTF, FS_SIZEF, PdfiumLibraryBindings,
     FPDF_PAGEOBJ_FORM, FPDF_PAGEOBJ_IMAGE, FPDF_PAGEOBJ_PATH,
 };
 
 use crate::PdfError;
+
+/// Pages wider or taller than this many points are not read: the largest page the PDF format
+/// allows in default user space (ISO 32000-1, annex C: 14,400 units, 200 inches).
+pub const MAX_PAGE_SIDE: f32 = 14_400.0;
+/// Characters read from one page at most (dense real pages hold 5,000–20,000); the rest of an
+/// absurd page is dropped so one page cannot hold the whole memory budget.
+pub const MAX_PAGE_CHARS: usize = 200_000;
+/// Characters read from one document at most (a 300-page annual report holds about a million);
+/// later pages are not read, so layout memory stays bounded whatever the page count.
+pub const MAX_DOCUMENT_CHARS: usize = 3_000_000;
 
 /// PDFium's `FPDF_ERR_PASSWORD`.
 const ERR_PASSWORD: u32 = 4;
@@ -79,6 +89,27 @@ pub struct Document {
     pub page_count: usize,
     /// Characters dropped because they were invisible (render mode 3) or rotated.
     pub hidden_chars: usize,
+    /// 1-based numbers of pages PDFium could not load (left empty in [`Document::pages`]).
+    pub unreadable_pages: Vec<u32>,
+    /// Pages not read because they measure more than [`MAX_PAGE_SIDE`]: number, width, height.
+    pub oversized_pages: Vec<(u32, f32, f32)>,
+    /// 1-based numbers of pages cut at [`MAX_PAGE_CHARS`] characters.
+    pub cut_pages: Vec<u32>,
+    /// The first page not read because the document reached [`MAX_DOCUMENT_CHARS`] characters.
+    pub stopped_at_page: Option<u32>,
+}
+
+impl Document {
+    /// True when at least one page was loaded (even a blank one).
+    pub fn any_page_read(&self) -> bool {
+        let skipped = self.unreadable_pages.len() + self.oversized_pages.len();
+        self.pages.len() > skipped
+    }
+
+    /// True when a page holds a character or a drawn object.
+    pub fn anything_drawn(&self) -> bool {
+        self.hidden_chars > 0 || self.pages.iter().any(|p| !p.glyphs.is_empty() || !p.shapes.is_empty())
+    }
 }
 
 /// Closes a PDFium document when dropped.
@@ -125,12 +156,40 @@ pub(crate) fn extract(
     }
     let mut fonts = FontTable::default();
     let mut out = Document { page_count, ..Document::default() };
+    let mut chars = 0usize;
     for index in 0..page_count {
-        let page = extract_page(bindings, document.handle, index as c_int, &mut fonts, &mut out.hidden_chars);
+        let number = index as u32 + 1;
+        if chars >= MAX_DOCUMENT_CHARS {
+            out.stopped_at_page = Some(number);
+            break;
+        }
+        // The size comes from the page dictionary, before PDFium parses the page's content.
+        let mut size = FS_SIZEF { width: 0.0, height: 0.0 };
+        // SAFETY: valid document handle and index below the page count.
+        if unsafe { bindings.FPDF_GetPageSizeByIndexF(document.handle, index as c_int, &mut size) } != 0 && !page_size_is_sane(size.width, size.height) {
+            out.oversized_pages.push((number, size.width, size.height));
+            out.pages.push(Page::default());
+            continue;
+        }
+        let budget = MAX_PAGE_CHARS.min(MAX_DOCUMENT_CHARS - chars);
+        let Some((page, cut)) = extract_page(bindings, document.handle, index as c_int, budget, &mut fonts, &mut out.hidden_chars) else {
+            out.unreadable_pages.push(number);
+            out.pages.push(Page::default());
+            continue;
+        };
+        if cut && budget == MAX_PAGE_CHARS {
+            out.cut_pages.push(number);
+        }
+        chars += page.glyphs.len();
         out.pages.push(page);
     }
     out.fonts = fonts.names;
     Ok(out)
+}
+
+/// True for a page size a real document can have (finite, at most [`MAX_PAGE_SIDE`] a side).
+pub fn page_size_is_sane(width: f32, height: f32) -> bool {
+    width.is_finite() && height.is_finite() && width.abs() <= MAX_PAGE_SIDE && height.abs() <= MAX_PAGE_SIDE
 }
 
 /// Interns font names.
@@ -185,18 +244,20 @@ impl Drop for PageHandles<'_> {
     }
 }
 
-/// Extracts one page; a page that fails to load comes back empty.
+/// Extracts one page, reading at most `max_chars` characters (and whether more were left);
+/// `None` when PDFium cannot load the page.
 fn extract_page(
     bindings: &dyn PdfiumLibraryBindings,
     document: FPDF_DOCUMENT,
     index: c_int,
+    max_chars: usize,
     fonts: &mut FontTable,
     hidden: &mut usize,
-) -> Page {
+) -> Option<(Page, bool)> {
     // SAFETY: valid document handle and index below the page count.
     let page = unsafe { bindings.FPDF_LoadPage(document, index) };
     if page.is_null() {
-        return Page::default();
+        return None;
     }
     // SAFETY: valid page handle.
     let text = unsafe { bindings.FPDFText_LoadPage(page) };
@@ -204,29 +265,34 @@ fn extract_page(
     // SAFETY: valid page handle.
     let (width, height) = unsafe { (bindings.FPDF_GetPageWidthF(page), bindings.FPDF_GetPageHeightF(page)) };
     let mut out = Page { width, height, ..Page::default() };
+    let mut cut = false;
     if !handles.text.is_null() {
-        out.glyphs = page_glyphs(bindings, handles.text, height, fonts, hidden);
+        (out.glyphs, cut) = page_glyphs(bindings, handles.text, height, max_chars, fonts, hidden);
     }
     out.shapes = page_shapes(bindings, page, height);
-    out
+    Some((out, cut))
 }
 
-/// Reads the characters of a text page.
+/// Reads the characters of a text page, at most `max_chars`; true when more were left.
 fn page_glyphs(
     bindings: &dyn PdfiumLibraryBindings,
     text: pdfium_render::prelude::FPDF_TEXTPAGE,
     page_height: f32,
+    max_chars: usize,
     fonts: &mut FontTable,
     hidden: &mut usize,
-) -> Vec<Glyph> {
+) -> (Vec<Glyph>, bool) {
     // SAFETY: all calls below take the valid text page handle and an index below the count.
     let count = unsafe { bindings.FPDFText_CountChars(text) }.max(0);
-    let mut glyphs = Vec::with_capacity(count as usize);
+    let mut glyphs = Vec::with_capacity((count as usize).min(max_chars).min(16_384));
     let mut name_buffer = [0u8; 256];
     let mut last_object: FPDF_PAGEOBJECT = std::ptr::null_mut();
     // (font id, bold, dropped: invisible or rotated)
     let mut last_font: (u16, bool, bool) = (0, false, false);
     for index in 0..count {
+        if glyphs.len() >= max_chars {
+            return (glyphs, true);
+        }
         let code = unsafe { bindings.FPDFText_GetUnicode(text, index) };
         let Some(ch) = char::from_u32(code) else { continue };
         if ch == '\r' || ch == '\n' || ch == '\u{2}' || ch == '\u{FFFE}' || ch == '\u{FFFF}' {
@@ -285,7 +351,7 @@ fn page_glyphs(
             bold: last_font.1,
         });
     }
-    glyphs
+    (glyphs, false)
 }
 
 /// Returns the printed size: PDFium's font size, unless the text matrix scales a nominal 1 pt font
@@ -352,6 +418,15 @@ mod tests {
         assert!((effective_size(1.0, 13.6) - 11.56).abs() < 0.01);
         assert_eq!(effective_size(10.5, 10.6), 10.5);
         assert_eq!(effective_size(f32::NAN, 0.0), 1.0);
+    }
+
+    #[test]
+    fn absurd_page_sizes_are_not_sane() {
+        assert!(page_size_is_sane(612.0, 792.0));
+        assert!(page_size_is_sane(14_400.0, 200.0));
+        assert!(!page_size_is_sane(1_000_000.0, 1_000_000.0));
+        assert!(!page_size_is_sane(f32::INFINITY, 792.0));
+        assert!(!page_size_is_sane(612.0, f32::NAN));
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! accepted only when it decodes cleanly and the result looks like text. Binary files (NUL
 //! bytes, many control bytes) are refused before any guessing.
 
+use std::borrow::Cow;
+
 use crate::TextError;
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 
@@ -12,9 +14,10 @@ const SNIFF_BYTES: usize = 1 << 20;
 
 /// Text decoded from a source, with the encoding it was read as.
 #[derive(Debug)]
-pub struct Decoded {
-    /// The decoded text (BOM removed).
-    pub text: String,
+pub struct Decoded<'a> {
+    /// The decoded text (BOM removed): borrowed from the bytes when they are clean UTF-8, so a
+    /// large file is not held twice.
+    pub text: Cow<'a, str>,
     /// Encoding name as `encoding_rs` spells it (`UTF-8`, `GBK`, `gb18030`, `UTF-16LE`, …).
     pub encoding: &'static str,
     /// Replacement characters inserted for undecodable bytes (0 for clean input).
@@ -22,7 +25,7 @@ pub struct Decoded {
 }
 
 /// Decodes report bytes into text, refusing binary and undecodable input.
-pub fn decode(bytes: &[u8]) -> Result<Decoded, TextError> {
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, TextError> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return decode_with(encoding, &bytes[bom_len..], encoding.name());
     }
@@ -33,7 +36,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, TextError> {
         return Err(TextError::Binary(reason));
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(Decoded { text: text.to_string(), encoding: UTF_8.name(), replacements: 0 });
+        return Ok(Decoded { text: Cow::Borrowed(text), encoding: UTF_8.name(), replacements: 0 });
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     let sample = &bytes[..bytes.len().min(SNIFF_BYTES)];
@@ -64,7 +67,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, TextError> {
 }
 
 /// Decodes with one encoding, failing when more than a trace of the bytes is invalid in it.
-fn decode_with(encoding: &'static Encoding, bytes: &[u8], name: &'static str) -> Result<Decoded, TextError> {
+fn decode_with<'a>(encoding: &'static Encoding, bytes: &'a [u8], name: &'static str) -> Result<Decoded<'a>, TextError> {
     let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
     let replacements = if had_errors { text.chars().filter(|c| *c == '\u{FFFD}').count() } else { 0 };
     let chars = text.chars().count().max(1);
@@ -79,10 +82,10 @@ fn decode_with(encoding: &'static Encoding, bytes: &[u8], name: &'static str) ->
             return Err(TextError::Binary(reason));
         }
     }
-    Ok(Decoded { text: text.into_owned(), encoding: name, replacements })
+    Ok(Decoded { text, encoding: name, replacements })
 }
 
-fn decode_lossy_utf8(bytes: &[u8]) -> Result<Decoded, TextError> {
+fn decode_lossy_utf8(bytes: &[u8]) -> Result<Decoded<'_>, TextError> {
     decode_with(UTF_8, bytes, UTF_8.name())
 }
 
