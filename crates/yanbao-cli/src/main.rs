@@ -25,6 +25,10 @@ struct Cli {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
+    /// Memory limit of PDF parsing in MiB: what the isolated PDF workers may hold together (a
+    /// file needing more fails alone).
+    #[arg(long, global = true, env = "YANBAO_WORKER_MEMORY", value_name = "MIB", default_value_t = yanbao_engine::parse::DEFAULT_WORKER_MEMORY >> 20, value_parser = clap::value_parser!(u64).range(64..=1 << 20))]
+    worker_memory: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -112,6 +116,11 @@ enum Command {
         /// The name (e.g. 孟晚舟, USTR).
         name: String,
     },
+    /// Review same-report marks: files kept as other copies of a stored report (searched once).
+    Duplicate {
+        #[command(subcommand)]
+        action: DuplicateAction,
+    },
     /// Remove a report.
     Remove {
         /// Report id.
@@ -160,6 +169,24 @@ enum Command {
     ParseWorker {
         /// The file.
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DuplicateAction {
+    /// List every file marked as another copy of a stored report, with the report it copies.
+    List,
+    /// The file is a report of its own, not a copy: search and the timeline include it again.
+    Unmark {
+        /// Id of the file marked as a copy.
+        id: String,
+    },
+    /// The file is another copy of ORIGINAL (one the library did not recognise): searched once.
+    Mark {
+        /// Id of the copy.
+        id: String,
+        /// Id of the report it copies.
+        original: String,
     },
 }
 
@@ -215,16 +242,21 @@ fn open_library(data: &Path) -> Result<Library> {
     Ok(library)
 }
 
+/// `--worker-memory` in bytes, set once from the command line.
+static WORKER_MEMORY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
 fn worker_options(password: Option<String>, timeout: u64) -> ParseOptions {
     let isolation = match std::env::current_exe() {
         Ok(exe) => Isolation::Worker { exe },
         Err(_) => Isolation::InProcess,
     };
-    ParseOptions { password, isolation, timeout: Duration::from_secs(timeout.max(1)), ..ParseOptions::default() }
+    let worker_memory = WORKER_MEMORY.get().copied().unwrap_or(yanbao_engine::parse::DEFAULT_WORKER_MEMORY);
+    ParseOptions { password, isolation, timeout: Duration::from_secs(timeout.max(1)), worker_memory, ..ParseOptions::default() }
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let json = cli.json;
+    let _ = WORKER_MEMORY.set(cli.worker_memory << 20);
     match cli.command {
         Command::Ingest { paths, password, timeout } => {
             let mut library = open_library(&cli.data)?;
@@ -239,17 +271,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::ParseWorker { file } => {
+            yanbao_engine::parse::install_worker_guards();
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let password = std::env::var("YANBAO_PDF_PASSWORD").ok();
             let format = yanbao_engine::detect_format(&file, &bytes).context("not a report yanbao reads")?;
             let report = yanbao_engine::parse::parse_structure(&bytes, &file.display().to_string(), format, password.as_deref())?;
-            serde_json::to_writer(std::io::stdout().lock(), &report)?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            serde_json::to_writer(&mut out, &report)?;
+            out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Show { id, format } => {
             let library = open_library(&cli.data)?;
             let report = library.get(&id)?.with_context(|| format!("no report with id {id}"))?;
             print_report(&report, if json { Format::Json } else { format })?;
+            if !json {
+                // On stderr: the report itself stays clean on stdout.
+                if let Some(original) = &report.duplicate_of {
+                    let title = library.get(original)?.map(|r| r.title).unwrap_or_default();
+                    eprintln!("note: this file is another copy of report {original} ({title}); it is searched through that report (`yanbao duplicate unmark {id}` makes it a report of its own)");
+                }
+                let copies = library.copies_of(&report.id)?;
+                if !copies.is_empty() {
+                    eprintln!("note: the library holds {} other file(s) of this report: {}", copies.len(), copies.join(", "));
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { query, scope, from, to, institution, author, limit } => {
@@ -289,6 +335,50 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 output::print_json(&overview)?;
             } else {
                 output::print_entity(&overview);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Duplicate { action } => {
+            let library = open_library(&cli.data)?;
+            match action {
+                DuplicateAction::List => {
+                    let mut marked = Vec::new();
+                    for summary in library.list(0, usize::MAX >> 1)?.into_iter().filter(|s| s.duplicate_of.is_some()) {
+                        let original = summary.duplicate_of.clone().unwrap_or_default();
+                        let original_title = library.get(&original)?.map(|r| r.title).unwrap_or_default();
+                        marked.push(serde_json::json!({
+                            "id": summary.id, "title": summary.title, "source_path": summary.source_path,
+                            "duplicate_of": original, "original_title": original_title,
+                        }));
+                    }
+                    if json {
+                        output::print_json(&marked)?;
+                    } else {
+                        for m in &marked {
+                            println!("{}\t{}\tcopy of {}\t{}", m["id"].as_str().unwrap_or(""), m["title"].as_str().unwrap_or(""), m["duplicate_of"].as_str().unwrap_or(""), m["original_title"].as_str().unwrap_or(""));
+                        }
+                        eprintln!("{} file(s) marked as other copies of a stored report", marked.len());
+                    }
+                }
+                DuplicateAction::Unmark { id } => {
+                    let changed = library.unmark_duplicate(&id)?;
+                    if json {
+                        output::print_json(&serde_json::json!({ "id": id, "duplicate_of": null, "changed": changed }))?;
+                    } else if changed {
+                        println!("{id} is a report of its own again: searched and on the timeline");
+                    } else {
+                        println!("{id} was not marked as a copy; nothing changed");
+                    }
+                }
+                DuplicateAction::Mark { id, original } => {
+                    let changed = library.mark_duplicate(&id, &original)?;
+                    let stored = library.get(&id)?.and_then(|r| r.duplicate_of).unwrap_or(original);
+                    if json {
+                        output::print_json(&serde_json::json!({ "id": id, "duplicate_of": stored, "changed": changed }))?;
+                    } else {
+                        println!("{id} is marked as another copy of {stored}: searched once, through it");
+                    }
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

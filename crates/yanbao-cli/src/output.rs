@@ -19,7 +19,7 @@ pub fn ingest_line(result: &IngestResult) -> String {
             let word = if outcome == IngestOutcome::Added { "added" } else { "unchanged" };
             let mut line = format!("{id}\t{word}\t{}", result.title.as_deref().unwrap_or(""));
             if let Some(original) = &result.duplicate_of {
-                line.push_str(&format!("\t(same report as {original})"));
+                line.push_str(&format!("\t(another file of stored report {original}: searched once, through it)"));
             }
             for warning in &result.warnings {
                 line.push_str(&format!("\n\twarning: {warning}"));
@@ -55,6 +55,9 @@ pub fn print_search(response: &SearchResponse) {
         }
         let when = hit.event_date.as_deref().or(hit.date.as_deref()).unwrap_or("");
         println!("{:>3}. [{}] {}  {}  {}", rank + 1, hit.kind, hit.title, when, place);
+        if hit.other_files > 0 {
+            println!("     also in {} other file(s) of this report", hit.other_files);
+        }
         if let Some(label) = &hit.label {
             println!("     {} {}", label, hit.caption.as_deref().unwrap_or(""));
         }

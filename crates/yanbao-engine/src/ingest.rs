@@ -6,14 +6,12 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::Mutex;
 
-use yanbao_model::{fingerprint, fingerprint_similarity, report_id, Report};
+use yanbao_model::{fingerprint, fingerprint_bands, fingerprint_similarity, report_id, same_report, Identity, Report};
 use yanbao_store::PutOutcome;
 
 use crate::parse::{detect_format, parse_file, MAX_SOURCE_BYTES};
 use crate::{EngineError, Library};
 
-/// Two files whose fingerprints agree this much hold the same report.
-const SAME_REPORT_SIMILARITY: f64 = 0.6;
 /// Index commits during a batch (a crash loses at most this much index work, repaired on open).
 const COMMIT_EVERY: usize = 200;
 
@@ -132,7 +130,6 @@ impl Library {
             progress(IngestEvent::Finished(&problem));
             results.push(problem);
         }
-        let mut known_fingerprints = self.store().fingerprints()?;
         let queue = Mutex::new(files.into_iter());
         let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8);
         let mut uncommitted = 0usize;
@@ -156,7 +153,7 @@ impl Library {
                 let result = match parsed {
                     Parsed::Done(result) => result,
                     Parsed::New { path, bytes, report } if fatal.is_none() => {
-                        match self.store_report(&path, &bytes, *report, &mut known_fingerprints) {
+                        match self.store_report(&path, &bytes, *report) {
                             Ok(result) => {
                                 uncommitted += 1;
                                 result
@@ -174,7 +171,7 @@ impl Library {
                     Parsed::New { path, .. } => IngestResult::failed(&path, None, "not stored: the library failed earlier in this batch".into()),
                 };
                 if uncommitted >= COMMIT_EVERY {
-                    if let Err(e) = self.index.commit() {
+                    if let Err(e) = self.commit_index() {
                         fatal.get_or_insert(e.into());
                     }
                     uncommitted = 0;
@@ -183,7 +180,7 @@ impl Library {
                 results.push(result);
             }
         });
-        self.index.commit()?;
+        self.commit_index()?;
         match fatal {
             Some(e) => Err(e),
             None => Ok(results),
@@ -202,9 +199,8 @@ impl Library {
             Ok(report) => report,
             Err(e) => return Ok(IngestResult::failed(&path, Some(id), e.to_string())),
         };
-        let mut known = self.store().fingerprints()?;
-        let result = self.store_report(&path, bytes, report, &mut known)?;
-        self.index.commit()?;
+        let result = self.store_report(&path, bytes, report)?;
+        self.commit_index()?;
         Ok(result)
     }
 
@@ -250,25 +246,17 @@ impl Library {
         }
     }
 
-    /// Stores and indexes one parsed report (index commit left to the caller).
-    fn store_report(&self, path: &Path, bytes: &[u8], report: Report, known: &mut Vec<(String, String)>) -> Result<IngestResult, EngineError> {
-        let print = fingerprint(&report);
-        let duplicate_of = known
-            .iter()
-            .filter(|(id, _)| *id != report.id)
-            .map(|(id, other)| (id, fingerprint_similarity(&print, other)))
-            .filter(|(_, similarity)| *similarity >= SAME_REPORT_SIMILARITY)
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(id, _)| id.clone());
+    /// Stores and indexes one parsed report (index commit left to the caller). A file holding
+    /// a report already stored under other bytes (another producer, a re-upload, a reflowed
+    /// copy) is stored and readable, but marked `duplicate_of` that report and not indexed.
+    fn store_report(&self, path: &Path, bytes: &[u8], report: Report) -> Result<IngestResult, EngineError> {
+        let duplicate_of = self.stored_copy_of(&report)?;
         let outcome = self.store().put(&report, Some(bytes))?;
         if let Some(original) = &duplicate_of {
             // Kept and readable by id, but searched once: through the original.
-            self.store().set_duplicate_of(&report.id, original)?;
+            self.store().set_duplicate_of(&report.id, Some(original))?;
         } else {
-            if !print.is_empty() {
-                known.push((report.id.clone(), print));
-            }
-            self.index.add_report(&report)?;
+            self.index_report(&report)?;
         }
         Ok(IngestResult {
             path: path.display().to_string(),
@@ -279,6 +267,22 @@ impl Library {
             warnings: report.warnings.clone(),
             duplicate_of,
         })
+    }
+
+    /// The stored report `report` is another file of, if any: candidates come from the
+    /// fingerprint bands (no scan of the library), the decision from [`same_report`].
+    fn stored_copy_of(&self, report: &Report) -> Result<Option<String>, EngineError> {
+        let print = fingerprint(report);
+        if print.is_empty() {
+            return Ok(None);
+        }
+        let identity = Identity::of(report, &print);
+        let candidates = self.store().copy_candidates(&fingerprint_bands(&print))?;
+        Ok(candidates
+            .iter()
+            .filter(|candidate| candidate.id != report.id && same_report(&identity, &candidate.identity()))
+            .max_by(|a, b| fingerprint_similarity(&print, &a.fingerprint).total_cmp(&fingerprint_similarity(&print, &b.fingerprint)))
+            .map(|candidate| candidate.id.clone()))
     }
 }
 

@@ -10,7 +10,9 @@
 pub mod access;
 mod ingest;
 pub mod parse;
+pub mod preview;
 
+pub use preview::{PreviewCut, PreviewPolicy, ReportPreview};
 pub use ingest::{collect_sources, IngestEvent, IngestOutcome, IngestResult};
 pub use parse::{detect_format, Isolation, ParseOptions, SourceFormat};
 pub use yanbao_index::{Facets, Hit, Scope, SearchRequest, SearchResponse};
@@ -156,13 +158,33 @@ impl Library {
         Ok(self.store.ids()?.into_iter().filter(|id| !duplicates.contains(id)).collect())
     }
 
+    /// Makes pending index changes visible and durable, recording the store generation they
+    /// reflect (read before the commit: every change up to it is in this commit).
+    pub(crate) fn commit_index(&self) -> Result<(), EngineError> {
+        let generation = self.store.generation()?;
+        self.index.commit_at(generation)?;
+        Ok(())
+    }
+
     /// Makes the index hold exactly the searchable stored reports; returns (added, removed).
+    ///
+    /// O(1) when the index records the store's current generation (the common case: every
+    /// writer commits the generation it reflects); otherwise compares the id sets and repairs.
     pub fn reconcile(&self) -> Result<(usize, usize), EngineError> {
+        let generation = self.store.generation()?;
+        if self.index.generation() == Some(generation) {
+            return Ok((0, 0));
+        }
         let stored = self.searchable_ids()?;
         let indexed = self.index.report_ids()?;
         let missing: Vec<&String> = stored.difference(&indexed).collect();
         let extra: Vec<&String> = indexed.difference(&stored).collect();
         if missing.is_empty() && extra.is_empty() {
+            // Nothing to repair; remember that, unless another process holds the index writer
+            // (a running server): then the next open compares again, which is only slower.
+            if let Err(e) = self.index.commit_at(generation) {
+                tracing::debug!("could not record the index generation: {e}");
+            }
             return Ok((0, 0));
         }
         tracing::warn!(missing = missing.len(), extra = extra.len(), "index disagreed with the store; repairing");
@@ -171,11 +193,60 @@ impl Library {
         }
         for id in &missing {
             if let Some(report) = self.store.get(id)? {
-                self.index.add_report(&report)?;
+                self.index_report(&report)?;
             }
         }
-        self.index.commit()?;
+        self.index.commit_at(generation)?;
         Ok((missing.len(), extra.len()))
+    }
+
+    /// Marks `id` as a report of its own again (it was taken for another file of a stored
+    /// report): it is indexed and searched from now on. False when it was not marked.
+    pub fn unmark_duplicate(&self, id: &str) -> Result<bool, EngineError> {
+        if !is_report_id(id) || !self.store.contains(id)? {
+            return Err(EngineError::NotFound(id.to_string()));
+        }
+        if !self.store.set_duplicate_of(id, None)? {
+            return Ok(false);
+        }
+        if let Some(report) = self.store.get(id)? {
+            self.index_report(&report)?;
+        }
+        self.commit_index()?;
+        Ok(true)
+    }
+
+    /// Marks `id` as another file of the report `original` (a copy the library did not
+    /// recognise): it leaves the search index and the timeline, and stays readable by its id.
+    pub fn mark_duplicate(&self, id: &str, original: &str) -> Result<bool, EngineError> {
+        for one in [id, original] {
+            if !is_report_id(one) || !self.store.contains(one)? {
+                return Err(EngineError::NotFound(one.to_string()));
+            }
+        }
+        // Point at the report that is searched, never at another copy.
+        let original = match self.store.get(original)?.and_then(|r| r.duplicate_of) {
+            Some(root) => root,
+            None => original.to_string(),
+        };
+        if original == id {
+            return Err(EngineError::Parse(format!("{id} cannot be a copy of itself")));
+        }
+        if !self.store.set_duplicate_of(id, Some(&original))? {
+            return Ok(false);
+        }
+        // Its own copies now point at the new original.
+        for copy in self.store.copies(id)? {
+            self.store.set_duplicate_of(&copy, Some(&original))?;
+        }
+        self.index.remove_report(id)?;
+        self.commit_index()?;
+        Ok(true)
+    }
+
+    /// Ids of the files stored as other copies of `id`.
+    pub fn copies_of(&self, id: &str) -> Result<Vec<String>, EngineError> {
+        Ok(self.store.copies(id)?)
     }
 
     /// Returns a stored report.
@@ -188,19 +259,41 @@ impl Library {
 
     /// Removes a report from store and index; false when there was none.
     pub fn remove(&self, id: &str) -> Result<bool, EngineError> {
-        let removed = is_report_id(id) && self.store.remove(id)?;
+        if !is_report_id(id) {
+            return Ok(false);
+        }
+        // Other files of the removed report stand alone once it is gone, and become searchable.
+        let freed = self.store.copies(id)?;
+        let removed = self.store.remove(id)?;
         if removed {
             self.index.remove_report(id)?;
-            self.index.commit()?;
-            // Another file of the removed report now stands alone and becomes searchable.
-            self.reconcile()?;
+            for copy in &freed {
+                if let Some(report) = self.store.get(copy)? {
+                    self.index_report(&report)?;
+                }
+            }
+            self.commit_index()?;
         }
         Ok(removed)
     }
 
-    /// Runs a search.
+    /// Runs a search. Each hit says how many other files of its report the library holds
+    /// (they are searched once, through this report).
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, EngineError> {
-        Ok(self.index.search(request)?)
+        let mut response = self.index.search(request)?;
+        let ids: Vec<&str> = {
+            let mut ids: Vec<&str> = response.hits.iter().map(|h| h.report_id.as_str()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        let counts = self.store.copy_counts(&ids)?;
+        if !counts.is_empty() {
+            for hit in &mut response.hits {
+                hit.other_files = counts.get(&hit.report_id).copied().unwrap_or(0);
+            }
+        }
+        Ok(response)
     }
 
     /// Report summaries, newest first.
@@ -244,8 +337,8 @@ impl Library {
                 progress(done, total);
                 return true;
             }
-            if let Err(e) = self.index.add_report(&report) {
-                failure = Some(e.into());
+            if let Err(e) = self.index_report(&report) {
+                failure = Some(e);
                 return false;
             }
             done += 1;
@@ -261,7 +354,7 @@ impl Library {
         if let Some(e) = failure {
             return Err(e);
         }
-        self.index.commit()?;
+        self.commit_index()?;
         Ok(done)
     }
 

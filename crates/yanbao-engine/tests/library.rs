@@ -95,7 +95,7 @@ fn export_writes_one_json_line_per_report() {
     assert!(count >= 6, "the Markdown and text samples at least: {count}");
     for line in text.lines() {
         let value: serde_json::Value = serde_json::from_str(line).unwrap();
-        assert!(value["id"].is_string() && value["format_version"] == 1);
+        assert!(value["id"].is_string() && value["format_version"] == yanbao_model::FORMAT_VERSION);
     }
 }
 
@@ -113,6 +113,7 @@ fn the_same_report_in_two_files_is_searched_once() {
     assert_eq!(copies.len(), 1, "{results:?}");
     let reports_hits = search(&library, "第一阶段协议", Scope::Reports);
     assert_eq!(reports_hits.total, 1, "one hit, not one per file: {reports_hits:?}");
+    assert_eq!(reports_hits.hits[0].other_files, 1, "the hit says the report is also in another file");
     let stats = library.stats().unwrap();
     assert_eq!((stats.store.reports, stats.store.duplicates, stats.indexed_reports), (2, 1, 1));
     // Reindex keeps the copy out; removing the original makes the copy searchable again.
@@ -120,6 +121,22 @@ fn the_same_report_in_two_files_is_searched_once() {
     assert_eq!(search(&library, "第一阶段协议", Scope::Reports).total, 1);
     let copy = copies[0].id.clone().unwrap();
     let original = copies[0].duplicate_of.clone().unwrap();
+    // The mark is visible (in the report and its export) and reversible.
+    assert_eq!(library.get(&copy).unwrap().unwrap().duplicate_of.as_deref(), Some(original.as_str()));
+    let mut out = Vec::new();
+    library.export(&mut out).unwrap();
+    assert!(String::from_utf8(out).unwrap().contains(&format!("\"duplicate_of\":\"{original}\"")));
+    assert!(library.unmark_duplicate(&copy).unwrap());
+    assert_eq!(search(&library, "第一阶段协议", Scope::Reports).total, 2, "an un-marked file is searched on its own");
+    assert!(!library.unmark_duplicate(&copy).unwrap(), "un-marking twice changes nothing");
+    assert!(library.mark_duplicate(&copy, &original).unwrap());
+    assert_eq!(search(&library, "第一阶段协议", Scope::Reports).total, 1);
+    assert!(library.mark_duplicate(&original, &original).is_err(), "a report cannot copy itself");
+    // Reopening finds store and index in agreement without comparing every id.
+    drop(library);
+    let library = Library::open(dir.path()).unwrap();
+    assert_eq!(library.reconcile().unwrap(), (0, 0));
+    assert_eq!(search(&library, "第一阶段协议", Scope::Reports).total, 1);
     assert!(library.remove(&original).unwrap());
     let after = search(&library, "第一阶段协议", Scope::Reports);
     assert_eq!(after.hits.first().map(|h| h.report_id.as_str()), Some(copy.as_str()));

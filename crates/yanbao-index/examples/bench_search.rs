@@ -329,7 +329,7 @@ fn run() -> Result<(), String> {
         let count = PARAGRAPHS_PER_REPORT.min(options.paragraphs - first);
         let report = synthetic_report(report_count, first, count, &pool);
         indexed_bytes += report.blocks.iter().map(|b| b.text.len()).sum::<usize>();
-        index.add_report(&report).map_err(|e| e.to_string())?;
+        index.add_report(&report, &[]).map_err(|e| e.to_string())?;
         report_count += 1;
         first += count;
     }

@@ -17,12 +17,13 @@ pub const STR_FACETS: [&str; 4] = ["institution", "author", "language", "kind"];
 /// Counts, over the matching documents, each value of the faceted fields.
 pub struct FacetCollector;
 
-/// Per-segment state of [`FacetCollector`]: ordinal counts per string column, year counts.
+/// Per-segment state of [`FacetCollector`]: counts per term ordinal of each string column (a
+/// dense array: no hashing per matching document), counts per year (a handful of years).
 pub struct FacetSegmentCollector {
     columns: Vec<Option<StrColumn>>,
-    ord_counts: Vec<HashMap<u64, u64>>,
+    ord_counts: Vec<Vec<u64>>,
     year: Option<Column<i64>>,
-    year_counts: HashMap<i64, u64>,
+    year_counts: Vec<(i64, u64)>,
 }
 
 impl Collector for FacetCollector {
@@ -36,7 +37,8 @@ impl Collector for FacetCollector {
             columns.push(fast.str(name)?);
         }
         let year = fast.column_opt::<i64>("year")?;
-        Ok(FacetSegmentCollector { ord_counts: vec![HashMap::new(); columns.len()], columns, year, year_counts: HashMap::new() })
+        let ord_counts = columns.iter().map(|c| vec![0; c.as_ref().map_or(0, |c| c.dictionary().num_terms())]).collect();
+        Ok(FacetSegmentCollector { ord_counts, columns, year, year_counts: Vec::new() })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -63,13 +65,18 @@ impl SegmentCollector for FacetSegmentCollector {
         for (column, counts) in self.columns.iter().zip(self.ord_counts.iter_mut()) {
             if let Some(column) = column {
                 for ord in column.term_ords(doc) {
-                    *counts.entry(ord).or_insert(0) += 1;
+                    if let Some(count) = counts.get_mut(ord as usize) {
+                        *count += 1;
+                    }
                 }
             }
         }
         if let Some(year) = &self.year {
             for value in year.values_for_doc(doc) {
-                *self.year_counts.entry(value).or_insert(0) += 1;
+                match self.year_counts.iter_mut().find(|(y, _)| *y == value) {
+                    Some((_, count)) => *count += 1,
+                    None => self.year_counts.push((value, 1)),
+                }
             }
         }
     }
@@ -80,9 +87,9 @@ impl SegmentCollector for FacetSegmentCollector {
             let mut named = HashMap::new();
             if let Some(column) = column {
                 let mut value = String::new();
-                for (ord, count) in counts {
+                for (ord, count) in counts.into_iter().enumerate().filter(|(_, count)| *count > 0) {
                     value.clear();
-                    if let Ok(true) = column.ord_to_str(ord, &mut value) {
+                    if let Ok(true) = column.ord_to_str(ord as u64, &mut value) {
                         *named.entry(value.clone()).or_insert(0) += count;
                     }
                 }

@@ -11,6 +11,25 @@
 //! first) and character bigrams (recall inside compounds: 元首 in 中美元首, 工程 in 在建工程) —
 //! with the title ×3 and figure/table captions ×2. User input is never parsed as query syntax:
 //! queries are built from our own tokens (see [`query`]).
+//!
+//! Everything a search needs is in the index, so answering never reads a report: stored fields
+//! build the hit, and [`Hit::previewed`] says whether the hit's block is in the report's public
+//! preview — decided when the report is indexed, from the cut the engine passes to
+//! [`SearchIndex::add_report`] (the report document keeps the cut as fast fields, for blocks
+//! cited elsewhere: [`SearchIndex::preview_extents`]). Filters are query clauses, so the total
+//! counts exactly the documents a caller can page through.
+//!
+//! **Boilerplate is not indexed.** Blocks the parsers mark as boilerplate (disclaimers, analyst
+//! statements, rating definitions, contact blocks) get no document — no paragraph, figure, table
+//! or event hit can point into one — and their text is left out of the report-level document
+//! too, so a report is not found by its disclaimer either. Those blocks are the same template in
+//! every report of a broker: indexed, a query like 评级 or 投资建议 would match every report
+//! of the broker and rank templates among real findings, and they would weigh on the index
+//! for nothing. Institution, authors and the title remain searchable on the report document,
+//! and the full text of a report still shows its boilerplate.
+//!
+//! The index is a read model: what it was built from (the store generation, the engine's preview
+//! policy) is recorded with each commit ([`SearchIndex::set_meta`], [`SearchIndex::commit_at`]).
 
 #![warn(missing_docs)]
 
@@ -20,7 +39,7 @@ pub mod schema;
 pub mod snippet;
 pub mod tokenize;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::ops::Bound;
 use std::path::Path;
@@ -34,7 +53,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, Value};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocId, Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, Score, SegmentReader, TantivyDocument, TantivyError, Term};
+use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, TantivyDocument, TantivyError, Term};
 use yanbao_model::Report;
 
 use crate::collect::{DistinctStrCollector, FacetCollector, FacetMaps};
@@ -51,8 +70,6 @@ const CAPTION_BOOST: f32 = 2.0;
 const WORD_BOOST: f32 = 2.0;
 /// Extra weight when a multi-gram chunk occurs contiguously, as typed.
 const CONTIGUOUS_BOOST: f32 = 2.0;
-/// Score factor of boilerplate blocks (disclaimers, rating definitions): searchable, ranked low.
-const BOILERPLATE_FACTOR: f32 = 0.3;
 /// Hits returned when the request's limit is 0.
 const DEFAULT_LIMIT: usize = 10;
 /// Most hits returned by one request.
@@ -271,6 +288,14 @@ pub struct Hit {
     pub source: Option<String>,
     /// Event date (`YYYY-MM-DD`), for events.
     pub event_date: Option<String>,
+    /// True when the hit's block is in the report's public preview (decided when the report
+    /// was indexed, under the library's preview policy); always false for whole-report hits.
+    #[serde(default)]
+    pub previewed: bool,
+    /// Other files of the same report the library holds (searched once, through this one).
+    /// The index leaves it at 0; the engine fills it in.
+    #[serde(default)]
+    pub other_files: u32,
 }
 
 /// Counts of matching documents per value, most frequent first.
@@ -298,6 +323,47 @@ pub struct SearchIndex {
     fields: Fields,
     writer: Mutex<Option<IndexWriter>>,
     writer_heap: usize,
+    meta: Mutex<CommitMeta>,
+}
+
+/// Key of the store generation in the commit metadata (see [`SearchIndex::commit_at`]).
+const GENERATION_KEY: &str = "generation";
+
+/// What the documents were built from (the store generation, the preview policy…): a small
+/// string map written with every commit as its payload, so it changes atomically with the
+/// documents it describes.
+#[derive(Debug, Default)]
+struct CommitMeta {
+    values: BTreeMap<String, String>,
+    /// True when a value changed since the last commit.
+    dirty: bool,
+}
+
+/// Reads a commit payload: a JSON string map, or a bare generation number.
+fn parse_payload(payload: &str) -> BTreeMap<String, String> {
+    if let Ok(values) = serde_json::from_str::<BTreeMap<String, String>>(payload) {
+        return values;
+    }
+    match payload.trim().parse::<u64>() {
+        Ok(generation) => BTreeMap::from([(GENERATION_KEY.to_string(), generation.to_string())]),
+        Err(_) => BTreeMap::new(),
+    }
+}
+
+/// Where a report's public preview ends, as recorded in the index (see [`SearchIndex::preview_extents`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PreviewExtent {
+    /// Index just past the last shown block.
+    pub end: usize,
+    /// Blocks before `end` the preview does not show (boilerplate), ascending.
+    pub hidden: Vec<usize>,
+}
+
+impl PreviewExtent {
+    /// True when the preview shows block `index`.
+    pub fn shows(&self, index: usize) -> bool {
+        index < self.end && self.hidden.binary_search(&index).is_err()
+    }
 }
 
 impl fmt::Debug for SearchIndex {
@@ -378,12 +444,19 @@ impl SearchIndex {
     fn from_index(index: Index, fields: Fields, writer_heap: usize) -> Result<SearchIndex, IndexError> {
         register_tokenizers(&index);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, reader, fields, writer: Mutex::new(None), writer_heap })
+        let values = index.load_metas().ok().and_then(|metas| metas.payload).map(|p| parse_payload(&p)).unwrap_or_default();
+        let meta = Mutex::new(CommitMeta { values, dirty: false });
+        Ok(SearchIndex { index, reader, fields, writer: Mutex::new(None), writer_heap, meta })
     }
 
     /// Runs `action` with the writer, opening it on first use (which takes the directory lock).
     fn with_writer<T>(&self, action: impl FnOnce(&mut IndexWriter) -> Result<T, IndexError>) -> Result<T, IndexError> {
         let mut guard = self.writer.lock().map_err(|_| IndexError::Poisoned)?;
+        self.writer_in(&mut guard, action)
+    }
+
+    /// Runs `action` with the writer held in `guard`, opening it if needed.
+    fn writer_in<T>(&self, guard: &mut Option<IndexWriter>, action: impl FnOnce(&mut IndexWriter) -> Result<T, IndexError>) -> Result<T, IndexError> {
         if guard.is_none() {
             let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
             let per_thread_floor = 16 * 1024 * 1024;
@@ -397,11 +470,15 @@ impl SearchIndex {
     }
 
     /// Adds (or replaces) every document of a report; visible to searches after [`commit`](Self::commit).
-    pub fn add_report(&self, report: &Report) -> Result<(), IndexError> {
+    ///
+    /// `shown` lists, ascending, the blocks the report's public preview shows (the engine's
+    /// preview cut): each block hit records whether its block is one of them
+    /// ([`Hit::previewed`]), and [`preview_extents`](Self::preview_extents) answers for any block.
+    pub fn add_report(&self, report: &Report, shown: &[usize]) -> Result<(), IndexError> {
         if report.id.trim().is_empty() {
             return Err(IndexError::MissingId);
         }
-        let docs = report_documents(report, &self.fields);
+        let docs = report_documents(report, &self.fields, shown);
         self.with_writer(|writer| {
             writer.delete_term(Term::from_field_text(self.fields.report_id, &report.id));
             for doc in docs {
@@ -428,14 +505,95 @@ impl SearchIndex {
     }
 
     /// Makes pending changes durable and visible: searches started after this returns see them.
+    ///
+    /// A commit records no store generation (see [`commit_at`](Self::commit_at)); the other
+    /// metadata ([`set_meta`](Self::set_meta)) is carried over.
     pub fn commit(&self) -> Result<(), IndexError> {
+        self.commit_with(None, false)
+    }
+
+    /// Commits like [`commit`](Self::commit) and records `generation` — the store's change
+    /// counter this index now reflects — in the commit itself, so a later open can tell in one
+    /// read whether the index has seen every change of the store.
+    pub fn commit_at(&self, generation: u64) -> Result<(), IndexError> {
+        self.commit_with(Some(generation), true)
+    }
+
+    /// Commits pending changes with the metadata as payload. Without a writer, and with no
+    /// metadata to write, nothing is committed unless `force` (read-only processes never take
+    /// the writer lock).
+    fn commit_with(&self, generation: Option<u64>, force: bool) -> Result<(), IndexError> {
         let mut guard = self.writer.lock().map_err(|_| IndexError::Poisoned)?;
-        if let Some(writer) = guard.as_mut() {
-            writer.commit()?;
+        let mut meta = self.meta.lock().map_err(|_| IndexError::Poisoned)?;
+        if guard.is_some() || force || meta.dirty {
+            match generation {
+                Some(generation) => meta.values.insert(GENERATION_KEY.to_string(), generation.to_string()),
+                None => meta.values.remove(GENERATION_KEY),
+            };
+            let payload = serde_json::to_string(&meta.values).map_err(|e| IndexError::Tantivy(e.to_string()))?;
+            self.writer_in(&mut guard, |writer| {
+                let mut prepared = writer.prepare_commit()?;
+                prepared.set_payload(&payload);
+                prepared.commit()?;
+                Ok(())
+            })?;
+            meta.dirty = false;
         }
+        drop(meta);
         drop(guard);
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// The store generation recorded by the last [`commit_at`](Self::commit_at), if any.
+    pub fn generation(&self) -> Option<u64> {
+        parse_payload(&self.index.load_metas().ok()?.payload?).get(GENERATION_KEY)?.parse().ok()
+    }
+
+    /// Returns a value recorded with the documents by [`set_meta`](Self::set_meta): the one of
+    /// the last commit of this index, or set since by this process.
+    pub fn meta(&self, key: &str) -> Option<String> {
+        self.meta.lock().ok()?.values.get(key).cloned()
+    }
+
+    /// Records a value describing how the documents are built (the preview policy, say); it is
+    /// written with the next commit, atomically with the documents.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), IndexError> {
+        let mut meta = self.meta.lock().map_err(|_| IndexError::Poisoned)?;
+        if meta.values.get(key).map(String::as_str) != Some(value) {
+            meta.values.insert(key.to_string(), value.to_string());
+            meta.dirty = true;
+        }
+        Ok(())
+    }
+
+    /// True when the index holds no document.
+    pub fn is_empty(&self) -> bool {
+        self.reader.searcher().num_docs() == 0
+    }
+
+    /// Returns where the public preview of each report ends, as recorded when it was indexed
+    /// (reports not in the index are left out): one term lookup and fast-field reads per report,
+    /// never the report's text.
+    pub fn preview_extents(&self, ids: &[&str]) -> Result<HashMap<String, PreviewExtent>, IndexError> {
+        let searcher = self.reader.searcher();
+        let kind = Term::from_field_text(self.fields.kind, schema::KIND_REPORT);
+        let mut extents = HashMap::new();
+        for &id in ids {
+            if extents.contains_key(id) {
+                continue;
+            }
+            let query = BooleanQuery::new(vec![
+                (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(self.fields.report_id, id), IndexRecordOption::Basic)) as Box<dyn Query>),
+                (Occur::Must, Box::new(TermQuery::new(kind.clone(), IndexRecordOption::Basic))),
+            ]);
+            let Some((_, address)) = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?.into_iter().next() else { continue };
+            let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+            let end = fast.column_opt::<u64>("preview_end")?.and_then(|c| c.first(address.doc_id)).unwrap_or(0);
+            let hidden = fast.column_opt::<u64>("preview_hidden")?.map(|c| c.values_for_doc(address.doc_id).map(|v| v as usize).collect()).unwrap_or_default();
+            extents.insert(id.to_string(), PreviewExtent { end: end as usize, hidden });
+        }
+        Ok(extents)
     }
 
     /// Waits for background segment merges to finish and releases the writer (and its directory
@@ -493,7 +651,7 @@ impl SearchIndex {
         for &operator in operators {
             let query = self.build_query(&chunks, req.scope, operator, &filters);
             let facet_collector = req.with_facets.then_some(FacetCollector);
-            let ranked = TopDocs::with_limit(limit).and_offset(offset).tweak_score(demote_boilerplate);
+            let ranked = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
             let collector = (ranked, Count, facet_collector);
             let (top, total, facets) = searcher.search(&query, &collector)?;
             let found = total > 0;
@@ -626,17 +784,9 @@ impl SearchIndex {
             caption: text(f.caption),
             source: text(f.source),
             event_date: text(f.event_date),
+            previewed: doc.get_first(f.previewed).and_then(|v| v.as_u64()) == Some(1),
+            other_files: 0,
         }
-    }
-}
-
-/// Returns the scoring function of a segment: BM25, times [`BOILERPLATE_FACTOR`] for
-/// boilerplate blocks, so a disclaimer never outranks the body for the same words.
-fn demote_boilerplate(segment: &SegmentReader) -> impl Fn(DocId, Score) -> Score {
-    let column = segment.fast_fields().column_opt::<u64>("boilerplate").ok().flatten().map(|c| c.first_or_default_col(0));
-    move |doc: DocId, score: Score| match &column {
-        Some(values) if values.get_val(doc) == 1 => score * BOILERPLATE_FACTOR,
-        _ => score,
     }
 }
 

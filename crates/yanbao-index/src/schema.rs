@@ -2,7 +2,13 @@
 //!
 //! One tantivy document per report, per text block (heading, paragraph, list), per figure, per
 //! table and per event. Each searchable text exists twice: a word field (jieba) and a gram field
-//! (character bigrams). Stored fields are enough to build a hit without the store.
+//! (character bigrams). Stored fields are enough to build a hit without the store, including
+//! whether its block is in the public preview.
+//!
+//! Boilerplate blocks (disclaimers, rating definitions, contact blocks — `Block::boilerplate`)
+//! are left out of the index altogether: they get no document of their own (no paragraph,
+//! figure, table or event hit can point into one) and their text is not part of the
+//! report-level document. See the crate documentation for why.
 
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
@@ -15,7 +21,7 @@ use crate::query::{date_key, DateEnd};
 
 /// Version of the schema and of the tokenisation; an index written with another version must be
 /// rebuilt. Bump it whenever a field or a tokenizer changes.
-pub const INDEX_VERSION: u32 = 2;
+pub const INDEX_VERSION: u32 = 3;
 /// Name of the registered word tokenizer.
 pub const WORDS_TOKENIZER: &str = "yanbao_words";
 /// Name of the registered gram tokenizer.
@@ -77,14 +83,19 @@ pub struct Fields {
     pub page: Field,
     /// Block index (stored).
     pub block: Field,
+    /// 1 when the document's block is in the report's public preview (stored; block documents).
+    pub previewed: Field,
+    /// Report documents: index of the first block beyond the preview cut (fast).
+    pub preview_end: Field,
+    /// Report documents: blocks before [`preview_end`](Self::preview_end) the preview does not
+    /// show (boilerplate), one value each (fast).
+    pub preview_hidden: Field,
     /// Figure/table label (stored).
     pub label: Field,
     /// Figure/table caption (stored).
     pub caption: Field,
     /// Figure/table source line (stored).
     pub source: Field,
-    /// 1 for boilerplate blocks (disclaimers, rating definitions): ranked lower.
-    pub boilerplate: Field,
 }
 
 /// Returns text options for a searchable, unstored field.
@@ -120,10 +131,12 @@ pub fn build_schema() -> (Schema, Fields) {
         event_date: b.add_text_field("event_date", STORED),
         page: b.add_i64_field("page", stored_i64.clone()),
         block: b.add_i64_field("block", stored_i64),
+        previewed: b.add_u64_field("previewed", STORED),
+        preview_end: b.add_u64_field("preview_end", FAST),
+        preview_hidden: b.add_u64_field("preview_hidden", FAST),
         label: b.add_text_field("label", STORED),
         caption: b.add_text_field("caption", STORED),
         source: b.add_text_field("source", STORED),
-        boilerplate: b.add_u64_field("boilerplate", FAST),
     };
     (b.build(), fields)
 }
@@ -184,33 +197,55 @@ fn add_date_key(doc: &mut TantivyDocument, f: &Fields, date: Option<&str>) {
     }
 }
 
-/// Adds page and block when known.
-fn add_location(doc: &mut TantivyDocument, f: &Fields, page: Option<u32>, block: Option<usize>) {
+/// Adds page, block and whether the block is in the preview.
+fn add_location(doc: &mut TantivyDocument, f: &Fields, page: Option<u32>, block: usize, preview: &Preview) {
     if let Some(page) = page {
         doc.add_i64(f.page, i64::from(page));
     }
-    if let Some(block) = block.and_then(|b| i64::try_from(b).ok()) {
-        doc.add_i64(f.block, block);
+    if let Ok(index) = i64::try_from(block) {
+        doc.add_i64(f.block, index);
+    }
+    doc.add_u64(f.previewed, u64::from(preview.shows(block)));
+}
+
+/// Returns the report's text for the report-level document: its body blocks, in order
+/// (boilerplate is left out).
+pub fn report_text(report: &Report) -> String {
+    let mut text = String::new();
+    for (_, block) in report.body_blocks() {
+        let block_text = block.text.trim();
+        if block_text.is_empty() {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(block_text);
+    }
+    text
+}
+
+/// Which blocks of a report its public preview shows, as the index records it.
+struct Preview<'a> {
+    /// Shown block indices, ascending.
+    shown: &'a [usize],
+}
+
+impl Preview<'_> {
+    /// True when block `index` is shown.
+    fn shows(&self, index: usize) -> bool {
+        self.shown.binary_search(&index).is_ok()
+    }
+
+    /// Index just past the last shown block (0 when none is shown).
+    fn end(&self) -> usize {
+        self.shown.last().map_or(0, |last| last + 1)
     }
 }
 
-/// Returns the report's text for the report-level document: body blocks first, then
-/// boilerplate blocks, so snippets prefer the body.
-pub fn report_text(report: &Report) -> String {
-    let mut text = String::new();
-    for pass_boilerplate in [false, true] {
-        for block in report.blocks.iter().filter(|b| b.boilerplate == pass_boilerplate) {
-            let block_text = block.text.trim();
-            if block_text.is_empty() {
-                continue;
-            }
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(block_text);
-        }
-    }
-    text
+/// True when block `index` of the report is boilerplate (unknown blocks are not).
+fn is_boilerplate(report: &Report, index: usize) -> bool {
+    report.blocks.get(index).is_some_and(|b| b.boilerplate)
 }
 
 /// Joins non-empty parts with the separator.
@@ -219,9 +254,14 @@ fn join_parts<'a>(parts: impl IntoIterator<Item = &'a str>, separator: &str) -> 
     kept.join(separator)
 }
 
-/// Builds every document of a report.
-pub fn report_documents(report: &Report, f: &Fields) -> Vec<TantivyDocument> {
+/// Builds every document of a report; `shown` lists (ascending) the blocks its public preview
+/// shows.
+///
+/// Boilerplate blocks make no document, and figures, tables and events placed in one are left
+/// out too.
+pub fn report_documents(report: &Report, f: &Fields, shown: &[usize]) -> Vec<TantivyDocument> {
     let mut docs = Vec::new();
+    let preview = Preview { shown };
 
     // The report as a whole: title, people, institution and all body text.
     let mut whole = report_common(report, f, KIND_REPORT);
@@ -238,26 +278,29 @@ pub fn report_documents(report: &Report, f: &Fields) -> Vec<TantivyDocument> {
     add_searchable(&mut whole, f.body_words, f.body_grams, &body);
     whole.add_text(f.text, &body);
     add_date_key(&mut whole, f, report.date.as_deref());
+    // Where the preview ends, for links to a block cited outside search (timeline, entities).
+    let end = preview.end();
+    whole.add_u64(f.preview_end, end as u64);
+    for index in (0..end).filter(|&i| !preview.shows(i)) {
+        whole.add_u64(f.preview_hidden, index as u64);
+    }
     docs.push(whole);
 
     // Text blocks.
     for (index, block) in report.blocks.iter().enumerate() {
-        if !matches!(block.kind, BlockKind::Heading | BlockKind::Paragraph | BlockKind::List) || block.text.trim().is_empty() {
+        if block.boilerplate || !matches!(block.kind, BlockKind::Heading | BlockKind::Paragraph | BlockKind::List) || block.text.trim().is_empty() {
             continue;
         }
         let mut doc = report_common(report, f, KIND_PARAGRAPH);
         add_searchable(&mut doc, f.body_words, f.body_grams, &block.text);
         doc.add_text(f.text, block.text.trim());
         add_date_key(&mut doc, f, report.date.as_deref());
-        add_location(&mut doc, f, block.page, Some(index));
-        if block.boilerplate {
-            doc.add_u64(f.boilerplate, 1);
-        }
+        add_location(&mut doc, f, block.page, index, &preview);
         docs.push(doc);
     }
 
     // Figures: label + caption boosted, source and notes in the body.
-    for figure in &report.figures {
+    for figure in report.figures.iter().filter(|figure| !is_boilerplate(report, figure.block)) {
         let mut doc = report_common(report, f, KIND_FIGURE);
         let heading = join_parts([figure.label.as_str(), figure.caption.as_str()], " ");
         let rest = join_parts([figure.source.as_deref().unwrap_or(""), figure.notes.as_deref().unwrap_or("")], "\n");
@@ -266,12 +309,12 @@ pub fn report_documents(report: &Report, f: &Fields) -> Vec<TantivyDocument> {
         doc.add_text(f.text, join_parts([heading.as_str(), rest.as_str()], "\n"));
         add_figure_like(&mut doc, f, &figure.label, &figure.caption, figure.source.as_deref());
         add_date_key(&mut doc, f, report.date.as_deref());
-        add_location(&mut doc, f, figure.page, Some(figure.block));
+        add_location(&mut doc, f, figure.page, figure.block, &preview);
         docs.push(doc);
     }
 
     // Tables: label + caption boosted, header, cells, source and notes in the body.
-    for table in &report.tables {
+    for table in report.tables.iter().filter(|table| !is_boilerplate(report, table.block)) {
         let mut doc = report_common(report, f, KIND_TABLE);
         let heading = join_parts([table.label.as_str(), table.caption.as_str()], " ");
         let mut lines = vec![join_parts(table.header.iter().map(String::as_str), " | ")];
@@ -286,12 +329,12 @@ pub fn report_documents(report: &Report, f: &Fields) -> Vec<TantivyDocument> {
         doc.add_text(f.text, join_parts([heading.as_str(), rest.as_str()], "\n"));
         add_figure_like(&mut doc, f, &table.label, &table.caption, table.source.as_deref());
         add_date_key(&mut doc, f, report.date.as_deref());
-        add_location(&mut doc, f, table.page, Some(table.block));
+        add_location(&mut doc, f, table.page, table.block, &preview);
         docs.push(doc);
     }
 
     // Events: dated on their own date.
-    for event in &report.events {
+    for event in report.events.iter().filter(|event| !is_boilerplate(report, event.block)) {
         let mut doc = report_common(report, f, KIND_EVENT);
         let actors = join_parts(event.actors.iter().map(String::as_str), " ");
         add_searchable(&mut doc, f.body_words, f.body_grams, &join_parts([event.text.as_str(), actors.as_str()], "\n"));
@@ -301,7 +344,7 @@ pub fn report_documents(report: &Report, f: &Fields) -> Vec<TantivyDocument> {
         }
         add_date_key(&mut doc, f, Some(event.date.as_str()));
         let page = report.blocks.get(event.block).and_then(|b| b.page);
-        add_location(&mut doc, f, page, Some(event.block));
+        add_location(&mut doc, f, page, event.block, &preview);
         docs.push(doc);
     }
     docs
@@ -347,20 +390,32 @@ mod tests {
             events: vec![Event { date: "2021-10-05".into(), text: "USTR 公布关税排除清单".into(), block: 0, ..Event::default() }],
             ..Report::default()
         };
-        let docs = report_documents(&report, &f);
+        let docs = report_documents(&report, &f, &[0, 1]);
         // report + heading + figure + event; the figure block and the blank paragraph make none.
         assert_eq!(docs.len(), 4);
     }
 
     #[test]
-    fn report_text_puts_boilerplate_last() {
+    fn boilerplate_is_left_out_of_every_document() {
+        let (_, f) = build_schema();
         let report = Report {
+            id: "r2".into(),
             blocks: vec![
                 Block { text: "免责声明".into(), boilerplate: true, ..Block::default() },
                 Block { text: "正文".into(), ..Block::default() },
+                Block { kind: BlockKind::Table, text: "评级说明".into(), boilerplate: true, ..Block::default() },
             ],
+            tables: vec![yanbao_model::Table { label: "表 9".into(), caption: "评级说明".into(), block: 2, ..yanbao_model::Table::default() }],
             ..Report::default()
         };
-        assert_eq!(report_text(&report), "正文\n免责声明");
+        assert_eq!(report_text(&report), "正文");
+        // The report and the one body paragraph; neither the disclaimer nor the rating table.
+        let docs = report_documents(&report, &f, &[1]);
+        assert_eq!(docs.len(), 2);
+        let previewed = |doc: &TantivyDocument| doc.get_first(f.previewed).and_then(|v| tantivy::schema::Value::as_u64(&v));
+        assert_eq!(previewed(&docs[1]), Some(1));
+        // The report document knows where the preview ends and which block before it is hidden.
+        let hidden: Vec<u64> = docs[0].get_all(f.preview_hidden).filter_map(|v| tantivy::schema::Value::as_u64(&v)).collect();
+        assert_eq!(hidden, vec![0]);
     }
 }

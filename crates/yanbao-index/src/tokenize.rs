@@ -10,6 +10,13 @@
 //!   positions for phrase queries.
 //!
 //! Offsets are byte offsets into the input text, as tantivy expects.
+//!
+//! Start-up cost: loading jieba's dictionary (349,045 words) takes tens of milliseconds, more
+//! than a whole search. Indexing loads it once per process, on first use. Queries never do:
+//! [`query_word_tokens`] cuts with a segmenter holding only the dictionary words that occur in
+//! the query, looked up in a sorted copy of the dictionary compiled into the binary
+//! ([`HAN_WORDS`]), with the full dictionary's total frequency — so the cut is exactly the full
+//! dictionary's, and a new `yanbao search` process answers without loading it.
 
 use std::sync::LazyLock;
 
@@ -17,12 +24,103 @@ use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use yanbao_model::normalize::is_han;
 
-/// The jieba segmenter with its compiled-in dictionary, loaded once (~200 ms) on first use.
+/// The jieba segmenter with its compiled-in dictionary, loaded once (tens of ms) on first use:
+/// indexing only (queries use [`query_jieba`]).
 static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
-/// Forces the jieba dictionary to load now rather than on the first indexed or searched text.
+/// Forces the jieba dictionary to load now rather than on the first indexed text.
 pub fn warm_up() {
     LazyLock::force(&JIEBA);
+}
+
+/// The words of jieba's default dictionary made only of Han characters (all a Han run can
+/// hold), one `word frequency` line each, sorted by bytes; generated from jieba-rs's
+/// `src/data/dict.txt` as `data/README.md` says.
+pub static HAN_WORDS: &str = include_str!("../data/jieba-han-words.txt");
+/// Sum of the frequencies of every word of jieba's default dictionary (Han or not): the
+/// denominator of jieba's word probabilities.
+pub const DICT_TOTAL_FREQ: usize = 60_101_964;
+/// Longest word of [`HAN_WORDS`], in characters.
+const MAX_WORD_CHARS: usize = 16;
+/// A word no Han run contains, carrying the frequency of the words left out of a query's
+/// segmenter so that its total equals [`DICT_TOTAL_FREQ`].
+const PADDING_WORD: &str = "\u{E000}";
+
+/// Returns the line of [`HAN_WORDS`] starting at byte `at`: (word, frequency, next line).
+fn dict_line(at: usize) -> (&'static str, usize, usize) {
+    let rest = &HAN_WORDS[at..];
+    let line_end = rest.find('\n').map_or(HAN_WORDS.len(), |i| at + i + 1);
+    let line = HAN_WORDS[at..line_end].trim_end();
+    let (word, freq) = line.split_once(' ').unwrap_or((line, "0"));
+    (word, freq.parse().unwrap_or(0), line_end)
+}
+
+/// Returns the byte offset of the first line of [`HAN_WORDS`] whose word is not less than
+/// `key` (the length of the text when there is none).
+fn dict_lower_bound(key: &str) -> usize {
+    let bytes = HAN_WORDS.as_bytes();
+    let line_start = |mut at: usize| {
+        while at > 0 && bytes[at - 1] != b'\n' {
+            at -= 1;
+        }
+        at
+    };
+    // Invariant: every line starting before `low` is less than `key`; the line at `high` (a
+    // line start) is not, or `high` is the end.
+    let (mut low, mut high) = (0usize, HAN_WORDS.len());
+    while low < high {
+        let middle = line_start(low + (high - low) / 2);
+        let middle = if middle < low { low } else { middle };
+        let (word, _, next) = dict_line(middle);
+        if word.as_bytes() < key.as_bytes() {
+            low = next;
+        } else {
+            high = middle;
+        }
+    }
+    low
+}
+
+/// Returns the dictionary words that occur in `run` (a Han run) with their frequencies.
+fn dict_words_in(run: &str) -> Vec<(&'static str, usize)> {
+    let mut found: Vec<(&'static str, usize)> = Vec::new();
+    let starts: Vec<usize> = run.char_indices().map(|(i, _)| i).collect();
+    for (position, &start) in starts.iter().enumerate() {
+        for length in 1..=MAX_WORD_CHARS {
+            let end = starts.get(position + length).copied().unwrap_or(run.len());
+            let candidate = &run[start..end];
+            let at = dict_lower_bound(candidate);
+            if at >= HAN_WORDS.len() {
+                break;
+            }
+            let (word, freq, _) = dict_line(at);
+            if word == candidate {
+                found.push((word, freq));
+            } else if !word.starts_with(candidate) {
+                // No longer word begins with this candidate.
+                break;
+            }
+            if end == run.len() {
+                break;
+            }
+        }
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// Returns a jieba segmenter that cuts `run` exactly as the full dictionary does: it holds
+/// the dictionary words occurring in `run`, and the full dictionary's total frequency.
+fn query_jieba(run: &str) -> Jieba {
+    let mut jieba = Jieba::empty();
+    let mut sum = 0usize;
+    for (word, freq) in dict_words_in(run) {
+        jieba.add_word(word, Some(freq), None);
+        sum += freq;
+    }
+    jieba.add_word(PADDING_WORD, Some(DICT_TOTAL_FREQ.saturating_sub(sum).max(1)), None);
+    jieba
 }
 
 /// What a maximal run of characters is, for tokenisation.
@@ -183,7 +281,7 @@ fn word_spans(text: &str, search_mode: bool) -> Vec<Span> {
                 position += 1;
             }
             RunKind::Han => {
-                let cut = if search_mode { JIEBA.cut_for_search(slice, true) } else { JIEBA.cut(slice, true) };
+                let cut = if search_mode { JIEBA.cut_for_search(slice, true) } else { query_jieba(slice).cut(slice, true) };
                 for word in cut {
                     let from = run.start + word.byte_start;
                     let to = run.start + word.byte_end;
@@ -388,6 +486,58 @@ mod tests {
         }
         assert!(word_tokens(text).iter().any(|t| t.text == "ünïcode"));
         assert!(word_tokens(text).iter().any(|t| t.text == "été"));
+    }
+
+    /// Real report text: the seed and a long Markdown report (the server's test fixtures).
+    const REAL_TEXTS: [&str; 2] = [include_str!("../../yanbao-server/tests/fixtures/seed.txt"), include_str!("../../yanbao-server/tests/fixtures/mpb_foundry.md")];
+
+    fn cut_words<'a>(jieba: &Jieba, text: &'a str) -> Vec<&'a str> {
+        jieba.cut(text, true).into_iter().map(|t| t.word).collect()
+    }
+
+    #[test]
+    fn query_cut_is_the_full_dictionary_cut() {
+        let mut checked = 0;
+        let mut long_runs: Vec<String> = Vec::new();
+        for text in REAL_TEXTS {
+            for run in runs(text).into_iter().filter(|r| r.kind == RunKind::Han) {
+                let slice = &text[run.start..run.end];
+                assert_eq!(cut_words(&query_jieba(slice), slice), cut_words(&JIEBA, slice), "{slice}");
+                checked += 1;
+                if slice.chars().count() > 20 {
+                    long_runs.push(slice.to_string());
+                }
+            }
+        }
+        // Whole sentences glued into one long run (the query limit is 256 characters).
+        for window in long_runs.chunks(6) {
+            let joined: String = window.concat().chars().take(256).collect();
+            assert_eq!(cut_words(&query_jieba(&joined), &joined), cut_words(&JIEBA, &joined), "{joined}");
+        }
+        for query in ["中美元首", "半导体", "血制品", "化学发光", "净利润增长", "产能利用率", "封装测试", "中华人民共和国", "白马", "铜", "𠀀中"] {
+            assert_eq!(cut_words(&query_jieba(query), query), cut_words(&JIEBA, query), "{query}");
+        }
+        assert!(checked > 300, "{checked}");
+    }
+
+    #[test]
+    fn the_compiled_word_list_is_jiebas_dictionary() {
+        let mut previous = "";
+        let mut count = 0usize;
+        let mut at = 0;
+        while at < HAN_WORDS.len() {
+            let (word, _, next) = dict_line(at);
+            assert!(previous.as_bytes() < word.as_bytes(), "not sorted at {word}");
+            assert!(word.chars().all(is_han) && word.chars().count() <= MAX_WORD_CHARS, "{word}");
+            assert!(JIEBA.has_word(word), "{word} is not in jieba's dictionary");
+            previous = word;
+            count += 1;
+            at = next;
+        }
+        assert_eq!(count, 348_974);
+        let described = format!("{:?}", *JIEBA);
+        assert!(described.contains(&format!("total_freq: {DICT_TOTAL_FREQ}")), "{described}");
+        assert_eq!(dict_words_in("半导体"), vec![("体", 9670), ("半", 8201), ("半导", 2), ("半导体", 866), ("导", 1274), ("导体", 290)]);
     }
 
     #[test]

@@ -113,7 +113,7 @@ fn english_report() -> Report {
 fn index_with_reports() -> SearchIndex {
     let index = SearchIndex::open_in_ram().unwrap();
     for report in [seed_report(), coal_report(), english_report()] {
-        index.add_report(&report).unwrap();
+        index.add_report(&report, &[]).unwrap();
     }
     index.commit().unwrap();
     index
@@ -293,7 +293,7 @@ fn remove_replace_and_list_reports() {
     assert_eq!(ids.len(), 3);
     assert!(ids.contains("aa7b0d65672ddc97"));
     // Re-adding replaces, it does not duplicate.
-    index.add_report(&seed_report()).unwrap();
+    index.add_report(&seed_report(), &[]).unwrap();
     index.commit().unwrap();
     assert_eq!(index.search(&in_scope("孟晚舟", Scope::Paragraphs)).unwrap().total, 1);
     index.remove_report("aa7b0d65672ddc97").unwrap();
@@ -304,7 +304,7 @@ fn remove_replace_and_list_reports() {
     index.commit().unwrap();
     assert!(index.report_ids().unwrap().is_empty());
     let nameless = Report::default();
-    assert!(matches!(index.add_report(&nameless), Err(IndexError::MissingId)));
+    assert!(matches!(index.add_report(&nameless, &[]), Err(IndexError::MissingId)));
 }
 
 #[test]
@@ -312,7 +312,7 @@ fn reopen_from_disk_keeps_documents_and_rejects_other_versions() {
     let dir = tempfile::tempdir().unwrap();
     {
         let index = SearchIndex::open(dir.path()).unwrap();
-        index.add_report(&seed_report()).unwrap();
+        index.add_report(&seed_report(), &[]).unwrap();
         index.commit().unwrap();
     }
     {
@@ -320,7 +320,7 @@ fn reopen_from_disk_keeps_documents_and_rejects_other_versions() {
         assert_eq!(index.report_ids().unwrap().len(), 1);
         assert_eq!(index.search(&ask("元首")).unwrap().hits[0].report_id, "aa7b0d65672ddc97");
         // Writing again after reopening works (the lock was released).
-        index.add_report(&coal_report()).unwrap();
+        index.add_report(&coal_report(), &[]).unwrap();
         index.commit().unwrap();
         assert_eq!(index.report_ids().unwrap().len(), 2);
     }
@@ -331,7 +331,7 @@ fn reopen_from_disk_keeps_documents_and_rejects_other_versions() {
     let (index, recreated) = SearchIndex::open_or_recreate(dir.path()).unwrap();
     assert!(recreated);
     assert!(index.report_ids().unwrap().is_empty());
-    index.add_report(&seed_report()).unwrap();
+    index.add_report(&seed_report(), &[]).unwrap();
     index.commit().unwrap();
     drop(index);
     let (index, recreated) = SearchIndex::open_or_recreate(dir.path()).unwrap();
@@ -378,7 +378,7 @@ fn whole_seed_file_answers_the_seed_queries() {
         .collect();
     let report = Report { id: "aa7b0d65672ddc97".into(), title: "中美元首视频会晤, 可能谈些什么".into(), date: Some("2021-11-15".into()), blocks, ..Report::default() };
     let index = SearchIndex::open_in_ram().unwrap();
-    index.add_report(&report).unwrap();
+    index.add_report(&report, &[]).unwrap();
     index.commit().unwrap();
     for (query, must_mark) in [("元首", "<mark>元首</mark>"), ("关税排除清单", "<mark>关税排除清单</mark>"), ("549", "<mark>549</mark>"), ("USTR 关税", "<mark>USTR</mark>"), ("\"气候联合宣言\"", "<mark>气候联合宣言</mark>"), ("孟晚舟", "<mark>孟晚舟</mark>")] {
         let response = index.search(&in_scope(query, Scope::Paragraphs)).unwrap();
@@ -391,23 +391,92 @@ fn whole_seed_file_answers_the_seed_queries() {
 }
 
 #[test]
-fn boilerplate_ranks_below_the_body() {
+fn boilerplate_is_never_a_hit_and_totals_count_only_the_body() {
     let index = SearchIndex::open_in_ram().unwrap();
-    let report = Report {
-        id: "b0b0b0b0b0b0b0b0".into(),
-        title: "公司点评".into(),
-        blocks: vec![
-            paragraph("维持“买入”评级：我们预计公司 2022-2024 年归母净利润分别为 307、356、386 亿元，对应当前股价的估值仍有吸引力，维持公司评级。", 1),
-            Block { kind: BlockKind::Paragraph, text: "评级说明：买入，评级。".into(), boilerplate: true, ..Block::default() },
-        ],
-        ..Report::default()
-    };
-    index.add_report(&report).unwrap();
+    let mut blocks = vec![
+        paragraph("维持“买入”评级：我们预计公司 2022-2024 年归母净利润分别为 307、356、386 亿元，对应当前股价的估值仍有吸引力，维持公司评级。", 1),
+        Block { kind: BlockKind::Paragraph, text: "评级说明：买入，评级。".into(), boilerplate: true, ..Block::default() },
+    ];
+    // Many disclaimers mentioning 评级: a page of 2 must still hold the one body hit, and the
+    // total must count it alone.
+    for n in 0..30 {
+        blocks.push(Block { kind: BlockKind::Paragraph, text: format!("免责声明第{n}条：本报告中的评级仅供参考。"), boilerplate: true, ..Block::default() });
+    }
+    let report = Report { id: "b0b0b0b0b0b0b0b0".into(), title: "公司点评".into(), blocks, ..Report::default() };
+    index.add_report(&report, &[0]).unwrap();
     index.commit().unwrap();
-    let response = index.search(&in_scope("评级", Scope::Paragraphs)).unwrap();
-    assert_eq!(response.total, 2);
-    assert_eq!(response.hits[0].block, Some(0), "{response:#?}");
-    assert_eq!(response.hits[1].block, Some(1));
+    for limit in [1, 2, 50] {
+        let response = index.search(&SearchRequest { limit, ..in_scope("评级", Scope::Paragraphs) }).unwrap();
+        assert_eq!(response.total, 1, "{response:#?}");
+        assert_eq!(response.hits.len(), 1);
+        assert_eq!(response.hits[0].block, Some(0));
+    }
+    // Not in any scope, nor through the report document: 免责声明 is only in boilerplate.
+    for scope in [Scope::All, Scope::Reports, Scope::Paragraphs] {
+        assert_eq!(index.search(&in_scope("免责声明", scope)).unwrap().total, 0, "{scope}");
+    }
+    // The report itself is found by its body, its snippet from the body.
+    let whole = index.search(&in_scope("评级", Scope::Reports)).unwrap();
+    assert_eq!(whole.total, 1);
+    assert!(!whole.hits[0].snippet.contains("免责"), "{}", whole.hits[0].snippet);
+    // The total of a blank-query browse agrees with the hits it pages through.
+    let browse = index.search(&SearchRequest { limit: 100, ..in_scope("", Scope::Paragraphs) }).unwrap();
+    assert_eq!(browse.total, browse.hits.len());
+    assert_eq!(browse.total, 1);
+}
+
+#[test]
+fn hits_say_whether_their_block_is_in_the_preview() {
+    let index = SearchIndex::open_in_ram().unwrap();
+    let mut report = seed_report();
+    // The preview shows the first three blocks (0, 1, 2); 3 (a paragraph), 4 (the table),
+    // 5 (the figure) lie beyond the cut.
+    index.add_report(&report, &[0, 1, 2]).unwrap();
+    index.commit().unwrap();
+    let block_of = |query: &str, scope: Scope| -> Vec<(Option<usize>, bool)> {
+        index.search(&in_scope(query, scope)).unwrap().hits.iter().map(|h| (h.block, h.previewed)).collect()
+    };
+    assert_eq!(block_of("孟晚舟", Scope::Paragraphs), vec![(Some(2), true)]);
+    assert_eq!(block_of("征询期", Scope::Paragraphs), vec![(Some(3), false)]);
+    assert_eq!(block_of("fivethirtyeight", Scope::Figures), vec![(Some(5), false)]);
+    assert!(block_of("华春莹", Scope::Tables).iter().all(|&(block, previewed)| block == Some(4) && !previewed));
+    // Whole-report hits have no block and are never "previewed".
+    assert!(block_of("孟晚舟", Scope::Reports).iter().all(|&(block, previewed)| block.is_none() && !previewed));
+    // The same extent answers for any block cited elsewhere (timeline, entities).
+    let extents = index.preview_extents(&["aa7b0d65672ddc97", "ffffffffffffffff"]).unwrap();
+    let extent = &extents["aa7b0d65672ddc97"];
+    assert!(extent.shows(0) && extent.shows(2) && !extent.shows(3) && !extent.shows(6));
+    assert!(!extents.contains_key("ffffffffffffffff"));
+    // A boilerplate block before the cut is hidden, not shown.
+    report.blocks.insert(1, Block { text: "本报告仅供客户使用。".into(), boilerplate: true, ..Block::default() });
+    index.add_report(&report, &[0, 2, 3]).unwrap();
+    index.commit().unwrap();
+    let extent = index.preview_extents(&["aa7b0d65672ddc97"]).unwrap().remove("aa7b0d65672ddc97").unwrap();
+    assert_eq!((extent.end, extent.hidden.clone()), (4, vec![1]));
+    assert!(extent.shows(0) && !extent.shows(1) && extent.shows(3) && !extent.shows(4));
+    assert_eq!(block_of("孟晚舟", Scope::Paragraphs), vec![(Some(3), true)]);
+}
+
+#[test]
+fn commit_metadata_survives_reopening_and_every_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = SearchIndex::open(dir.path()).unwrap();
+        assert_eq!(index.meta("preview_policy"), None);
+        index.set_meta("preview_policy", "chars:1500").unwrap();
+        index.add_report(&seed_report(), &[0]).unwrap();
+        index.commit_at(7).unwrap();
+        assert_eq!(index.generation(), Some(7));
+        // A plain commit records no generation but keeps the rest.
+        index.add_report(&coal_report(), &[]).unwrap();
+        index.commit().unwrap();
+        assert_eq!(index.generation(), None);
+        index.commit_at(9).unwrap();
+    }
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(index.meta("preview_policy").as_deref(), Some("chars:1500"));
+    assert_eq!(index.generation(), Some(9));
+    assert!(!index.is_empty());
 }
 
 /// Fuzz-ish: thousands of random queries and texts from a hostile alphabet never panic.
@@ -429,7 +498,7 @@ fn random_queries_and_texts_never_panic() {
         junk_report.blocks.push(paragraph(&text, 1));
     }
     junk_report.title = junk_report.blocks[0].text.clone();
-    index.add_report(&junk_report).unwrap();
+    index.add_report(&junk_report, &[]).unwrap();
     index.commit().unwrap();
     for _ in 0..300 {
         let len = next(40);

@@ -106,11 +106,10 @@ pub fn search_request(params: &SearchParams, max_query_chars: usize, max_page_si
     })
 }
 
-/// Runs a search and removes hits on boilerplate blocks (they are searchable in the full
-/// text, never shown as snippets). Records the query when it found something.
+/// Runs a search — the library's answer as it is, so the API, the pages and the CLI give the
+/// same hits and totals for one request. Records the query when it found something.
 pub fn run_search(state: &AppState, request: &SearchRequest) -> Result<SearchResponse, ApiError> {
-    let mut response = state.library.search(request).map_err(from_engine)?;
-    response.hits.retain(|hit| !(hit.kind == "paragraph" && state.is_boilerplate(&hit.report_id, hit.block)));
+    let response = state.library.search(request).map_err(from_engine)?;
     if response.total > 0 && request.offset == 0 {
         if let Ok(mut log) = state.queries.lock() {
             log.record(&request.query);
@@ -179,23 +178,17 @@ pub async fn report(State(state): State<Arc<AppState>>, Path(id): Path<String>, 
     Ok(Json(report).into_response())
 }
 
-/// Returns the preview of a stored report, with this server's signed full link for reports held in full.
-pub fn load_preview(state: &AppState, id: &str) -> Result<(yanbao_model::Report, preview::ReportPreview), ApiError> {
-    let report = state.library.get(id).map_err(from_engine)?.ok_or_else(|| ApiError::report_not_found(id))?;
-    let facts = state.facts_of(&report);
-    let own_link = if report.preview.full_report_url.as_deref().map(str::trim).unwrap_or("").is_empty() {
-        Some(auth::full_link(&state.library, &state.config.base_url, id, state.config.share_link_hours, auth::now_seconds())?)
-    } else {
-        None
-    };
-    let shown = preview::preview_of(&report, &facts.cut, own_link);
-    Ok((report, shown))
+/// Returns the engine's preview of a stored report, with this server's signed full link (used
+/// when the report does not carry its own).
+pub fn load_preview(state: &AppState, id: &str) -> Result<preview::ReportPreview, ApiError> {
+    let own_link = auth::full_link(&state.library, &state.config.base_url, id, state.config.share_link_hours, auth::now_seconds())?;
+    state.library.preview(id, Some(own_link)).map_err(from_engine)?.ok_or_else(|| ApiError::report_not_found(id))
 }
 
 /// `GET /api/reports/{id}/preview`: metadata and the blocks before the cut (public).
 pub async fn preview(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let id = report_id(&id)?;
-    let (_, shown) = blocking(&state, move |s| load_preview(s, &id)).await?;
+    let shown = blocking(&state, move |s| load_preview(s, &id)).await?;
     Ok(Json(shown).into_response())
 }
 

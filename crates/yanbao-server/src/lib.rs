@@ -2,17 +2,17 @@
 //!
 //! One job: serve a [`yanbao_engine::Library`] over HTTP. The public reads the search page,
 //! chart search, timeline, entity pages and report previews (the first part of a report, cut at
-//! a block boundary by [`preview::cut`], ending with the notice, the full-report link and its QR
-//! code); the full text and uploads need an API token or a signed share link ([`auth`]). HTML is
-//! rendered server-side in [`pages`], JSON in [`api`]; every library call runs on the blocking
-//! thread pool.
+//! a block boundary by the engine's [`preview::cut`] under the configured policy, ending with the
+//! notice, the full-report link and its QR code); the full text and uploads need an API token or
+//! a signed share link ([`auth`]). HTML is rendered server-side in [`pages`], JSON in [`api`];
+//! every library call runs on the blocking thread pool. Search never reads a report: hits carry
+//! what the pages need (whether their block is in the preview) from the index.
 
 pub mod api;
 pub mod auth;
 pub mod error;
 pub mod openapi;
 pub mod pages;
-pub mod preview;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -20,11 +20,12 @@ use std::sync::{Arc, Mutex};
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use axum::Router;
-use yanbao_engine::Library;
-use yanbao_model::Report;
+use yanbao_engine::{Hit, Library};
 
 pub use error::ApiError;
-pub use preview::PreviewPolicy;
+/// The preview cut, from the engine (redaction policy lives there).
+pub use yanbao_engine::preview;
+pub use yanbao_engine::PreviewPolicy;
 
 /// How the server listens, links and limits.
 #[derive(Debug, Clone)]
@@ -75,17 +76,6 @@ pub enum ServerError {
     Serve(String),
 }
 
-/// What the service remembers of one report to place search hits without reloading it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReportFacts {
-    /// Blocks that are boilerplate (never in snippets).
-    pub boilerplate: Vec<bool>,
-    /// The preview cut under the server's policy.
-    pub cut: preview::PreviewCut,
-}
-
-/// Most reports whose facts are kept in memory.
-const FACTS_CAPACITY: usize = 20_000;
 /// Distinct queries counted for the "hot queries" list.
 const QUERY_COUNTS_CAPACITY: usize = 2_000;
 /// Recent queries remembered.
@@ -136,59 +126,46 @@ pub struct AppState {
     pub library: Arc<Library>,
     /// The configuration.
     pub config: ServerConfig,
-    facts: Mutex<HashMap<String, Arc<ReportFacts>>>,
     /// Queries asked, for suggestions.
     pub queries: Mutex<QueryLog>,
+}
+
+/// Returns the link to a block of a report: its anchor in the public preview when the preview
+/// shows it, else in the full view (token or share link); the report page without a block.
+pub fn block_link(report_id: &str, block: Option<usize>, previewed: bool) -> String {
+    match block {
+        None => format!("/reports/{report_id}"),
+        Some(block) if previewed => format!("/reports/{report_id}#b{block}"),
+        Some(block) => format!("/reports/{report_id}/full#b{block}"),
+    }
 }
 
 impl AppState {
     /// Returns a new state over a library.
     pub fn new(library: Arc<Library>, config: ServerConfig) -> AppState {
-        AppState { library, config, facts: Mutex::new(HashMap::new()), queries: Mutex::new(QueryLog::default()) }
+        AppState { library, config, queries: Mutex::new(QueryLog::default()) }
     }
 
-    /// Returns the facts of a report computed from it (and remembers them).
-    pub fn facts_of(&self, report: &Report) -> Arc<ReportFacts> {
-        let facts = Arc::new(ReportFacts {
-            boilerplate: report.blocks.iter().map(|b| b.boilerplate).collect(),
-            cut: preview::cut(report, &self.config.preview),
+    /// Returns the link to a search hit's place (from the hit alone: no report is read).
+    pub fn hit_link(hit: &Hit) -> String {
+        block_link(&hit.report_id, hit.block, hit.previewed)
+    }
+
+    /// Returns the links to cited blocks (timeline, entity pages), asking the index — not the
+    /// reports — whether the preview shows each; reports the index does not hold link to their page.
+    pub fn citation_links(&self, places: &[(&str, usize)]) -> Vec<String> {
+        let shown = self.library.previewed(places).unwrap_or_else(|e| {
+            tracing::warn!("cannot place citations: {e}");
+            vec![None; places.len()]
         });
-        if let Ok(mut cache) = self.facts.lock() {
-            if cache.len() >= FACTS_CAPACITY {
-                cache.clear();
-            }
-            cache.insert(report.id.clone(), facts.clone());
-        }
-        facts
-    }
-
-    /// Returns the facts of a report by id, loading it on a cache miss (blocking); `None` if unknown.
-    pub fn facts(&self, id: &str) -> Result<Option<Arc<ReportFacts>>, ApiError> {
-        if let Some(found) = self.facts.lock().ok().and_then(|cache| cache.get(id).cloned()) {
-            return Ok(Some(found));
-        }
-        let Some(report) = self.library.get(id).map_err(error::from_engine)? else { return Ok(None) };
-        Ok(Some(self.facts_of(&report)))
-    }
-
-    /// Returns the link to a place in a report: the preview anchor when the block is shown
-    /// there, else the full view.
-    pub fn place_link(&self, report_id: &str, block: Option<usize>) -> String {
-        let Some(block) = block else { return format!("/reports/{report_id}") };
-        match self.facts(report_id) {
-            Ok(Some(facts)) if facts.cut.shows(block) => format!("/reports/{report_id}#b{block}"),
-            Ok(Some(_)) => format!("/reports/{report_id}/full#b{block}"),
-            _ => format!("/reports/{report_id}"),
-        }
-    }
-
-    /// True when the block of a report is boilerplate (unknown reports and blocks are not).
-    pub fn is_boilerplate(&self, report_id: &str, block: Option<usize>) -> bool {
-        let Some(block) = block else { return false };
-        match self.facts(report_id) {
-            Ok(Some(facts)) => facts.boilerplate.get(block).copied().unwrap_or(false),
-            _ => false,
-        }
+        places
+            .iter()
+            .zip(shown)
+            .map(|(&(id, block), shown)| match shown {
+                Some(previewed) => block_link(id, Some(block), previewed),
+                None => block_link(id, None, false),
+            })
+            .collect()
     }
 }
 
@@ -208,6 +185,11 @@ where
 /// Returns the service's routes over a library (used by [`serve`] and by tests).
 pub fn router(library: Arc<Library>, config: ServerConfig) -> Router {
     let upload_limit = config.max_upload_bytes.saturating_add(64 * 1024);
+    // The index records, per block, whether this policy's preview shows it: it must be built
+    // under the policy served (a no-op unless the policy changed).
+    if let Err(e) = library.set_preview_policy(config.preview) {
+        tracing::warn!("cannot apply the preview policy {} to the search index: {e}", config.preview);
+    }
     let state = Arc::new(AppState::new(library, config));
     Router::new()
         .route("/", get(pages::search::page))
@@ -233,12 +215,25 @@ pub fn router(library: Arc<Library>, config: ServerConfig) -> Router {
 /// Serves the library until Ctrl-C (or SIGTERM).
 pub async fn serve(library: Library, config: ServerConfig) -> Result<(), ServerError> {
     let addr = config.addr.clone();
+    // Ready before listening: the preview policy applied to the index (router) and the index
+    // warmed, so the first requests are answered as fast as the rest.
+    let library = Arc::new(library);
+    let app = router(library.clone(), config.clone());
+    let _ = tokio::task::spawn_blocking(move || warm_up(&library)).await;
     let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| ServerError::Listen { addr: addr.clone(), reason: e.to_string() })?;
     let local = listener.local_addr().map(|a| a.to_string()).unwrap_or(addr);
     tracing::info!(addr = %local, base_url = %config.base_url, "serving");
     eprintln!("yanbao: serving on http://{local}");
-    let app = router(Arc::new(library), config);
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| ServerError::Serve(e.to_string()))
+}
+
+/// Runs a few searches so the index's files are mapped and its lookup structures touched
+/// before the first request (a few milliseconds; errors are ignored).
+fn warm_up(library: &Library) {
+    for scope in [yanbao_engine::Scope::All, yanbao_engine::Scope::Paragraphs] {
+        let request = yanbao_engine::SearchRequest { query: "研究 报告".into(), scope, with_facets: true, ..Default::default() };
+        let _ = library.search(&request);
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

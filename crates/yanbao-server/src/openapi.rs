@@ -58,7 +58,9 @@ pub fn document() -> Value {
                         "page": { "type": ["integer", "null"] }, "block": { "type": ["integer", "null"] },
                         "date": { "type": ["string", "null"] }, "institution": { "type": ["string", "null"] },
                         "label": { "type": ["string", "null"] }, "caption": { "type": ["string", "null"] }, "source": { "type": ["string", "null"] },
-                        "event_date": { "type": ["string", "null"] }
+                        "event_date": { "type": ["string", "null"] },
+                        "previewed": { "type": "boolean", "description": "the hit's block is in the public preview (link /reports/{id}#b{block}); else it is in the full report only" },
+                        "other_files": { "type": "integer", "description": "other files of the same report held by the library (searched once, through this one)" }
                     }
                 },
                 "SearchResponse": {

@@ -401,3 +401,110 @@ async fn junk_requests_never_fail_the_server() {
     }
 }
 
+
+/// The `yanbao` binary: `$YANBAO_BIN`, else the one beside this test executable (built by
+/// `cargo test --workspace` or `cargo build -p yanbao-cli`); `None` when there is none.
+fn yanbao_binary() -> Option<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os("YANBAO_BIN") {
+        return Some(path.into());
+    }
+    let exe = std::env::current_exe().ok()?;
+    let profile_dir = exe.parent()?.parent()?;
+    let binary = profile_dir.join(format!("yanbao{}", std::env::consts::EXE_SUFFIX));
+    binary.is_file().then_some(binary)
+}
+
+/// Copies a data folder (the CLI reads a copy, so it can never disturb the served library).
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else if entry.file_name() != ".tantivy-writer.lock" {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_cli_and_the_api_return_the_same_hits_for_one_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    {
+        let library = Library::open(&data).unwrap();
+        library.ingest_bytes("seed.txt", SEED).unwrap();
+        library.ingest_bytes("mpb_foundry.md", LONG).unwrap();
+        library.ingest_bytes("disclaimer.md", DISCLAIMED.as_bytes()).unwrap();
+        library.set_preview_policy(config().preview).unwrap();
+    }
+    let cli_data = dir.path().join("cli-data");
+    copy_dir(&data, &cli_data);
+    let library = Arc::new(Library::open(&data).unwrap());
+    let app = router(library.clone(), config());
+    let binary = yanbao_binary();
+    if binary.is_none() {
+        eprintln!("the CLI half is skipped: no yanbao binary (run `cargo build -p yanbao-cli` or set YANBAO_BIN)");
+    }
+    let queries = [("中美", "paragraphs"), ("晶圆代工", "all"), ("免责声明", "paragraphs"), ("报告", "paragraphs"), ("拜登支持率", "figures"), ("证券", "reports")];
+    for (query, scope) in queries {
+        let api = get(&app, &format!("/api/search?q={}&in={scope}&limit=10", encode(query))).await;
+        assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+        let api = api.json();
+        // What `yanbao search QUERY --in SCOPE --limit 10` asks the library.
+        let request = yanbao_engine::SearchRequest { query: query.into(), scope: scope.parse().unwrap(), limit: 10, ..Default::default() };
+        let engine: serde_json::Value = serde_json::from_str(&serde_json::to_string(&library.search(&request).unwrap()).unwrap()).unwrap();
+        assert_eq!(api["total"], engine["total"], "{query} in {scope}");
+        assert_eq!(api["hits"], engine["hits"], "{query} in {scope}");
+        // A page never holds fewer hits than the total promises (nothing is dropped after the fact).
+        let (total, shown) = (api["total"].as_u64().unwrap() as usize, api["hits"].as_array().unwrap().len());
+        assert_eq!(shown, total.min(10), "{query} in {scope}");
+        if let Some(binary) = &binary {
+            let output = std::process::Command::new(binary)
+                .args(["--data"])
+                .arg(&cli_data)
+                .args(["search", query, "--in", scope, "--limit", "10", "--json"])
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            let cli: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+            assert_eq!(api["total"], cli["total"], "{query} in {scope}: the CLI disagrees (is {} stale?)", binary.display());
+            assert_eq!(api["hits"], cli["hits"], "{query} in {scope}");
+        }
+    }
+    // Boilerplate is never a paragraph hit: the disclaimer's words find only the body.
+    let id = yanbao_model::report_id(DISCLAIMED.as_bytes());
+    let report = library.get(&id).unwrap().unwrap();
+    assert!(report.blocks.iter().any(|b| b.boilerplate));
+    let found = get(&app, &format!("/api/search?q={}&in=paragraphs&limit=100", encode("研究所客户"))).await.json();
+    let blocks: Vec<u64> = found["hits"].as_array().unwrap().iter().filter(|h| h["report_id"] == id.as_str()).map(|h| h["block"].as_u64().unwrap()).collect();
+    assert_eq!(blocks.len(), 1, "{found}");
+    assert!(!report.blocks[blocks[0] as usize].boilerplate);
+}
+
+/// A short report whose back matter is a disclaimer section (boilerplate).
+const DISCLAIMED: &str = "# 光伏行业周报：硅料价格企稳\n\n## 一、本周观点\n\n硅料价格企稳回升，本研究所客户关注的一体化龙头盈利有望修复。\n\n## 免责声明\n\n本报告仅供本研究所客户使用，本研究所不因接收人收到本报告而视其为客户。\n\n本报告中的信息均来源于公开资料，研究所客户应自行判断。\n";
+
+#[tokio::test]
+async fn hits_link_into_the_preview_only_before_the_cut() {
+    let f = fixture();
+    let preview_cut = cut(&f.long, &f.config.preview);
+    let query = "晶圆";
+    let api = get(&f.app, &format!("/api/search?q={}&in=paragraphs&limit=100", encode(query))).await.json();
+    let hits: Vec<&serde_json::Value> = api["hits"].as_array().unwrap().iter().filter(|h| h["report_id"] == f.long.id.as_str()).collect();
+    let (mut before, mut beyond) = (0, 0);
+    for hit in &hits {
+        let block = hit["block"].as_u64().unwrap() as usize;
+        assert_eq!(hit["previewed"].as_bool(), Some(preview_cut.shows(block)), "block {block}");
+        if preview_cut.shows(block) { before += 1 } else { beyond += 1 }
+    }
+    assert!(before > 0 && beyond > 0, "{before} before and {beyond} beyond the cut");
+    let page = get(&f.app, &format!("/search?q={}&in=paragraphs", encode(query))).await.body;
+    let first = hits[0]["block"].as_u64().unwrap();
+    let expected = if hits[0]["previewed"] == true { format!("/reports/{}#b{first}", f.long.id) } else { format!("/reports/{}/full#b{first}", f.long.id) };
+    assert!(page.contains(&expected), "{expected} not in the page");
+    // The timeline places its citations the same way, without reading reports.
+    let timeline = get(&f.app, "/timeline").await;
+    assert_eq!(timeline.status, StatusCode::OK);
+}

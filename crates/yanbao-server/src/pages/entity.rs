@@ -26,13 +26,13 @@ pub async fn page(State(state): State<Arc<AppState>>, Path(name): Path<String>) 
     if name.trim().is_empty() || name.chars().count() > state.config.max_query_chars {
         return Err(ApiError::bad_request("invalid_parameter", "the entity name must be 1 to max_query_chars characters").into());
     }
-    let (overview, links) = blocking(&state, move |s| {
+    let (overview, events) = blocking(&state, move |s| {
         let overview = s.library.entity(&name).map_err(from_engine)?;
-        let links: Vec<Vec<String>> = overview.events.iter().map(|e| e.citations.iter().map(|c| s.place_link(&c.report_id, Some(c.block))).collect()).collect();
-        Ok((overview, links))
+        let events = crate::pages::timeline::with_citation_links(s, overview.events.clone());
+        Ok((overview, events))
     })
     .await?;
-    let days = group_by_day(overview.events.iter().cloned().zip(links).collect());
+    let days = group_by_day(events);
     let body = html! {
         section.entity-page {
             h1 { (overview.name) @if let Some(kind) = &overview.kind { " " span.kind { (kind_name(kind)) } } }

@@ -32,7 +32,7 @@ fn gather(state: &AppState, params: &SearchParams) -> Result<(usize, Vec<ShownHi
         hits.extend(response.hits);
     }
     hits.sort_by(|a, b| b.score.total_cmp(&a.score));
-    let shown = hits.into_iter().map(|hit| ShownHit { href: state.place_link(&hit.report_id, hit.block), hit }).collect();
+    let shown = hits.into_iter().map(|hit| ShownHit { href: AppState::hit_link(&hit), hit }).collect();
     Ok((total, shown))
 }
 

@@ -90,7 +90,7 @@ pub async fn preview_page(State(state): State<Arc<AppState>>, Path(id): Path<Str
         return Err(ApiError::report_not_found(&id).into());
     }
     let id = id.to_ascii_lowercase();
-    let (_, preview) = blocking(&state, move |s| load_preview(s, &id)).await?;
+    let preview = blocking(&state, move |s| load_preview(s, &id)).await?;
     Ok(html_page(layout(&preview.title, "", "", preview_markup(&preview))))
 }
 

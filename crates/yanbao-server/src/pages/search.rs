@@ -100,7 +100,7 @@ fn gather(state: &AppState, params: SearchParams) -> Result<SearchView, ApiError
             let all = SearchRequest { scope: Scope::All, limit: 1, offset: 0, ..request.clone() };
             state.library.search(&all).map_err(from_engine)?.facets.map(|f| f.kind).unwrap_or_default()
         };
-        view.hits = response.hits.iter().map(|hit| ShownHit { href: state.place_link(&hit.report_id, hit.block), hit: hit.clone() }).collect();
+        view.hits = response.hits.iter().map(|hit| ShownHit { href: AppState::hit_link(hit), hit: hit.clone() }).collect();
         view.response = Some(response);
     }
     if let Ok(log) = state.queries.lock() {
@@ -144,6 +144,7 @@ pub fn hit_markup(shown: &ShownHit) -> Markup {
                 @if let Some(date) = hit.event_date.as_ref().or(hit.date.as_ref()) { span { (date) } }
                 @if let Some(page) = hit.page { span { "第 " (page) " 页" } }
                 @if let Some(source) = &hit.source { span { "资料来源：" (source) } }
+                @if hit.other_files > 0 { span.other-files title={ "also in " (hit.other_files) " other files" } { "另有 " (hit.other_files) " 个文件 · also in " (hit.other_files) " other files" } }
             }
         }
     }

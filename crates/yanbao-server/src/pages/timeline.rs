@@ -22,6 +22,14 @@ pub struct Day {
     pub entries: Vec<(TimelineEntry, Vec<String>)>,
 }
 
+/// Pairs each entry with the links of its citations (all placed with one index lookup).
+pub fn with_citation_links(state: &AppState, entries: Vec<TimelineEntry>) -> Vec<(TimelineEntry, Vec<String>)> {
+    let places: Vec<(&str, usize)> = entries.iter().flat_map(|e| e.citations.iter().map(|c| (c.report_id.as_str(), c.block))).collect();
+    let mut links = state.citation_links(&places).into_iter();
+    let counts: Vec<usize> = entries.iter().map(|e| e.citations.len()).collect();
+    entries.into_iter().zip(counts).map(|(entry, count)| (entry, links.by_ref().take(count).collect())).collect()
+}
+
 /// Groups entries (already in date order) by day.
 pub fn group_by_day(entries: Vec<(TimelineEntry, Vec<String>)>) -> Vec<Day> {
     let mut days: Vec<Day> = Vec::new();
@@ -89,13 +97,7 @@ pub async fn page(State(state): State<Arc<AppState>>, params: Result<Query<Timel
     let (from_q, to_q, entity_q) = (from.clone(), to.clone(), entity.clone());
     let entries = blocking(&state, move |s| {
         let entries = s.library.timeline(from_q.as_deref(), to_q.as_deref(), entity_q.as_deref(), limit).map_err(from_engine)?;
-        Ok(entries
-            .into_iter()
-            .map(|entry| {
-                let links = entry.citations.iter().map(|c| s.place_link(&c.report_id, Some(c.block))).collect();
-                (entry, links)
-            })
-            .collect::<Vec<_>>())
+        Ok(with_citation_links(s, entries))
     })
     .await?;
     let count = entries.len();
