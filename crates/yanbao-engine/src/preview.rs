@@ -229,6 +229,9 @@ pub struct ReportPreview {
     pub source: String,
     /// Source media type.
     pub media_type: String,
+    /// The report this file is another copy of, when the library holds it twice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
     /// Outline entries whose heading is shown.
     pub outline: Vec<OutlineEntry>,
     /// Sections of the full report not shown (count only).
@@ -289,6 +292,7 @@ pub fn preview_of(report: &Report, cut: &PreviewCut, own_full_url: Option<String
         pages: report.source.pages,
         source: file_name(&report.source.path),
         media_type: report.source.media_type.clone(),
+        duplicate_of: report.duplicate_of.clone(),
         more_sections: report.outline.len() - outline.len(),
         outline,
         tables: report.tables.iter().filter(|t| cut.shows(t.block)).cloned().collect(),

@@ -78,8 +78,10 @@ const MAX_LIMIT: usize = 1000;
 const MAX_OFFSET: usize = 10_000;
 /// Most values listed per facet.
 const MAX_FACET_VALUES: usize = 50;
-/// Writer heap for on-disk indexes (split over the writer threads).
-const DISK_WRITER_HEAP: usize = 256 * 1024 * 1024;
+/// Writer heap for on-disk indexes (split over the writer threads). 128 MiB keeps a whole
+/// ingest — parent, index writer and PDF workers — under 1 GiB; a larger heap only flushes
+/// segments less often.
+const DISK_WRITER_HEAP: usize = 128 * 1024 * 1024;
 /// Writer heap for in-memory indexes (tests, small tools).
 const RAM_WRITER_HEAP: usize = 32 * 1024 * 1024;
 /// File recording the [`INDEX_VERSION`] an on-disk index was written with.

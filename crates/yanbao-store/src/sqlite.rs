@@ -687,6 +687,10 @@ mod tests {
     use super::*;
     use yanbao_model::{Block, BlockKind, Entity, EntityKind, EventOrigin};
 
+    /// Two real, different reports bundled in `samples/`.
+    const WAFER_REPORT: &str = include_str!("../../../samples/mpb_晶圆代工龙头.md");
+    const LIQUOR_REPORT: &str = include_str!("../../../samples/mpb_舍得酒业.md");
+
     fn sample(text: &str) -> Report {
         let mut report = Report::new_for_source(text.as_bytes(), "sample.md", "text/markdown");
         report.title = format!("报告 {text}");
@@ -858,15 +862,15 @@ mod tests {
     #[test]
     fn candidates_come_from_shared_bands_and_skip_copies() {
         let store = SqliteStore::open_in_memory().unwrap();
-        let body = "半导体产业高景气，面板价格持续上涨，台积电调高资本开支，晶圆代工产能利用率维持高位。".repeat(30);
-        let original = sample(&body);
+        // Real report text: repeated sentences would be set aside as watermarks.
+        let original = sample(WAFER_REPORT);
         store.put(&original, None).unwrap();
         let print = fingerprint(&original);
         let candidates = store.copy_candidates(&fingerprint_bands(&print)).unwrap();
         assert_eq!(candidates.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), vec![original.id.as_str()]);
         assert_eq!(candidates[0].fingerprint, print);
         assert!(store.copy_candidates(&[]).unwrap().is_empty());
-        let unrelated = fingerprint(&sample(&"高频价量相关性是一个意想不到的选股因子，本文构建了新的因子并检验其表现。".repeat(30)));
+        let unrelated = fingerprint(&sample(LIQUOR_REPORT));
         assert!(store.copy_candidates(&fingerprint_bands(&unrelated)).unwrap().is_empty());
     }
 
@@ -893,9 +897,8 @@ mod tests {
     fn a_schema_1_library_is_migrated_on_open() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("library.sqlite");
-        let july = sample(&"血制品7月批签发数据专题：静丙批签发同比增长，白蛋白进口占比维持高位。".repeat(20));
-        let mut september = sample(&"血制品9月批签发数据专题：静丙批签发同比下降，白蛋白进口占比有所回落。".repeat(20));
-        september.title = "血制品9月批签发数据专题".into();
+        let july = sample(WAFER_REPORT);
+        let september = sample(LIQUOR_REPORT);
         schema_1_library(&path, &[(&july, b"july source", None), (&september, b"september source", Some(&july.id))]);
         let store = SqliteStore::open(&path).unwrap();
         let version: i64 = store.conn().pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();

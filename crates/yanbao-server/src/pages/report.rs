@@ -38,6 +38,18 @@ pub fn preview_end(end: &PreviewEnd) -> Markup {
     }
 }
 
+/// Says that this file is another copy of a stored report (searched through that one).
+fn copy_note(preview: &ReportPreview) -> Markup {
+    html! {
+        @if let Some(original) = &preview.duplicate_of {
+            p.muted.copy-note {
+                "此文件是另一份报告的副本，检索时归入 · another file of report "
+                a href={ "/reports/" (original) } { (original) }
+            }
+        }
+    }
+}
+
 /// Renders a report's entities as links to their pages.
 fn entity_links(report: &Report) -> Markup {
     html! {
@@ -75,6 +87,7 @@ pub fn preview_markup(preview: &ReportPreview) -> Markup {
     html! {
         article.report {
             (metadata_card(preview))
+            (copy_note(preview))
             (outline(&outline_without_title(&preview.outline, &preview.blocks, &preview.title), preview.more_sections))
             div.body {
                 (blocks(&body_blocks(&preview.blocks, &preview.title), &preview.outline, &preview.tables, &preview.figures))
@@ -105,6 +118,7 @@ pub fn full_markup(report: &Report) -> Markup {
     html! {
         article.report {
             (metadata_card(&full))
+            (copy_note(&full))
             p.badge-full { "完整报告 · Full report" }
             (outline(&outline_without_title(&full.outline, &full.blocks, &full.title), 0))
             div.body { (blocks(&body_blocks(&full.blocks, &full.title), &full.outline, &full.tables, &full.figures)) }
