@@ -108,8 +108,14 @@ static STOCK_CODE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// An acronym then a bracketed Chinese name. Used as `\b` + this pattern (see
+/// [`acronym_then_name`]): the regex crate runs a Unicode `\b` on Chinese text with a slow engine
+/// (10× the other patterns here), so the boundary is checked on each match instead.
 static ACRONYM_THEN_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b([A-Z][A-Z&]{1,7})\s*[（(]\s*(\p{Han}{2,16})\s*[)）]").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"([A-Z][A-Z&]{1,7})\s*[（(]\s*(\p{Han}{2,16})\s*[)）]").expect("valid regex"));
+
+/// A Unicode word character (`\w`, as `\b` sees them) at the start of a text.
+static WORD_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\w").expect("valid regex"));
 
 static NAME_THEN_ACRONYM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\p{Han}{2,16})\s*[（(]\s*([A-Z][A-Z&]{1,7})\s*[)）]").expect("valid regex"));
@@ -119,11 +125,42 @@ static MEDIA_BRACKET: LazyLock<Regex> =
 
 static HAN_RUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\p{Han}+").expect("valid regex"));
 
+/// The (acronym, name) pairs of `\b` + [`ACRONYM_THEN_NAME`] in a text, in order: the matches of
+/// the pattern where a word boundary precedes; where none does, the search goes on one
+/// character further (as a `\b` pattern's search would), so the pairs are exactly those of
+/// `captures_iter` with the `\b`.
+fn acronym_then_name(text: &str) -> Vec<(&str, &str)> {
+    let mut pairs = Vec::new();
+    let mut at = 0;
+    while let Some(caps) = ACRONYM_THEN_NAME.captures_at(text, at) {
+        let Some(whole) = caps.get(0) else { break };
+        // The match starts with a word character (A-Z): a boundary is a non-word character
+        // before it, or the start of the text.
+        let boundary = text[..whole.start()].chars().next_back().is_none_or(|c| {
+            let mut buffer = [0u8; 4];
+            !WORD_START.is_match(c.encode_utf8(&mut buffer))
+        });
+        if boundary {
+            if let (Some(acronym), Some(name)) = (caps.get(1), caps.get(2)) {
+                pairs.push((acronym.as_str(), name.as_str()));
+            }
+            at = whole.end();
+        } else {
+            at = whole.start() + text[whole.start()..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    pairs
+}
+
 /// Organisation name endings, longest first.
 const ORG_SUFFIXES: [&str; 17] = [
     "证券研究所", "股份有限公司", "有限公司", "研究中心", "研究所", "研究院", "办公室", "委员会", "交易所", "通讯社", "证券",
     "银行", "集团", "协会", "政府", "国会", "大学",
 ];
+
+/// The first character of each of [`ORG_SUFFIXES`].
+static ORG_SUFFIX_FIRSTS: LazyLock<[char; ORG_SUFFIXES.len()]> =
+    LazyLock::new(|| ORG_SUFFIXES.map(|suffix| suffix.chars().next().unwrap_or('\0')));
 
 /// Prefixes that make an organisation suffix generic (商业银行, 地方政府, 有价证券).
 const GENERIC_ORG_PREFIXES: [&str; 41] = [
@@ -190,10 +227,12 @@ pub fn extract_entities(report: &Report) -> Vec<Entity> {
         for (name, code) in listed_companies(text) {
             add(&mut found, &name, EntityKind::Org, Some(code));
         }
-        for name in acronym_orgs(text).into_iter().chain(media_orgs(text)).chain(suffix_orgs(text)).chain(jieba_entities(text, EntityKind::Org)) {
+        // One jieba pass per text gives both kinds (tagging is most of this function's cost).
+        let (jieba_orgs, jieba_people) = jieba_entities(text);
+        for name in acronym_orgs(text).into_iter().chain(media_orgs(text)).chain(suffix_orgs(text)).chain(jieba_orgs) {
             add(&mut found, &name, EntityKind::Org, None);
         }
-        for name in jieba_entities(text, EntityKind::Person) {
+        for name in jieba_people {
             add(&mut found, &name, EntityKind::Person, None);
         }
     }
@@ -260,31 +299,51 @@ fn lexicon_matches(text: &str) -> Vec<(String, &'static Known)> {
 }
 
 /// Dictionary names indexed by first character, longest first.
-static LEXICON_INDEX: LazyLock<HashMap<char, Vec<String>>> = LazyLock::new(|| index_names(LEXICON.keys().map(String::as_str)));
+static LEXICON_INDEX: LazyLock<NameIndex> = LazyLock::new(|| index_names(LEXICON.keys().map(String::as_str)));
 
-fn index_names<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<char, Vec<String>> {
+/// Names by first character, longest first, with one bit per possible first character (by the
+/// low 16 bits of its code point) so that a scan passes most characters without a hash lookup.
+struct NameIndex {
+    by_first: HashMap<char, Vec<String>>,
+    first_bits: Vec<u64>,
+}
+
+impl NameIndex {
+    fn names_starting_with(&self, first: char) -> Option<&Vec<String>> {
+        let bit = first as usize & 0xFFFF;
+        if self.first_bits[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        self.by_first.get(&first)
+    }
+}
+
+fn index_names<'a>(names: impl Iterator<Item = &'a str>) -> NameIndex {
     let mut index: HashMap<char, Vec<String>> = HashMap::new();
+    let mut first_bits = vec![0u64; 0x10000 / 64];
     for name in names {
         if let Some(first) = name.chars().next() {
             index.entry(first).or_default().push(name.to_string());
+            let bit = first as usize & 0xFFFF;
+            first_bits[bit / 64] |= 1 << (bit % 64);
         }
     }
     for names in index.values_mut() {
         names.sort_by_key(|n| std::cmp::Reverse(n.len()));
     }
-    index
+    NameIndex { by_first: index, first_bits }
 }
 
 /// Finds indexed names in a text, leftmost-longest and non-overlapping; ASCII names only on
 /// word boundaries (USTR, not USTRA).
-fn scan_names(text: &str, index: &HashMap<char, Vec<String>>) -> Vec<String> {
+fn scan_names(text: &str, index: &NameIndex) -> Vec<String> {
     let mut hits = Vec::new();
     let mut offset = 0;
     while offset < text.len() {
         let rest = &text[offset..];
         let Some(first) = rest.chars().next() else { break };
         let mut advance = first.len_utf8();
-        if let Some(names) = index.get(&first) {
+        if let Some(names) = index.names_starting_with(first) {
             for name in names {
                 if rest.starts_with(name.as_str()) && ascii_boundaries(text, offset, offset + name.len()) {
                     hits.push(name.clone());
@@ -321,16 +380,30 @@ fn count_mentions<'a>(texts: &[&str], names: impl Iterator<Item = &'a str>) -> H
 
 /// Returns the people and organisations named in a text, in order of first mention.
 pub fn actors_in(text: &str, entities: &[Entity]) -> Vec<String> {
-    let index = index_names(
-        entities.iter().filter(|e| matches!(e.kind, EntityKind::Person | EntityKind::Org)).map(|e| e.name.as_str()),
-    );
-    let mut actors: Vec<String> = Vec::new();
-    for name in scan_names(text, &index) {
-        if !actors.contains(&name) {
-            actors.push(name);
-        }
+    ActorIndex::new(entities).actors_in(text)
+}
+
+/// The people and organisations of a report indexed for [`actors_in`]: built once per report,
+/// not once per event.
+pub(crate) struct ActorIndex(NameIndex);
+
+impl ActorIndex {
+    pub(crate) fn new(entities: &[Entity]) -> ActorIndex {
+        ActorIndex(index_names(
+            entities.iter().filter(|e| matches!(e.kind, EntityKind::Person | EntityKind::Org)).map(|e| e.name.as_str()),
+        ))
     }
-    actors
+
+    /// The indexed names in a text, in order of first mention.
+    pub(crate) fn actors_in(&self, text: &str) -> Vec<String> {
+        let mut actors: Vec<String> = Vec::new();
+        for name in scan_names(text, &self.0) {
+            if !actors.contains(&name) {
+                actors.push(name);
+            }
+        }
+        actors
+    }
 }
 
 // ---------------------------------------------------------------- people
@@ -428,6 +501,10 @@ fn starts_with_common_word(name: &str) -> bool {
 
 /// Analysts named with their SAC registration number (`罗琨 S0350522110003`).
 fn sac_people(text: &str) -> Vec<String> {
+    // The number is `S` and 13 digits.
+    if !text.contains('S') {
+        return Vec::new();
+    }
     SAC_LINE
         .captures_iter(text)
         .filter_map(|caps| caps.get(1).map(|m| m.as_str().to_string()))
@@ -438,6 +515,9 @@ fn sac_people(text: &str) -> Vec<String> {
 /// Names listed before `等总统`/`等领导人` next to a known person (`特朗普、奥巴马、小布什等总统`).
 fn listed_people(text: &str, known_people: &HashSet<String>) -> Vec<String> {
     let mut people = Vec::new();
+    if !text.contains('等') {
+        return people;
+    }
     for caps in NAME_LIST.captures_iter(text) {
         let Some(list) = caps.get(1) else { continue };
         let items: Vec<&str> = list.as_str().split(['、', '，', ',']).map(|s| cut_after_left_stop(s.trim())).collect();
@@ -462,6 +542,10 @@ fn listed_people(text: &str, known_people: &HashSet<String>) -> Vec<String> {
 /// `高测股份 688556`.
 fn listed_companies(text: &str) -> Vec<(String, String)> {
     let mut companies = Vec::new();
+    // A code in brackets, or a bare code starting 0, 3 or 6.
+    if !(text.contains('（') || text.contains('(') || text.bytes().any(|b| matches!(b, b'0' | b'3' | b'6'))) {
+        return companies;
+    }
     for caps in STOCK_CODE.captures_iter(text) {
         let (name, code) = match (caps.get(1), caps.get(2), caps.get(3), caps.get(4)) {
             (Some(name), Some(code), _, _) => (name, code),
@@ -515,9 +599,12 @@ fn company_short_name(run: &str) -> String {
 /// `美国贸易办公室 (USTR)`).
 fn acronym_orgs(text: &str) -> Vec<String> {
     let mut orgs = Vec::new();
-    let pairs = ACRONYM_THEN_NAME
-        .captures_iter(text)
-        .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
+    // Both patterns need a capital A-Z and an opening bracket (most texts have neither).
+    if !(text.bytes().any(|b| b.is_ascii_uppercase()) && (text.contains('（') || text.contains('('))) {
+        return orgs;
+    }
+    let pairs = acronym_then_name(text)
+        .into_iter()
         .chain(NAME_THEN_ACRONYM.captures_iter(text).filter_map(|c| Some((c.get(2)?.as_str(), c.get(1)?.as_str()))));
     for (acronym, name) in pairs {
         if NON_ORG_ACRONYMS.contains(&acronym) {
@@ -542,6 +629,9 @@ fn ends_like_organisation(name: &str) -> bool {
 
 /// Media names in 【】 (`【财新网】`).
 fn media_orgs(text: &str) -> Vec<String> {
+    if !text.contains('【') {
+        return Vec::new();
+    }
     MEDIA_BRACKET.captures_iter(text).filter_map(|c| c.get(1).map(|m| m.as_str().to_string())).collect()
 }
 
@@ -551,8 +641,24 @@ fn suffix_orgs(text: &str) -> Vec<String> {
     let mut orgs = Vec::new();
     for run in HAN_RUN.find_iter(text) {
         let run_text = run.as_str();
+        // Bit i: the first character of ORG_SUFFIXES[i] occurs in the run (most runs hold none,
+        // and searching for each suffix costs more than this one pass).
+        let mut present = 0u32;
+        for c in run_text.chars() {
+            for (i, first) in ORG_SUFFIX_FIRSTS.iter().enumerate() {
+                if c == *first {
+                    present |= 1 << i;
+                }
+            }
+        }
+        if present == 0 {
+            continue;
+        }
         let mut spans: Vec<(usize, usize)> = Vec::new();
-        for suffix in ORG_SUFFIXES {
+        for (i, suffix) in ORG_SUFFIXES.iter().enumerate() {
+            if present & (1 << i) == 0 {
+                continue;
+            }
             for (suffix_start, _) in run_text.match_indices(suffix) {
                 let suffix_end = suffix_start + suffix.len();
                 if !org_name_ends_here(&run_text[suffix_end..]) {
@@ -606,27 +712,22 @@ fn name_prefix(text: &str) -> &str {
     &text[start..]
 }
 
-/// Entities tagged by jieba's dictionary: `nrfg` people (习近平) and `nt` organisations that end
-/// in an organisation character (商务部, 国家统计局).
-fn jieba_entities(text: &str, kind: EntityKind) -> Vec<String> {
-    let mut names = Vec::new();
+/// Entities tagged by jieba's dictionary, from one tagging pass: `nt` organisations that end in
+/// an organisation character (商务部, 国家统计局) and `nrfg` people (习近平), each in text order.
+fn jieba_entities(text: &str) -> (Vec<String>, Vec<String>) {
+    let (mut orgs, mut people) = (Vec::new(), Vec::new());
     for tag in JIEBA.tag(text, false) {
-        let chars = tag.word.chars().count();
-        let wanted = match kind {
-            EntityKind::Person => tag.tag == "nrfg" && (2..=4).contains(&chars),
-            EntityKind::Org => {
-                tag.tag == "nt"
-                    && chars >= 3
-                    && tag.word.chars().next_back().is_some_and(|c| ORG_ENDINGS.contains(c))
-                    && !GENERIC_NT.contains(&tag.word)
-            }
-            _ => false,
-        };
-        if wanted {
-            names.push(tag.word.to_string());
+        if tag.tag == "nrfg" && (2..=4).contains(&tag.word.chars().count()) {
+            people.push(tag.word.to_string());
+        } else if tag.tag == "nt"
+            && tag.word.chars().count() >= 3
+            && tag.word.chars().next_back().is_some_and(|c| ORG_ENDINGS.contains(c))
+            && !GENERIC_NT.contains(&tag.word)
+        {
+            orgs.push(tag.word.to_string());
         }
     }
-    names
+    (orgs, people)
 }
 
 #[cfg(test)]
@@ -670,6 +771,22 @@ mod tests {
         assert_eq!(acronym_orgs("10 月 5 日 USTR（美国贸易代表办公室）公布"), vec!["USTR", "美国贸易代表办公室"]);
         assert!(acronym_orgs("国内生产总值（GDP）").is_empty());
         assert!(acronym_orgs("ROE(归属母公司)").is_empty());
+    }
+
+    #[test]
+    fn acronym_pairs_are_those_of_the_word_boundary_pattern() {
+        let with_boundary = Regex::new(r"\b([A-Z][A-Z&]{1,7})\s*[（(]\s*(\p{Han}{2,16})\s*[)）]").unwrap();
+        for text in [
+            "10 月 5 日 USTR（美国贸易代表办公室）公布",
+            "中国USTR（美国贸易代表办公室）",
+            "xA&B（美国政府办公室）与 C&D (国家统计局)",
+            "_ABC（美国商务部）ABC（美国商务部） ABC（美国商务部）",
+            "é.WTO（世界贸易组织）、IMF（国际货币基金组织）",
+        ] {
+            let expected: Vec<(&str, &str)> =
+                with_boundary.captures_iter(text).map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str())).collect();
+            assert_eq!(acronym_then_name(text), expected, "{text}");
+        }
     }
 
     #[test]

@@ -36,8 +36,9 @@ pub fn enrich(report: &mut Report) {
     for number in &numbers {
         by_block.entry(number.block).or_default().push(number);
     }
+    let actors = entities::ActorIndex::new(&entities);
     for event in &mut events {
-        event.actors = actors_in(&event.text, &entities);
+        event.actors = actors.actors_in(&event.text);
         event.numbers = numbers_of_event(event, by_block.get(&event.block).map(Vec::as_slice).unwrap_or_default());
     }
     report.numbers = numbers;

@@ -119,7 +119,7 @@ fn title_candidate(line: &TextLine) -> bool {
     if report_type_line || english_kind || folded.starts_with('—') {
         return false;
     }
-    if NOT_TITLES.iter().any(|w| folded == *w) || INSTITUTIONS.iter().any(|w| folded == *w || folded == format!("{w}研究所")) {
+    if NOT_TITLES.iter().any(|w| folded == *w) || INSTITUTIONS.iter().any(|w| folded == *w || folded.strip_suffix("研究所") == Some(*w)) {
         return false;
     }
     if patterns::find_date(&line.text).is_some() && chars < 16 {
@@ -130,11 +130,13 @@ fn title_candidate(line: &TextLine) -> bool {
 
 /// Finds the title (largest cover text, wrapped lines joined) and a subtitle or series line.
 pub fn find_title(lines: &[&TextLine], body_size: f32) -> Option<(String, Option<String>)> {
-    let top = lines.iter().filter(|l| title_candidate(l)).map(|l| l.line.size).fold(0.0f32, f32::max);
+    // Each line is judged once (folding and several patterns per line).
+    let candidate: Vec<bool> = lines.iter().map(|l| title_candidate(l)).collect();
+    let top = lines.iter().zip(&candidate).filter(|(_, c)| **c).map(|(l, _)| l.line.size).fold(0.0f32, f32::max);
     if top <= 0.0 || top < body_size + 1.5 {
         return None;
     }
-    let group: Vec<usize> = (0..lines.len()).filter(|&i| title_candidate(lines[i]) && (lines[i].line.size - top).abs() < 0.6).collect();
+    let group: Vec<usize> = (0..lines.len()).filter(|&i| candidate[i] && (lines[i].line.size - top).abs() < 0.6).collect();
     let mut series_line = None;
     let mut start = *group.first()?;
     if group.len() >= 2 && is_series_line(&lines[start].text) {
@@ -143,11 +145,11 @@ pub fn find_title(lines: &[&TextLine], body_size: f32) -> Option<(String, Option
     }
     let mut title = lines[start].text.clone();
     let mut last = &lines[start].line;
-    for next in &lines[start + 1..] {
+    for (next, &is_candidate) in lines[start + 1..].iter().zip(&candidate[start + 1..]) {
         let same_size = (next.line.size - top).abs() < 0.6;
         let close = next.line.y0 > last.y0 && next.line.y0 - last.y1 < 1.2 * last.height();
         let aligned = next.line.x0 < last.x1 && next.line.x1 > last.x0;
-        if same_size && close && aligned && title_candidate(next) {
+        if same_size && close && aligned && is_candidate {
             crate::layout::push_wrapped(&mut title, &next.text);
             last = &next.line;
         } else {

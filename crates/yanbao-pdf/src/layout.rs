@@ -213,40 +213,49 @@ fn in_margin(line: &Line, page_height: f32) -> bool {
 pub fn mark_running(pages: &mut [LayoutPage]) -> Vec<String> {
     let mut pages_by_key: HashMap<String, HashSet<u32>> = HashMap::new();
     let mut size_by_key: HashMap<String, f32> = HashMap::new();
+    // The key of every margin line, computed once (folding is the costly part).
+    let mut margin_keys: Vec<Vec<Option<String>>> = Vec::with_capacity(pages.len());
     for page in pages.iter() {
+        let mut keys = Vec::with_capacity(page.lines.len());
         for line in &page.lines {
             if in_margin(&line.line, page.height) {
                 let key = running_key(&line.text);
                 let size = size_by_key.entry(key.clone()).or_insert(0.0);
                 *size = size.max(line.line.size);
-                pages_by_key.entry(key).or_default().insert(page.number);
+                pages_by_key.entry(key.clone()).or_default().insert(page.number);
+                keys.push(Some(key));
+            } else {
+                keys.push(None);
             }
         }
+        margin_keys.push(keys);
     }
     let needed = ((pages.len() as f32) * 0.3).ceil().max(2.0) as usize;
     let mut running_text = Vec::new();
     let mut recorded: HashSet<String> = HashSet::new();
-    for page in pages.iter_mut() {
+    for (page, keys) in pages.iter_mut().zip(margin_keys) {
         let height = page.height;
-        for line in page.lines.iter_mut() {
-            if !in_margin(&line.line, height) {
+        for (line, margin_key) in page.lines.iter_mut().zip(keys) {
+            let Some(key) = margin_key else {
                 // A confirmed running string set a little lower (a cover's taller header band).
                 let near_edge = line.line.y1 <= height * 0.25 || line.line.y0 >= height * 0.8;
+                if !near_edge {
+                    continue;
+                }
                 let key = running_key(&line.text);
                 let confirmed = key.chars().filter(|c| c.is_alphabetic()).count() >= 2
                     && pages_by_key.get(&key).map(|set| set.len() >= needed).unwrap_or(false);
                 // Same size as in the margins: a cover title that repeats a header stays.
                 let same_size = size_by_key.get(&key).map(|s| line.line.size <= s + 0.5).unwrap_or(false);
-                if near_edge && confirmed && same_size {
+                if confirmed && same_size {
                     line.running = true;
                 }
                 continue;
-            }
+            };
             if patterns::is_page_number(&line.text) {
                 line.running = true;
                 continue;
             }
-            let key = running_key(&line.text);
             // Numbers alone (table cells near the top edge) are not running text.
             let wordy = key.chars().filter(|c| c.is_alphabetic()).count() >= 2;
             let repeated = wordy && pages_by_key.get(&key).map(|set| set.len() >= needed).unwrap_or(false);
@@ -694,8 +703,12 @@ impl BlockBuilder {
 
     /// Adds a body line: a heading, the continuation of the open paragraph, or a new paragraph.
     fn add_line(&mut self, line: &TextLine) {
-        let key = fold(&line.text);
-        if line.page == 1 && key.chars().count() >= 4 && line.line.size >= self.body_size + 1.5 && self.title_key.contains(&key) {
+        // Folded only where a title line can be: large type on the first page.
+        let title_line = line.page == 1 && line.line.size >= self.body_size + 1.5 && {
+            let key = fold(&line.text);
+            key.chars().count() >= 4 && self.title_key.contains(&key)
+        };
+        if title_line {
             self.close_paragraph();
             match self.title_block {
                 Some(block) if block + 1 == self.blocks.len() => {
@@ -869,11 +882,14 @@ pub fn starts_list_item(text: &str) -> bool {
 /// True for a contents / list-of-figures page: a 目录 heading or several dot-leader entries.
 fn is_toc_page(page: &LayoutPage) -> bool {
     let entries = page.lines.iter().filter(|l| patterns::is_toc_entry(&l.text)).count();
-    let heading = page.lines.iter().any(|l| {
-        let f = fold(&l.text);
-        f == "目录" || f == "图表目录" || f == "插图目录" || f == "表格目录" || f == "图目录" || f == "表目录" || f.eq_ignore_ascii_case("contents")
-    });
-    entries >= 3 || (heading && entries >= 1)
+    // The heading matters only with one or two entries: fold the lines only then.
+    let heading = || {
+        page.lines.iter().any(|l| {
+            let f = fold(&l.text);
+            f == "目录" || f == "图表目录" || f == "插图目录" || f == "表格目录" || f == "图目录" || f == "表目录" || f.eq_ignore_ascii_case("contents")
+        })
+    };
+    entries >= 3 || (entries >= 1 && heading())
 }
 
 /// Finds the captions of a page and what belongs to each (geometrically, not by reading order).

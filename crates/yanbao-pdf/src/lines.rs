@@ -2,6 +2,7 @@
 //! same baseline merged when close, word spaces inferred from gaps between Latin characters.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use yanbao_model::normalize::{is_cjk, unify_han};
 
@@ -62,6 +63,35 @@ pub fn vertical_overlap(a0: f32, a1: f32, b0: f32, b1: f32) -> f32 {
     (overlap / smaller).max(0.0)
 }
 
+/// A multiply-rotate hasher for the small integer keys of [`duplicate_key`]: every glyph of a
+/// page is looked up once, and the default (SipHash) hasher was a tenth of line building.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_i32(&mut self, n: i32) {
+        self.write_u64(n as u32 as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
 /// True for glyphs drawn twice at the same place (fake bold, Keynote's radical + ideograph pairs).
 fn duplicate_key(glyph: &Glyph) -> (char, i32, i32) {
     (unify_han(glyph.ch), (glyph.x0 * 2.0).round() as i32, (glyph.y0 * 2.0).round() as i32)
@@ -99,7 +129,7 @@ const RUN_GAP_EMS: f32 = 1.6;
 
 /// Groups a page's glyphs into lines.
 pub fn build_lines(glyphs: &[Glyph]) -> Vec<Line> {
-    let mut seen: HashSet<(char, i32, i32)> = HashSet::with_capacity(glyphs.len());
+    let mut seen: HashSet<(char, i32, i32), BuildHasherDefault<KeyHasher>> = HashSet::with_capacity_and_hasher(glyphs.len(), Default::default());
     let mut runs: Vec<Run> = Vec::new();
     let mut current = Run::default();
     let mut pending_space = false;
@@ -140,9 +170,14 @@ pub fn build_lines(glyphs: &[Glyph]) -> Vec<Line> {
     merged.into_iter().filter_map(|run| finish(&run)).collect()
 }
 
+/// A run's box: (x0, y0, x1, y1).
+type Bounds = (f32, f32, f32, f32);
+
 /// Merges runs that sit on the same baseline and touch (text objects split mid-line).
-fn merge_runs(mut runs: Vec<Run>) -> Vec<Run> {
-    let bounds = |run: &Run| -> (f32, f32, f32, f32) {
+fn merge_runs(runs: Vec<Run>) -> Vec<Run> {
+    // Each run's box, computed once (the sorts below compare boxes many times) and grown as runs
+    // are merged: a merged box is the union of the two.
+    let bounds = |run: &Run| -> Bounds {
         let mut b = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
         for g in &run.glyphs {
             b.0 = b.0.min(g.x0);
@@ -152,36 +187,29 @@ fn merge_runs(mut runs: Vec<Run>) -> Vec<Run> {
         }
         b
     };
+    let mut runs: Vec<(Bounds, Run)> = runs.into_iter().map(|run| (bounds(&run), run)).collect();
     // Top-down by centre, then rows (centres within 2 pt of the row's first run) left to right:
     // two stable passes, so the order is total whatever the geometry.
-    runs.sort_by(|a, b| {
-        let (_, ay, _, ay1) = bounds(a);
-        let (_, by, _, by1) = bounds(b);
-        (ay + ay1).total_cmp(&(by + by1))
-    });
-    let mut rows: Vec<Vec<Run>> = Vec::new();
-    for run in runs {
-        let (_, y0, _, y1) = bounds(&run);
-        let centre = (y0 + y1) / 2.0;
-        let same_row = rows.last().and_then(|row| row.first()).map(|first| {
-            let (_, fy0, _, fy1) = bounds(first);
-            (centre - (fy0 + fy1) / 2.0).abs() < 2.0
-        });
+    runs.sort_by(|(a, _), (b, _)| (a.1 + a.3).total_cmp(&(b.1 + b.3)));
+    let mut rows: Vec<Vec<(Bounds, Run)>> = Vec::new();
+    for (b, run) in runs {
+        let centre = (b.1 + b.3) / 2.0;
+        let same_row = rows.last().and_then(|row| row.first()).map(|(first, _)| (centre - (first.1 + first.3) / 2.0).abs() < 2.0);
         match (same_row, rows.last_mut()) {
-            (Some(true), Some(row)) => row.push(run),
-            _ => rows.push(vec![run]),
+            (Some(true), Some(row)) => row.push((b, run)),
+            _ => rows.push(vec![(b, run)]),
         }
     }
-    let mut runs: Vec<Run> = Vec::new();
+    let mut runs: Vec<(Bounds, Run)> = Vec::new();
     for mut row in rows {
-        row.sort_by(|a, b| bounds(a).0.total_cmp(&bounds(b).0));
+        row.sort_by(|(a, _), (b, _)| a.0.total_cmp(&b.0));
         runs.extend(row);
     }
-    let mut out: Vec<Run> = Vec::with_capacity(runs.len());
-    for run in runs {
-        if let Some(previous) = out.last_mut() {
-            let (px0, py0, px1, py1) = bounds(previous);
-            let (rx0, ry0, _, ry1) = bounds(&run);
+    let mut out: Vec<(Bounds, Run)> = Vec::with_capacity(runs.len());
+    for (rb, run) in runs {
+        if let Some((pb, previous)) = out.last_mut() {
+            let (px0, py0, px1, py1) = *pb;
+            let (rx0, ry0, _, ry1) = rb;
             let size = previous.glyphs.last().map(|g| g.size).unwrap_or(10.0).max(1.0);
             let gap = rx0 - px1;
             let styled = match (previous.glyphs.last(), run.glyphs.first()) {
@@ -206,12 +234,13 @@ fn merge_runs(mut runs: Vec<Run>) -> Vec<Run> {
                 }
                 previous.glyphs.append(&mut run.glyphs);
                 previous.spaces.append(&mut run.spaces);
+                *pb = (pb.0.min(rb.0), pb.1.min(rb.1), pb.2.max(rb.2), pb.3.max(rb.3));
                 continue;
             }
         }
-        out.push(run);
+        out.push((rb, run));
     }
-    out
+    out.into_iter().map(|(_, run)| run).collect()
 }
 
 /// Turns a run into a line with its box, dominant size and font.

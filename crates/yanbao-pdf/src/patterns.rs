@@ -45,6 +45,10 @@ pub struct Caption {
 
 /// Parses a caption line (`图表 12：沪深300走势`, `表 2 回测结果`, `Figure 1.1. VIX`).
 pub fn caption(line: &str) -> Option<Caption> {
+    // Every label word starts with one of these (a quick no for most lines).
+    if !line.starts_with(['图', '表', '插', '附', 'F', 'T', 'E', 'C']) {
+        return None;
+    }
     let captures = CAPTION.captures(line)?;
     let word = captures.get(1)?.as_str();
     let number = captures.get(2)?.as_str();
@@ -69,7 +73,8 @@ static BARE_LABEL: Lazy<Regex> = Lazy::new(|| {
 /// True for a caption label printed apart from its text (`图表11：`, `图`, `Figure 2.`), which the
 /// layout joins with the text to its right.
 pub fn is_bare_label(line: &str) -> bool {
-    BARE_LABEL.is_match(line.trim())
+    let line = line.trim();
+    line.starts_with(['图', '表', 'F', 'T', 'E']) && BARE_LABEL.is_match(line)
 }
 
 /// Removes one pair of brackets enclosing the whole caption text.
@@ -119,17 +124,17 @@ pub fn inner_caption_starts(line: &str) -> Vec<usize> {
 
 /// True for `资料来源：…`, `数据来源:` and `Source:` lines.
 pub fn is_source(line: &str) -> bool {
-    SOURCE.is_match(line)
+    line.starts_with(['资', '数', '来', 'S']) && SOURCE.is_match(line)
 }
 
 /// True for `注：…` and `备注：…` lines.
 pub fn is_note(line: &str) -> bool {
-    NOTE.is_match(line)
+    line.starts_with(['注', '备', '说', 'N']) && NOTE.is_match(line)
 }
 
 /// True for a table-of-contents entry: text, then dot leaders (or a space) and a page number.
 pub fn is_toc_entry(line: &str) -> bool {
-    LEADER.is_match(line) && (line.contains("....") || line.contains("…") || line.contains("···") || line.contains("．．"))
+    (line.contains("....") || line.contains("…") || line.contains("···") || line.contains("．．")) && LEADER.is_match(line)
 }
 
 /// Removes Word template tags (`[Table_Title]`, `Table_BaseI nfo`) from a line.

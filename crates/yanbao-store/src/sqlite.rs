@@ -341,8 +341,12 @@ fn write_report(tx: &Transaction<'_>, report: &Report) -> Result<(), StoreError>
 
 /// Keeps a source compressed when that saves space (text), raw otherwise (most PDFs).
 fn write_source(tx: &Transaction<'_>, id: &str, bytes: &[u8]) -> Result<(), StoreError> {
-    let packed = compress(bytes)?;
-    let (stored, codec): (&[u8], Option<&str>) = if packed.len() < bytes.len() { (&packed, Some("zstd")) } else { (bytes, Some("raw")) };
+    // PDFs carry their own (flate) compression: zstd would spend CPU to save a few per cent.
+    let packed = if bytes.starts_with(b"%PDF") { None } else { Some(compress(bytes)?) };
+    let (stored, codec): (&[u8], Option<&str>) = match &packed {
+        Some(packed) if packed.len() < bytes.len() => (packed, Some("zstd")),
+        _ => (bytes, Some("raw")),
+    };
     tx.execute(
         "INSERT INTO sources (id, bytes, codec, original_len) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(id) DO UPDATE SET bytes = excluded.bytes, codec = excluded.codec, original_len = excluded.original_len",
