@@ -605,10 +605,14 @@ impl Store for SqliteStore {
         let conn = self.conn();
         // Bands are our own integers, never user input: inlined as a literal list.
         let list = bands.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        // Most shared bands first: a true copy shares nearly all of them, while reports that
+        // merely share a template or boilerplate paragraphs share a few — and can be many.
         let mut stmt = conn.prepare(&format!(
-            "SELECT r.id, r.fingerprint, r.title, r.institution, r.date FROM reports r
-             WHERE r.duplicate_of IS NULL AND r.id IN (SELECT DISTINCT id FROM report_bands WHERE band IN ({list}))
-             ORDER BY r.id LIMIT ?1"
+            "SELECT r.id, r.fingerprint, r.title, r.institution, r.date
+             FROM (SELECT id, COUNT(*) AS shared FROM report_bands WHERE band IN ({list}) GROUP BY id) b
+             JOIN reports r ON r.id = b.id
+             WHERE r.duplicate_of IS NULL
+             ORDER BY b.shared DESC, r.id LIMIT ?1"
         ))?;
         let rows = stmt.query_map([MAX_CANDIDATES], candidate_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
