@@ -196,7 +196,7 @@ pub struct Block {
     pub page: Option<u32>,
     /// Index into [`Report::outline`] of the section this block belongs to.
     pub section: Option<usize>,
-    /// True for disclaimer, rating-definition and similar back matter: searchable, never previewed.
+    /// True for disclaimer, rating-definition and similar back matter: kept and shown to authorised readers, never previewed, never indexed (every report of a broker repeats it).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub boilerplate: bool,
 }

@@ -515,7 +515,7 @@ pub fn is_boilerplate_title(title: &str) -> bool {
     title.chars().count() <= 30 && WORDS.iter().any(|w| title.contains(w))
 }
 
-/// Marks the blocks of back-matter sections as boilerplate (searchable, never previewed): from a
+/// Marks the blocks of back-matter sections as boilerplate (kept for authorised readers; never previewed or indexed): from a
 /// boilerplate heading up to the next heading of the same or a higher level that is not one.
 fn mark_boilerplate(blocks: &mut [Block], outline: &[OutlineEntry]) {
     let mut open_level: Option<u8> = None;
