@@ -32,7 +32,8 @@ pub enum Precision {
     Half,
     /// A year (2021 年).
     Year,
-    /// A span between two dates (去年11月至今年4月, 年初, 10 月初).
+    /// A span between two dates (去年11月至今年4月, 10 月初), or a part of a year named in words
+    /// (年初 = January, 年底 = December).
     Range,
 }
 
@@ -100,7 +101,7 @@ enum Shape {
     /// Days `first..=last` of one month (11月1日-5日, 10月上旬, 6 月底).
     DaySpan { month: u32, first: u32, last: Option<u32> },
     Month { month: u32 },
-    /// Months `first..=last` (1-2 月, 年初, 年底).
+    /// Months `first..=last` (1-2 月; 年初 and 年底 are January and December).
     MonthSpan { first: u32, last: u32, precision: Precision },
     Quarter(u32),
     Half(u32),
@@ -414,8 +415,10 @@ fn year_part_shape(part: &str) -> Shape {
     match compact.as_str() {
         "上半年" | "H1" => Shape::Half(1),
         "下半年" | "H2" => Shape::Half(2),
-        "年初" | "初" => Shape::MonthSpan { first: 1, last: 3, precision: Precision::Range },
-        "年底" | "年末" | "底" | "末" => Shape::MonthSpan { first: 10, last: 12, precision: Precision::Range },
+        // The start and the end of a year are its first and last month, not a quarter: 年底 is
+        // December, where a reader looks for it on a timeline, not October (Q4 is 四季度).
+        "年初" | "初" => Shape::MonthSpan { first: 1, last: 1, precision: Precision::Range },
+        "年底" | "年末" | "底" | "末" => Shape::MonthSpan { first: 12, last: 12, precision: Precision::Range },
         "全年" => Shape::Year,
         other => match other.chars().find(|c| "一二三四1234".contains(*c)) {
             Some(c) => Shape::Quarter(chinese_digit(c)),

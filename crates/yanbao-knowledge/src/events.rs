@@ -234,7 +234,7 @@ fn is_reference_date(text: &str, mention: &DateMention) -> bool {
 }
 
 /// True when a date mention of running text dates an event: an event date that is neither a
-/// cited report's date, a data cut-off, a data point nor a dateline.
+/// cited report's date, a data cut-off, a data point, a dateline nor the time of a forecast.
 fn is_text_event_date(text: &str, mention: &DateMention) -> bool {
     let dated_event = is_event_date(mention) || is_announced_period(text, mention);
     dated_event
@@ -243,6 +243,34 @@ fn is_text_event_date(text: &str, mention: &DateMention) -> bool {
         && !is_data_point(text, mention)
         && !is_dateline(text, mention)
         && !is_statistics_month(text, mention)
+        && !is_forecast(text, mention)
+}
+
+/// Words that make a clause a forecast or a scenario, not a report of something that happened
+/// or is scheduled (`预计年底前后，关税排除程序有望正式落地生效`, `5月还不能排除加息25BP的可能`).
+/// Not 预期: it is mostly a noun (`超预期回落`, `放缓加息步伐预期愈发确定`).
+const FORECAST_WORDS: [&str; 8] = ["预计", "有望", "或将", "可能", "或许", "料将", "不排除", "估计"];
+
+/// True for a date that times a forecast: a forecast word in the date's own clause or the clause
+/// after it. A plan announced with its verb right after the date stays an event
+/// (`新车预计今年上半年上市`); a date the text schedules without hedging (`11月16日中美元首将举行
+/// 视频会晤`) has no forecast word.
+fn is_forecast(text: &str, mention: &DateMention) -> bool {
+    let before = &text[..mention.start];
+    let clause_start = before.char_indices().rev().find(|(_, c)| CLAUSE_STOPS.contains(c)).map_or(0, |(i, c)| i + c.len_utf8());
+    let own = clause_after(text, mention.end);
+    let next_start = mention.end + own.len();
+    let sentence_goes_on = text[next_start..].starts_with(['，', ',', '；', ';']);
+    let next = if sentence_goes_on {
+        let skip = text[next_start..].chars().next().map_or(0, char::len_utf8);
+        clause_after(text, next_start + skip)
+    } else {
+        ""
+    };
+    let head: String = own.chars().take(6).collect();
+    let announced = EVENT_VERBS.iter().any(|verb| head.contains(verb));
+    let hedged = [&text[clause_start..mention.start], own, next].iter().any(|part| FORECAST_WORDS.iter().any(|w| part.contains(w)));
+    hedged && !announced
 }
 
 /// Verbs that make a quarter or half year the time of an event (`新车预计今年上半年上市`).
@@ -282,10 +310,13 @@ fn is_statistics_month(text: &str, mention: &DateMention) -> bool {
     comparison || STATISTICS_WORDS.iter().any(|w| clause.contains(w))
 }
 
+/// Characters that end a clause.
+const CLAUSE_STOPS: [char; 8] = ['，', ',', '；', ';', '。', '！', '？', '\n'];
+
 /// The rest of the clause after a byte offset (up to the next ，,；;。！？ or line break).
 fn clause_after(text: &str, offset: usize) -> &str {
     let rest = &text[offset..];
-    let end = rest.find(['，', ',', '；', ';', '。', '！', '？', '\n']).unwrap_or(rest.len());
+    let end = rest.find(CLAUSE_STOPS).unwrap_or(rest.len());
     &rest[..end]
 }
 
@@ -334,6 +365,11 @@ fn event_segment(text: &str, sentence: (usize, usize), clause_bounds: &[usize], 
         return (start, sentence_end);
     };
     let end = clause_start_of(next.start).max(start);
+    if end <= mentions[position].end {
+        // Both dates in one clause (`since August 19, 2004 and … since April 3, 2014`): the
+        // clause, through the next date's, is about both.
+        return (start, clause_end_of(next.end));
+    }
     let own_words = format!("{}{}", &text[start..mentions[position].start], &text[mentions[position].end..end.max(mentions[position].end)]);
     if says_something(&own_words) {
         (start, end)
@@ -391,6 +427,42 @@ mod tests {
         assert!(is_announced_period(text, &parse_dates(text, &anchor)[0]));
         let text = "2023 年第一季度营收 5.39 亿元";
         assert!(!is_announced_period(text, &parse_dates(text, &anchor)[0]));
+    }
+
+    #[test]
+    fn forecasts_are_not_events() {
+        let anchor = DateAnchor { year: Some(2021), month: Some(11) };
+        // The seed: the forecast after `意见征询期至 12 月 1 日结束。` is not an event at all,
+        // neither on 12-01 (the clause before it) nor at the start of a quarter.
+        let text = "10 月初 USTR 已经就 549 项商品的关税排除清单, 向公众征询意见, 意见征询期至 12 月 1 日结束。在双方元首视频会晤后, 预计年底前后, 关税排除程序有望正式落地生效。";
+        let mentions = parse_dates(text, &anchor);
+        let dates: Vec<(&str, bool)> = mentions.iter().map(|m| (m.text.as_str(), is_text_event_date(text, m))).collect();
+        assert_eq!(dates, vec![("10 月初", true), ("12 月 1 日", true), ("年底", false)]);
+        assert_eq!((mentions[2].date.as_str(), mentions[2].date_end.as_deref()), ("2021-12-01", Some("2021-12-31")), "年底 is December, not Q4");
+        // The Fed comment: a scenario month.
+        let text = "FOMC 在 3 月加息 25BP 悬念不大，但 5 月还不能排除加息 25BP 的的可能，需要等待数据确认";
+        let mentions = parse_dates(text, &DateAnchor { year: Some(2023), month: Some(2) });
+        assert!(is_forecast(text, &mentions[1]), "{}", mentions[1].text);
+        // Announced plans and scheduled dates stay events.
+        let text = "新车预计今年上半年上市。";
+        assert!(is_text_event_date(text, &parse_dates(text, &DateAnchor { year: Some(2023), month: Some(3) })[0]));
+        let text = "11月13日，外交部宣布11月16日中美元首将举行视频会晤。";
+        assert!(parse_dates(text, &anchor).iter().all(|m| is_text_event_date(text, m)));
+    }
+
+    #[test]
+    fn english_sentences_are_not_split_inside_their_dates() {
+        use yanbao_model::{Block, BlockKind};
+        // samples/en_us_2022-alphabet-annual-report-56-59.pdf, page 1.
+        let text = "Our Class A stock has been listed on the Nasdaq Global Select Market under the symbol “GOOG” since August 19, 2004 and under the symbol “GOOGL” since April 3, 2014. Prior to August 19, 2004, there was no public market for our stock.";
+        let mut report = Report { date: Some("2023-02-02".into()), ..Report::default() };
+        report.blocks.push(Block { kind: BlockKind::Paragraph, text: text.into(), ..Block::default() });
+        let events: Vec<(String, String)> = text_events(&report, &anchor_for(&report)).into_iter().map(|e| (e.date, e.text)).collect();
+        assert_eq!(events.len(), 3, "{events:?}");
+        let listing = "Our Class A stock has been listed on the Nasdaq Global Select Market under the symbol “GOOG” since August 19, 2004 and under the symbol “GOOGL” since April 3, 2014.";
+        assert_eq!(events[0], ("2004-08-19".to_string(), listing.to_string()), "one clause, both dates: the whole of it");
+        assert_eq!(events[1], ("2014-04-03".to_string(), listing.to_string()));
+        assert_eq!(events[2], ("2004-08-19".to_string(), "Prior to August 19, 2004, there was no public market for our stock.".to_string()));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Events, entities and key numbers: dated events, named entities and amounts read off a structured report.
 //!
 //! Pure functions over [`yanbao_model::Report`], no I/O. [`enrich`] fills a report's `events`,
-//! `entities` and `numbers`; [`parse_dates`] reads date expressions; [`merge_timeline`] merges the
+//! `entities` and `numbers`, and matches a garbled institution to the broker it nearly spells
+//! ([`match_institution`]); [`parse_dates`] reads date expressions; [`merge_timeline`] merges the
 //! events of many reports into one dated timeline.
 
+mod brokers;
 mod dates;
 mod entities;
 mod events;
@@ -11,6 +13,7 @@ mod numbers;
 mod text;
 mod timeline;
 
+pub use brokers::{brokers, match_institution, Broker};
 pub use dates::{parse_dates, DateAnchor, DateMention, Precision};
 pub use entities::{actors_in, extract_entities};
 pub use events::{anchor_for, is_event_date, table_events, text_events};
@@ -19,13 +22,15 @@ pub use timeline::{merge_timeline, Citation, TimelineEntry};
 
 use yanbao_model::Report;
 
-/// Fills report.events, report.entities and report.numbers from its blocks and tables (replacing what was there).
+/// Fills report.events, report.entities and report.numbers from its blocks and tables (replacing
+/// what was there), after matching a garbled institution name to its broker ([`match_institution`]).
 ///
 /// Events come in reading order: the table rows of a table at its block, text events at theirs.
 /// Each event's actors are the people and organisations of `report.entities` named in its text,
 /// and its numbers the key numbers of its block that its text states. The report is left at the
 /// current [`yanbao_model::FORMAT_VERSION`] (numbers and events point into their blocks).
 pub fn enrich(report: &mut Report) {
+    match_institution(report);
     let entities = extract_entities(report);
     let anchor = anchor_for(report);
     let mut events = table_events(report, &anchor);

@@ -48,8 +48,9 @@ impl fmt::Display for Excerpt<'_> {
 }
 
 /// True when the character `c` at byte `offset` of `text` ends a sentence: 。！？!?;； and line
-/// breaks; a `.` only when followed by whitespace (or the end), not after a digit (`53.9%`) and
-/// not after a month or title abbreviation (`Nov.`, `Dr.`).
+/// breaks; a `.` only when followed by whitespace (or the end), not after a month or title
+/// abbreviation (`Nov.`, `Dr.`), and after a digit only when it closes a number of two digits
+/// or more before a capital (`since April 3, 2014. Prior to…`), not a list number (`1. `).
 pub fn is_sentence_end(text: &str, offset: usize, c: char) -> bool {
     match c {
         '。' | '！' | '？' | '!' | '?' | ';' | '；' | '\n' => true,
@@ -57,11 +58,39 @@ pub fn is_sentence_end(text: &str, offset: usize, c: char) -> bool {
             let next = text[offset + 1..].chars().next();
             let previous = text[..offset].chars().next_back();
             next.is_none_or(char::is_whitespace)
-                && !previous.is_some_and(|p| p.is_ascii_digit())
+                && (!previous.is_some_and(|p| p.is_ascii_digit()) || number_ends_sentence(text, offset))
                 && !is_abbreviation_dot(&text[..offset])
         }
         _ => false,
     }
+}
+
+/// True when the dot at `offset`, right after a number, ends an English sentence: two digits
+/// or more before it and a capital letter after the space (`…since April 3, 2014. Prior…`).
+fn number_ends_sentence(text: &str, offset: usize) -> bool {
+    let digits = text[..offset].chars().rev().take_while(char::is_ascii_digit).count();
+    let capital_next = text[offset + 1..].trim_start().starts_with(|c: char| c.is_ascii_uppercase());
+    digits >= 2 && capital_next
+}
+
+/// True when the comma at `offset` sits inside an English date, between the day and the year
+/// (`August 19, 2004`): it separates no clauses.
+fn is_date_comma(text: &str, offset: usize) -> bool {
+    let head = &text[..offset];
+    let head = ["st", "nd", "rd", "th"].iter().find_map(|suffix| head.strip_suffix(suffix)).unwrap_or(head);
+    let before = head.trim_end_matches(|c: char| c.is_ascii_digit());
+    let day_digits = head.len() - before.len();
+    let month = before.trim_end().trim_end_matches('.').rsplit(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+    let year = text[offset + 1..].trim_start();
+    let year_digits = year.chars().take_while(char::is_ascii_digit).count();
+    (1..=2).contains(&day_digits) && year_digits == 4 && is_month_name(month)
+}
+
+/// True for an English month name or its abbreviation (`August`, `Aug`, `Sept`).
+fn is_month_name(word: &str) -> bool {
+    const MONTHS: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    let lower = word.to_ascii_lowercase();
+    lower.len() >= 3 && MONTHS.iter().any(|m| *m == lower || (m.starts_with(&lower) && lower.len() <= 4))
 }
 
 /// True when the word before a dot is a month abbreviation (`Nov.`), which does not end a sentence.
@@ -92,14 +121,15 @@ fn push_span(text: &str, spans: &mut Vec<(usize, usize)>, start: usize, end: usi
 }
 
 /// True when the character `c` at byte `offset` ends a clause: ，、；：| and a `,` that is not a
-/// thousands separator.
+/// thousands separator nor the comma of an English date (`August 19, 2004`).
 fn is_clause_end(text: &str, offset: usize, c: char) -> bool {
     match c {
         '，' | '；' | '：' | '、' | '|' => true,
         ',' => {
             let previous = text[..offset].chars().next_back();
             let next = text[offset + 1..].chars().next();
-            !(previous.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit()))
+            let thousands = previous.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit());
+            !thousands && !is_date_comma(text, offset)
         }
         _ => false,
     }
@@ -332,6 +362,23 @@ mod tests {
     fn context(text: &str, needle: &str, max: usize) -> String {
         let start = text.find(needle).unwrap();
         sentence_excerpt(text, start..start + needle.len(), max).to_string()
+    }
+
+    #[test]
+    fn english_dates_split_neither_sentences_nor_clauses() {
+        // samples/en_us_2022-alphabet-annual-report-56-59.pdf, page 1.
+        let text = "Our Class A stock has been listed on the Nasdaq Global Select Market under the symbol “GOOG” since August 19, 2004 and under the symbol “GOOGL” since April 3, 2014. Prior to August 19, 2004, there was no public market for our stock.";
+        let sentences: Vec<&str> = sentence_spans(text).iter().map(|(s, e)| text[*s..*e].trim()).collect();
+        assert_eq!(sentences.len(), 2, "{sentences:?}");
+        assert!(sentences[1].starts_with("Prior to August 19, 2004,"));
+        let first = sentences[0];
+        let clauses: Vec<&str> = clause_starts(first, 0, first.len()).iter().map(|&b| &first[b..]).collect();
+        assert!(clauses.is_empty(), "no clause starts at the year of a date: {clauses:?}");
+        assert!(is_date_comma("since Aug. 19, 2004", "since Aug. 19".len()));
+        assert!(is_date_comma("on the 19th, August 19th, 2004", "on the 19th, August 19th".len()));
+        assert!(!is_date_comma("sales rose 19, 2004 units", "sales rose 19".len()));
+        // A list number or a decimal still ends nothing.
+        assert_eq!(sentence_spans("see 1. Introduction and 53.9% more").len(), 1);
     }
 
     #[test]

@@ -38,6 +38,17 @@ pub fn content_hash(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// How a report's time is shown, the one rule for the CLI, the API listings and the pages: its
+/// day when it is dated (`2023-02-02`), else its year alone (`2021`) — a year is shown as a
+/// year, never dressed up as a date; None when neither is known.
+pub fn report_when(date: Option<&str>, year: Option<i32>) -> Option<String> {
+    match (date.map(str::trim).filter(|d| !d.is_empty()), year) {
+        (Some(date), _) => Some(date.to_string()),
+        (None, Some(year)) => Some(year.to_string()),
+        (None, None) => None,
+    }
+}
+
 /// A structured research report.
 ///
 /// Fields outside the JSON contract of `PRODUCT.md` are left out of the JSON when empty (they
@@ -58,14 +69,21 @@ pub struct Report {
     pub subtitle: Option<String>,
     /// Who published this copy (a news site or column, e.g. 财新网), when it differs from the institution.
     pub publisher: Option<String>,
-    /// Research institution (broker) that wrote the report, e.g. 光大证券研究所.
+    /// Research institution (broker) that wrote the report, e.g. 光大证券研究所: the known broker
+    /// when the name as printed is a garbled spelling of it that the report's other evidence
+    /// confirms (see `institution_as_printed`).
     pub institution: Option<String>,
+    /// The institution exactly as the source printed it, when that differs from `institution`
+    /// (an OCR-garbled `华㘛证券` matched to 华鑫证券).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub institution_as_printed: Option<String>,
     /// Author names, in cover order.
     pub authors: Vec<String>,
     /// Analysts with their registration (SAC) numbers, where printed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub analysts: Vec<Analyst>,
-    /// Report date as `YYYY-MM-DD`.
+    /// Report date as `YYYY-MM-DD`: only ever a whole day (a report known only by its year has
+    /// `date: null` and a `year`). Shown with [`report_when`].
     pub date: Option<String>,
     /// Report year (from the date, else the most plausible year mentioned).
     pub year: Option<i32>,
@@ -370,6 +388,11 @@ impl Report {
         }
     }
 
+    /// The report's time as shown everywhere: its date, else its year (see [`report_when`]).
+    pub fn when(&self) -> Option<String> {
+        report_when(self.date.as_deref(), self.year)
+    }
+
     /// Iterates over the blocks that may appear in previews and snippets (not boilerplate).
     pub fn body_blocks(&self) -> impl Iterator<Item = (usize, &Block)> {
         self.blocks.iter().enumerate().filter(|(_, b)| !b.boilerplate)
@@ -523,6 +546,18 @@ mod tests {
         assert_eq!(report_id(b"abc"), report_id(b"abc"));
         assert_ne!(report_id(b"abc"), report_id(b"abd"));
         assert_eq!(report_id(b"abc").len(), 16);
+    }
+
+    #[test]
+    fn a_year_alone_is_shown_as_a_year() {
+        assert_eq!(report_when(Some("2023-02-02"), Some(2023)).as_deref(), Some("2023-02-02"));
+        assert_eq!(report_when(None, Some(2021)).as_deref(), Some("2021"));
+        assert_eq!(report_when(Some(" "), Some(2021)).as_deref(), Some("2021"));
+        assert_eq!(report_when(None, None), None);
+        let seed = Report { year: Some(2021), ..Report::default() };
+        assert_eq!(seed.when().as_deref(), Some("2021"));
+        let json = serde_json::to_value(&seed).unwrap();
+        assert_eq!((json["date"].clone(), json["year"].clone()), (serde_json::Value::Null, serde_json::json!(2021)), "date stays a day or null");
     }
 
     #[test]

@@ -86,9 +86,14 @@ fn metadata_lines(report: &Report) -> Vec<String> {
     };
     add("id", Some(report.id.clone()));
     add("institution", report.institution.clone());
+    add("institution as printed", report.institution_as_printed.clone());
     add("publisher", report.publisher.clone());
     add("authors", Some(report.authors.join(", ")));
-    add("date", report.date.clone().or(report.year.map(|y| y.to_string())));
+    // A year alone is labelled a year, as everywhere else (see `report_when`).
+    match (&report.date, report.year) {
+        (Some(date), _) => add("date", Some(date.clone())),
+        (None, year) => add("year", year.map(|y| y.to_string())),
+    }
     add("type", report.report_type.clone());
     add("rating", report.rating.clone());
     add("pages", report.source.pages.map(|p| p.to_string()));
@@ -132,5 +137,14 @@ mod tests {
         assert!(md.contains("**表 1 事件**"));
         assert!(md.contains("| 5 月 27 日 | a\\|b |"));
         assert!(md.contains("资料来源：新华社"));
+    }
+
+    #[test]
+    fn a_year_alone_is_labelled_a_year() {
+        let seed = Report { title: "中美元首视频会晤".into(), year: Some(2021), ..Report::default() };
+        let text = to_text(&seed);
+        assert!(text.contains("year: 2021") && !text.contains("date:"), "{text}");
+        let dated = Report { date: Some("2023-02-02".into()), year: Some(2023), ..Report::default() };
+        assert!(to_text(&dated).contains("date: 2023-02-02"));
     }
 }

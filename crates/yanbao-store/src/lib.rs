@@ -58,6 +58,8 @@ pub struct ReportSummary {
     pub institution: Option<String>,
     /// Date `YYYY-MM-DD`, when known.
     pub date: Option<String>,
+    /// Year, when known (also when the date is not): show both with `yanbao_model::report_when`.
+    pub year: Option<i32>,
     /// `zh` or `en`.
     pub language: String,
     /// Media type of the source.

@@ -17,7 +17,8 @@ use crate::{CopyCandidate, EntityMention, PutOutcome, ReportSummary, Store, Stor
 /// Newest schema this build writes and reads.
 /// 1: JSON as text, sources raw, 32-slot fingerprints. 2: JSON and sources zstd-compressed,
 /// same-report fingerprints v2 with LSH bands, a change generation, report JSON format 2.
-const SCHEMA_VERSION: i64 = 2;
+/// 3: a `year` listing column, so a report known only by its year lists with it.
+const SCHEMA_VERSION: i64 = 3;
 
 /// Sources larger than this keep only their JSON (and path), so a huge text file does not bloat the store.
 const MAX_KEPT_SOURCE_BYTES: usize = 64 * 1024 * 1024;
@@ -39,6 +40,7 @@ CREATE TABLE IF NOT EXISTS reports (
     title TEXT NOT NULL,
     institution TEXT,
     date TEXT,
+    year INTEGER,
     language TEXT NOT NULL,
     media_type TEXT NOT NULL,
     pages INTEGER,
@@ -139,10 +141,16 @@ impl SqliteStore {
                  ALTER TABLE sources ADD COLUMN original_len INTEGER;",
             )?;
         }
+        if found == 1 || found == 2 {
+            // The column schema 3 added.
+            conn.execute_batch("ALTER TABLE reports ADD COLUMN year INTEGER;")?;
+        }
         conn.execute_batch(SCHEMA_2)?;
         let store = SqliteStore { conn: Mutex::new(conn) };
         if found == 1 {
             store.migrate_from_1()?;
+        } else if found == 2 {
+            store.fill_years()?;
         }
         store.conn().pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(store)
@@ -202,6 +210,25 @@ impl SqliteStore {
             // Give the space of the uncompressed JSON back to the file system.
             self.conn().execute_batch("VACUUM")?;
         }
+        Ok(())
+    }
+
+    /// Fills the `year` column of a schema-2 library: the year of the date where there is one,
+    /// else the report JSON's `year` (read only for the reports without a date).
+    fn fill_years(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("UPDATE reports SET year = CAST(substr(date, 1, 4) AS INTEGER) WHERE date IS NOT NULL", [])?;
+        let undated: Vec<(String, String, Option<Vec<u8>>)> = {
+            let mut stmt = tx.prepare("SELECT id, json, doc FROM reports WHERE date IS NULL")?;
+            let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?.collect::<Result<Vec<_>, _>>()?;
+            rows
+        };
+        for (id, json, doc) in undated {
+            let report = decode_report(&id, &json, doc.as_deref())?;
+            tx.execute("UPDATE reports SET year = ?2 WHERE id = ?1", params![id, report.year])?;
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -289,10 +316,10 @@ fn write_report(tx: &Transaction<'_>, report: &Report) -> Result<(), StoreError>
     tx.execute("DELETE FROM report_bands WHERE id = ?1", [&report.id])?;
     tx.execute(
         "INSERT INTO reports (id, sha256, title, institution, date, language, media_type, pages, source_path,
-            added_at, format_version, blocks, figures, tables, fingerprint, json, doc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, '', ?16)
+            added_at, format_version, blocks, figures, tables, fingerprint, json, doc, year)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, '', ?16, ?17)
          ON CONFLICT(id) DO UPDATE SET sha256 = excluded.sha256, title = excluded.title,
-            institution = excluded.institution, date = excluded.date, language = excluded.language,
+            institution = excluded.institution, date = excluded.date, year = excluded.year, language = excluded.language,
             media_type = excluded.media_type, pages = excluded.pages, source_path = excluded.source_path,
             format_version = excluded.format_version, blocks = excluded.blocks, figures = excluded.figures,
             tables = excluded.tables, fingerprint = excluded.fingerprint, json = '', doc = excluded.doc",
@@ -313,6 +340,7 @@ fn write_report(tx: &Transaction<'_>, report: &Report) -> Result<(), StoreError>
             report.tables.len() as i64,
             print,
             doc,
+            report.year,
         ],
     )?;
     {
@@ -451,7 +479,7 @@ impl Store for SqliteStore {
     fn list(&self, offset: usize, limit: usize) -> Result<Vec<ReportSummary>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, title, institution, date, language, media_type, pages, source_path, added_at, duplicate_of
+            "SELECT id, title, institution, date, language, media_type, pages, source_path, added_at, duplicate_of, year
              FROM reports ORDER BY date IS NULL, date DESC, added_at DESC, id LIMIT ?1 OFFSET ?2",
         )?;
         let rows = stmt
@@ -467,6 +495,7 @@ impl Store for SqliteStore {
                     source_path: row.get(7)?,
                     added_at: row.get(8)?,
                     duplicate_of: row.get(9)?,
+                    year: row.get(10)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -885,7 +914,8 @@ mod tests {
     /// A library written by schema 1 (plain JSON, raw sources, 32-slot fingerprints, old marks).
     fn schema_1_library(path: &Path, reports: &[(&Report, &[u8], Option<&str>)]) {
         let conn = Connection::open(path).unwrap();
-        conn.execute_batch(&SCHEMA.replace("json TEXT NOT NULL DEFAULT '',\n    doc BLOB", "json TEXT NOT NULL").replace(",\n    codec TEXT,\n    original_len INTEGER", "")).unwrap();
+        let schema_1 = SCHEMA.replace("json TEXT NOT NULL DEFAULT '',\n    doc BLOB", "json TEXT NOT NULL").replace(",\n    codec TEXT,\n    original_len INTEGER", "");
+        conn.execute_batch(&schema_1.replace("\n    year INTEGER,", "")).unwrap();
         for (report, source, duplicate_of) in reports {
             let mut v1 = serde_json::to_value(report).unwrap();
             v1["format_version"] = 1.into();
@@ -921,6 +951,24 @@ mod tests {
         assert_eq!(plain, 0, "no uncompressed JSON is left");
         drop(store);
         assert_eq!(SqliteStore::open(&path).unwrap().get(&july.id).unwrap().unwrap(), migrated, "reopening changes nothing");
+    }
+
+    #[test]
+    fn a_schema_2_library_gets_its_years_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.sqlite");
+        let dated = Report { date: Some("2023-02-02".into()), year: Some(2023), ..sample(WAFER_REPORT) };
+        let year_only = Report { date: None, year: Some(2021), ..sample(LIQUOR_REPORT) };
+        {
+            let store = SqliteStore::open(&path).unwrap();
+            store.put(&dated, None).unwrap();
+            store.put(&year_only, None).unwrap();
+            // What schema 2 looked like: no year column.
+            store.conn().execute_batch("ALTER TABLE reports DROP COLUMN year; PRAGMA user_version = 2;").unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let years: Vec<(String, Option<String>, Option<i32>)> = store.list(0, 10).unwrap().into_iter().map(|r| (r.id, r.date, r.year)).collect();
+        assert_eq!(years, vec![(dated.id.clone(), Some("2023-02-02".into()), Some(2023)), (year_only.id.clone(), None, Some(2021))]);
     }
 
     #[test]

@@ -237,13 +237,29 @@ fn authors_line(line: &str) -> Option<Vec<String>> {
 }
 
 /// Returns the report date of a cover line: a line that is mostly a date (`2023 年 07 月 15 日`,
-/// `2023.3 .17`) or labelled as one (`发布日期：2023-07-15`), not a dated related-report title.
+/// `2023.3 .17`) or labelled as one (`发布日期：2023-07-15`), or a report type followed by a
+/// compact date (`宏观点评 20230202`); not a dated related-report title.
 fn cover_date(line: &str) -> Option<String> {
+    if let Some(date) = typed_compact_date(line) {
+        return Some(date);
+    }
     let date = date_in(line)?;
     let labelled = ["日期", "发布时间", "报告时间"].iter().any(|w| line.contains(w));
     let short = line.chars().count() <= 24;
     let listed = line.contains('《') || line.contains('》');
     ((labelled || short) && !listed).then_some(date)
+}
+
+/// Returns the date of a `宏观点评 20230202` line: a report type, then a `YYYYMMDD` date and
+/// nothing else (an eight-digit number anywhere else may be an amount or a code).
+fn typed_compact_date(line: &str) -> Option<String> {
+    let line = line.trim();
+    let kind = REPORT_TYPE.find(line).filter(|m| m.start() == 0)?;
+    let digits = line[kind.end()..].trim_start_matches([' ', '\u{3000}', '|', '｜', ':', '：']).trim_end();
+    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    date_in(&format!("{}-{}-{}", &digits[..4], &digits[4..6], &digits[6..]))
 }
 
 /// Returns the first valid `YYYY-MM-DD` date in a line (`2023 年 07 月 15 日`, `2023.3 .17`).
@@ -479,6 +495,11 @@ mod tests {
         assert_eq!(cover_date("发布日期：2023年7月15日，星期六，交易日").as_deref(), Some("2023-07-15"));
         assert_eq!(cover_date("1.《加强实质性监管，中小银行或迎挑战》, 2023.02.16"), None);
         assert_eq!(cover_date("2.建材新材料动态报告：碳纤维是人形机器人轻量化的核心材料-2023/11/13"), None);
+        // mpb_美联储加息如期放缓.md: the cover line under the title.
+        assert_eq!(cover_date("宏观点评 20230202").as_deref(), Some("2023-02-02"));
+        assert_eq!(cover_date("行业周报｜20230227").as_deref(), Some("2023-02-27"));
+        assert_eq!(cover_date("宏观点评 20231345"), None, "not a calendar day");
+        assert_eq!(cover_date("公司点评 订单金额 20230202 元"), None);
     }
 
     #[test]

@@ -145,3 +145,18 @@ fn preview_cover_fields() {
     assert!(paragraphs(&report).iter().any(|p| p.contains("同比增长23.4%")));
     assert!(!report.blocks.iter().any(|b| b.text.contains("本周行情回顾 .....") || b.text.contains("example.com")));
 }
+
+/// A bundled sample (`samples/`, what `yanbao serve --samples` shows first).
+fn parse_sample(name: &str) -> Report {
+    let path = format!("{}/../../samples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    parse_text(&bytes, name).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn a_compact_date_after_the_report_type_is_the_report_date() {
+    // `宏观点评 20230202` under the title; the body's own dates are 2023 too.
+    let report = parse_sample("mpb_美联储加息如期放缓.md");
+    assert_eq!((report.date.as_deref(), report.year), (Some("2023-02-02"), Some(2023)));
+    assert_eq!(report.report_type.as_deref(), Some("宏观点评"));
+}
