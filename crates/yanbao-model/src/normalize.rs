@@ -31,17 +31,31 @@ pub fn gold_same(a: &str, b: &str) -> bool {
 
 /// Drops one leading source label (`资料来源:`, `Sources:` …, any case) from folded text.
 fn without_source_prefix(folded: String) -> String {
-    const LABELS: [&str; 5] = ["资料来源", "数据来源", "来源", "sources", "source"];
-    for label in LABELS {
-        let Some(head) = folded.get(..label.len()) else { continue };
-        if head.eq_ignore_ascii_case(label) {
-            let rest = &folded[label.len()..];
-            if let Some(after) = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：')) {
-                return after.to_string();
-            }
+    source_without_label(&folded).to_string()
+}
+
+/// The labels a source line starts with, longest first (`数据来源` before `来源`).
+const SOURCE_LABELS: [&str; 9] = ["data sources", "data source", "资料来源", "数据来源", "资源来源", "信息来源", "sources", "source", "来源"];
+
+/// Returns a source line without its label: `资料来源：Wind，华泰证券` → `Wind，华泰证券`.
+///
+/// The model's `source` fields hold the text after the label (renderers print their own
+/// `资料来源：`); parsers that keep the printed line pass it through here. The label must be
+/// followed by `:` or `：` (spaces allowed around it), so a source that merely begins with the
+/// word (`Sourced from Wind`) is left whole.
+pub fn source_without_label(line: &str) -> &str {
+    let trimmed = line.trim();
+    for label in SOURCE_LABELS {
+        let Some(head) = trimmed.get(..label.len()) else { continue };
+        if !head.eq_ignore_ascii_case(label) {
+            continue;
+        }
+        let rest = trimmed[label.len()..].trim_start();
+        if let Some(after) = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：')) {
+            return after.trim();
         }
     }
-    folded
+    trimmed
 }
 
 /// True for characters of CJK scripts (ideographs, kana, hangul, CJK punctuation, full-width forms).
@@ -235,6 +249,20 @@ mod tests {
         assert_eq!(clean("基本盘, 稳固"), "基本盘，稳固");
         assert_eq!(clean("a, b"), "a, b");
         assert_eq!(clean("增长 5.8%"), "增长5.8%");
+    }
+
+    #[test]
+    fn source_labels_are_dropped_once() {
+        assert_eq!(source_without_label("资料来源：Wind，华泰证券研究所"), "Wind，华泰证券研究所");
+        assert_eq!(source_without_label(" 数据来源: 国家统计局 "), "国家统计局");
+        assert_eq!(source_without_label("来源：公司公告"), "公司公告");
+        assert_eq!(source_without_label("Source : Bloomberg"), "Bloomberg");
+        assert_eq!(source_without_label("Data sources: Cboe"), "Cboe");
+        // Already without a label, or a word that is not a label: left as it is.
+        assert_eq!(source_without_label("Wind，华泰证券研究所"), "Wind，华泰证券研究所");
+        assert_eq!(source_without_label("Sourced from Wind"), "Sourced from Wind");
+        // Only one label goes: a source naming another source keeps it.
+        assert_eq!(source_without_label("资料来源：来源：Wind"), "来源：Wind");
     }
 
     #[test]

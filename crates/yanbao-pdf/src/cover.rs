@@ -218,14 +218,21 @@ pub fn find_institution(pages: &[LayoutPage], running: &[String]) -> Option<Stri
         let name = if name == "中国国际金融" { "中金公司" } else { name };
         return Some(name.to_string());
     }
-    for page in pages.iter().take(3).chain(pages.iter().rev().take(2)) {
-        for line in &page.lines {
-            if let Some(c) = COPYRIGHT.captures(&line.text) {
-                return c.get(1).map(|m| m.as_str().trim_end_matches('.').to_string());
-            }
-        }
+    let edge_lines = pages.iter().take(3).chain(pages.iter().rev().take(2)).flat_map(|p| &p.lines).map(|l| l.text.as_str());
+    copyright_holder(running, edge_lines)
+}
+
+/// The holder of the document's own `Copyright © Name` notice: one in the running text (the
+/// footer of every page: `Cboe Proprietary Information. Copyright © 2021 Cboe.`), or one on the
+/// first or last pages whose holder the running text names too. A notice printed once under a
+/// chart credits the data (`Copyright© 2023 S&P, a division of …` under a 10-K's performance
+/// graph), not the document's publisher.
+fn copyright_holder<'a>(running: &[String], edge_lines: impl Iterator<Item = &'a str>) -> Option<String> {
+    let holder = |text: &str| COPYRIGHT.captures(text).and_then(|c| c.get(1)).map(|m| m.as_str().trim_end_matches('.').to_string());
+    if let Some(name) = running.iter().find_map(|r| holder(r)) {
+        return Some(name);
     }
-    None
+    edge_lines.filter_map(holder).find(|name| running.iter().any(|r| r.contains(name.as_str())))
 }
 
 /// Finds the cover date: the first short dated line of the cover that is not a data cut-off.
@@ -415,6 +422,48 @@ fn find_related(lines: &[&TextLine]) -> Vec<String> {
     related
 }
 
+/// What the cover metadata holds, folded, to recognise the cover lines it was read from.
+#[derive(Debug, Clone, Default)]
+pub struct CoverFacts {
+    /// Analyst names.
+    names: Vec<String>,
+    /// Related-report titles, folded and joined.
+    related: String,
+}
+
+impl CoverFacts {
+    /// Collects the facts of a report whose cover was read.
+    pub fn of(report: &Report) -> Self {
+        CoverFacts { names: report.authors.iter().map(|n| fold(n)).collect(), related: report.related_reports.iter().map(|r| fold(r)).collect() }
+    }
+}
+
+/// True for a cover line that the metadata holds rather than the body: an analyst's name, role
+/// label, certificate number, phone or e-mail; the 相关研报 list; the date line
+/// (光大: `胡骥聪`, `(执业证书编号：S0930519060002)`, `021-52523683`, `《RSRS择时及行业轮动…`).
+pub fn is_cover_metadata(text: &str, facts: &CoverFacts) -> bool {
+    let core = core_text(text);
+    let chars = core.chars().count();
+    if chars == 0 {
+        return false;
+    }
+    const LABELS: &[&str] = &["分析师", "研究助理", "联系人", "研究员", "相关研报", "相关研究", "相关报告", "近期研究报告", "作者"];
+    let label = chars <= 12 && LABELS.iter().any(|l| core.starts_with(l) || core.ends_with(l));
+    let contact = chars <= 60 && (SAC.is_match(&core) || CONTACT.is_match(&core));
+    let name = facts.names.iter().any(|n| !n.is_empty() && (core == *n || name_in_line(text).as_deref() == Some(n.as_str())));
+    let related = chars >= 4 && facts.related.contains(&core);
+    let date = chars <= 20 && patterns::find_date(text).is_some() && core.chars().filter(|c| is_han(*c)).count() <= 6;
+    label || contact || name || related || date
+}
+
+/// True for a line of contact details anywhere in a report (the cover's analyst contacts, the
+/// back matter's sales directory): a phone, fax, post code or e-mail line that is mostly digits.
+pub fn is_contact_line(text: &str) -> bool {
+    static POSTAL: Lazy<Regex> = Lazy::new(|| Regex::new(r"邮编|传真|Fax|电话|Tel|@|^\(?[0-9+()\- ]{7,}$").unwrap());
+    let core = core_text(text);
+    core.chars().count() <= 80 && (CONTACT.is_match(&core) || POSTAL.is_match(&core)) && crate::numeric::numeric_share(&core) >= 0.4
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,6 +506,39 @@ mod tests {
         assert!(!is_series_line("不同交易者结构下的动量与反转"));
         // 东北 p1: a title wrapped after its colon is not a series line.
         assert!(!is_series_line("市场波动风险度量："));
+    }
+
+    #[test]
+    fn a_chart_credit_is_not_the_publisher() {
+        // samples/en_us_2022-alphabet-annual-report-56-59.pdf, under the stock performance graph.
+        let credit = "Copyright© 2023 S&P, a division of The McGraw-Hill Companies Inc. All rights reserved.";
+        let running = vec!["Table of Contents Alphabet Inc.".to_string()];
+        assert_eq!(copyright_holder(&running, [credit].into_iter()), None);
+        // en_qp_cboe_vixwhite.pdf: the footer of every page.
+        let footer = "Cboe Proprietary Information. Copyright © 2021 Cboe. All rights reserved.";
+        assert_eq!(copyright_holder(&[footer.to_string()], std::iter::empty()).as_deref(), Some("Cboe"));
+        let named = vec!["Cboe Proprietary Information".to_string()];
+        assert_eq!(copyright_holder(&named, [footer].into_iter()).as_deref(), Some("Cboe"));
+    }
+
+    #[test]
+    fn cover_sidebar_lines_are_metadata() {
+        // 光大 RSRS p1: the sidebar beside the summary.
+        let report = Report { authors: vec!["胡骥聪".into()], related_reports: vec!["《基于阻力支撑相对强度（RSRS）的市场择时——技术择时系列报告之一》2017.05".into()], ..Report::default() };
+        let facts = CoverFacts::of(&report);
+        for line in ["胡骥聪", "(执业证书编号：S0930519060002)", "021-52523683", "hujICong@ebscn.com", "相关研报", "场择时——技术择时系列报告之一》", "2019年11月17日"] {
+            assert!(is_cover_metadata(line, &facts), "{line}");
+        }
+        assert!(!is_cover_metadata("样本外RSRS择时策略整体表现较好。RSRS择时策略在样本外区间", &facts));
+        assert!(!is_cover_metadata("2017年初，我们开发了RSRS指标与择时模型用以预测宽基指数的未", &facts));
+    }
+
+    #[test]
+    fn contact_lines() {
+        for line in ["邮编：100032", "传真：010-57671718", "0755-82130473", "Tel: (+65) 6572 1999", "18688989863", "电话：(86-21) 5879-6226"] {
+            assert!(is_contact_line(line), "{line}");
+        }
+        assert!(!is_contact_line("电话会议中，管理层预计2023年收入增长20%"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use yanbao_model::normalize::{clean, fold, is_han};
 use yanbao_model::{Block, BlockKind, Figure, OutlineEntry, Report, Table};
 
 use crate::extract::{Document, Shape};
-use crate::lines::{build_lines, Line};
+use crate::lines::{build_lines_ruled, Line};
 use crate::patterns;
 
 /// The lines of one page with the page size.
@@ -33,7 +33,7 @@ pub fn page_lines(document: &Document) -> Vec<PageLines> {
         .pages
         .iter()
         .enumerate()
-        .map(|(index, page)| PageLines { number: index as u32 + 1, width: page.width, height: page.height, lines: build_lines(&page.glyphs) })
+        .map(|(index, page)| PageLines { number: index as u32 + 1, width: page.width, height: page.height, lines: build_lines_ruled(&page.glyphs, &crate::ruled::separators(&page.shapes)) })
         .collect()
 }
 
@@ -83,6 +83,8 @@ pub fn build_report(document: &Document, report: &mut Report) {
     let mut builder = BlockBuilder::new(body_size, pages.len());
     builder.body_bold = body_is_bold(&pages);
     builder.title_key = fold(&report.title);
+    builder.cover_page = pages.iter().find(|p| p.lines.iter().any(|l| !l.running)).map(|p| p.number).unwrap_or(1);
+    builder.cover = crate::cover::CoverFacts::of(report);
     for page in &pages {
         builder.add_page(page);
     }
@@ -95,7 +97,8 @@ pub fn prepare_pages(document: &Document) -> Vec<LayoutPage> {
     for (index, page) in document.pages.iter().enumerate() {
         let number = index as u32 + 1;
         let mut lines = Vec::new();
-        for line in split_double_captions(join_split_labels(build_lines(&page.glyphs))) {
+        let separators = crate::ruled::separators(&page.shapes);
+        for line in split_double_captions(join_split_labels(build_lines_ruled(&page.glyphs, &separators))) {
             let text = clean(&patterns::strip_template_tags(&line.text));
             if text.is_empty() {
                 continue;
@@ -233,6 +236,7 @@ pub fn mark_running(pages: &mut [LayoutPage]) -> Vec<String> {
     let needed = ((pages.len() as f32) * 0.3).ceil().max(2.0) as usize;
     let mut running_text = Vec::new();
     let mut recorded: HashSet<String> = HashSet::new();
+    mark_numeric_stamps(pages, needed.max(3), &mut running_text, &mut recorded);
     for (page, keys) in pages.iter_mut().zip(margin_keys) {
         let height = page.height;
         for (line, margin_key) in page.lines.iter_mut().zip(keys) {
@@ -268,6 +272,36 @@ pub fn mark_running(pages: &mut [LayoutPage]) -> Vec<String> {
         }
     }
     running_text
+}
+
+/// Marks numeric stamps repeated page after page anywhere on the page (a download stamp
+/// `23056204/43348/20191030 10:40` beside the body, a date printed over every page's charts) as
+/// running text: the same numeric line, character for character, on `needed` pages or more.
+fn mark_numeric_stamps(pages: &mut [LayoutPage], needed: usize, running_text: &mut Vec<String>, recorded: &mut HashSet<String>) {
+    let stamp_key = |text: &str| {
+        let key = fold(text);
+        (key.chars().count() >= 6 && crate::numeric::is_numeric_line(&key)).then_some(key)
+    };
+    let mut pages_by_stamp: HashMap<String, HashSet<u32>> = HashMap::new();
+    for page in pages.iter() {
+        for line in &page.lines {
+            if let Some(key) = stamp_key(&line.text) {
+                pages_by_stamp.entry(key).or_default().insert(page.number);
+            }
+        }
+    }
+    pages_by_stamp.retain(|_, set| set.len() >= needed);
+    if pages_by_stamp.is_empty() {
+        return;
+    }
+    for line in pages.iter_mut().flat_map(|p| p.lines.iter_mut()) {
+        if let Some(key) = stamp_key(&line.text).filter(|key| pages_by_stamp.contains_key(key)) {
+            line.running = true;
+            if recorded.insert(key) {
+                running_text.push(line.text.clone());
+            }
+        }
+    }
 }
 
 /// Returns the most common font size of body lines, weighted by characters.
@@ -486,6 +520,10 @@ struct BlockBuilder {
     title_key: String,
     /// Index of the title block once emitted.
     title_block: Option<usize>,
+    /// The page whose sidebar holds the cover metadata (the first page with body lines).
+    cover_page: u32,
+    /// What the cover says (analysts, related reports, date), to keep its lines out of the body.
+    cover: crate::cover::CoverFacts,
     page_count: usize,
     blocks: Vec<Block>,
     figures: Vec<Figure>,
@@ -521,6 +559,8 @@ impl BlockBuilder {
             body_bold: false,
             title_key: String::new(),
             title_block: None,
+            cover_page: 1,
+            cover: crate::cover::CoverFacts::default(),
             page_count,
             blocks: Vec::new(),
             figures: Vec::new(),
@@ -565,13 +605,11 @@ impl BlockBuilder {
             consumed.extend(hit.consumed.iter().copied());
         }
         let free: Vec<usize> = body.iter().copied().filter(|i| !consumed.contains(i) && !hit_at.contains_key(i)).collect();
-        let grids = find_grids(page, &free);
+        let grids = table_regions(page, &free);
         let mut grid_of: HashMap<usize, usize> = HashMap::new();
         for (g, grid) in grids.iter().enumerate() {
-            for row in grid {
-                for &i in row {
-                    grid_of.insert(i, g);
-                }
+            for &i in &grid.members {
+                grid_of.insert(i, g);
             }
         }
         let mut grid_done = vec![false; grids.len()];
@@ -594,19 +632,22 @@ impl BlockBuilder {
                     grid_done[g] = true;
                     self.close_paragraph();
                     match continuing.and_then(|t| self.tables.get_mut(t)) {
-                        Some(table) => {
-                            table.rows.extend(grids[g].iter().map(|row| row.iter().map(|&i| page.lines[i].text.clone()).collect::<Vec<String>>()));
-                        }
-                        None => self.emit_grid(page, &grids[g]),
+                        Some(table) => table.rows.extend(grids[g].rows.iter().cloned()),
+                        None => self.emit_grid(page.number, &grids[g].rows),
                     }
                 }
                 continue;
             }
             continuing = None;
             let line = &page.lines[index];
-            if toc_page && (patterns::is_toc_entry(&line.text) || fold(&line.text).contains("目录")) {
+            // Contents and list-of-figures entries are the outline, cover sidebar lines the
+            // report's metadata (analysts, contacts, related reports): neither is body text.
+            let contents = patterns::ends_with_dot_leaders(&line.text)
+                || patterns::is_section_numbers(&line.text)
+                || (toc_page && (patterns::is_toc_entry(&line.text) || fold(&line.text).contains("目录")));
+            let metadata = crate::cover::is_contact_line(&line.text) || (page.number == self.cover_page && crate::cover::is_cover_metadata(&line.text, &self.cover));
+            if contents || metadata {
                 self.close_paragraph();
-                self.push_block(BlockKind::List, line.text.clone(), page.number);
                 continue;
             }
             self.add_line(line);
@@ -615,16 +656,15 @@ impl BlockBuilder {
         self.continuing_table = continuing.filter(|&t| self.tables.get(t).map(|table| table.source.is_none()).unwrap_or(false));
     }
 
-    /// Emits an unlabelled table found as a grid of short cells.
-    fn emit_grid(&mut self, page: &LayoutPage, grid: &[Vec<usize>]) {
-        let rows: Vec<Vec<String>> = grid.iter().map(|row| row.iter().map(|&i| page.lines[i].text.clone()).collect()).collect();
+    /// Emits an unlabelled table (a grid of short cells, or a ruled grid).
+    fn emit_grid(&mut self, page: u32, rows: &[Vec<String>]) {
         let text = rows.iter().map(|r| r.join(" ")).collect::<Vec<_>>().join("\n");
-        let block = self.push_block(BlockKind::Table, text, page.number);
+        let block = self.push_block(BlockKind::Table, text, page);
         let (header, body) = match rows.split_first() {
             Some((first, rest)) => (first.clone(), rest.to_vec()),
             None => (Vec::new(), Vec::new()),
         };
-        self.tables.push(Table { header, rows: body, page: Some(page.number), block, ..Table::default() });
+        self.tables.push(Table { header, rows: body, page: Some(page), block, ..Table::default() });
     }
 
     /// Emits the block, figure or table of a caption.
@@ -1005,10 +1045,67 @@ fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
             if hit.is_table {
                 hit.rows = grid_rows(lines, &grid);
             }
+        } else if hit.is_table {
+            // A table whose source line is on a later page (or missing): its short cells run
+            // down from the caption until the first longer line of words (中泰 表2, a table of
+            // figures filling its page; a table of sentences stays text, as its cells read).
+            let mut grid: Vec<usize> = Vec::new();
+            for &i in &below {
+                if claimed.contains(&i) {
+                    continue;
+                }
+                let text = &lines[i].text;
+                let prose = text.chars().count() > 16 && crate::numeric::numeric_share(text) < 0.5;
+                if prose || patterns::is_note(text) {
+                    break;
+                }
+                grid.push(i);
+            }
+            if grid.len() >= 4 {
+                claimed.extend(grid.iter().copied());
+                hit.consumed.extend(grid.iter().copied());
+                hit.rows = grid_rows(lines, &grid);
+            }
         }
         hits.push(hit);
     }
     hits
+}
+
+/// An unlabelled table found on a page: its lines and its rows of cell texts.
+#[derive(Debug, Clone, Default)]
+struct TableRegion {
+    /// Line indices of the page that belong to the table.
+    members: Vec<usize>,
+    /// Rows of cell texts.
+    rows: Vec<Vec<String>>,
+}
+
+/// Finds the unlabelled tables among a page's free lines: grids drawn with cell borders first
+/// ([`crate::ruled`]), then runs of short cells aligned in rows ([`find_grids`]).
+fn table_regions(page: &LayoutPage, free: &[usize]) -> Vec<TableRegion> {
+    let lines = &page.lines;
+    let mut taken: HashSet<usize> = HashSet::new();
+    let mut regions = Vec::new();
+    for grid in crate::ruled::grids(&crate::ruled::rules(&page.shapes)) {
+        let members: Vec<usize> = free
+            .iter()
+            .copied()
+            .filter(|i| !taken.contains(i) && grid.contains((lines[*i].line.x0 + lines[*i].line.x1) / 2.0, lines[*i].line.center_y()))
+            .collect();
+        if members.len() < 2 {
+            continue;
+        }
+        taken.extend(members.iter().copied());
+        let rows = crate::ruled::table_rows(&grid, lines, &members);
+        regions.push(TableRegion { members, rows });
+    }
+    let rest: Vec<usize> = free.iter().copied().filter(|i| !taken.contains(i)).collect();
+    for grid in find_grids(page, &rest) {
+        let rows = grid.iter().map(|row| row.iter().map(|&i| lines[i].text.clone()).collect()).collect();
+        regions.push(TableRegion { members: grid.into_iter().flatten().collect(), rows });
+    }
+    regions
 }
 
 /// Finds unlabelled tables: runs of at least two consecutive rows of three or more short cells

@@ -4,14 +4,16 @@
 //! The pipeline: [`extract`] reads every visible character with its box, size and font (PDFium,
 //! loaded at run time by [`library`]); [`lines`] groups characters into lines; [`layout`] finds
 //! running headers and footers, reading order, paragraphs, headings, captions with their source
-//! lines, tables and the closing boilerplate; [`cover`] reads the cover metadata.
+//! lines, tables (with [`ruled`] for tables drawn with cell borders) and the closing boilerplate; [`cover`] reads the cover metadata.
 
 pub mod cover;
 pub mod extract;
 pub mod layout;
 mod library;
 pub mod lines;
+pub mod numeric;
 pub mod patterns;
+pub mod ruled;
 
 use std::path::PathBuf;
 
@@ -107,7 +109,21 @@ pub fn parse_pdf(bytes: &[u8], path: &str, options: &PdfOptions) -> Result<Repor
     if built.is_err() {
         return Err(PdfError::Corrupt("layout analysis failed on this file".into()));
     }
+    drop_source_labels(&mut report);
     Ok(report)
+}
+
+/// Keeps only the text after `资料来源：` in figure and table sources: layout finds a source by
+/// its printed line, and the model's `source` holds it without the label (renderers add their
+/// own, which would otherwise print `资料来源：资料来源：…`).
+fn drop_source_labels(report: &mut Report) {
+    let sources = report.figures.iter_mut().map(|f| &mut f.source).chain(report.tables.iter_mut().map(|t| &mut t.source));
+    for source in sources {
+        if let Some(line) = source.take() {
+            let text = yanbao_model::normalize::source_without_label(&line);
+            *source = (!text.is_empty()).then(|| text.to_string());
+        }
+    }
 }
 
 /// Refuses a document with nothing to read: no pages, no page that loads, only absurd pages, or

@@ -1,8 +1,10 @@
 //! Finding and binding the PDFium shared library, once per process.
 //!
 //! Search order: env `YANBAO_PDFIUM` (a file or a directory), `<dir of current exe>/libpdfium.so`,
-//! `.tools/pdfium/libpdfium.so` walking up from the current exe's directory and from the working
-//! directory, then the one in the source tree the crate was built from, then the system library. Nothing is downloaded at run time.
+//! `<dir of current exe>/../lib/yanbao/libpdfium.so` (the layout `scripts/install.sh` writes:
+//! `PREFIX/bin/yanbao`, `PREFIX/lib/yanbao/libpdfium.so`), `.tools/pdfium/libpdfium.so` walking up
+//! from the current exe's directory and from the working directory, then the one in the source
+//! tree the crate was built from, then the system library. Nothing is downloaded at run time.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -40,7 +42,7 @@ fn candidate_paths() -> Vec<PathBuf> {
     }
     let exe_dir = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf));
     if let Some(dir) = &exe_dir {
-        candidates.push(dir.join(&name));
+        push_installed(dir, &name, &mut candidates);
         push_walking_up(dir, &name, &mut candidates);
     }
     if let Ok(cwd) = std::env::current_dir() {
@@ -50,6 +52,15 @@ fn candidate_paths() -> Vec<PathBuf> {
     let source_tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/pdfium").join(&name);
     candidates.push(source_tree);
     candidates
+}
+
+/// Adds the places an installed binary in `exe_dir` keeps the library: beside it, then in the
+/// prefix's `lib/yanbao/` (`~/.cargo/bin/yanbao` → `~/.cargo/lib/yanbao/libpdfium.so`).
+fn push_installed(exe_dir: &Path, name: &str, out: &mut Vec<PathBuf>) {
+    out.push(exe_dir.join(name));
+    if let Some(prefix) = exe_dir.parent() {
+        out.push(prefix.join("lib").join("yanbao").join(name));
+    }
 }
 
 /// Adds `<ancestor>/.tools/pdfium/<name>` for every ancestor of `start` (itself included).
@@ -108,6 +119,16 @@ pub(crate) fn library() -> Result<&'static Library, PdfError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_installed_binary_looks_beside_itself_then_in_its_prefix() {
+        let mut out = Vec::new();
+        push_installed(Path::new("/home/u/.cargo/bin"), "libpdfium.so", &mut out);
+        assert_eq!(out, vec![PathBuf::from("/home/u/.cargo/bin/libpdfium.so"), PathBuf::from("/home/u/.cargo/lib/yanbao/libpdfium.so")]);
+        let mut at_root = Vec::new();
+        push_installed(Path::new("/"), "libpdfium.so", &mut at_root);
+        assert_eq!(at_root, vec![PathBuf::from("/libpdfium.so")], "no prefix above the root");
+    }
 
     #[test]
     fn walks_up_to_the_root() {

@@ -129,6 +129,23 @@ const RUN_GAP_EMS: f32 = 1.6;
 
 /// Groups a page's glyphs into lines.
 pub fn build_lines(glyphs: &[Glyph]) -> Vec<Line> {
+    build_lines_ruled(glyphs, &[])
+}
+
+/// True when a vertical rule `(x, top, bottom)` (sorted by x) stands between two horizontal
+/// positions at height `y`: a table's cell border, which no line runs across.
+pub fn rule_between(separators: &[(f32, f32, f32)], left: f32, right: f32, y: f32) -> bool {
+    if separators.is_empty() || right <= left {
+        return false;
+    }
+    let start = separators.partition_point(|s| s.0 < left);
+    separators[start..].iter().take_while(|s| s.0 <= right).any(|s| s.1 <= y && s.2 >= y)
+}
+
+/// Groups a page's glyphs into lines that never cross a vertical rule (`separators`, from
+/// [`crate::ruled::separators`]): the figures of neighbouring ruled cells sit closer than a
+/// column gap and would otherwise read as one line.
+pub fn build_lines_ruled(glyphs: &[Glyph], separators: &[(f32, f32, f32)]) -> Vec<Line> {
     let mut seen: HashSet<(char, i32, i32), BuildHasherDefault<KeyHasher>> = HashSet::with_capacity_and_hasher(glyphs.len(), Default::default());
     let mut runs: Vec<Run> = Vec::new();
     let mut current = Run::default();
@@ -150,6 +167,7 @@ pub fn build_lines(glyphs: &[Glyph]) -> Vec<Line> {
                 vertical_overlap(last.y0, last.y1, glyph.y0, glyph.y1) >= 0.5
                     && gap >= -0.5 * size
                     && (gap <= 0.5 * size || (gap <= RUN_GAP_EMS * size && same_style(last, glyph)) || (gap <= 1.0 * size && script_change(last.ch, glyph.ch)))
+                    && !rule_between(separators, last.x1 - 0.5, glyph.x0 + 0.5, (glyph.y0 + glyph.y1) / 2.0)
             }
         };
         if !continues && !current.glyphs.is_empty() {
@@ -166,7 +184,7 @@ pub fn build_lines(glyphs: &[Glyph]) -> Vec<Line> {
     if !current.glyphs.is_empty() {
         runs.push(current);
     }
-    let merged = merge_runs(runs);
+    let merged = merge_runs(runs, separators);
     merged.into_iter().filter_map(|run| finish(&run)).collect()
 }
 
@@ -174,7 +192,7 @@ pub fn build_lines(glyphs: &[Glyph]) -> Vec<Line> {
 type Bounds = (f32, f32, f32, f32);
 
 /// Merges runs that sit on the same baseline and touch (text objects split mid-line).
-fn merge_runs(runs: Vec<Run>) -> Vec<Run> {
+fn merge_runs(runs: Vec<Run>, separators: &[(f32, f32, f32)]) -> Vec<Run> {
     // Each run's box, computed once (the sorts below compare boxes many times) and grown as runs
     // are merged: a merged box is the union of the two.
     let bounds = |run: &Run| -> Bounds {
@@ -224,6 +242,7 @@ fn merge_runs(runs: Vec<Run>) -> Vec<Run> {
                 && gap >= -0.8 * size
                 && (gap <= 0.5 * size || (gap <= RUN_GAP_EMS * size && styled) || (gap <= 1.0 * size && script_switch))
                 && rx0 >= px0
+                && !rule_between(separators, px1 - 0.5, rx0 + 0.5, (ry0 + ry1) / 2.0)
             {
                 let mut run = run;
                 if let (Some(last), Some(first)) = (previous.glyphs.last(), run.glyphs.first()) {
@@ -347,6 +366,19 @@ mod tests {
         let mut digit = glyph('2', 458.6, 360.9, 10.0);
         digit.font = 0;
         assert_eq!(build_lines(&[han, digit]).len(), 1);
+    }
+
+    #[test]
+    fn ruled_cells_are_separate_lines() {
+        // 金宇生物 p5: `40.39` and `1,896,608,630.19` a few points apart across a cell border.
+        let mut glyphs: Vec<Glyph> = "40.39".chars().enumerate().map(|(i, c)| glyph(c, 400.0 + i as f32 * 5.0, 613.8, 10.5)).collect();
+        glyphs.extend("1,896".chars().enumerate().map(|(i, c)| glyph(c, 430.0 + i as f32 * 5.0, 613.8, 10.5)));
+        assert_eq!(build_lines(&glyphs).len(), 1);
+        let border = [(428.0, 600.0, 630.0)];
+        let lines = build_lines_ruled(&glyphs, &border);
+        assert_eq!(lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(), vec!["40.39", "1,896"]);
+        assert!(!rule_between(&border, 400.0, 420.0, 610.0));
+        assert!(!rule_between(&border, 420.0, 440.0, 650.0), "a rule ends where its cell does");
     }
 
     #[test]

@@ -137,6 +137,20 @@ pub fn is_toc_entry(line: &str) -> bool {
     (line.contains("....") || line.contains("…") || line.contains("···") || line.contains("．．")) && LEADER.is_match(line)
 }
 
+/// True for a contents entry by its dot leaders alone (`表9：…对比……17`, `1.2、表现.......6`):
+/// at least four leader characters right before a closing page number.
+pub fn ends_with_dot_leaders(line: &str) -> bool {
+    static DOTS: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:[.…·．_]{4,}|…{2,}|…\.{2,})\s*[-–]?\s*[0-9]{1,3}\s*[-–]?$").unwrap());
+    DOTS.is_match(line)
+}
+
+/// True for a row of bare section numbers (`1.1. 1.2.`, `2.2 2.3 2.4`): the numbers column of a
+/// contents page, printed apart from the titles.
+pub fn is_section_numbers(line: &str) -> bool {
+    static NUMBERS: Lazy<Regex> = Lazy::new(|| Regex::new(r"^[0-9]{1,2}(?:\.[0-9]{1,2})*\.?(?:\s+[0-9]{1,2}(?:\.[0-9]{1,2})*\.?)+$").unwrap());
+    line.contains('.') && NUMBERS.is_match(line.trim())
+}
+
 /// Removes Word template tags (`[Table_Title]`, `Table_BaseI nfo`) from a line.
 pub fn strip_template_tags(line: &str) -> String {
     if !line.contains("Table_") && !line.contains("TABLE_") && !line.contains("table_") && !line.contains(']') {
@@ -271,6 +285,13 @@ mod tests {
         assert!(is_toc_entry("图1：策略净值……………………5"));
         assert!(!is_toc_entry("图表 1：不同交易者结构下的动量"));
         assert!(is_toc_entry("图8 异常端点修正：价格走在上下行之前..........................- 10 -"));
+        assert!(ends_with_dot_leaders("表9：不同参数下的策略表现对比……17"));
+        assert!(is_section_numbers("1.1. 1.2."));
+        assert!(is_section_numbers("2.2 2.3 2.4 2.5 2.6"));
+        assert!(!is_section_numbers("23.0 30.8 29.9 38.9 112.5"));
+        assert!(!is_section_numbers("2019"));
+        assert!(ends_with_dot_leaders("1.1、RSRS指标原理及构建方式........5"));
+        assert!(!ends_with_dot_leaders("换手率上升……增长 12"));
     }
 
     #[test]
