@@ -278,7 +278,9 @@ impl Library {
     }
 
     /// Runs a search. Each hit says how many other files of its report the library holds
-    /// (they are searched once, through this report).
+    /// (they are searched once, through this report). In scopes `all` and `paragraphs` hits
+    /// are one per report unless the request says otherwise
+    /// ([`SearchRequest::group_by_report`]): the CLI, the API and the pages agree.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, EngineError> {
         let mut response = self.index.search(request)?;
         let ids: Vec<&str> = {
@@ -291,6 +293,9 @@ impl Library {
         if !counts.is_empty() {
             for hit in &mut response.hits {
                 hit.other_files = counts.get(&hit.report_id).copied().unwrap_or(0);
+                for more in &mut hit.more_hits {
+                    more.other_files = hit.other_files;
+                }
             }
         }
         Ok(response)

@@ -5,8 +5,10 @@
 //! block boundary (so never inside a table or a figure), never shows boilerplate blocks, and
 //! never ends on a dangling heading. [`preview_of`] then builds the [`ReportPreview`] that both
 //! the preview page and `GET /api/reports/{id}/preview` render: it holds only what lies before
-//! the cut, so no text from beyond it can leak (entities, events, numbers and outline entries
-//! beyond the cut are dropped with their blocks).
+//! the cut, so no text from beyond it can leak (entities, events, numbers, tables and figures
+//! beyond the cut are dropped with their blocks) — with one deliberate exception: the report's
+//! section titles ([`ReportPreview::sections`]), all of them, because the outline is what a
+//! reader decides on. A title beyond the cut is listed, never its section's text.
 //!
 //! The library applies its policy when it indexes a report (`Library::index_report`): every
 //! block hit says whether its block is in the preview ([`crate::Hit::previewed`]) without the
@@ -194,7 +196,33 @@ pub struct PreviewEnd {
     pub body_blocks: usize,
 }
 
-/// The public preview of a report: metadata and the blocks before the cut, nothing after it.
+/// A section title of the report in its preview's outline card.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewSection {
+    /// 1 = top-level section.
+    pub level: u8,
+    /// The heading text.
+    pub title: String,
+    /// Index of the heading block in the full report.
+    pub block: usize,
+    /// True when the heading is shown in the preview (a link can point at it); false when the
+    /// section lies beyond the cut (its text is in the full report only).
+    pub in_preview: bool,
+}
+
+/// Returns every section title of the report for its outline card, boilerplate sections
+/// (disclaimers, rating definitions) left out, each saying whether the cut shows it.
+pub fn sections_of(report: &Report, cut: &PreviewCut) -> Vec<PreviewSection> {
+    report
+        .outline
+        .iter()
+        .filter(|entry| !report.blocks.get(entry.block).is_some_and(|block| block.boilerplate))
+        .map(|entry| PreviewSection { level: entry.level, title: entry.title.clone(), block: entry.block, in_preview: cut.shows(entry.block) })
+        .collect()
+}
+
+/// The public preview of a report: metadata and the blocks before the cut, nothing after it
+/// but the section titles.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportPreview {
     /// Report id.
@@ -236,6 +264,8 @@ pub struct ReportPreview {
     pub outline: Vec<OutlineEntry>,
     /// Sections of the full report not shown (count only).
     pub more_sections: usize,
+    /// Every section title of the report, shown or beyond the cut (the outline card).
+    pub sections: Vec<PreviewSection>,
     /// Shown blocks.
     pub blocks: Vec<PreviewBlock>,
     /// Tables among the shown blocks.
@@ -294,6 +324,7 @@ pub fn preview_of(report: &Report, cut: &PreviewCut, own_full_url: Option<String
         media_type: report.source.media_type.clone(),
         duplicate_of: report.duplicate_of.clone(),
         more_sections: report.outline.len() - outline.len(),
+        sections: sections_of(report, cut),
         outline,
         tables: report.tables.iter().filter(|t| cut.shows(t.block)).cloned().collect(),
         figures: report.figures.iter().filter(|f| cut.shows(f.block)).cloned().collect(),
@@ -489,14 +520,18 @@ mod tests {
         ]);
         report.outline = vec![
             OutlineEntry { level: 1, title: "一、可见".into(), block: 0 },
-            OutlineEntry { level: 1, title: "二、隐藏标题".into(), block: 2 },
+            OutlineEntry { level: 1, title: "二、后续章节".into(), block: 2 },
         ];
+        report.blocks[2].text = "二、后续章节".into();
         report.tables = vec![Table { label: "表 1".into(), caption: "隐藏表格".into(), block: 3, ..Table::default() }];
         let cut = cut(&report, &PreviewPolicy::Chars(8));
         let preview = preview_of(&report, &cut, Some("http://x/full".into()));
         let json = serde_json::to_string(&preview).unwrap();
         assert!(!json.contains("隐藏"), "{json}");
         assert_eq!(preview.more_sections, 1);
+        // The section titles are all listed, the one beyond the cut marked so (its text stays hidden).
+        let sections: Vec<(&str, bool)> = preview.sections.iter().map(|s| (s.title.as_str(), s.in_preview)).collect();
+        assert_eq!(sections, vec![("一、可见", true), ("二、后续章节", false)]);
         assert_eq!(preview.end.notice, NOTICE_ZH);
         assert_eq!(preview.end.full_report_url.as_deref(), Some("http://x/full"));
     }
@@ -542,7 +577,8 @@ mod tests {
     }
 
     fn paragraph_hits(library: &Library) -> crate::SearchResponse {
-        let request = crate::SearchRequest { query: "半导体".into(), scope: crate::Scope::Paragraphs, limit: 100, ..crate::SearchRequest::default() };
+        // Every passage (not one per report): the test counts them.
+        let request = crate::SearchRequest { query: "半导体".into(), scope: crate::Scope::Paragraphs, limit: 100, group_by_report: Some(false), ..crate::SearchRequest::default() };
         library.search(&request).unwrap()
     }
 

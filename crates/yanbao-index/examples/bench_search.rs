@@ -19,7 +19,8 @@
 //! times include `snippet()` and `ORDER BY rank LIMIT 10` (no total count).
 //!
 //! Options: `--paragraphs N` (100000), `--rounds R` (10), `--dir PATH` (keep the index and the
-//! SQLite file there instead of a temporary directory), `--no-fts` (tantivy only).
+//! SQLite file there instead of a temporary directory), `--no-fts` (tantivy only), `--flat`
+//! (hits not grouped by report: scopes all and paragraphs group them by default).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -75,10 +76,11 @@ struct Options {
     rounds: usize,
     dir: Option<PathBuf>,
     fts: bool,
+    flat: bool,
 }
 
 fn parse_options() -> Result<Options, String> {
-    let mut options = Options { paragraphs: 100_000, rounds: 10, dir: None, fts: true };
+    let mut options = Options { paragraphs: 100_000, rounds: 10, dir: None, fts: true, flat: false };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -87,6 +89,7 @@ fn parse_options() -> Result<Options, String> {
             "--rounds" => options.rounds = value("--rounds")?.parse().map_err(|e| format!("--rounds: {e}"))?,
             "--dir" => options.dir = Some(PathBuf::from(value("--dir")?)),
             "--no-fts" => options.fts = false,
+            "--flat" => options.flat = true,
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -387,7 +390,8 @@ fn run() -> Result<(), String> {
     for round in 0..=options.rounds {
         for (q, (_, query)) in QUERIES.iter().enumerate() {
             for (scope, timings) in [(Scope::All, &mut tantivy_all), (Scope::Paragraphs, &mut tantivy_para)] {
-                let request = SearchRequest { query: query.to_string(), scope, limit: 10, ..SearchRequest::default() };
+                let group_by_report = options.flat.then_some(false);
+                let request = SearchRequest { query: query.to_string(), scope, limit: 10, group_by_report, ..SearchRequest::default() };
                 let cpu = thread_cpu_ms();
                 let started = Instant::now();
                 let response = index.search(&request).map_err(|e| e.to_string())?;

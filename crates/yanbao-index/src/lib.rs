@@ -7,10 +7,19 @@
 //! optional [`Facets`]. It can always be rebuilt from the stored reports (`yanbao reindex`); an
 //! index written by another version refuses to open and says so.
 //!
-//! Ranking: BM25 over two fields per text — jieba words (boosted, so whole-word matches rank
-//! first) and character bigrams (recall inside compounds: 元首 in 中美元首, 工程 in 在建工程) —
-//! with the title ×3 and figure/table captions ×2. User input is never parsed as query syntax:
-//! queries are built from our own tokens (see [`query`]).
+//! Ranking: BM25 over three fields per text — jieba words (boosted, so whole-word matches rank
+//! first), character bigrams (recall inside compounds: 元首 in 中美元首, 工程 in 在建工程) and
+//! English stems (`sale` finds `sales`; the exact form, matching the word field too, ranks
+//! first) — with the title ×3 and figure/table captions ×2. User input is never parsed as query
+//! syntax: queries are built from our own tokens (see [`query`]).
+//!
+//! **Hits grouped by report.** In scopes `all` and `paragraphs` a search returns, by default,
+//! one hit per report — its best passage — with how many more of its passages match
+//! ([`Hit::more_in_report`]) and the next best few ([`Hit::more_hits`]); pages count reports, and
+//! the response says how many passages and how many reports match
+//! ([`SearchResponse::total`], [`SearchResponse::total_reports`]). A query matching one report
+//! nine times would otherwise fill a page with it. [`SearchRequest::report`] searches within one
+//! report (ungrouped): what "N more in this report" links to.
 //!
 //! Everything a search needs is in the index, so answering never reads a report: stored fields
 //! build the hit, and [`Hit::previewed`] says whether the hit's block is in the report's public
@@ -56,11 +65,11 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, TantivyDocument, TantivyError, Term};
 use yanbao_model::Report;
 
-use crate::collect::{DistinctStrCollector, FacetCollector, FacetMaps};
+use crate::collect::{best_first, DistinctStrCollector, FacetCollector, FacetMaps, GroupCollector, ReportGroup};
 use crate::query::{date_key, mark_terms, parse_query, Chunk, DateEnd};
-use crate::schema::{build_schema, name_key, report_documents, Fields, GRAMS_TOKENIZER, INDEX_VERSION, WORDS_TOKENIZER};
+use crate::schema::{build_schema, name_key, report_documents, Fields, GRAMS_TOKENIZER, INDEX_VERSION, STEMS_TOKENIZER, WORDS_TOKENIZER};
 use crate::snippet::snippet;
-use crate::tokenize::{Stream, YanbaoTokenizer};
+use crate::tokenize::{stem_analyzer, Stream, YanbaoTokenizer};
 
 /// Boost of the title fields.
 const TITLE_BOOST: f32 = 3.0;
@@ -70,6 +79,10 @@ const CAPTION_BOOST: f32 = 2.0;
 const WORD_BOOST: f32 = 2.0;
 /// Extra weight when a multi-gram chunk occurs contiguously, as typed.
 const CONTIGUOUS_BOOST: f32 = 2.0;
+/// Boost of an English word's exact form over its other forms (stem field).
+const EXACT_FORM_BOOST: f32 = 2.0;
+/// More passages of a report shown under its best one, in grouped searches.
+const MORE_HITS_SHOWN: usize = 3;
 /// Hits returned when the request's limit is 0.
 const DEFAULT_LIMIT: usize = 10;
 /// Most hits returned by one request.
@@ -244,6 +257,19 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Whether to count facets over all matching documents.
     pub with_facets: bool,
+    /// Only documents of this report (its id).
+    pub report: Option<String>,
+    /// One hit per report, its best passage first ([`Hit::more_in_report`]); `None` means the
+    /// default: grouped in scopes `all` and `paragraphs`, unless [`report`](Self::report) is set.
+    pub group_by_report: Option<bool>,
+}
+
+impl SearchRequest {
+    /// True when this request's hits are grouped by report (see [`group_by_report`](Self::group_by_report)).
+    pub fn groups_by_report(&self) -> bool {
+        let within_one = self.report.as_deref().is_some_and(|id| !id.trim().is_empty());
+        self.group_by_report.unwrap_or(matches!(self.scope, Scope::All | Scope::Paragraphs) && !within_one)
+    }
 }
 
 /// The answer to a [`SearchRequest`].
@@ -251,8 +277,15 @@ pub struct SearchRequest {
 pub struct SearchResponse {
     /// The query as asked.
     pub query: String,
-    /// Documents matching, before paging.
+    /// Documents matching, before paging (passages, figures…, and reports as wholes in scope
+    /// `all`), grouped or not.
     pub total: usize,
+    /// Reports with a matching document, for grouped searches (whose pages count reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_reports: Option<usize>,
+    /// True when the hits are one per report ([`SearchRequest::group_by_report`]).
+    #[serde(default)]
+    pub grouped: bool,
     /// Time spent answering, in milliseconds.
     pub took_ms: f64,
     /// The requested page of hits, best first.
@@ -298,6 +331,16 @@ pub struct Hit {
     /// The index leaves it at 0; the engine fills it in.
     #[serde(default)]
     pub other_files: u32,
+    /// For paragraph hits, the block's kind: `heading`, `paragraph` or `list`.
+    #[serde(default)]
+    pub block_kind: Option<String>,
+    /// Grouped searches: how many other passages of this report match (not counting the
+    /// whole-report document).
+    #[serde(default)]
+    pub more_in_report: u64,
+    /// Grouped searches: the best few of those other passages, best first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_hits: Vec<Hit>,
 }
 
 /// Counts of matching documents per value, most frequent first.
@@ -378,6 +421,7 @@ impl fmt::Debug for SearchIndex {
 fn register_tokenizers(index: &Index) {
     index.tokenizers().register(WORDS_TOKENIZER, TextAnalyzer::from(YanbaoTokenizer::new(Stream::Words)));
     index.tokenizers().register(GRAMS_TOKENIZER, TextAnalyzer::from(YanbaoTokenizer::new(Stream::Grams)));
+    index.tokenizers().register(STEMS_TOKENIZER, stem_analyzer());
 }
 
 /// Returns why an existing index cannot be used with this version, if it cannot.
@@ -648,32 +692,74 @@ impl SearchIndex {
             response.took_ms = elapsed_ms(started);
             return Ok(response);
         }
+        let grouped = req.groups_by_report();
         let mut outcome = None;
         let operators: &[Occur] = if chunks.len() > 1 { &[Occur::Must, Occur::Should] } else { &[Occur::Must] };
         for &operator in operators {
             let query = self.build_query(&chunks, req.scope, operator, &filters);
             let facet_collector = req.with_facets.then_some(FacetCollector);
-            let ranked = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
-            let collector = (ranked, Count, facet_collector);
-            let (top, total, facets) = searcher.search(&query, &collector)?;
-            let found = total > 0;
-            outcome = Some((top, total, facets));
+            let found = if grouped {
+                let collector = (GroupCollector { keep: MORE_HITS_SHOWN + 2 }, facet_collector);
+                let (groups, facets) = searcher.search(&query, &collector)?;
+                let found = !groups.is_empty();
+                outcome = Some(Matches::Grouped(groups, facets));
+                found
+            } else {
+                let ranked = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
+                let (top, total, facets) = searcher.search(&query, &(ranked, Count, facet_collector))?;
+                outcome = Some(Matches::Ranked(top, total, facets));
+                total > 0
+            };
             if found {
                 break;
             }
         }
-        let Some((top, total, facet_maps)) = outcome else {
-            return Ok(response);
-        };
         let marks = mark_terms(&chunks);
-        for (score, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            response.hits.push(self.hit(&doc, score, &marks));
-        }
-        response.total = total;
+        let facet_maps = match outcome {
+            None => return Ok(response),
+            Some(Matches::Ranked(top, total, facet_maps)) => {
+                for (score, address) in top {
+                    let doc: TantivyDocument = searcher.doc(address)?;
+                    response.hits.push(self.hit(&doc, score, &marks));
+                }
+                response.total = total;
+                facet_maps
+            }
+            Some(Matches::Grouped(groups, facet_maps)) => {
+                response.grouped = true;
+                response.total_reports = Some(groups.len());
+                response.total = groups.values().map(|group| group.documents).sum::<u64>() as usize;
+                response.hits = self.group_hits(&searcher, groups, limit, offset, &marks)?;
+                facet_maps
+            }
+        };
         response.facets = facet_maps.map(facets_from_maps);
         response.took_ms = elapsed_ms(started);
         Ok(response)
+    }
+
+    /// Turns the groups of a grouped search into the requested page of hits: reports ordered by
+    /// their best document, each hit that document with the count and best few of the others.
+    fn group_hits(&self, searcher: &tantivy::Searcher, groups: HashMap<u64, ReportGroup>, limit: usize, offset: usize, marks: &[snippet::MarkTerm]) -> Result<Vec<Hit>, IndexError> {
+        let mut groups: Vec<ReportGroup> = groups.into_values().filter(|group| !group.best.is_empty()).collect();
+        let by_best = |a: &ReportGroup, b: &ReportGroup| best_first(&a.best[0], &b.best[0]);
+        let wanted = offset.saturating_add(limit);
+        if groups.len() > wanted {
+            groups.select_nth_unstable_by(wanted, by_best);
+            groups.truncate(wanted);
+        }
+        groups.sort_by(by_best);
+        let mut hits = Vec::new();
+        for group in groups.into_iter().skip(offset) {
+            let head = group.best[0];
+            let mut hit = self.hit(&searcher.doc(head.address)?, head.score, marks);
+            hit.more_in_report = group.passages.saturating_sub(u64::from(!head.whole_report));
+            for other in group.best[1..].iter().filter(|ranked| !ranked.whole_report).take(MORE_HITS_SHOWN) {
+                hit.more_hits.push(self.hit(&searcher.doc(other.address)?, other.score, marks));
+            }
+            hits.push(hit);
+        }
+        Ok(hits)
     }
 
     /// Lists the documents matching the filters alone, newest first (by report or event date).
@@ -714,6 +800,9 @@ impl SearchIndex {
         if let Some(language) = req.language.as_deref().filter(|s| !s.trim().is_empty()) {
             filters.push(exact(f.language, &language.trim().to_lowercase()));
         }
+        if let Some(report) = req.report.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            filters.push(exact(f.report_id, &report.to_ascii_lowercase()));
+        }
         if let Some(year) = req.year {
             filters.push(Box::new(TermQuery::new(Term::from_field_i64(f.year, i64::from(year)), IndexRecordOption::Basic)));
         }
@@ -734,31 +823,32 @@ impl SearchIndex {
         Ok(filters)
     }
 
-    /// Returns the (field, boost) lists searched for words and for grams in a scope.
-    fn scope_fields(&self, scope: Scope) -> (Vec<BoostedField>, Vec<BoostedField>) {
+    /// Returns the (field, boost) lists searched for words, grams and stems in a scope.
+    fn scope_fields(&self, scope: Scope) -> ScopeFields {
         let f = &self.fields;
         let title = scope == Scope::All || scope == Scope::Reports;
         let caption = matches!(scope, Scope::All | Scope::Figures | Scope::Tables);
-        let mut words = vec![(f.body_words, 1.0)];
-        let mut grams = vec![(f.body_grams, 1.0)];
+        let mut fields = ScopeFields { words: vec![(f.body_words, 1.0)], grams: vec![(f.body_grams, 1.0)], stems: vec![(f.body_stems, 1.0)] };
         if title {
-            words.push((f.title_words, TITLE_BOOST));
-            grams.push((f.title_grams, TITLE_BOOST));
+            fields.words.push((f.title_words, TITLE_BOOST));
+            fields.grams.push((f.title_grams, TITLE_BOOST));
+            fields.stems.push((f.title_stems, TITLE_BOOST));
         }
         if caption {
-            words.push((f.caption_words, CAPTION_BOOST));
-            grams.push((f.caption_grams, CAPTION_BOOST));
+            fields.words.push((f.caption_words, CAPTION_BOOST));
+            fields.grams.push((f.caption_grams, CAPTION_BOOST));
+            fields.stems.push((f.caption_stems, CAPTION_BOOST));
         }
-        (words, grams)
+        fields
     }
 
     /// Builds the full query: every chunk joined by `operator`, and the filters (unscored).
     fn build_query(&self, chunks: &[Chunk], scope: Scope, operator: Occur, filters: &[Box<dyn Query>]) -> BooleanQuery {
-        let (word_fields, gram_fields) = self.scope_fields(scope);
+        let fields = self.scope_fields(scope);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut text_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for chunk in chunks {
-            text_clauses.push((operator, chunk_query(chunk, &word_fields, &gram_fields)));
+            text_clauses.push((operator, chunk_query(chunk, &fields)));
         }
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(text_clauses))));
         for filter in filters {
@@ -788,8 +878,18 @@ impl SearchIndex {
             event_date: text(f.event_date),
             previewed: doc.get_first(f.previewed).and_then(|v| v.as_u64()) == Some(1),
             other_files: 0,
+            block_kind: text(f.block_kind),
+            more_in_report: 0,
+            more_hits: Vec::new(),
         }
     }
+}
+
+/// What the collectors of one search found: ranked documents (top page, total, facets), or the
+/// matching documents grouped by report (and facets).
+enum Matches {
+    Ranked(Vec<(f32, tantivy::DocAddress)>, usize, Option<FacetMaps>),
+    Grouped(HashMap<u64, ReportGroup>, Option<FacetMaps>),
 }
 
 /// Returns milliseconds since `started`, to the microsecond.
@@ -826,36 +926,64 @@ fn single_or_boolean(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query
     Box::new(BooleanQuery::new(clauses))
 }
 
+/// The fields a scope searches, with their boosts.
+struct ScopeFields {
+    /// Word fields (exact forms).
+    words: Vec<BoostedField>,
+    /// Gram fields.
+    grams: Vec<BoostedField>,
+    /// Stem fields (English words' other forms).
+    stems: Vec<BoostedField>,
+}
+
+/// Returns a query matching a word: the exact form in the word fields or, for an English word,
+/// any form with its stem — the exact form boosted, so `sale` ranks a `sale` above a `sales`.
+fn word_query(word: &str, stem: Option<&str>, fields: &ScopeFields) -> Box<dyn Query> {
+    let exact = term_in_fields(word, &fields.words);
+    match stem {
+        None => exact,
+        Some(stem) => Box::new(BooleanQuery::new(vec![
+            (Occur::Should, boosted(exact, EXACT_FORM_BOOST)),
+            (Occur::Should, term_in_fields(stem, &fields.stems)),
+        ])),
+    }
+}
+
 /// Returns the query of one chunk.
 ///
 /// A phrase matches its grams at consecutive positions. Otherwise the chunk matches when all
-/// its jieba words match (boosted) or all its grams match: whole-word matches score on both and
-/// rank first, compounds jieba cut differently still match on grams.
-fn chunk_query(chunk: &Chunk, word_fields: &[(Field, f32)], gram_fields: &[(Field, f32)]) -> Box<dyn Query> {
+/// its jieba words match (boosted; English words by any form, see [`word_query`]) or all its
+/// grams match: whole-word matches score on both and rank first, compounds jieba cut
+/// differently still match on grams.
+fn chunk_query(chunk: &Chunk, fields: &ScopeFields) -> Box<dyn Query> {
     if chunk.phrase {
-        return phrase_query(chunk, gram_fields);
+        return phrase_query(chunk, &fields.grams);
     }
-    let all_of = |tokens: &[tokenize::Tok], fields: &[(Field, f32)]| -> Box<dyn Query> {
-        let mut seen: Vec<&str> = Vec::new();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for token in tokens {
-            if seen.contains(&token.text.as_str()) {
-                continue;
-            }
+    let mut seen: Vec<&str> = Vec::new();
+    let mut word_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (token, stem) in chunk.words.iter().zip(&chunk.stems) {
+        if !seen.contains(&token.text.as_str()) {
             seen.push(&token.text);
-            clauses.push((Occur::Must, term_in_fields(&token.text, fields)));
+            word_clauses.push((Occur::Must, word_query(&token.text, stem.as_deref(), fields)));
         }
-        single_or_boolean(clauses)
-    };
-    let words = all_of(&chunk.words, word_fields);
+    }
+    let words = single_or_boolean(word_clauses);
     if !chunk.has_han {
         return words;
     }
-    let grams = all_of(&chunk.grams, gram_fields);
+    let mut seen: Vec<&str> = Vec::new();
+    let mut gram_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for gram in &chunk.grams {
+        if !seen.contains(&gram.text.as_str()) {
+            seen.push(&gram.text);
+            gram_clauses.push((Occur::Must, term_in_fields(&gram.text, &fields.grams)));
+        }
+    }
+    let grams = single_or_boolean(gram_clauses);
     let mut clauses = vec![(Occur::Should, boosted(words, WORD_BOOST)), (Occur::Should, grams)];
     if chunk.grams.len() >= 2 {
         // The chunk as typed, contiguous, outranks its words scattered (拜登支持率 over 拜登…支持率).
-        clauses.push((Occur::Should, boosted(phrase_query(chunk, gram_fields), CONTIGUOUS_BOOST)));
+        clauses.push((Occur::Should, boosted(phrase_query(chunk, &fields.grams), CONTIGUOUS_BOOST)));
     }
     Box::new(BooleanQuery::new(clauses))
 }

@@ -2,11 +2,12 @@
 //!
 //! A query is split into *chunks*: runs of text between spaces, or the inside of a pair of double
 //! quotes (a phrase). Every chunk must match (AND); within a chunk, the whole words of jieba's cut
-//! or, failing that, all the character bigrams must match. Nothing the user types is ever parsed
+//! or, failing that, all the character bigrams must match. An English word matches itself or,
+//! ranked below, its other forms (its stem). Nothing the user types is ever parsed
 //! as an operator: `AND`, `(`, `:` are just text, and stray quotes are ignored.
 
 use crate::snippet::MarkTerm;
-use crate::tokenize::{query_gram_tokens, query_word_tokens, runs, RunKind, Tok};
+use crate::tokenize::{query_gram_tokens, query_word_tokens, runs, word_stem, RunKind, Tok};
 use crate::IndexError;
 
 /// Longest accepted query, in characters.
@@ -23,6 +24,8 @@ pub struct Chunk {
     pub phrase: bool,
     /// jieba's cut of the chunk (Han words, lowercased Latin words and numbers).
     pub words: Vec<Tok>,
+    /// The English stem of each of [`words`](Self::words) (`None` for Han words and numbers).
+    pub stems: Vec<Option<String>>,
     /// Grams that must all match (bigrams, unigrams of single-character runs, Latin words), with positions.
     pub grams: Vec<Tok>,
     /// True when the chunk has Han characters (so the gram field adds recall).
@@ -78,7 +81,8 @@ pub fn parse_query(raw: &str) -> Result<Vec<Chunk>, IndexError> {
         let grams = query_gram_tokens(&text);
         let has_han = runs(&text).iter().any(|r| r.kind == RunKind::Han);
         term_count += words.len();
-        chunks.push(Chunk { text, phrase, words, grams, has_han });
+        let stems = words.iter().map(|word| word_stem(&word.text)).collect();
+        chunks.push(Chunk { text, phrase, words, stems, grams, has_han });
     }
     if term_count > MAX_QUERY_TERMS {
         return Err(IndexError::QueryTooLong(format!("{term_count} terms, at most {MAX_QUERY_TERMS}")));
@@ -87,34 +91,38 @@ pub fn parse_query(raw: &str) -> Result<Vec<Chunk>, IndexError> {
 }
 
 /// Returns the strings to mark in snippets for these chunks: each Han run whole, jieba words of
-/// two or more characters (not for phrases), Latin words and numbers.
+/// two or more characters (not for phrases), Latin words and numbers, and the stems of English
+/// words (not for phrases, which match as typed).
 pub fn mark_terms(chunks: &[Chunk]) -> Vec<MarkTerm> {
     let mut terms: Vec<MarkTerm> = Vec::new();
-    let mut push = |text: String, bounded: bool| {
-        if !text.is_empty() && !terms.iter().any(|t| t.text == text) {
-            terms.push(MarkTerm { text, bounded });
+    let mut push = |text: String, bounded: bool, stem: bool| {
+        if !text.is_empty() && !terms.iter().any(|t| t.text == text && t.stem == stem) {
+            terms.push(MarkTerm { text, bounded, stem });
         }
     };
     for chunk in chunks {
         for run in runs(&chunk.text) {
             if run.kind == RunKind::Han {
-                push(chunk.text[run.start..run.end].to_string(), false);
+                push(chunk.text[run.start..run.end].to_string(), false, false);
             }
         }
         if chunk.phrase {
             // A phrase is marked whole (its Han runs above, its Latin words below), never by
             // its separate words: a lone 气候 is not a match of "气候联合宣言".
             for word in chunk.words.iter().filter(|w| !w.text.chars().any(yanbao_model::normalize::is_han)) {
-                push(word.text.clone(), true);
+                push(word.text.clone(), true, false);
             }
             continue;
         }
-        for word in &chunk.words {
+        for (word, stem) in chunk.words.iter().zip(&chunk.stems) {
             let is_han = word.text.chars().any(yanbao_model::normalize::is_han);
             if is_han && word.text.chars().count() < 2 {
                 continue;
             }
-            push(word.text.clone(), !is_han);
+            push(word.text.clone(), !is_han, false);
+            if let Some(stem) = stem {
+                push(stem.clone(), true, true);
+            }
         }
     }
     terms
@@ -212,6 +220,18 @@ mod tests {
         let phrase = parse_query("\"气候联合宣言\"").unwrap();
         let marks: Vec<String> = mark_terms(&phrase).into_iter().map(|m| m.text).collect();
         assert_eq!(marks, vec!["气候联合宣言".to_string()]);
+    }
+
+    #[test]
+    fn english_words_carry_their_stems_and_mark_their_forms() {
+        let chunks = parse_query("reaffirm Sales 2023 销售").unwrap();
+        let stems: Vec<Option<&str>> = chunks.iter().flat_map(|c| c.stems.iter().map(Option::as_deref)).collect();
+        assert_eq!(stems, vec![Some("reaffirm"), Some("sale"), None, None]);
+        let marks = mark_terms(&chunks);
+        assert!(marks.iter().any(|m| m.text == "sales" && !m.stem), "{marks:?}");
+        assert!(marks.iter().any(|m| m.text == "sale" && m.stem), "{marks:?}");
+        // A phrase matches as typed: no stem marks.
+        assert!(mark_terms(&parse_query("\"identical sales\"").unwrap()).iter().all(|m| !m.stem));
     }
 
     #[test]

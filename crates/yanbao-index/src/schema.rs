@@ -1,8 +1,9 @@
 //! The index schema and the documents built from a [`Report`].
 //!
 //! One tantivy document per report, per text block (heading, paragraph, list), per figure, per
-//! table and per event. Each searchable text exists twice: a word field (jieba) and a gram field
-//! (character bigrams). Stored fields are enough to build a hit without the store, including
+//! table and per event. Each searchable text exists three times: a word field (jieba, exact
+//! forms), a gram field (character bigrams) and a stem field (English stems of its letter words,
+//! so `sale` finds `sales`). Stored fields are enough to build a hit without the store, including
 //! whether its block is in the public preview.
 //!
 //! Boilerplate blocks (disclaimers, rating definitions, contact blocks — `Block::boilerplate`)
@@ -14,18 +15,24 @@ use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
 use tantivy::TantivyDocument;
-use yanbao_model::normalize::fold;
+use yanbao_model::normalize::{fold, source_without_label};
 use yanbao_model::{BlockKind, Report};
 
 use crate::query::{date_key, DateEnd};
+use crate::tokenize::has_letter_words;
 
 /// Version of the schema and of the tokenisation; an index written with another version must be
-/// rebuilt. Bump it whenever a field or a tokenizer changes.
-pub const INDEX_VERSION: u32 = 3;
+/// rebuilt. Bump it whenever a field or a tokenizer changes. (4: stem fields, block kind, report
+/// key for grouping hits by report.)
+pub const INDEX_VERSION: u32 = 4;
 /// Name of the registered word tokenizer.
 pub const WORDS_TOKENIZER: &str = "yanbao_words";
 /// Name of the registered gram tokenizer.
 pub const GRAMS_TOKENIZER: &str = "yanbao_grams";
+/// Name of the registered stem analyzer (English stems of letter words).
+pub const STEMS_TOKENIZER: &str = "yanbao_stems";
+/// Name of the fast field holding [`report_key`].
+pub const REPORT_KEY_FIELD: &str = "report_key";
 
 /// The kinds of indexed documents, as written in hits.
 pub const KIND_REPORT: &str = "report";
@@ -43,6 +50,8 @@ pub const KIND_EVENT: &str = "event";
 pub struct Fields {
     /// Report id (exact, stored, fast): deletes and report listing.
     pub report_id: Field,
+    /// [`report_key`] of the report id (fast): groups hits by report without string lookups.
+    pub report_key: Field,
     /// Document kind (`report`, `paragraph`…).
     pub kind: Field,
     /// Report title, stored for hits.
@@ -51,14 +60,20 @@ pub struct Fields {
     pub title_words: Field,
     /// Title grams (report documents only), boosted.
     pub title_grams: Field,
+    /// Title stems (report documents only), boosted.
+    pub title_stems: Field,
     /// Figure/table label and caption words, boosted.
     pub caption_words: Field,
     /// Figure/table label and caption grams, boosted.
     pub caption_grams: Field,
+    /// Figure/table label and caption stems, boosted.
+    pub caption_stems: Field,
     /// Body words.
     pub body_words: Field,
     /// Body grams (with positions, for phrases).
     pub body_grams: Field,
+    /// Body stems.
+    pub body_stems: Field,
     /// Stored text the snippet is cut from.
     pub text: Field,
     /// Institution as printed (stored, fast: facets).
@@ -83,6 +98,8 @@ pub struct Fields {
     pub page: Field,
     /// Block index (stored).
     pub block: Field,
+    /// Kind of the block of a paragraph document: `heading`, `paragraph` or `list` (stored).
+    pub block_kind: Field,
     /// 1 when the document's block is in the report's public preview (stored; block documents).
     pub previewed: Field,
     /// Report documents: index of the first block beyond the preview cut (fast).
@@ -111,14 +128,18 @@ pub fn build_schema() -> (Schema, Fields) {
     let indexed_fast_i64 = NumericOptions::default().set_indexed().set_fast();
     let fields = Fields {
         report_id: b.add_text_field("report_id", STRING | STORED | FAST),
+        report_key: b.add_u64_field(REPORT_KEY_FIELD, FAST),
         kind: b.add_text_field("kind", STRING | STORED | FAST),
         title: b.add_text_field("title", STORED),
         title_words: b.add_text_field("title_words", searchable(WORDS_TOKENIZER, false)),
         title_grams: b.add_text_field("title_grams", searchable(GRAMS_TOKENIZER, true)),
+        title_stems: b.add_text_field("title_stems", searchable(STEMS_TOKENIZER, false)),
         caption_words: b.add_text_field("caption_words", searchable(WORDS_TOKENIZER, false)),
         caption_grams: b.add_text_field("caption_grams", searchable(GRAMS_TOKENIZER, true)),
+        caption_stems: b.add_text_field("caption_stems", searchable(STEMS_TOKENIZER, false)),
         body_words: b.add_text_field("body_words", searchable(WORDS_TOKENIZER, false)),
         body_grams: b.add_text_field("body_grams", searchable(GRAMS_TOKENIZER, true)),
+        body_stems: b.add_text_field("body_stems", searchable(STEMS_TOKENIZER, false)),
         text: b.add_text_field("text", STORED),
         institution: b.add_text_field("institution", STORED | FAST),
         institution_key: b.add_text_field("institution_key", STRING),
@@ -131,6 +152,7 @@ pub fn build_schema() -> (Schema, Fields) {
         event_date: b.add_text_field("event_date", STORED),
         page: b.add_i64_field("page", stored_i64.clone()),
         block: b.add_i64_field("block", stored_i64),
+        block_kind: b.add_text_field("block_kind", STORED),
         previewed: b.add_u64_field("previewed", STORED),
         preview_end: b.add_u64_field("preview_end", FAST),
         preview_hidden: b.add_u64_field("preview_hidden", FAST),
@@ -147,10 +169,22 @@ pub fn name_key(name: &str) -> String {
     fold(name).to_lowercase()
 }
 
+/// Returns the grouping key of a report id: its 64-bit FNV-1a hash (two ids of a library
+/// sharing one is a one-in-10^9 event at 100,000 reports; they would then be grouped together).
+pub fn report_key(id: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in id.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
 /// Fields every document of a report carries.
 fn report_common(report: &Report, f: &Fields, kind: &str) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(f.report_id, &report.id);
+    doc.add_u64(f.report_key, report_key(&report.id));
     doc.add_text(f.kind, kind);
     doc.add_text(f.title, &report.title);
     if let Some(institution) = report.institution.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -182,11 +216,40 @@ fn report_year(report: &Report) -> Option<i64> {
     date_key(report.date.as_deref()?, DateEnd::Start).map(|key| key / 10_000)
 }
 
-/// Adds the text to both the word and the gram field.
-fn add_searchable(doc: &mut TantivyDocument, words: Field, grams: Field, text: &str) {
+/// The word, gram and stem fields of one searchable text (title, caption or body).
+#[derive(Debug, Clone, Copy)]
+struct TextFields {
+    words: Field,
+    grams: Field,
+    stems: Field,
+}
+
+impl Fields {
+    /// The title's fields.
+    fn title_text(&self) -> TextFields {
+        TextFields { words: self.title_words, grams: self.title_grams, stems: self.title_stems }
+    }
+
+    /// The figure/table caption's fields.
+    fn caption_text(&self) -> TextFields {
+        TextFields { words: self.caption_words, grams: self.caption_grams, stems: self.caption_stems }
+    }
+
+    /// The body's fields.
+    fn body_text(&self) -> TextFields {
+        TextFields { words: self.body_words, grams: self.body_grams, stems: self.body_stems }
+    }
+}
+
+/// Adds the text to the word and gram fields, and to the stem field when it has letter words
+/// (most Chinese text has none: no empty values to store).
+fn add_searchable(doc: &mut TantivyDocument, fields: TextFields, text: &str) {
     if !text.trim().is_empty() {
-        doc.add_text(words, text);
-        doc.add_text(grams, text);
+        doc.add_text(fields.words, text);
+        doc.add_text(fields.grams, text);
+        if has_letter_words(text) {
+            doc.add_text(fields.stems, text);
+        }
     }
 }
 
@@ -266,7 +329,7 @@ pub fn report_documents(report: &Report, f: &Fields, shown: &[usize]) -> Vec<Tan
     // The report as a whole: title, people, institution and all body text.
     let mut whole = report_common(report, f, KIND_REPORT);
     let body = report_text(report);
-    add_searchable(&mut whole, f.title_words, f.title_grams, &report.title);
+    add_searchable(&mut whole, f.title_text(), &report.title);
     let subtitle = report.subtitle.as_deref().unwrap_or("");
     let people = join_parts(
         [subtitle, report.institution.as_deref().unwrap_or(""), report.publisher.as_deref().unwrap_or("")]
@@ -274,8 +337,8 @@ pub fn report_documents(report: &Report, f: &Fields, shown: &[usize]) -> Vec<Tan
             .chain(report.authors.iter().map(String::as_str)),
         " ",
     );
-    add_searchable(&mut whole, f.body_words, f.body_grams, &people);
-    add_searchable(&mut whole, f.body_words, f.body_grams, &body);
+    add_searchable(&mut whole, f.body_text(), &people);
+    add_searchable(&mut whole, f.body_text(), &body);
     whole.add_text(f.text, &body);
     add_date_key(&mut whole, f, report.date.as_deref());
     // Where the preview ends, for links to a block cited outside search (timeline, entities).
@@ -292,8 +355,9 @@ pub fn report_documents(report: &Report, f: &Fields, shown: &[usize]) -> Vec<Tan
             continue;
         }
         let mut doc = report_common(report, f, KIND_PARAGRAPH);
-        add_searchable(&mut doc, f.body_words, f.body_grams, &block.text);
+        add_searchable(&mut doc, f.body_text(), &block.text);
         doc.add_text(f.text, block.text.trim());
+        doc.add_text(f.block_kind, block.kind.as_str());
         add_date_key(&mut doc, f, report.date.as_deref());
         add_location(&mut doc, f, block.page, index, &preview);
         docs.push(doc);
@@ -304,8 +368,8 @@ pub fn report_documents(report: &Report, f: &Fields, shown: &[usize]) -> Vec<Tan
         let mut doc = report_common(report, f, KIND_FIGURE);
         let heading = join_parts([figure.label.as_str(), figure.caption.as_str()], " ");
         let rest = join_parts([figure.source.as_deref().unwrap_or(""), figure.notes.as_deref().unwrap_or("")], "\n");
-        add_searchable(&mut doc, f.caption_words, f.caption_grams, &heading);
-        add_searchable(&mut doc, f.body_words, f.body_grams, &rest);
+        add_searchable(&mut doc, f.caption_text(), &heading);
+        add_searchable(&mut doc, f.body_text(), &rest);
         doc.add_text(f.text, join_parts([heading.as_str(), rest.as_str()], "\n"));
         add_figure_like(&mut doc, f, &figure.label, &figure.caption, figure.source.as_deref());
         add_date_key(&mut doc, f, report.date.as_deref());
@@ -324,8 +388,8 @@ pub fn report_documents(report: &Report, f: &Fields, shown: &[usize]) -> Vec<Tan
         lines.push(table.source.clone().unwrap_or_default());
         lines.push(table.notes.clone().unwrap_or_default());
         let rest = join_parts(lines.iter().map(String::as_str), "\n");
-        add_searchable(&mut doc, f.caption_words, f.caption_grams, &heading);
-        add_searchable(&mut doc, f.body_words, f.body_grams, &rest);
+        add_searchable(&mut doc, f.caption_text(), &heading);
+        add_searchable(&mut doc, f.body_text(), &rest);
         doc.add_text(f.text, join_parts([heading.as_str(), rest.as_str()], "\n"));
         add_figure_like(&mut doc, f, &table.label, &table.caption, table.source.as_deref());
         add_date_key(&mut doc, f, report.date.as_deref());
@@ -337,7 +401,7 @@ pub fn report_documents(report: &Report, f: &Fields, shown: &[usize]) -> Vec<Tan
     for event in report.events.iter().filter(|event| !is_boilerplate(report, event.block)) {
         let mut doc = report_common(report, f, KIND_EVENT);
         let actors = join_parts(event.actors.iter().map(String::as_str), " ");
-        add_searchable(&mut doc, f.body_words, f.body_grams, &join_parts([event.text.as_str(), actors.as_str()], "\n"));
+        add_searchable(&mut doc, f.body_text(), &join_parts([event.text.as_str(), actors.as_str()], "\n"));
         doc.add_text(f.text, event.text.trim());
         if !event.date.trim().is_empty() {
             doc.add_text(f.event_date, event.date.trim());
@@ -358,8 +422,10 @@ fn add_figure_like(doc: &mut TantivyDocument, f: &Fields, label: &str, caption: 
     if !caption.trim().is_empty() {
         doc.add_text(f.caption, caption.trim());
     }
-    if let Some(source) = source.filter(|s| !s.trim().is_empty()) {
-        doc.add_text(f.source, source.trim());
+    // Without its label even for reports stored before parsers dropped it, so hits never
+    // print `资料来源：资料来源：…`.
+    if let Some(source) = source.map(source_without_label).filter(|s| !s.is_empty()) {
+        doc.add_text(f.source, source);
     }
 }
 

@@ -3,7 +3,10 @@
 //!
 //! Matching is by substring on the stored text, not by re-tokenising it: a query word is marked
 //! wherever it occurs (元首 inside 中美元首 included), Latin words only at word boundaries and
-//! case-insensitively.
+//! case-insensitively. A stem term marks every word of the text with that English stem (`sale`
+//! marks `Sales`), as the stem field matched it.
+
+use crate::tokenize::{runs, word_stem, RunKind};
 
 /// Length of a snippet window, in characters.
 pub const SNIPPET_CHARS: usize = 120;
@@ -19,6 +22,8 @@ pub struct MarkTerm {
     pub text: String,
     /// True when the term must stand at word boundaries (Latin words and numbers).
     pub bounded: bool,
+    /// True when `text` is an English stem: every letter word with that stem is marked.
+    pub stem: bool,
 }
 
 /// A match of term `term` at byte range `start..end` of the text.
@@ -49,8 +54,12 @@ fn find_matches(text: &str, terms: &[MarkTerm]) -> Vec<Match> {
             continue;
         }
         let mut found = 0;
-        for (start, piece) in lowered.match_indices(term.text.as_str()) {
-            let end = start + piece.len();
+        let places: Vec<(usize, usize)> = if term.stem {
+            stem_places(&lowered, &term.text)
+        } else {
+            lowered.match_indices(term.text.as_str()).map(|(start, piece)| (start, start + piece.len())).collect()
+        };
+        for (start, end) in places {
             if term.bounded && !at_word_boundary(&lowered, start, end) {
                 continue;
             }
@@ -66,6 +75,25 @@ fn find_matches(text: &str, terms: &[MarkTerm]) -> Vec<Match> {
     }
     taken.sort_by_key(|m| m.start);
     taken
+}
+
+/// Returns the byte ranges of the letter words of `lowered` whose English stem is `stem`.
+///
+/// Only words sharing the stem's first characters are stemmed (a stem is its word's beginning
+/// but for a changed last letter: `happi` for `happy`), so long texts cost little.
+fn stem_places(lowered: &str, stem: &str) -> Vec<(usize, usize)> {
+    let lead: String = stem.chars().take(stem.chars().count().saturating_sub(1).clamp(1, 3)).collect();
+    let mut places = Vec::new();
+    for run in runs(lowered).into_iter().filter(|run| run.kind == RunKind::Alnum) {
+        let word = &lowered[run.start..run.end];
+        if word.starts_with(lead.as_str()) && word_stem(word).as_deref() == Some(stem) {
+            places.push((run.start, run.end));
+            if places.len() >= MAX_MATCHES_PER_TERM {
+                break;
+            }
+        }
+    }
+    places
 }
 
 /// Returns the byte offset `chars` characters before `offset` (or 0).
@@ -152,11 +180,24 @@ mod tests {
     use super::*;
 
     fn cjk(text: &str) -> MarkTerm {
-        MarkTerm { text: text.to_string(), bounded: false }
+        MarkTerm { text: text.to_string(), bounded: false, stem: false }
     }
 
     fn latin(text: &str) -> MarkTerm {
-        MarkTerm { text: text.to_string(), bounded: true }
+        MarkTerm { text: text.to_string(), bounded: true, stem: false }
+    }
+
+    #[test]
+    fn a_stem_marks_the_other_forms_of_its_word() {
+        // The Kroger release's headline sentence.
+        let text = "Kroger Reaffirms Full-Year Guidance; identical sales without fuel increased 3.5%, and a sale ended";
+        let stem = MarkTerm { text: "reaffirm".into(), bounded: true, stem: true };
+        let s = snippet(text, &[stem]);
+        assert!(s.contains("<mark>Reaffirms</mark>"), "{s}");
+        let s = snippet(text, &[MarkTerm { text: "sale".into(), bounded: true, stem: true }]);
+        assert!(s.contains("<mark>sales</mark>") && s.contains("a <mark>sale</mark> ended"), "{s}");
+        // Not words that merely begin the same way.
+        assert!(!snippet("salesforce salt", &[MarkTerm { text: "sale".into(), bounded: true, stem: true }]).contains("<mark>"));
     }
 
     #[test]

@@ -7,7 +7,11 @@
 //! * **grams** ([`gram_tokens`]): every Han character as a unigram and every pair of adjacent Han
 //!   characters as a bigram, Latin words and numbers as in the word stream. Grams give recall
 //!   inside compounds that jieba cuts differently (中美元首 → 中/美元/首 loses 元首) and carry
-//!   positions for phrase queries.
+//!   positions for phrase queries;
+//! * **stems** ([`stem_tokens`]): each word of letters (`sales`, `Reaffirms`) lowercased and cut
+//!   to its English stem (tantivy's Snowball stemmer: `sale`, `reaffirm`), so a word finds its
+//!   other forms. Han text and numbers have no stem; the word field keeps the exact forms, which
+//!   rank first.
 //!
 //! Offsets are byte offsets into the input text, as tantivy expects.
 //!
@@ -21,7 +25,7 @@
 use std::sync::LazyLock;
 
 use jieba_rs::Jieba;
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer};
 use yanbao_model::normalize::is_han;
 
 /// The jieba segmenter with its compiled-in dictionary, loaded once (tens of ms) on first use:
@@ -340,6 +344,56 @@ fn gram_spans(text: &str, with_unigrams: bool) -> Vec<Span> {
     out
 }
 
+/// True when an alphanumeric run is a word that can have English forms: letters only, at least
+/// one of them ASCII (`sales` is; `Q3` and `2023` hold digits, kana has no ASCII letter).
+fn is_stemmable(word: &str) -> bool {
+    word.chars().all(char::is_alphabetic) && word.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+/// Returns the spans of the stem stream before stemming: the lowercased letter words.
+fn stem_spans(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut position = 0;
+    for run in runs(text).into_iter().filter(|run| run.kind == RunKind::Alnum) {
+        if is_stemmable(&text[run.start..run.end]) {
+            out.push(Span { from: run.start, to: run.end, position, fold: true });
+            position += 1;
+        }
+    }
+    out
+}
+
+/// Returns the analyzer of the stem stream: letter words, lowercased, English stems.
+pub fn stem_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(YanbaoTokenizer::new(Stream::Letters)).filter(Stemmer::new(Language::English)).build()
+}
+
+/// Returns the stem stream of a text, as indexed (see the module documentation).
+pub fn stem_tokens(text: &str) -> Vec<Tok> {
+    let mut analyzer = stem_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        out.push(Tok { text: token.text.clone(), from: token.offset_from, to: token.offset_to, position: token.position });
+    }
+    out
+}
+
+/// Returns the English stem of one word (lowercased), or `None` when the word has none: Han
+/// text, numbers, codes with digits.
+pub fn word_stem(word: &str) -> Option<String> {
+    if !is_stemmable(word) {
+        return None;
+    }
+    stem_tokens(word).into_iter().next().map(|token| token.text)
+}
+
+/// True when the text holds a letter word, so its stem field is worth filling.
+pub fn has_letter_words(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
 /// Which stream a [`YanbaoTokenizer`] produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stream {
@@ -347,6 +401,9 @@ pub enum Stream {
     Words,
     /// [`gram_tokens`].
     Grams,
+    /// The letter words of [`stem_tokens`], lowercased but not yet stemmed (the analyzer's
+    /// stemmer filter follows).
+    Letters,
 }
 
 /// A tantivy tokenizer over [`word_tokens`] or [`gram_tokens`].
@@ -377,6 +434,7 @@ impl Tokenizer for YanbaoTokenizer {
         let spans = match self.stream {
             Stream::Words => word_spans(text, true),
             Stream::Grams => gram_spans(text, true),
+            Stream::Letters => stem_spans(text),
         };
         SpanTokenStream { text, spans: spans.into_iter(), current: Token::default() }
     }
@@ -541,11 +599,29 @@ mod tests {
     }
 
     #[test]
+    fn letter_words_are_stemmed_and_nothing_else() {
+        // The Kroger release (samples/en_us_kroger-press-release-2023.pdf): "reaffirms", "sales".
+        let stems = stem_tokens("Kroger Reaffirms 2023 guidance; identical sales without fuel up 3.5% in Q3 的销售");
+        assert_eq!(texts(&stems), vec!["kroger", "reaffirm", "guidanc", "ident", "sale", "without", "fuel", "up", "in"]);
+        assert_eq!(word_stem("Sales"), Some("sale".to_string()));
+        assert_eq!(word_stem("sale"), word_stem("sales"));
+        assert_eq!(word_stem("reaffirm"), word_stem("reaffirms"));
+        assert_eq!(word_stem("2023"), None);
+        assert_eq!(word_stem("Q3"), None);
+        assert_eq!(word_stem("销售"), None);
+        // Offsets point at the word as written.
+        let text = "Net SALES rose";
+        let sales = &stem_tokens(text)[1];
+        assert_eq!(&text[sales.from..sales.to], "SALES");
+    }
+
+    #[test]
     fn junk_input_never_panics() {
         for junk in ["", "\"", "(((", "\u{0}\u{0}", "🎉🎉中", "...5.", ".5", "a.b.c", "\u{10FFFF}", "中"] {
             let _ = word_tokens(junk);
             let _ = gram_tokens(junk);
             let _ = query_word_tokens(junk);
+            let _ = stem_tokens(junk);
             let _ = runs(junk);
         }
     }

@@ -138,7 +138,7 @@ fn gongcheng_finds_zaijian_gongcheng() {
 #[test]
 fn yuanshou_finds_zhongmei_yuanshou_and_whole_word_ranks_first() {
     let index = index_with_reports();
-    let response = index.search(&in_scope("元首", Scope::Paragraphs)).unwrap();
+    let response = index.search(&ungrouped("元首", Scope::Paragraphs)).unwrap();
     let texts: Vec<&str> = response.hits.iter().map(|h| h.snippet.as_str()).collect();
     // Whole word 元首 (两国元首 / 双方元首) first, the compound 中美元首 (cut 中/美元/首) after.
     assert!(texts.iter().any(|s| s.contains("中美<mark>元首</mark>视频会晤")), "{texts:#?}");
@@ -166,7 +166,8 @@ fn mixed_query_number_and_phrase() {
     for hit in &mixed.hits {
         assert!(hit.snippet.contains("<mark>USTR</mark>"), "{}", hit.snippet);
     }
-    let number = index.search(&ask("549")).unwrap();
+    // Every kind of document holding 549, ungrouped (grouped, a report shows its best one).
+    let number = index.search(&SearchRequest { group_by_report: Some(false), ..ask("549") }).unwrap();
     let kinds: Vec<&str> = number.hits.iter().map(|h| h.kind.as_str()).collect();
     for kind in ["paragraph", "table", "event", "report"] {
         assert!(kinds.contains(&kind), "{kinds:?}");
@@ -386,7 +387,7 @@ fn whole_seed_file_answers_the_seed_queries() {
         assert!(response.hits.iter().any(|h| h.snippet.contains(must_mark)), "{query}: {:#?}", response.hits);
     }
     // The compound 中美元首 (jieba: 中/美元/首) is found for 元首 in the heading and the table.
-    let yuanshou = index.search(&in_scope("元首", Scope::Paragraphs)).unwrap();
+    let yuanshou = index.search(&ungrouped("元首", Scope::Paragraphs)).unwrap();
     assert!(yuanshou.hits.iter().any(|h| h.snippet.contains("中美<mark>元首</mark>")), "{yuanshou:#?}");
 }
 
@@ -506,4 +507,123 @@ fn random_queries_and_texts_never_panic() {
         let scope = [Scope::All, Scope::Paragraphs, Scope::Events][next(3)];
         let _ = index.search(&SearchRequest { query, scope, with_facets: next(2) == 0, ..SearchRequest::default() });
     }
+}
+
+/// Sentences of the Kroger release (samples/en_us_kroger-press-release-2023.pdf), as parsed.
+fn kroger_report() -> Report {
+    Report {
+        id: "4b4b4b4b4b4b4b4b".into(),
+        title: "Kroger Reports Second Quarter 2023 Results and Reaffirms Guidance".into(),
+        institution: Some("The Kroger Co.".into()),
+        date: Some("2023-09-08".into()),
+        language: "en".into(),
+        blocks: vec![
+            Block { kind: BlockKind::Heading, text: "Kroger Reports Second Quarter 2023 Results and Reaffirms Guidance".into(), page: Some(1), ..Block::default() },
+            paragraph("Grew digital sales 12%", 1),
+            paragraph("CINCINNATI, September 8, 2023 – The Kroger Co. (NYSE: KR) today reported its second quarter 2023 results, reaffirmed 2023 guidance and updated investors on how Leading with Fresh and Accelerating with Digital continues to position Kroger for long-term sustainable growth.", 1),
+            paragraph("Total company sales were $33.9 billion in the second quarter, compared to $34.6 billion for the same period last year. Excluding fuel, sales increased 1.1% compared to the same period last year.", 2),
+            Block { kind: BlockKind::Heading, text: "Reaffirmed".into(), page: Some(3), ..Block::default() },
+        ],
+        ..Report::default()
+    }
+}
+
+fn ungrouped(query: &str, scope: Scope) -> SearchRequest {
+    SearchRequest { group_by_report: Some(false), ..in_scope(query, scope) }
+}
+
+#[test]
+fn english_words_find_their_other_forms_exact_form_first() {
+    let index = SearchIndex::open_in_ram().unwrap();
+    index.add_report(&kroger_report(), &[]).unwrap();
+    index.commit().unwrap();
+    let sales = index.search(&ungrouped("sales", Scope::Paragraphs)).unwrap();
+    assert_eq!(sales.total, 2, "{sales:#?}");
+    // `sale` is not in the text; its other form is.
+    let sale = index.search(&ungrouped("sale", Scope::Paragraphs)).unwrap();
+    assert_eq!(sale.total, 2, "{sale:#?}");
+    assert!(sale.hits.iter().all(|h| h.snippet.contains("<mark>sales</mark>")), "{sale:#?}");
+    // reaffirm → Reaffirms (heading), reaffirmed (paragraph), Reaffirmed (heading).
+    let reaffirm = index.search(&ungrouped("reaffirm", Scope::Paragraphs)).unwrap();
+    assert_eq!(reaffirm.total, 3, "{reaffirm:#?}");
+    // The exact form ranks above the other forms.
+    let reaffirms = index.search(&ungrouped("reaffirms", Scope::Paragraphs)).unwrap();
+    assert_eq!(reaffirms.total, 3);
+    assert!(reaffirms.hits[0].snippet.contains("<mark>Reaffirms</mark>"), "{reaffirms:#?}");
+    let reaffirmed = index.search(&ungrouped("reaffirmed", Scope::Paragraphs)).unwrap();
+    assert!(reaffirmed.hits[..2].iter().all(|h| h.snippet.to_lowercase().contains("<mark>reaffirmed</mark>")), "{reaffirmed:#?}");
+    assert!(reaffirmed.hits[2].snippet.contains("<mark>Reaffirms</mark>"), "{reaffirmed:#?}");
+    // The title matches by stem too (scope reports).
+    assert_eq!(index.search(&in_scope("reaffirming guidance", Scope::Reports)).unwrap().total, 1);
+    // A phrase is matched as typed.
+    assert_eq!(index.search(&ungrouped("\"digital sale\"", Scope::Paragraphs)).unwrap().total, 0);
+    assert_eq!(index.search(&ungrouped("\"digital sales\"", Scope::Paragraphs)).unwrap().total, 1);
+}
+
+#[test]
+fn headings_are_labelled_as_headings() {
+    let index = SearchIndex::open_in_ram().unwrap();
+    index.add_report(&kroger_report(), &[]).unwrap();
+    index.add_report(&seed_report(), &[]).unwrap();
+    index.commit().unwrap();
+    let reaffirm = index.search(&ungrouped("reaffirmed", Scope::Paragraphs)).unwrap();
+    let kinds: Vec<(Option<&str>, &str)> = reaffirm.hits.iter().map(|h| (h.block_kind.as_deref(), h.kind.as_str())).collect();
+    assert!(kinds.contains(&(Some("heading"), "paragraph")) && kinds.contains(&(Some("paragraph"), "paragraph")), "{kinds:?}");
+    let heading = index.search(&ungrouped("可能会谈些什么", Scope::Paragraphs)).unwrap();
+    assert_eq!(heading.hits[0].block_kind.as_deref(), Some("heading"), "{heading:#?}");
+    // Figures and whole reports have no block kind.
+    let figure = index.search(&in_scope("拜登支持率", Scope::Figures)).unwrap();
+    assert_eq!(figure.hits[0].block_kind, None);
+}
+
+#[test]
+fn hits_are_grouped_by_report_with_right_totals() {
+    let index = index_with_reports();
+    let flat = index.search(&ungrouped("关税", Scope::Paragraphs)).unwrap();
+    let grouped = index.search(&in_scope("关税", Scope::Paragraphs)).unwrap();
+    assert!(!flat.grouped && grouped.grouped);
+    let reports: std::collections::BTreeSet<&str> = flat.hits.iter().map(|h| h.report_id.as_str()).collect();
+    // The seed holds several 关税 passages: the flat list repeats it, the grouped one does not.
+    assert!(flat.hits.len() > reports.len(), "{flat:#?}");
+    assert_eq!(grouped.total, flat.total, "the total still counts passages");
+    assert_eq!(grouped.total_reports, Some(reports.len()));
+    assert_eq!(grouped.hits.len(), reports.len());
+    let shown: u64 = grouped.hits.iter().map(|h| h.more_in_report + 1).sum();
+    assert_eq!(shown as usize, flat.total, "each report's passages: its best hit and N more");
+    // The best passage heads its report's group, as in the flat ranking.
+    assert_eq!((grouped.hits[0].report_id.as_str(), grouped.hits[0].block), (flat.hits[0].report_id.as_str(), flat.hits[0].block));
+    let seed = grouped.hits.iter().find(|h| h.report_id == "aa7b0d65672ddc97").unwrap();
+    assert!(seed.more_in_report >= 1 && !seed.more_hits.is_empty());
+    assert!(seed.more_hits.iter().all(|m| m.report_id == seed.report_id && m.snippet.contains("<mark>")));
+    assert!(seed.more_hits.windows(2).all(|w| w[0].score >= w[1].score));
+    // "N more in this report" links to the search within that report: all its passages, ungrouped.
+    let within = index.search(&SearchRequest { report: Some(seed.report_id.clone()), ..in_scope("关税", Scope::Paragraphs) }).unwrap();
+    assert!(!within.grouped);
+    assert_eq!(within.total as u64, seed.more_in_report + 1);
+    assert!(within.hits.iter().all(|h| h.report_id == seed.report_id));
+    // Pages count reports (549: in the seed and in the English note).
+    let both = index.search(&ask("549")).unwrap();
+    assert_eq!(both.total_reports, Some(2), "{both:#?}");
+    let second = index.search(&SearchRequest { limit: 1, offset: 1, ..ask("549") }).unwrap();
+    assert_eq!(second.hits.len(), 1);
+    assert_eq!(second.hits[0].report_id, both.hits[1].report_id);
+    assert_eq!((second.total, second.total_reports), (both.total, both.total_reports));
+    // Figures and events are not grouped by default; scope all is.
+    assert!(!index.search(&in_scope("关税", Scope::Events)).unwrap().grouped);
+    let all = index.search(&ask("关税")).unwrap();
+    assert!(all.grouped);
+    let ids: std::collections::BTreeSet<&str> = all.hits.iter().map(|h| h.report_id.as_str()).collect();
+    assert_eq!(ids.len(), all.hits.len(), "one hit per report in scope all");
+}
+
+#[test]
+fn figure_sources_are_stored_without_their_label() {
+    let index = SearchIndex::open_in_ram().unwrap();
+    let mut report = seed_report();
+    // As a PDF parser used to store it: the printed line, label included.
+    report.figures[0].source = Some("资料来源：fivethirtyeight".into());
+    index.add_report(&report, &[]).unwrap();
+    index.commit().unwrap();
+    let figure = index.search(&in_scope("拜登支持率", Scope::Figures)).unwrap();
+    assert_eq!(figure.hits[0].source.as_deref(), Some("fivethirtyeight"));
 }

@@ -60,14 +60,19 @@ pub fn document() -> Value {
                         "label": { "type": ["string", "null"] }, "caption": { "type": ["string", "null"] }, "source": { "type": ["string", "null"] },
                         "event_date": { "type": ["string", "null"] },
                         "previewed": { "type": "boolean", "description": "the hit's block is in the public preview (link /reports/{id}#b{block}); else it is in the full report only" },
-                        "other_files": { "type": "integer", "description": "other files of the same report held by the library (searched once, through this one)" }
+                        "other_files": { "type": "integer", "description": "other files of the same report held by the library (searched once, through this one)" },
+                        "block_kind": { "type": ["string", "null"], "enum": ["heading", "paragraph", "list", null], "description": "for paragraph hits, the kind of block" },
+                        "more_in_report": { "type": "integer", "description": "grouped searches: other matching passages of this report (search them with report={report_id})" },
+                        "more_hits": { "type": "array", "items": schema_ref("Hit"), "description": "grouped searches: the best few of those passages" }
                     }
                 },
                 "SearchResponse": {
                     "type": "object",
                     "required": ["query", "total", "took_ms", "hits"],
                     "properties": {
-                        "query": { "type": "string" }, "total": { "type": "integer" }, "took_ms": { "type": "number" },
+                        "query": { "type": "string" }, "total": { "type": "integer", "description": "matching documents (passages), grouped or not" }, "took_ms": { "type": "number" },
+                        "grouped": { "type": "boolean", "description": "one hit per report; limit and offset count reports" },
+                        "total_reports": { "type": "integer", "description": "grouped searches: reports with a match" },
                         "hits": { "type": "array", "items": schema_ref("Hit") },
                         "facets": { "type": ["object", "null"], "description": "institution, author, year, language, kind: [[value, count]]" }
                     }
@@ -75,11 +80,12 @@ pub fn document() -> Value {
                 "Report": { "type": "object", "description": "the report JSON of PRODUCT.md", "required": ["id", "title", "blocks"] },
                 "ReportPreview": {
                     "type": "object",
-                    "description": "metadata and the blocks before the preview cut; nothing beyond it",
+                    "description": "metadata and the blocks before the preview cut; nothing beyond it but the section titles (sections)",
                     "required": ["id", "title", "blocks", "end"],
                     "properties": {
                         "blocks": { "type": "array", "items": { "type": "object", "properties": { "index": { "type": "integer" }, "kind": { "type": "string" }, "text": { "type": "string" } } } },
-                        "end": { "type": "object", "properties": { "truncated": { "type": "boolean" }, "notice": { "type": "string" }, "full_report_url": { "type": ["string", "null"] } } }
+                        "end": { "type": "object", "properties": { "truncated": { "type": "boolean" }, "notice": { "type": "string" }, "full_report_url": { "type": ["string", "null"] } } },
+                        "sections": { "type": "array", "description": "every section title of the report, in_preview false beyond the cut", "items": { "type": "object", "properties": { "level": { "type": "integer" }, "title": { "type": "string" }, "block": { "type": "integer" }, "in_preview": { "type": "boolean" } } } }
                     }
                 },
                 "IngestResult": { "type": "object", "properties": { "id": { "type": ["string", "null"] }, "outcome": { "type": "string", "enum": ["added", "unchanged", "failed"] }, "title": { "type": ["string", "null"] }, "error": { "type": ["string", "null"] } } }
@@ -100,7 +106,9 @@ pub fn document() -> Value {
                     query_param("language", "zh or en", "string"),
                     query_param("limit", "hits per page (1 to the server's max page size)", "integer"),
                     query_param("offset", "hits to skip (at most 10000)", "integer"),
-                    query_param("facets", "true to count facets", "boolean")
+                    query_param("facets", "true to count facets", "boolean"),
+                    query_param("report", "only this report (its id); not grouped", "string"),
+                    query_param("group", "one hit per report (default true in scopes all and paragraphs) or false for every passage", "boolean")
                 ],
                 "responses": { "200": json_response("hits", schema_ref("SearchResponse")), "400": error_response("bad query, limit or date") }
             } },

@@ -38,7 +38,12 @@ pub fn metadata_card(report: &ReportPreview) -> Markup {
                 @if !analysts.is_empty() {
                     dt { "分析师" span.en { "Analysts" } } dd { (analysts.join("、")) }
                 }
-                @if let Some(date) = &report.date { dt { "日期" span.en { "Date" } } dd { (date) } }
+                // A year alone is shown as a year (the rule of `yanbao_model::report_when`).
+                @match (&report.date, report.year) {
+                    (Some(date), _) => { dt { "日期" span.en { "Date" } } dd { (date) } }
+                    (None, Some(year)) => { dt { "年份" span.en { "Year" } } dd { (year) } }
+                    (None, None) => {}
+                }
                 @if let Some(kind) = &report.report_type { dt { "类型" span.en { "Type" } } dd { (kind) } }
                 @if let Some(rating) = &report.rating { dt { "评级" span.en { "Rating" } } dd { (rating) } }
                 @if let Some(target) = &report.target_price { dt { "目标价" span.en { "Target" } } dd { (target) } }

@@ -1,5 +1,9 @@
 //! The search page (`/`, `/search?q=`): one box, results switchable by kind, highlighted
 //! snippets, facets that narrow the search, paging, and an empty state that helps.
+//!
+//! In scopes all and paragraphs the hits are one per report (the engine groups them): each shows
+//! its best passage, then "N more in this report" — the next few passages folded in a
+//! `<details>`, and a link to the same search within that report.
 
 use std::sync::Arc;
 
@@ -60,9 +64,11 @@ pub struct SearchView {
 
 /// Returns the parameters as link pairs, with `overrides` replacing or removing (empty) values.
 fn link(params: &SearchParams, overrides: &[(&str, &str)]) -> String {
-    let base: [(&str, Option<&String>); 8] = [
+    let base: [(&str, Option<&String>); 10] = [
         ("q", params.q.as_ref()),
         ("in", params.scope.as_ref()),
+        ("report", params.report.as_ref()),
+        ("group", params.group.as_ref()),
         ("institution", params.institution.as_ref()),
         ("author", params.author.as_ref()),
         ("year", params.year.as_ref()),
@@ -97,7 +103,8 @@ fn gather(state: &AppState, params: SearchParams) -> Result<SearchView, ApiError
         view.kind_counts = if request.scope == Scope::All {
             response.facets.as_ref().map(|f| f.kind.clone()).unwrap_or_default()
         } else {
-            let all = SearchRequest { scope: Scope::All, limit: 1, offset: 0, ..request.clone() };
+            // Only the kind counts are wanted: no grouping work.
+            let all = SearchRequest { scope: Scope::All, limit: 1, offset: 0, group_by_report: Some(false), ..request.clone() };
             state.library.search(&all).map_err(from_engine)?.facets.map(|f| f.kind).unwrap_or_default()
         };
         view.hits = response.hits.iter().map(|hit| ShownHit { href: AppState::hit_link(hit), hit: hit.clone() }).collect();
@@ -125,14 +132,58 @@ pub async fn page(State(state): State<Arc<AppState>>, params: Result<Query<Searc
     page_handler(state, params).await
 }
 
-/// Renders one hit.
-pub fn hit_markup(shown: &ShownHit) -> Markup {
+/// Returns the label of a hit's kind: a heading or a list is named as such, not 段落.
+pub fn hit_kind_label(hit: &Hit) -> (&'static str, &'static str) {
+    match hit.block_kind.as_deref() {
+        Some("heading") => ("标题", "Heading"),
+        Some("list") => ("列表", "List"),
+        _ => kind_label(&hit.kind),
+    }
+}
+
+/// Returns the CSS class of a hit's kind label (`kind-heading` for headings).
+fn hit_kind_class(hit: &Hit) -> String {
+    match hit.block_kind.as_deref() {
+        Some(kind @ ("heading" | "list")) => format!("kind kind-{kind}"),
+        _ => format!("kind kind-{}", hit.kind),
+    }
+}
+
+/// Renders the other passages of a grouped hit's report: the best few, folded, and the link to
+/// the same search within that report.
+fn more_in_report(hit: &Hit, params: &SearchParams) -> Markup {
+    let within = link(params, &[("report", hit.report_id.as_str()), ("in", "paragraphs"), ("group", ""), ("page", "")]);
+    html! {
+        @if hit.more_in_report > 0 {
+            details.more-in-report {
+                summary { "本报告另有 " (hit.more_in_report) " 处匹配 · " (hit.more_in_report) " more in this report" }
+                ol.more-hits {
+                    @for more in &hit.more_hits {
+                        @let (zh, en) = hit_kind_label(more);
+                        li {
+                            span class=(hit_kind_class(more)) title=(en) { (zh) }
+                            " "
+                            a href=(AppState::hit_link(more)) {
+                                @if let Some(page) = more.page { "第 " (page) " 页" } @else { "查看 · open" }
+                            }
+                            p.snippet { (safe_snippet(&more.snippet)) }
+                        }
+                    }
+                }
+                a.within href=(within) { "在本报告中查看全部 " (hit.more_in_report + 1) " 处 · all " (hit.more_in_report + 1) " in this report" }
+            }
+        }
+    }
+}
+
+/// Renders one hit (with its report's other passages when the search is grouped).
+pub fn hit_markup(shown: &ShownHit, params: &SearchParams) -> Markup {
     let hit = &shown.hit;
-    let (zh, en) = kind_label(&hit.kind);
+    let (zh, en) = hit_kind_label(hit);
     html! {
         li.hit {
             div.hit-head {
-                span class={ "kind kind-" (hit.kind) } title=(en) { (zh) }
+                span class=(hit_kind_class(hit)) title=(en) { (zh) }
                 a.hit-title href=(shown.href) {
                     @if let Some(label) = &hit.label { (label) " " (hit.caption.as_deref().unwrap_or("")) " — " }
                     (hit.title)
@@ -146,6 +197,7 @@ pub fn hit_markup(shown: &ShownHit) -> Markup {
                 @if let Some(source) = &hit.source { span { "资料来源：" (source) } }
                 @if hit.other_files > 0 { span.other-files title={ "also in " (hit.other_files) " other files" } { "另有 " (hit.other_files) " 个文件 · also in " (hit.other_files) " other files" } }
             }
+            (more_in_report(hit, params))
         }
     }
 }
@@ -221,7 +273,20 @@ fn suggestions(view: &SearchView) -> Markup {
     }
 }
 
-/// Renders the paging links.
+/// Renders the line above the hits: passages found, and in how many reports when grouped.
+fn summary(response: &SearchResponse) -> Markup {
+    let took = format!("{:.1}", response.took_ms);
+    html! {
+        p.muted.summary {
+            @match response.total_reports.filter(|_| response.grouped) {
+                Some(reports) => { "共 " (response.total) " 条结果，来自 " (reports) " 份报告 · " (response.total) " results in " (reports) " reports · " (took) " ms" }
+                None => { "共 " (response.total) " 条结果 · " (response.total) " results · " (took) " ms" }
+            }
+        }
+    }
+}
+
+/// Renders the paging links; `total` counts what a page holds (reports when grouped).
 fn paging(view: &SearchView, total: usize) -> Markup {
     let limit = view.request.limit.max(1);
     let current = view.request.offset / limit + 1;
@@ -264,7 +329,7 @@ pub fn render(view: &SearchView) -> Markup {
                             @for summary in &view.newest {
                                 li {
                                     a href={ "/reports/" (summary.id) } { (summary.title) }
-                                    span.muted { " " (summary.institution.as_deref().unwrap_or("")) " " (summary.date.as_deref().unwrap_or("")) }
+                                    span.muted { " " (summary.institution.as_deref().unwrap_or("")) " " (yanbao_model::report_when(summary.date.as_deref(), summary.year).unwrap_or_default()) }
                                 }
                             }
                         }
@@ -283,7 +348,14 @@ pub fn render(view: &SearchView) -> Markup {
                 div.results-layout {
                     @if let Some(found) = &response.facets { (facets(view, found)) }
                     section.results {
-                        p.muted.summary { "共 " (response.total) " 条结果 · " (response.total) " results · " (format!("{:.1}", response.took_ms)) " ms" }
+                        (summary(response))
+                        @if let Some(report) = view.request.report.as_deref() {
+                            p.within-report {
+                                "仅在一份报告中搜索 · within one report: "
+                                a href={ "/reports/" (report) } { (view.hits.first().map(|shown| shown.hit.title.as_str()).unwrap_or(report)) }
+                                " " a.remove href=(link(&view.params, &[("report", ""), ("in", ""), ("page", "")])) title="搜索全部报告 all reports" { "×" }
+                            }
+                        }
                         @if view.hits.is_empty() {
                             div.empty {
                                 h2 { "没有找到结果" span.en { "No results" } }
@@ -292,8 +364,8 @@ pub fn render(view: &SearchView) -> Markup {
                                 (suggestions(view))
                             }
                         } @else {
-                            ol.hits { @for shown in &view.hits { (hit_markup(shown)) } }
-                            (paging(view, response.total))
+                            ol.hits { @for shown in &view.hits { (hit_markup(shown, &view.params)) } }
+                            (paging(view, if response.grouped { response.total_reports.unwrap_or(response.total) } else { response.total }))
                         }
                     }
                 }
