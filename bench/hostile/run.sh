@@ -33,7 +33,7 @@ run() {
   echo "== $name"
   # shellcheck disable=SC2086
   python3 bench/hostile/treerss.py -- "$bin" --data "$work/data-$name" ingest ${INGEST_FLAGS:-} "$@" 2>&1 \
-    | grep -vE '^\s+warning:' || true
+    | grep -vE '^\s*warning:' || true
 }
 run folder "$batch"
 bombs=()

@@ -1,7 +1,8 @@
 // The journey a reader makes through yanbao, in a real headless Chromium:
 // search a Chinese query → open the report → the preview ends with the notice, the link and a
 // visible QR code → chart search finds 图1 of the seed → timeline; plus a phone-sized check.
-// Usage: BASE_URL=http://127.0.0.1:PORT SHOTS=docs/screenshots node journey.mjs
+// Usage: BASE_URL=http://127.0.0.1:PORT SHOTS=DIR node journey.mjs (run.sh passes an ignored
+// folder; scripts/screenshots.sh passes docs/screenshots).
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,28 @@ const SEED_TITLE = '中美元首视频会晤';
 
 mkdirSync(SHOTS, { recursive: true });
 let failures = 0;
+
+// Lines taken by the preview end's full-report link, and by the report id inside it (from
+// `reportId=` to the end of its text part): the id must never be split across lines.
+async function linkLines(page) {
+  return page.evaluate(() => {
+    const anchor = document.querySelector('section.preview-end a.full-link');
+    if (!anchor) return { all: 0, id: 0 };
+    const tops = (rects) => new Set(Array.from(rects).map((r) => Math.round(r.top))).size;
+    const walker = document.createTreeWalker(anchor, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      const at = node.data.indexOf('reportId=');
+      if (at >= 0) {
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, node.data.length);
+        return { all: tops(anchor.getClientRects()), id: tops(range.getClientRects()) };
+      }
+    }
+    return { all: tops(anchor.getClientRects()), id: 0 };
+  });
+}
 function check(ok, what) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
   if (!ok) failures += 1;
@@ -74,6 +97,16 @@ try {
     return node ? node.textContent.trim().length : 0;
   });
   check(afterEnd === 0, 'nothing follows the preview end in the report');
+  // The link wraps between its parts (after a / or the ?), never inside the report id: at the
+  // desktop width and at the widths where a break-anywhere rule used to split it.
+  const split = [];
+  for (const width of [1280, 1024, 900, 800, 640, 480, 420]) {
+    await page.setViewportSize({ width, height: 900 });
+    const lines = await linkLines(page);
+    if (lines.id !== 1) split.push(`${width}px: id on ${lines.id} lines`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  check(split.length === 0, `the full-report link never splits the report id (${split.join(', ') || '7 widths'})`);
   await page.screenshot({ path: join(SHOTS, 'report.png'), fullPage: true });
   await end.screenshot({ path: join(SHOTS, 'preview-end.png') });
 
@@ -112,6 +145,8 @@ try {
   await mobile.goto(`${BASE}${(seedHref || '/').split('#')[0]}`);
   const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 1, `the report fits a phone screen (overflow ${overflow}px)`);
+  const phoneLink = await linkLines(mobile);
+  check(phoneLink.id === 1, `on a phone the full-report link keeps the report id on one line (${phoneLink.all} lines, id on ${phoneLink.id})`);
   await mobile.screenshot({ path: join(SHOTS, 'report-mobile.png'), fullPage: false });
   await phone.close();
 } catch (error) {

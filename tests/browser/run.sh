@@ -3,8 +3,11 @@
 # Usage: tests/browser/run.sh PATH/TO/yanbao
 # Builds nothing. Starts the server on a free loopback port with the bundled samples in a
 # temporary data folder, waits for /healthz, runs journey.mjs with node (playwright-core driving
-# /usr/bin/chromium), saves screenshots to docs/screenshots/, stops the server and exits non-zero
-# on failure. Skips (exit 0) with a reason when chromium, node or playwright-core is missing.
+# /usr/bin/chromium), then restarts the server on the same folder and checks that the home page
+# still suggests the searches made; stops the server and exits non-zero on failure. Skips (exit 0)
+# with a reason when chromium, node or playwright-core is missing.
+# Screenshots go to $SHOTS, by default target/browser-screenshots/ (ignored): a test run changes
+# no tracked file. scripts/screenshots.sh updates the README's docs/screenshots/ deliberately.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -55,31 +58,51 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$binary" --data "$data/library" serve --addr "127.0.0.1:$port" --samples "$samples" >"$log" 2>&1 &
-server_pid=$!
-ready=""
-for _ in $(seq 1 240); do
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "the server exited before it was ready:" >&2
-    cat "$log" >&2
-    exit 1
-  fi
-  if curl -fsS "$base/healthz" >/dev/null 2>&1; then
-    ready=yes
-    break
-  fi
-  sleep 0.5
-done
-if [[ -z "$ready" ]]; then
+# Starts `yanbao serve` on the data folder (extra arguments to serve) and waits for /healthz.
+start_server() {
+  "$binary" --data "$data/library" serve --addr "127.0.0.1:$port" "$@" >>"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 240); do
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      echo "the server exited before it was ready:" >&2
+      cat "$log" >&2
+      exit 1
+    fi
+    if curl -fsS "$base/healthz" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.5
+  done
   echo "the server did not answer $base/healthz within 120 s:" >&2
   cat "$log" >&2
   exit 1
-fi
+}
 
+# Stops the server as a service manager would (SIGTERM: a graceful shutdown).
+stop_server() {
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
+
+shots="${SHOTS:-$repo/target/browser-screenshots}"
+start_server --samples "$samples"
 status=0
-(cd "$here" && BASE_URL="$base" SHOTS="$repo/docs/screenshots" CHROMIUM="$chromium" node journey.mjs) || status=$?
+(cd "$here" && BASE_URL="$base" SHOTS="$shots" CHROMIUM="$chromium" node journey.mjs) || status=$?
 if [[ $status -ne 0 ]]; then
   echo "--- server log ---" >&2
   tail -n 40 "$log" >&2
+  exit $status
 fi
-exit $status
+echo "screenshots in $shots"
+
+# The searches of the journey are suggested on the home page after a restart (kept in the store).
+stop_server
+start_server
+suggested="$(curl -fsS "$base/" | tr -d '\n' | sed -n 's/.*热门与最近搜索\(.*\)试试.*/\1/p')"
+if [[ "$suggested" == *"中美元首 会晤"* ]]; then
+  echo "ok   the home page suggests the journey's searches after a restart"
+else
+  echo "FAIL the home page lost the journey's searches after a restart: ${suggested:-no suggestions}" >&2
+  exit 1
+fi

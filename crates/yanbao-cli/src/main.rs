@@ -128,7 +128,7 @@ enum Command {
     },
     /// Write every report as JSON Lines (to stdout or a file).
     Export {
-        /// Output file (default: stdout).
+        /// Output file (default, or `-`: stdout).
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
@@ -268,6 +268,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let options = worker_options(password, 180);
             let report = yanbao_engine::parse::parse_file(&file, &bytes, &options).with_context(|| file.display().to_string())?;
             print_report(&report, if json { Format::Json } else { format })?;
+            // A file read whole but with little in it (a scan without text, no title) is a warning,
+            // not a failure: the same rule as `ingest`, which stores it.
+            output::print_warnings(&file.display().to_string(), &report.warnings);
             Ok(ExitCode::SUCCESS)
         }
         Command::ParseWorker { file } => {
@@ -285,6 +288,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let library = open_library(&cli.data)?;
             let report = library.get(&id)?.with_context(|| format!("no report with id {id}"))?;
             print_report(&report, if json { Format::Json } else { format })?;
+            output::print_warnings(&report.id, &report.warnings);
             if !json {
                 // On stderr: the report itself stays clean on stdout.
                 if let Some(original) = &report.duplicate_of {
@@ -397,7 +401,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export { output } => {
             let library = open_library(&cli.data)?;
-            let count = match output {
+            let count = match output::file_target(output) {
                 Some(path) => {
                     // Write beside the target, then rename: an interrupted export never leaves half a file.
                     let partial = path.with_extension("jsonl.partial");
@@ -535,7 +539,10 @@ fn ingest(library: &Library, paths: &[PathBuf], json: bool) -> Result<ExitCode> 
                 failed += 1;
             }
             let line = if json { serde_json::to_string(result).unwrap_or_default() } else { output::ingest_line(result) };
-            bar.suspend(|| println!("{line}"));
+            bar.suspend(|| {
+                println!("{line}");
+                output::print_warnings(&result.path, &result.warnings);
+            });
             bar.set_message(result.path.clone());
         }
     })?;

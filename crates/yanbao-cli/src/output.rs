@@ -1,6 +1,7 @@
 //! Human-readable terminal output (the `--json` forms print the engine's types directly).
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use yanbao_engine::{EntityOverview, IngestOutcome, IngestResult, LibraryStats, SearchResponse, TimelineEntry};
 
@@ -10,7 +11,23 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One result line of ingest: `id  added  title` or `path  failed  reason`.
+/// Prints what a parser warned about a file on standard error, one `warning: SUBJECT: …` line
+/// each, in every output format: standard output stays the result alone (a report, JSON lines),
+/// and no format hides that a scan had no text layer.
+pub fn print_warnings(subject: &str, warnings: &[String]) {
+    for warning in warnings {
+        eprintln!("warning: {subject}: {warning}");
+    }
+}
+
+/// Returns the file an `-o` option names, or `None` for standard output: no option, or `-` as
+/// in every Unix tool.
+pub fn file_target(output: Option<PathBuf>) -> Option<PathBuf> {
+    output.filter(|path| path.as_os_str() != "-")
+}
+
+/// One result line of ingest: `id  added  title` or `path  failed  reason` (its warnings go to
+/// standard error: [`print_warnings`]).
 pub fn ingest_line(result: &IngestResult) -> String {
     let id = result.id.as_deref().unwrap_or("-");
     match result.outcome {
@@ -20,9 +37,6 @@ pub fn ingest_line(result: &IngestResult) -> String {
             let mut line = format!("{id}\t{word}\t{}", result.title.as_deref().unwrap_or(""));
             if let Some(original) = &result.duplicate_of {
                 line.push_str(&format!("\t(another file of stored report {original}: searched once, through it)"));
-            }
-            for warning in &result.warnings {
-                line.push_str(&format!("\n\twarning: {warning}"));
             }
             line
         }
@@ -42,9 +56,21 @@ fn terminal_snippet(snippet: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Prints ranked hits.
+/// Returns the kind a hit line shows: `heading` or `list` for those blocks, else the hit's kind.
+fn hit_kind(hit: &yanbao_engine::Hit) -> &str {
+    match hit.block_kind.as_deref() {
+        Some(kind @ ("heading" | "list")) => kind,
+        _ => &hit.kind,
+    }
+}
+
+/// Prints ranked hits; a grouped search (one hit per report) says how many passages and reports
+/// match, and under each hit how many more of its report's passages do, with the best of them.
 pub fn print_search(response: &SearchResponse) {
-    println!("{} hits for {:?} in {:.1} ms", response.total, response.query, response.took_ms);
+    match response.total_reports.filter(|_| response.grouped) {
+        Some(reports) => println!("{} hits in {} reports for {:?} in {:.1} ms", response.total, reports, response.query, response.took_ms),
+        None => println!("{} hits for {:?} in {:.1} ms", response.total, response.query, response.took_ms),
+    }
     for (rank, hit) in response.hits.iter().enumerate() {
         let mut place = hit.report_id.clone();
         if let Some(block) = hit.block {
@@ -54,7 +80,7 @@ pub fn print_search(response: &SearchResponse) {
             place.push_str(&format!(" p.{page}"));
         }
         let when = hit.event_date.as_deref().or(hit.date.as_deref()).unwrap_or("");
-        println!("{:>3}. [{}] {}  {}  {}", rank + 1, hit.kind, hit.title, when, place);
+        println!("{:>3}. [{}] {}  {}  {}", rank + 1, hit_kind(hit), hit.title, when, place);
         if hit.other_files > 0 {
             println!("     also in {} other file(s) of this report", hit.other_files);
         }
@@ -64,6 +90,13 @@ pub fn print_search(response: &SearchResponse) {
         println!("     {}", terminal_snippet(&hit.snippet));
         if let Some(source) = &hit.source {
             println!("     资料来源：{source}");
+        }
+        if hit.more_in_report > 0 {
+            println!("     … {} more in this report:", hit.more_in_report);
+            for more in &hit.more_hits {
+                let page = more.page.map(|p| format!(" p.{p}")).unwrap_or_default();
+                println!("       [{}]{} {}", hit_kind(more), page, terminal_snippet(&more.snippet));
+            }
         }
     }
 }
@@ -130,5 +163,18 @@ pub fn print_stats(stats: &LibraryStats, pdf: Result<std::path::PathBuf, String>
     match pdf {
         Ok(path) => println!("pdf support  PDFium at {}", path.display()),
         Err(reason) => println!("pdf support  unavailable: {reason}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dash_means_standard_output() {
+        assert_eq!(file_target(Some(PathBuf::from("-"))), None);
+        assert_eq!(file_target(None), None);
+        assert_eq!(file_target(Some(PathBuf::from("all.jsonl"))), Some(PathBuf::from("all.jsonl")));
+        assert_eq!(file_target(Some(PathBuf::from("./-"))), Some(PathBuf::from("./-")), "a file named - is still reachable as ./-");
     }
 }

@@ -183,3 +183,126 @@ fn a_batch_killed_halfway_leaves_store_and_index_in_agreement() {
     assert_eq!(stats["reports"].as_u64(), Some(400));
     assert_eq!(stats["indexed_reports"].as_u64(), Some(400));
 }
+
+/// A one-page "scan": a grey image over the page and no text, as a scanner writes it (objects
+/// and cross-reference table laid out by hand).
+fn scanned_pdf() -> Vec<u8> {
+    let pixels: Vec<u8> = (0..64u32).map(|i| (i * 37 % 256) as u8).collect();
+    let content = b"q 500 0 0 700 56 46 cm /Scan Do Q".to_vec();
+    let mut image = format!("<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length {} >>\nstream\n", pixels.len()).into_bytes();
+    image.extend(&pixels);
+    image.extend(b"\nendstream");
+    let mut page_content = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
+    page_content.extend(&content);
+    page_content.extend(b"\nendstream");
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Scan 4 0 R >> >> /Contents 5 0 R >>".to_vec(),
+        image,
+        page_content,
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (index, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n", index + 1).as_bytes());
+        out.extend(object);
+        out.extend(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        out.extend(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    out
+}
+
+/// Whether PDFium is installed where the binary looks for it (scripts/setup-pdfium.sh).
+fn pdfium_installed() -> bool {
+    let installed = std::env::var_os("YANBAO_PDFIUM").is_some() || repo().join(".tools/pdfium/libpdfium.so").is_file();
+    if !installed {
+        println!("skipped: PDFium is not installed (run scripts/setup-pdfium.sh)");
+    }
+    installed
+}
+
+/// Asserts that a parse of a scan exits 0, keeps stdout for the report and says on stderr that
+/// the file has no text layer and no title.
+fn assert_scan_warnings(out: &Output, file: &str) {
+    assert!(out.status.success(), "a scan is read (with warnings), not refused: {}", stderr(out));
+    let err = stderr(out);
+    assert!(err.contains(&format!("warning: {file}: no text layer")), "{err}");
+    assert!(err.contains(&format!("warning: {file}: no title found")), "{err}");
+    assert!(!stdout(out).contains("warning:"), "warnings stay off stdout: {}", stdout(out));
+}
+
+#[test]
+fn parse_of_a_scan_warns_on_stderr_in_every_format() {
+    if !pdfium_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("scan.pdf");
+    std::fs::write(&scan, scanned_pdf()).unwrap();
+    let file = scan.to_str().unwrap();
+    for args in [vec!["parse", file, "--format", "text"], vec!["parse", file, "--format", "md"], vec!["parse", file], vec!["--json", "parse", file]] {
+        let out = yanbao(&dir.path().join("data"), &args);
+        assert_scan_warnings(&out, file);
+        if !args.contains(&"text") && !args.contains(&"md") {
+            let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is the report JSON alone");
+            assert!(report["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().starts_with("no text layer")));
+        }
+    }
+    // The text forms still print the (empty) report, titled with the file name.
+    let text = yanbao(&dir.path().join("data"), &["parse", file, "--format", "text"]);
+    assert!(stdout(&text).contains("scan"), "{}", stdout(&text));
+    assert!(!dir.path().join("data").exists(), "parse stores nothing");
+
+    // Ingest: one result line per file on stdout, the warnings on stderr, exit 0 (stored).
+    let ingest = yanbao(&dir.path().join("data"), &["ingest", file]);
+    assert!(ingest.status.success(), "{}", stderr(&ingest));
+    assert_eq!(stdout(&ingest).lines().count(), 1, "{}", stdout(&ingest));
+    assert!(stdout(&ingest).contains("\tadded\t"));
+    assert!(stderr(&ingest).contains(&format!("warning: {file}: no text layer")), "{}", stderr(&ingest));
+}
+
+#[test]
+fn parse_of_the_scanned_corpus_file_warns_on_stderr() {
+    let scan = repo().join("../shared/corpus/pdf/en_qp_scanned_varcov_jf94-1994.pdf");
+    if !scan.is_file() {
+        println!("skipped: {} is absent (the shared corpus is not here)", scan.display());
+        return;
+    }
+    if !pdfium_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = scan.to_str().unwrap();
+    for args in [vec!["parse", file, "--format", "text"], vec!["--json", "parse", file]] {
+        assert_scan_warnings(&yanbao(&dir.path().join("data"), &args), file);
+    }
+}
+
+#[test]
+fn export_dash_o_dash_writes_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(yanbao(&data, &["ingest", seed().to_str().unwrap()]).status.success());
+    let run_in = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_yanbao")).current_dir(dir.path()).arg("--data").arg(&data).args(args).output().expect("run yanbao")
+    };
+    let out = run_in(&["export", "-o", "-"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).expect("one JSON report a line")).collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["publisher"], "财新网");
+    assert!(!dir.path().join("-").exists(), "-o - must not create a file named -");
+    assert!(stderr(&out).contains("exported 1 reports"));
+
+    let to_file = run_in(&["export", "--output", "all.jsonl"]);
+    assert!(to_file.status.success(), "{}", stderr(&to_file));
+    assert!(stdout(&to_file).is_empty());
+    assert_eq!(std::fs::read_to_string(dir.path().join("all.jsonl")).unwrap().lines().count(), 1);
+}

@@ -48,6 +48,11 @@ pub struct SearchParams {
     pub page: Option<String>,
     /// `true` to count facets.
     pub facets: Option<String>,
+    /// Only this report (its id): the search behind "N more in this report".
+    pub report: Option<String>,
+    /// `false` for every matching passage, `true` for one hit per report (default: grouped in
+    /// scopes all and paragraphs, unless `report` is set).
+    pub group: Option<String>,
 }
 
 /// Returns a trimmed, non-empty value.
@@ -91,6 +96,16 @@ pub fn search_request(params: &SearchParams, max_query_chars: usize, max_page_si
         Some(text) => Some(text.parse::<i32>().map_err(|_| ApiError::bad_request("invalid_parameter", format!("year must be a number, got {text:?}")))?),
     };
     let with_facets = present(&params.facets).map(|v| v != "false" && v != "0").unwrap_or(false);
+    let report = match present(&params.report) {
+        Some(id) if !yanbao_engine::is_report_id(&id) => return Err(ApiError::bad_request("invalid_parameter", format!("report must be a report id, got {id:?}"))),
+        other => other.map(|id| id.to_ascii_lowercase()),
+    };
+    let group_by_report = match present(&params.group).as_deref() {
+        None => None,
+        Some("true" | "1") => Some(true),
+        Some("false" | "0") => Some(false),
+        Some(other) => return Err(ApiError::bad_request("invalid_parameter", format!("group must be true or false, got {other:?}"))),
+    };
     Ok(SearchRequest {
         query,
         scope,
@@ -103,6 +118,8 @@ pub fn search_request(params: &SearchParams, max_query_chars: usize, max_page_si
         limit,
         offset,
         with_facets,
+        report,
+        group_by_report,
     })
 }
 
@@ -111,9 +128,7 @@ pub fn search_request(params: &SearchParams, max_query_chars: usize, max_page_si
 pub fn run_search(state: &AppState, request: &SearchRequest) -> Result<SearchResponse, ApiError> {
     let response = state.library.search(request).map_err(from_engine)?;
     if response.total > 0 && request.offset == 0 {
-        if let Ok(mut log) = state.queries.lock() {
-            log.record(&request.query);
-        }
+        state.record_query(&request.query);
     }
     Ok(response)
 }
@@ -333,6 +348,21 @@ mod tests {
         p.limit = None;
         p.scope = Some("nonsense".into());
         assert_eq!(search_request(&p, 256, 100, 10).unwrap_err().code, "invalid_scope");
+    }
+
+    #[test]
+    fn grouping_and_report_parameters_are_checked() {
+        let mut p = params("择时");
+        assert_eq!(search_request(&p, 256, 100, 10).unwrap().group_by_report, None);
+        p.group = Some("false".into());
+        assert_eq!(search_request(&p, 256, 100, 10).unwrap().group_by_report, Some(false));
+        p.group = Some("maybe".into());
+        assert_eq!(search_request(&p, 256, 100, 10).unwrap_err().code, "invalid_parameter");
+        p.group = None;
+        p.report = Some("81A7247DD3130CFE".into());
+        assert_eq!(search_request(&p, 256, 100, 10).unwrap().report.as_deref(), Some("81a7247dd3130cfe"));
+        p.report = Some("../etc".into());
+        assert_eq!(search_request(&p, 256, 100, 10).unwrap_err().code, "invalid_parameter");
     }
 
     #[test]

@@ -16,10 +16,12 @@ pub mod pages;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use axum::Router;
+use serde::{Deserialize, Serialize};
 use yanbao_engine::{Hit, Library};
 
 pub use error::ApiError;
@@ -80,15 +82,54 @@ pub enum ServerError {
 const QUERY_COUNTS_CAPACITY: usize = 2_000;
 /// Recent queries remembered.
 const RECENT_QUERIES: usize = 8;
+/// The store setting that keeps the query log across restarts.
+const QUERY_LOG_SETTING: &str = "server.query_log";
+/// Shortest time between two saves of the query log while searches arrive: one small write now
+/// and then, not one per search; a process killed outright loses at most this much.
+const QUERY_LOG_SAVE_INTERVAL: Duration = Duration::from_secs(2);
 
-/// Recent and frequent queries, shown on the empty search page.
-#[derive(Debug, Default)]
+/// Recent and frequent queries, shown on the empty search page and kept in the store (a
+/// library setting) so they survive a restart.
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct QueryLog {
     counts: HashMap<String, u64>,
     recent: VecDeque<String>,
+    /// Recorded since the last save.
+    #[serde(skip)]
+    unsaved: bool,
+    /// When the log was last saved.
+    #[serde(skip)]
+    saved_at: Option<Instant>,
 }
 
 impl QueryLog {
+    /// Reads the log a library keeps (empty when there is none or it cannot be read).
+    pub fn load(library: &Library) -> QueryLog {
+        match library.store().setting(QUERY_LOG_SETTING) {
+            Ok(Some(json)) => serde_json::from_str(&json).unwrap_or_else(|e| {
+                tracing::warn!("the saved search log is unreadable and starts empty: {e}");
+                QueryLog::default()
+            }),
+            Ok(None) => QueryLog::default(),
+            Err(e) => {
+                tracing::warn!("cannot read the saved search log: {e}");
+                QueryLog::default()
+            }
+        }
+    }
+
+    /// Returns the log as JSON to save when it changed since the last save and, unless `force`,
+    /// the last save is at least [`QUERY_LOG_SAVE_INTERVAL`] old; marks it saved.
+    fn snapshot(&mut self, now: Instant, force: bool) -> Option<String> {
+        let due = force || self.saved_at.is_none_or(|at| now.duration_since(at) >= QUERY_LOG_SAVE_INTERVAL);
+        if !self.unsaved || !due {
+            return None;
+        }
+        self.unsaved = false;
+        self.saved_at = Some(now);
+        serde_json::to_string(self).ok()
+    }
+
     /// Records a query that found something.
     pub fn record(&mut self, query: &str) {
         let query = query.trim();
@@ -105,6 +146,7 @@ impl QueryLog {
         self.recent.retain(|q| q != query);
         self.recent.push_front(query.to_string());
         self.recent.truncate(RECENT_QUERIES);
+        self.unsaved = true;
     }
 
     /// Returns the most frequent queries, most frequent first.
@@ -128,6 +170,16 @@ pub struct AppState {
     pub config: ServerConfig,
     /// Queries asked, for suggestions.
     pub queries: Mutex<QueryLog>,
+    /// Held while the query log is written, so an older snapshot never overwrites a newer one.
+    saving_queries: Mutex<()>,
+}
+
+impl Drop for AppState {
+    /// Saves the queries recorded since the last save: a router dropped (a server stopped, a
+    /// test finished) keeps what it was asked.
+    fn drop(&mut self) {
+        self.save_queries();
+    }
 }
 
 /// Returns the link to a block of a report: its anchor in the public preview when the preview
@@ -143,7 +195,40 @@ pub fn block_link(report_id: &str, block: Option<usize>, previewed: bool) -> Str
 impl AppState {
     /// Returns a new state over a library.
     pub fn new(library: Arc<Library>, config: ServerConfig) -> AppState {
-        AppState { library, config, queries: Mutex::new(QueryLog::default()) }
+        let queries = Mutex::new(QueryLog::load(&library));
+        AppState { library, config, queries, saving_queries: Mutex::new(()) }
+    }
+
+    /// Records a query that found something and saves the log when a save is due (never
+    /// waiting for a save already under way: the next one carries this query).
+    pub fn record_query(&self, query: &str) {
+        if let Ok(mut log) = self.queries.lock() {
+            log.record(query);
+        }
+        if let Ok(_saving) = self.saving_queries.try_lock() {
+            self.write_queries(false);
+        }
+    }
+
+    /// Saves what the query log recorded since its last save (at shutdown, and now and then
+    /// while serving so that a killed process loses little).
+    pub fn save_queries(&self) {
+        if let Ok(_saving) = self.saving_queries.lock() {
+            self.write_queries(true);
+        }
+    }
+
+    /// Writes the query log to the store if it changed (the caller holds `saving_queries`).
+    fn write_queries(&self, force: bool) {
+        let snapshot = match self.queries.lock() {
+            Ok(mut log) => log.snapshot(Instant::now(), force),
+            Err(_) => None,
+        };
+        if let Some(json) = snapshot {
+            if let Err(e) = self.library.store().set_setting(QUERY_LOG_SETTING, &json) {
+                tracing::warn!("cannot save the search log: {e}");
+            }
+        }
     }
 
     /// Returns the link to a search hit's place (from the hit alone: no report is read).
@@ -184,13 +269,17 @@ where
 
 /// Returns the service's routes over a library (used by [`serve`] and by tests).
 pub fn router(library: Arc<Library>, config: ServerConfig) -> Router {
-    let upload_limit = config.max_upload_bytes.saturating_add(64 * 1024);
+    routes(Arc::new(AppState::new(library, config)))
+}
+
+/// Returns the routes over a state (the state's preview policy applied to the index).
+fn routes(state: Arc<AppState>) -> Router {
+    let upload_limit = state.config.max_upload_bytes.saturating_add(64 * 1024);
     // The index records, per block, whether this policy's preview shows it: it must be built
     // under the policy served (a no-op unless the policy changed).
-    if let Err(e) = library.set_preview_policy(config.preview) {
-        tracing::warn!("cannot apply the preview policy {} to the search index: {e}", config.preview);
+    if let Err(e) = state.library.set_preview_policy(state.config.preview) {
+        tracing::warn!("cannot apply the preview policy {} to the search index: {e}", state.config.preview);
     }
-    let state = Arc::new(AppState::new(library, config));
     Router::new()
         .route("/", get(pages::search::page))
         .route("/search", get(pages::search::page))
@@ -218,13 +307,26 @@ pub async fn serve(library: Library, config: ServerConfig) -> Result<(), ServerE
     // Ready before listening: the preview policy applied to the index (router) and the index
     // warmed, so the first requests are answered as fast as the rest.
     let library = Arc::new(library);
-    let app = router(library.clone(), config.clone());
+    let state = Arc::new(AppState::new(library.clone(), config.clone()));
+    let app = routes(state.clone());
     let _ = tokio::task::spawn_blocking(move || warm_up(&library)).await;
     let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| ServerError::Listen { addr: addr.clone(), reason: e.to_string() })?;
     let local = listener.local_addr().map(|a| a.to_string()).unwrap_or(addr);
     tracing::info!(addr = %local, base_url = %config.base_url, "serving");
     eprintln!("yanbao: serving on http://{local}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| ServerError::Serve(e.to_string()))
+    // Queries recorded during a burst of searches are saved shortly after it, not only at exit.
+    let saver_state = state.clone();
+    let saver = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(QUERY_LOG_SAVE_INTERVAL).await;
+            let state = saver_state.clone();
+            let _ = tokio::task::spawn_blocking(move || state.save_queries()).await;
+        }
+    });
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| ServerError::Serve(e.to_string()));
+    saver.abort();
+    let _ = tokio::task::spawn_blocking(move || state.save_queries()).await;
+    served
 }
 
 /// Runs a few searches so the index's files are mapped and its lookup structures touched
@@ -270,6 +372,27 @@ mod tests {
         }
         assert_eq!(log.recent(), vec!["芯片", "拜登", "气候"]);
         assert_eq!(log.hot(1), vec!["拜登"]);
+    }
+
+    #[test]
+    fn the_query_log_is_saved_now_and_then_and_read_back() {
+        let library = Library::open_in_memory().unwrap();
+        assert!(QueryLog::load(&library).recent().is_empty(), "a new library has no saved queries");
+        let mut log = QueryLog::default();
+        let start = Instant::now();
+        assert_eq!(log.snapshot(start, true), None, "nothing recorded, nothing to save");
+        log.record("拜登");
+        let first = log.snapshot(start, false).expect("the first query is saved at once");
+        log.record("芯片");
+        assert_eq!(log.snapshot(start + Duration::from_millis(500), false), None, "saves are spaced out");
+        let second = log.snapshot(start + QUERY_LOG_SAVE_INTERVAL, false).expect("due after the interval");
+        assert_ne!(first, second);
+        library.store().set_setting(QUERY_LOG_SETTING, &second).unwrap();
+        let loaded = QueryLog::load(&library);
+        assert_eq!(loaded.recent(), vec!["芯片", "拜登"]);
+        assert_eq!(loaded.hot(2), vec!["拜登", "芯片"]);
+        library.store().set_setting(QUERY_LOG_SETTING, "{not json").unwrap();
+        assert!(QueryLog::load(&library).recent().is_empty(), "an unreadable log starts empty");
     }
 
     #[test]

@@ -80,14 +80,16 @@ fn escaped(text: &str) -> String {
 }
 
 /// Returns pieces of text that lie only beyond the preview cut: the head of each hidden block,
-/// and captions, entity names and event texts that appear in no shown block.
+/// and captions, entity names and event texts that appear in no shown block. Section titles
+/// are not hidden: the preview's outline card lists them all, by design.
 fn hidden_texts(report: &Report, policy: &PreviewPolicy) -> Vec<String> {
     let preview_cut = cut(report, policy);
     let shown_text: String = preview_cut.shown.iter().map(|&i| report.blocks[i].text.as_str()).collect::<Vec<_>>().join("\n");
-    let visible_elsewhere = format!("{shown_text}\n{}\n{}\n{}", report.title, report.institution.clone().unwrap_or_default(), report.authors.join(" "));
+    let titles: Vec<&str> = report.outline.iter().map(|entry| entry.title.as_str()).collect();
+    let visible_elsewhere = format!("{shown_text}\n{}\n{}\n{}\n{}", report.title, report.institution.clone().unwrap_or_default(), report.authors.join(" "), titles.join("\n"));
     let mut hidden = Vec::new();
     for (index, block) in report.blocks.iter().enumerate() {
-        if preview_cut.shows(index) {
+        if preview_cut.shows(index) || report.outline.iter().any(|entry| entry.block == index) {
             continue;
         }
         let head: String = block.text.chars().take(14).collect();
@@ -457,8 +459,10 @@ async fn the_cli_and_the_api_return_the_same_hits_for_one_query() {
         let engine: serde_json::Value = serde_json::from_str(&serde_json::to_string(&library.search(&request).unwrap()).unwrap()).unwrap();
         assert_eq!(api["total"], engine["total"], "{query} in {scope}");
         assert_eq!(api["hits"], engine["hits"], "{query} in {scope}");
-        // A page never holds fewer hits than the total promises (nothing is dropped after the fact).
-        let (total, shown) = (api["total"].as_u64().unwrap() as usize, api["hits"].as_array().unwrap().len());
+        // A page never holds fewer hits than the total promises (nothing is dropped after the
+        // fact): passages, or reports when the hits are grouped by report.
+        let total = if api["grouped"] == true { api["total_reports"].as_u64().unwrap() } else { api["total"].as_u64().unwrap() } as usize;
+        let shown = api["hits"].as_array().unwrap().len();
         assert_eq!(shown, total.min(10), "{query} in {scope}");
         if let Some(binary) = &binary {
             let output = std::process::Command::new(binary)
@@ -491,7 +495,7 @@ async fn hits_link_into_the_preview_only_before_the_cut() {
     let f = fixture();
     let preview_cut = cut(&f.long, &f.config.preview);
     let query = "晶圆";
-    let api = get(&f.app, &format!("/api/search?q={}&in=paragraphs&limit=100", encode(query))).await.json();
+    let api = get(&f.app, &format!("/api/search?q={}&in=paragraphs&limit=100&group=false", encode(query))).await.json();
     let hits: Vec<&serde_json::Value> = api["hits"].as_array().unwrap().iter().filter(|h| h["report_id"] == f.long.id.as_str()).collect();
     let (mut before, mut beyond) = (0, 0);
     for hit in &hits {
@@ -500,11 +504,130 @@ async fn hits_link_into_the_preview_only_before_the_cut() {
         if preview_cut.shows(block) { before += 1 } else { beyond += 1 }
     }
     assert!(before > 0 && beyond > 0, "{before} before and {beyond} beyond the cut");
-    let page = get(&f.app, &format!("/search?q={}&in=paragraphs", encode(query))).await.body;
+    let page = get(&f.app, &format!("/search?q={}&in=paragraphs&group=false", encode(query))).await.body;
     let first = hits[0]["block"].as_u64().unwrap();
     let expected = if hits[0]["previewed"] == true { format!("/reports/{}#b{first}", f.long.id) } else { format!("/reports/{}/full#b{first}", f.long.id) };
     assert!(page.contains(&expected), "{expected} not in the page");
     // The timeline places its citations the same way, without reading reports.
     let timeline = get(&f.app, "/timeline").await;
     assert_eq!(timeline.status, StatusCode::OK);
+}
+
+/// The "hot & recent" chips of the home page (empty when the section is absent).
+fn suggested_queries(home: &str) -> String {
+    let Some(start) = home.find("热门与最近搜索") else { return String::new() };
+    let rest = &home[start..];
+    rest[..rest.find("试试").unwrap_or(rest.len())].to_string()
+}
+
+#[tokio::test]
+async fn recent_and_hot_searches_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("library");
+    {
+        let library = Library::open(&data).expect("library");
+        library.ingest_bytes("seed.txt", SEED).expect("seed");
+        let app = router(Arc::new(library), config());
+        assert!(suggested_queries(&get(&app, "/").await.body).is_empty(), "a new library suggests nothing yet");
+        assert_eq!(get(&app, &format!("/search?q={}", encode("关税排除"))).await.status, StatusCode::OK);
+        assert_eq!(get(&app, &format!("/api/search?q={}", encode("孟晚舟"))).await.status, StatusCode::OK);
+        assert_eq!(get(&app, &format!("/api/search?q={}", encode("无此词汇乙丙"))).await.status, StatusCode::OK);
+    }
+    // A new process over the same folder: the library reopened, a new router.
+    let app = router(Arc::new(Library::open(&data).expect("library reopens")), config());
+    let suggested = suggested_queries(&get(&app, "/").await.body);
+    assert!(suggested.contains("关税排除"), "{suggested}");
+    assert!(suggested.contains("孟晚舟"), "the first query of a burst and the ones after it are kept: {suggested}");
+    assert!(!suggested.contains("无此词汇乙丙"), "queries that found nothing are not suggested: {suggested}");
+}
+
+#[tokio::test]
+async fn a_report_known_only_by_its_year_shows_that_year_everywhere() {
+    let f = fixture();
+    // The seed prints no date; its year (2021) comes from the dates in its text.
+    assert_eq!((f.seed.date.as_deref(), f.seed.year), (None, Some(2021)));
+    let list = get(&f.app, "/api/reports").await.json();
+    let listed = list["reports"].as_array().expect("reports").iter().find(|r| r["id"] == f.seed.id.as_str()).expect("seed listed").clone();
+    assert_eq!((listed["date"].clone(), listed["year"].clone()), (serde_json::Value::Null, serde_json::json!(2021)), "{listed}");
+    let preview = get(&f.app, &format!("/api/reports/{}/preview", f.seed.id)).await.json();
+    assert_eq!((preview["date"].clone(), preview["year"].clone()), (serde_json::Value::Null, serde_json::json!(2021)));
+    let page = get(&f.app, &format!("/reports/{}", f.seed.id)).await.body;
+    assert!(page.contains("年份") && page.contains("<dd>2021</dd>") && !page.contains("日期<span"), "the report page shows the year as a year");
+    let home = get(&f.app, "/").await.body;
+    let newest = &home[home.find("最新收录").expect("newest list")..];
+    let seed_row = &newest[newest.find(&format!("/reports/{}", f.seed.id)).expect("seed on the home page")..];
+    let seed_row = &seed_row[..seed_row.find("</li>").unwrap_or(seed_row.len())];
+    assert!(seed_row.contains("光大证券研究所 2021"), "{seed_row}");
+}
+
+#[tokio::test]
+async fn a_garbled_broker_name_shows_as_the_broker_it_spells() {
+    let f = fixture();
+    // samples/mpb_舍得酒业.md prints its broker as 华㘛证券, 华刽证券, 华荟证券… never 华鑫证券; its
+    // analyst's SAC number (S1050…) and e-mail (@cfsc.com.cn) are 华鑫证券's.
+    let liquor = include_bytes!("../../../samples/mpb_舍得酒业.md");
+    let id = f.library.ingest_bytes("mpb_舍得酒业.md", liquor).expect("ingest").id.expect("id");
+    let report = f.library.get(&id).unwrap().expect("stored");
+    assert_eq!(report.institution.as_deref(), Some("华鑫证券"));
+    let printed = report.institution_as_printed.as_deref().expect("the name as printed is kept");
+    assert!(printed.starts_with('华') && printed.ends_with("证券") && printed != "华鑫证券", "{printed}");
+    let page = get(&f.app, &format!("/reports/{id}")).await.body;
+    assert!(page.contains("/search?institution=") && page.contains(">华鑫证券</a>"), "the page shows the matched broker");
+    let css = get(&f.app, "/static/style.css").await.body;
+    let stack = &css[css.find("--font:").expect("font stack")..];
+    let stack = &stack[..stack.find(';').unwrap_or(stack.len())];
+    assert!(stack.trim_end().ends_with("\"Unifont\", sans-serif"), "faces covering CJK Extension A close the stack: {stack}");
+}
+
+#[tokio::test]
+async fn search_groups_hits_by_report_and_folds_the_rest() {
+    let f = fixture();
+    let grouped = get(&f.app, &format!("/api/search?q={}&in=paragraphs", encode("关税"))).await.json();
+    assert_eq!(grouped["grouped"], true);
+    let hits = grouped["hits"].as_array().unwrap();
+    let seed = hits.iter().find(|h| h["report_id"] == f.seed.id.as_str()).expect("the seed speaks of 关税");
+    let more = seed["more_in_report"].as_u64().unwrap();
+    assert!(more >= 1, "{seed}");
+    assert!(!seed["more_hits"].as_array().unwrap().is_empty());
+    // The fields PRODUCT.md fixes are all there.
+    for key in ["report_id", "title", "kind", "score", "snippet", "page", "block", "date", "institution"] {
+        assert!(seed.get(key).is_some(), "{key} missing");
+    }
+    let flat = get(&f.app, &format!("/api/search?q={}&in=paragraphs&group=false&limit=50", encode("关税"))).await.json();
+    assert_eq!(flat["grouped"], false);
+    assert_eq!(flat["total"], grouped["total"], "the total counts passages either way");
+    let within = get(&f.app, &format!("/api/search?q={}&in=paragraphs&report={}&limit=50", encode("关税"), f.seed.id)).await.json();
+    assert_eq!(within["total"].as_u64().unwrap(), more + 1);
+    assert!(within["hits"].as_array().unwrap().iter().all(|h| h["report_id"] == f.seed.id.as_str()));
+    assert_eq!(get(&f.app, "/api/search?q=a&report=nothex!").await.status, StatusCode::BAD_REQUEST);
+
+    // The page: the rest folded under the best passage, with the link to the search within the report.
+    let page = get(&f.app, &format!("/search?q={}&in=paragraphs", encode("关税"))).await.body;
+    assert!(page.contains("<details class=\"more-in-report\">"), "{page}");
+    assert!(page.contains(&format!("{more} more in this report")), "{page}");
+    assert!(page.contains(&format!("report={}", f.seed.id)), "{page}");
+    assert!(page.contains("份报告"), "the summary counts reports");
+    let inside = get(&f.app, &format!("/search?q={}&in=paragraphs&report={}", encode("关税"), f.seed.id)).await.body;
+    assert!(inside.contains("within one report") && !inside.contains("more-in-report\""), "{inside}");
+
+    // A heading hit is labelled as a heading.
+    let heading = get(&f.app, &format!("/search?q={}&in=paragraphs", encode("可能会谈些什么"))).await.body;
+    assert!(heading.contains("kind kind-heading") && heading.contains(">标题<"), "{heading}");
+}
+
+#[tokio::test]
+async fn the_preview_outline_lists_every_section_title() {
+    let f = fixture();
+    let preview_cut = cut(&f.long, &f.config.preview);
+    let beyond: Vec<&str> = f.long.outline.iter().filter(|o| !preview_cut.shows(o.block) && !f.long.blocks[o.block].boilerplate).map(|o| o.title.as_str()).collect();
+    assert!(!beyond.is_empty(), "the long report has sections beyond the cut");
+    let page = get(&f.app, &format!("/reports/{}", f.long.id)).await.body;
+    for title in &beyond {
+        assert!(page.contains(&escaped(title)), "outline lacks {title:?}");
+    }
+    assert!(page.contains("sections in the full report"));
+    assert!(!page.contains("more sections in the full report"), "no bare count in place of the titles");
+    let api = get(&f.app, &format!("/api/reports/{}/preview", f.long.id)).await.json();
+    let sections = api["sections"].as_array().unwrap();
+    assert!(sections.iter().any(|s| s["in_preview"] == false));
 }

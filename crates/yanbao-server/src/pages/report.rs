@@ -13,7 +13,7 @@ use crate::auth::{self, ShareParams};
 use crate::error::{from_engine, ApiError};
 use crate::pages::render::{blocks, metadata_card, outline};
 use crate::pages::{layout, html_page, qr_svg, url_encode, PageResult};
-use crate::preview::{preview_of, PreviewBlock, PreviewCut, PreviewEnd, ReportPreview};
+use crate::preview::{preview_of, PreviewBlock, PreviewCut, PreviewEnd, PreviewSection, ReportPreview};
 use crate::{blocking, AppState};
 
 /// Renders the card that ends a preview: notice, link, QR code.
@@ -24,7 +24,7 @@ pub fn preview_end(end: &PreviewEnd) -> Markup {
             @if let Some(url) = &end.full_report_url {
                 div.end-body {
                     div {
-                        a.full-link href=(url) rel="nofollow" { (url) }
+                        a.full-link href=(url) rel="nofollow" { (breakable_url(url)) }
                         @if end.body_blocks > 0 {
                             p.muted { "预览显示 " (end.shown_blocks) " / " (end.body_blocks) " 段 · showing " (end.shown_blocks) " of " (end.body_blocks) " blocks" }
                         }
@@ -34,6 +34,31 @@ pub fn preview_end(end: &PreviewEnd) -> Markup {
             } @else {
                 p.muted { "暂无完整报告链接 · no full-report link" }
             }
+        }
+    }
+}
+
+/// Renders a URL as text that wraps only between its parts — after a `/` of the path or the `?`
+/// (browsers never break before a `?`), before `&` and `#` — so a narrow screen never splits a
+/// parameter such as a report id.
+fn breakable_url(url: &str) -> Markup {
+    let mut parts: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for (i, c) in url.char_indices() {
+        let next = url[i + c.len_utf8()..].chars().next();
+        if matches!(c, '&' | '#') && i > start {
+            parts.push(&url[start..i]);
+            start = i;
+        } else if next.is_some() && (c == '?' || (c == '/' && next != Some('/') && !url[..i].ends_with('/'))) {
+            parts.push(&url[start..=i]);
+            start = i + 1;
+        }
+    }
+    parts.push(&url[start..]);
+    html! {
+        @for (n, part) in parts.iter().enumerate() {
+            @if n > 0 { wbr; }
+            (part)
         }
     }
 }
@@ -82,13 +107,41 @@ fn outline_without_title(entries: &[yanbao_model::OutlineEntry], shown: &[Previe
     entries.iter().filter(|entry| Some(entry.block) != left_out).cloned().collect()
 }
 
+/// Renders the preview's outline card: every section title of the report (titles are what a
+/// reader decides on), those shown linking to their heading, the others marked as in the full
+/// report. A title repeating the report's, already in the card above, is left out.
+fn preview_outline(preview: &ReportPreview) -> Markup {
+    let left_out = preview.blocks.first().filter(|block| repeats_title(block, &preview.title)).map(|block| block.index);
+    let sections: Vec<&PreviewSection> = preview.sections.iter().filter(|section| Some(section.block) != left_out).collect();
+    let beyond = sections.iter().filter(|section| !section.in_preview).count();
+    html! {
+        @if !sections.is_empty() {
+            nav.card.outline aria-label="目录" {
+                h2 { "目录" span.en { "Outline" } }
+                ol {
+                    @for section in &sections {
+                        @if section.in_preview {
+                            li class={ "level" (section.level.clamp(1, 4)) } { a href={ "#b" (section.block) } { (section.title) } }
+                        } @else {
+                            li class={ "beyond level" (section.level.clamp(1, 4)) } title="完整报告中 · in the full report" { (section.title) }
+                        }
+                    }
+                }
+                @if beyond > 0 {
+                    p.muted { "其中 " (beyond) " 节在完整报告中 · " (beyond) " sections in the full report" }
+                }
+            }
+        }
+    }
+}
+
 /// Renders the preview page body.
 pub fn preview_markup(preview: &ReportPreview) -> Markup {
     html! {
         article.report {
             (metadata_card(preview))
             (copy_note(preview))
-            (outline(&outline_without_title(&preview.outline, &preview.blocks, &preview.title), preview.more_sections))
+            (preview_outline(preview))
             div.body {
                 (blocks(&body_blocks(&preview.blocks, &preview.title), &preview.outline, &preview.tables, &preview.figures))
             }
@@ -185,5 +238,18 @@ mod tests {
         assert!(html.contains("预览已结束，完整报告链接和二维码如下"));
         assert!(html.contains("href=\"https://example.com/r?id=1\""));
         assert!(html.contains("<svg"));
+    }
+
+    #[test]
+    fn the_full_report_link_wraps_between_parts_never_inside_the_id() {
+        let url = "https://www.yunbaogao.cn/report/index/report?reportId=1_29530&from=x#top";
+        let shown = breakable_url(url).into_string();
+        assert_eq!(shown, "https://www.yunbaogao.cn/<wbr>report/<wbr>index/<wbr>report?<wbr>reportId=1_29530<wbr>&amp;from=x<wbr>#top");
+        assert_eq!(shown.replace("<wbr>", "").replace("&amp;", "&"), url, "the visible text is the whole link");
+        let end = PreviewEnd { truncated: true, notice: "预览已结束".into(), full_report_url: Some(url.into()), shown_blocks: 3, body_blocks: 9 };
+        let html = preview_end(&end).into_string();
+        assert!(html.contains("href=\"https://www.yunbaogao.cn/report/index/report?reportId=1_29530&amp;from=x#top\""), "the href is the real link: {html}");
+        assert_eq!(breakable_url("plain").into_string(), "plain");
+        assert_eq!(breakable_url("/a/").into_string(), "/<wbr>a/");
     }
 }
