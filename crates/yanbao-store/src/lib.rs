@@ -181,9 +181,9 @@ pub trait Store: Send + Sync {
     /// Counts over the whole library.
     fn stats(&self) -> Result<StoreStats, StoreError>;
     /// Events whose date lies in `[from, to]` (inclusive, `YYYY-MM-DD`; either may be open),
-    /// optionally only those naming `entity` among their actors or text, in date order. When
-    /// `entity` is a name the library's entity lists hold, only the reports it was found in are
-    /// read (a name no report lists is looked for in every event's text).
+    /// optionally only those naming `entity` among their actors or text, in date order. For a
+    /// name the library lists as an entity, the events of reports listing it whose text names
+    /// it (read from an index); other text is looked for in every event.
     fn events(&self, from: Option<&str>, to: Option<&str>, entity: Option<&str>, limit: usize) -> Result<Vec<StoredEvent>, StoreError>;
     /// Reports mentioning an entity, most mentions first.
     fn entity_mentions(&self, name: &str) -> Result<Vec<EntityMention>, StoreError>;

@@ -105,7 +105,9 @@ CREATE INDEX IF NOT EXISTS reports_duplicate_of ON reports(duplicate_of);
 /// request); an entity's reports come ordered by mentions from an index; and co-mentions are
 /// counted as reports are written, in `co_mentions` (for each report that is not another file
 /// of a stored one, every ordered pair of its [`CO_MENTION_TOP`] most-mentioned entities adds one
-/// to `reports`), instead of a self-join over every entity of every report naming the entity.
+/// to `reports`), instead of a self-join over every entity of every report naming the entity;
+/// `event_names` lists, for each event, the report's entities its text names, so an entity's
+/// timeline is read in date order from an index instead of searching every event's text.
 const SCHEMA_3: &str = r#"
 CREATE INDEX IF NOT EXISTS events_order ON events(date, report_id, seq);
 DROP INDEX IF EXISTS events_date;
@@ -118,16 +120,19 @@ CREATE TABLE IF NOT EXISTS co_mentions (
     reports INTEGER NOT NULL,
     PRIMARY KEY (name, other)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS event_names (
+    name TEXT NOT NULL,
+    date TEXT NOT NULL,
+    report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (name, date, report_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_names_report ON event_names(report_id);
 "#;
 
 /// The entities of a report that take part in co-mentions: its most-mentioned ones (ties by
 /// name). Names a report mentions once in passing do not make two entities related.
 const CO_MENTION_TOP: i64 = 12;
-
-/// Entities named by at most this many reports have their timeline events looked up through
-/// the reports they are named in; more common ones are found by reading events in date order
-/// until the page is full (they turn up quickly).
-const ENTITY_REPORTS_LOOKUP: i64 = 2_000;
 
 
 /// A [`Store`] in one SQLite file.
@@ -176,7 +181,7 @@ impl SqliteStore {
             store.migrate_from_1()?;
         }
         if found > 0 {
-            store.rebuild_co_mentions()?;
+            store.rebuild_entity_tables()?;
         }
         store.conn().pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(store)
@@ -188,11 +193,19 @@ impl SqliteStore {
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Recounts `co_mentions` from the entities of every report that is not another file of a
-    /// stored one (libraries written before schema 3), in one statement.
-    fn rebuild_co_mentions(&self) -> Result<(), StoreError> {
+    /// Rebuilds the tables derived from `entities` and `events` (libraries written before schema
+    /// 3): `event_names`, and `co_mentions` from every report that is not another file of a
+    /// stored one.
+    fn rebuild_entity_tables(&self) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        tx.execute("DELETE FROM event_names", [])?;
+        tx.execute(
+            "INSERT OR IGNORE INTO event_names (name, date, report_id, seq)
+             SELECT n.name, e.date, e.report_id, e.seq FROM events e JOIN entities n ON n.report_id = e.report_id
+             WHERE instr(e.search_text, n.name) > 0",
+            [],
+        )?;
         tx.execute("DELETE FROM co_mentions", [])?;
         tx.execute(
             "WITH top AS (
@@ -375,6 +388,7 @@ fn write_report(tx: &Transaction<'_>, report: &Report) -> Result<(), StoreError>
         count_co_mentions(tx, &report.id, -1)?;
     }
     tx.execute("DELETE FROM events WHERE report_id = ?1", [&report.id])?;
+    tx.execute("DELETE FROM event_names WHERE report_id = ?1", [&report.id])?;
     tx.execute("DELETE FROM entities WHERE report_id = ?1", [&report.id])?;
     tx.execute("DELETE FROM report_bands WHERE id = ?1", [&report.id])?;
     tx.execute(
@@ -412,10 +426,14 @@ fn write_report(tx: &Transaction<'_>, report: &Report) -> Result<(), StoreError>
         }
         let mut insert_event =
             tx.prepare("INSERT INTO events (report_id, seq, date, search_text, json) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        let mut insert_name = tx.prepare("INSERT OR IGNORE INTO event_names (name, date, report_id, seq) VALUES (?1, ?2, ?3, ?4)")?;
         for (seq, event) in report.events.iter().enumerate() {
             let search_text = format!("{} {}", event.text, event.actors.join(" "));
             let event_json = serde_json::to_string(event).unwrap_or_default();
             insert_event.execute(params![report.id, seq as i64, event.date, search_text, event_json])?;
+            for entity in report.entities.iter().filter(|entity| !entity.name.is_empty() && search_text.contains(&entity.name)) {
+                insert_name.execute(params![entity.name, event.date, report.id, seq as i64])?;
+            }
         }
         let mut insert_entity = tx.prepare(
             "INSERT INTO entities (report_id, name, kind, mentions) VALUES (?1, ?2, ?3, ?4)
@@ -635,25 +653,27 @@ impl Store for SqliteStore {
 
     fn events(&self, from: Option<&str>, to: Option<&str>, entity: Option<&str>, limit: usize) -> Result<Vec<StoredEvent>, StoreError> {
         let conn = self.conn();
-        // A name few reports carry: read only those reports' events. A common one (or free text
-        // no report lists): read events in date order until the page is full.
-        let named_in: i64 = match entity {
-            Some(name) => conn.query_row("SELECT COUNT(*) FROM entities WHERE name = ?1", [name], |row| row.get(0))?,
-            None => 0,
+        // A name the library lists as an entity: its events come in date order from
+        // `event_names`. Free text no report lists: read events in date order, looking into each.
+        let listed = match entity {
+            Some(name) => conn.query_row("SELECT EXISTS (SELECT 1 FROM entities WHERE name = ?1)", [name], |row| row.get::<_, bool>(0))?,
+            None => false,
         };
-        let reports = if named_in > 0 && named_in <= ENTITY_REPORTS_LOOKUP {
-            "e.report_id IN (SELECT report_id FROM entities WHERE name = ?3)"
-        } else {
-            "1"
-        };
-        // CROSS JOIN keeps events the outer loop: the planner would otherwise start from the
+        // CROSS JOIN fixes the join order: the planner would otherwise start from the
         // duplicate_of index (true of nearly every report) and sort a whole year per request.
-        let mut stmt = conn.prepare(&format!(
+        let sql = if listed {
+            "SELECT e.report_id, r.title, e.json FROM event_names x
+               CROSS JOIN events e ON e.report_id = x.report_id AND e.seq = x.seq
+               CROSS JOIN reports r ON r.id = e.report_id
+             WHERE x.name = ?3 AND x.date >= ?1 AND x.date <= ?2 AND r.duplicate_of IS NULL
+             ORDER BY x.date, x.report_id, x.seq LIMIT ?4"
+        } else {
             "SELECT e.report_id, r.title, e.json FROM events e CROSS JOIN reports r ON r.id = e.report_id
-             WHERE e.date >= ?1 AND e.date <= ?2 AND {reports} AND (?3 IS NULL OR instr(e.search_text, ?3) > 0)
+             WHERE e.date >= ?1 AND e.date <= ?2 AND (?3 IS NULL OR instr(e.search_text, ?3) > 0)
                AND r.duplicate_of IS NULL
              ORDER BY e.date, e.report_id, e.seq LIMIT ?4"
-        ))?;
+        };
+        let mut stmt = conn.prepare(sql)?;
         let rows = stmt
             .query_map(
                 params![from.unwrap_or("0000-00-00"), to.unwrap_or("9999-99-99"), entity, limit as i64],
@@ -891,7 +911,7 @@ mod tests {
 
     /// What the co-mention counts must equal: a recount from scratch.
     fn recounted(store: &SqliteStore) -> Vec<(String, String, i64)> {
-        store.rebuild_co_mentions().unwrap();
+        store.rebuild_entity_tables().unwrap();
         counts(store)
     }
 
@@ -933,7 +953,7 @@ mod tests {
     }
 
     #[test]
-    fn a_schema_2_library_gets_co_mentions_and_keeps_its_marks() {
+    fn a_schema_2_library_gets_entity_tables_and_keeps_its_marks() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("library.sqlite");
         {
@@ -944,9 +964,10 @@ mod tests {
             store.set_duplicate_of(&sample("b").id, Some(&sample("a").id)).unwrap();
             // As a schema-2 library left it: no co-mention table, version 2.
             let conn = store.conn();
-            conn.execute_batch("DROP TABLE co_mentions; PRAGMA user_version = 2;").unwrap();
+            conn.execute_batch("DROP TABLE co_mentions; DROP TABLE event_names; PRAGMA user_version = 2;").unwrap();
         }
         let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.events(None, None, Some("孟晚舟"), 10).unwrap().len(), 1);
         assert_eq!(store.co_mentioned("孟晚舟", 5).unwrap(), vec![("USTR".to_string(), "org".to_string(), 1)]);
         assert_eq!(store.duplicate_ids().unwrap().len(), 1);
     }
