@@ -3,14 +3,15 @@
 # tree, folded into ingest stages (bench/ingest/perf_fold.py) and drawn as a flame graph.
 #
 # usage: bench/ingest/profile.sh [YANBAO_EXE] [OUT_DIR] [PDF...]
-# Defaults: target/release/yanbao, /tmp/yanbao-profile, the 32 visible Chinese research PDFs
+# Defaults: target/profiling/yanbao (`cargo build --profile profiling -p yanbao-cli`: release code
+# with line tables; the release binary is stripped), /tmp/yanbao-profile, the 32 visible Chinese research PDFs
 # (as bench/ingest/breakdown.py selects them). Writes OUT_DIR/perf.data, perf.txt,
 # ingest.folded, flame.svg and prints the stage table. Needs `perf` (software cpu-clock event:
 # works without hardware counters). Sampling at 499 Hz: one sample ≈ 2 ms of CPU.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-exe="${1:-$repo/target/release/yanbao}"
+exe="${1:-$repo/target/profiling/yanbao}"
 out="${2:-/tmp/yanbao-profile}"
 shift $(( $# > 2 ? 2 : $# ))
 files=("$@")

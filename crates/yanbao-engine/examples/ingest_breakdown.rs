@@ -1,7 +1,8 @@
 //! Where the CPU of a PDF ingest goes, stage by stage:
 //! `ingest_breakdown [--runs N] [--worker YANBAO_EXE] [--dump DIR] [--json] PDF...`.
 //!
-//! Runs the stages of `yanbao ingest` one after another in this process, on the given PDFs, and
+//! Runs the stages of `yanbao ingest` one after another in this process, on the given PDFs (or
+//! Markdown/text files: their parse is charged to `extract`), and
 //! charges each stage the CPU time (user + system, all threads: `getrusage(RUSAGE_SELF)`) it
 //! took:
 //!
@@ -65,21 +66,35 @@ fn one_pass(files: &[(PathBuf, Vec<u8>)], worker: Option<&PathBuf>, dump: Option
     for (path, bytes) in files {
         let name = path.display().to_string();
         let t0 = self_cpu();
-        let document = match yanbao_pdf::debug_document(bytes) {
-            Ok(document) => document,
-            Err(e) => {
-                eprintln!("{name}: {e}");
-                continue;
-            }
+        let is_pdf = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+        let (report, t1, t2) = if is_pdf {
+            let document = match yanbao_pdf::debug_document(bytes) {
+                Ok(document) => document,
+                Err(e) => {
+                    eprintln!("{name}: {e}");
+                    continue;
+                }
+            };
+            let t1 = self_cpu();
+            let mut report = Report::new_for_source(bytes, &name, "application/pdf");
+            report.source.pages = Some(document.page_count as u32);
+            yanbao_pdf::layout::build_report(&document, &mut report);
+            let t2 = self_cpu();
+            pages += document.page_count;
+            (report, t1, t2)
+        } else {
+            // Text and Markdown: reading and structuring are one step, charged to `extract`.
+            let report = match yanbao_text::parse_text(bytes, &name) {
+                Ok(report) => report,
+                Err(e) => {
+                    eprintln!("{name}: {e}");
+                    continue;
+                }
+            };
+            let t1 = self_cpu();
+            (report, t1, t1)
         };
-        let t1 = self_cpu();
-        let mut report = Report::new_for_source(bytes, &name, "application/pdf");
-        report.source.pages = Some(document.page_count as u32);
-        yanbao_pdf::layout::build_report(&document, &mut report);
-        let t2 = self_cpu();
-        pages += document.page_count;
         chars += report.blocks.iter().map(|b| b.text.chars().count()).sum::<usize>();
-        drop(document);
         let t3 = self_cpu();
         let json = serde_json::to_vec(&report).expect("report json");
         let t4 = self_cpu();
@@ -157,7 +172,7 @@ fn main() {
                 let path = PathBuf::from(&arg);
                 if path.is_dir() {
                     let mut found: Vec<PathBuf> = std::fs::read_dir(&path)
-                        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect())
+                        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "pdf" || e == "md" || e == "txt")).collect())
                         .unwrap_or_default();
                     found.sort();
                     paths.extend(found);

@@ -1,7 +1,5 @@
 //! The library timeline: events of many reports in date order, the same event merged once.
 
-use std::collections::HashSet;
-
 use serde::{Deserialize, Serialize};
 use yanbao_model::normalize::fold;
 use yanbao_model::Event;
@@ -53,7 +51,7 @@ pub fn merge_timeline(events: Vec<(String, String, Event)>) -> Vec<TimelineEntry
     let mut sorted = events;
     sorted.sort_by(|a, b| a.2.date.cmp(&b.2.date).then_with(|| a.2.date_end.cmp(&b.2.date_end)));
     let mut entries: Vec<TimelineEntry> = Vec::new();
-    let mut entry_bigrams: Vec<Vec<HashSet<(char, char)>>> = Vec::new();
+    let mut entry_bigrams: Vec<Vec<Bigrams>> = Vec::new();
     for (report_id, title, event) in sorted {
         let bigrams = bigrams_without_date(&event.text, &event.date_text);
         let citation = Citation {
@@ -70,7 +68,7 @@ pub fn merge_timeline(events: Vec<(String, String, Event)>) -> Vec<TimelineEntry
             entry.precision == event.precision
                 && entry.date_end == event.date_end
                 && (shares_actor(&entry.actors, &event.actors)
-                    || entry_bigrams[*index].iter().any(|b| jaccard(b, &bigrams) >= SAME_EVENT_SIMILARITY))
+                    || entry_bigrams[*index].iter().any(|b| similar_text(b, &bigrams)))
         });
         match matching.map(|(index, _)| index) {
             Some(index) => {
@@ -111,20 +109,42 @@ fn shares_actor(a: &[String], b: &[String]) -> bool {
     a.iter().any(|x| b.contains(x))
 }
 
+/// A set of character bigrams, as sorted distinct keys (two chars in one `u64`): comparing two
+/// is a merge, and a year's events on one date (all of 2021's year-precision events start on
+/// 2021-01-01) are compared pairwise without hashing.
+type Bigrams = Vec<u64>;
+
 /// Character bigrams of a folded text with its date expression removed.
-fn bigrams_without_date(text: &str, date_text: &str) -> HashSet<(char, char)> {
+fn bigrams_without_date(text: &str, date_text: &str) -> Bigrams {
     let folded = fold(text);
     let folded_date = fold(date_text);
     let without_date = if folded_date.is_empty() { folded } else { folded.replacen(&folded_date, "", 1) };
     let chars: Vec<char> = without_date.chars().filter(|c| c.is_alphanumeric()).collect();
-    chars.windows(2).map(|w| (w[0], w[1])).collect()
+    let mut keys: Bigrams = chars.windows(2).map(|w| (w[0] as u64) << 32 | w[1] as u64).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
-/// Jaccard similarity of two bigram sets (0 when both are empty).
-fn jaccard(a: &HashSet<(char, char)>, b: &HashSet<(char, char)>) -> f64 {
-    let union = a.union(b).count();
-    if union == 0 {
-        return 0.0;
+/// True when two bigram sets have a Jaccard similarity of at least [`SAME_EVENT_SIMILARITY`]
+/// (never for two empty sets).
+fn similar_text(a: &Bigrams, b: &Bigrams) -> bool {
+    let (small, large) = if a.len() <= b.len() { (a.len(), b.len()) } else { (b.len(), a.len()) };
+    // The intersection is at most the smaller set, the union at least the larger one.
+    if large == 0 || (small as f64) < SAME_EVENT_SIMILARITY * large as f64 {
+        return false;
     }
-    a.intersection(b).count() as f64 / union as f64
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common as f64 / (a.len() + b.len() - common) as f64 >= SAME_EVENT_SIMILARITY
 }

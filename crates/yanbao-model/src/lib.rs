@@ -372,15 +372,17 @@ pub struct Preview {
 impl Report {
     /// Returns an empty report for the given source bytes, with id, hash and format version set.
     pub fn new_for_source(bytes: &[u8], path: &str, media_type: &str) -> Report {
+        // One pass over the bytes: the id is the first 8 bytes of the content hash.
+        let sha256 = content_hash(bytes);
         Report {
             format_version: FORMAT_VERSION,
-            id: report_id(bytes),
+            id: sha256[..16].to_string(),
             source: Source {
                 path: path.to_string(),
                 media_type: media_type.to_string(),
                 bytes: bytes.len() as u64,
                 pages: None,
-                sha256: content_hash(bytes),
+                sha256,
                 encoding: None,
             },
             language: "zh".to_string(),
@@ -546,6 +548,10 @@ mod tests {
         assert_eq!(report_id(b"abc"), report_id(b"abc"));
         assert_ne!(report_id(b"abc"), report_id(b"abd"));
         assert_eq!(report_id(b"abc").len(), 16);
+        // A report built for a source carries the same id, cut from its content hash.
+        let report = Report::new_for_source(b"abc", "a.txt", "text/plain");
+        assert_eq!(report.id, report_id(b"abc"));
+        assert!(report.source.sha256.starts_with(&report.id));
     }
 
     #[test]

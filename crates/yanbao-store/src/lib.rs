@@ -183,11 +183,16 @@ pub trait Store: Send + Sync {
     /// Counts over the whole library.
     fn stats(&self) -> Result<StoreStats, StoreError>;
     /// Events whose date lies in `[from, to]` (inclusive, `YYYY-MM-DD`; either may be open),
-    /// optionally only those naming `entity` among their actors or text, in date order.
+    /// optionally only those naming `entity` among their actors or text, in date order. For a
+    /// name the library lists as an entity, the events of reports listing it whose text names
+    /// it (read from an index); other text is looked for in every event.
     fn events(&self, from: Option<&str>, to: Option<&str>, entity: Option<&str>, limit: usize) -> Result<Vec<StoredEvent>, StoreError>;
     /// Reports mentioning an entity, most mentions first.
     fn entity_mentions(&self, name: &str) -> Result<Vec<EntityMention>, StoreError>;
-    /// Entities most often named together with `name` in the same reports, with report counts.
+    /// Entities most often named together with `name`, with report counts: reports in which both
+    /// are among the report's twelve most-mentioned entities (other files of a stored report
+    /// left out). Kept up to date as reports are written, so the cost does not grow with the
+    /// library.
     fn co_mentioned(&self, name: &str, limit: usize) -> Result<Vec<(String, String, u64)>, StoreError>;
     /// Marks `id` as another file of the report `original`, or (`None`) as a report of its own;
     /// false when nothing changed.

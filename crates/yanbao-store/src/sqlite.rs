@@ -17,7 +17,8 @@ use crate::{CopyCandidate, EntityMention, PutOutcome, ReportSummary, Store, Stor
 /// Newest schema this build writes and reads.
 /// 1: JSON as text, sources raw, 32-slot fingerprints. 2: JSON and sources zstd-compressed,
 /// same-report fingerprints v2 with LSH bands, a change generation, report JSON format 2.
-/// 3: a `year` listing column, so a report known only by its year lists with it.
+/// 3: a `year` listing column, so a report known only by its year lists with it; summary tables
+/// for the timeline and entity pages (`event_names`, `co_mentions`, see [`SCHEMA_3`]).
 const SCHEMA_VERSION: i64 = 3;
 
 /// Sources larger than this keep only their JSON (and path), so a huge text file does not bloat the store.
@@ -102,6 +103,41 @@ CREATE INDEX IF NOT EXISTS report_bands_id ON report_bands(id);
 CREATE INDEX IF NOT EXISTS reports_duplicate_of ON reports(duplicate_of);
 "#;
 
+/// Added by schema 3, so the timeline and entity pages cost the same at 100 k reports as at 1 k:
+/// events are read in (date, report, seq) order straight from an index (no sort of a year per
+/// request); an entity's reports come ordered by mentions from an index; and co-mentions are
+/// counted as reports are written, in `co_mentions` (for each report that is not another file
+/// of a stored one, every ordered pair of its [`CO_MENTION_TOP`] most-mentioned entities adds one
+/// to `reports`), instead of a self-join over every entity of every report naming the entity;
+/// `event_names` lists, for each event, the report's entities its text names, so an entity's
+/// timeline is read in date order from an index instead of searching every event's text.
+const SCHEMA_3: &str = r#"
+CREATE INDEX IF NOT EXISTS events_order ON events(date, report_id, seq);
+DROP INDEX IF EXISTS events_date;
+CREATE INDEX IF NOT EXISTS entities_by_mentions ON entities(name, mentions);
+DROP INDEX IF EXISTS entities_name;
+CREATE TABLE IF NOT EXISTS co_mentions (
+    name TEXT NOT NULL,
+    other TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    reports INTEGER NOT NULL,
+    PRIMARY KEY (name, other)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS event_names (
+    name TEXT NOT NULL,
+    date TEXT NOT NULL,
+    report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (name, date, report_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_names_report ON event_names(report_id);
+"#;
+
+/// The entities of a report that take part in co-mentions: its most-mentioned ones (ties by
+/// name). Names a report mentions once in passing do not make two entities related.
+const CO_MENTION_TOP: i64 = 12;
+
+
 /// A [`Store`] in one SQLite file.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
@@ -146,11 +182,15 @@ impl SqliteStore {
             conn.execute_batch("ALTER TABLE reports ADD COLUMN year INTEGER;")?;
         }
         conn.execute_batch(SCHEMA_2)?;
+        conn.execute_batch(SCHEMA_3)?;
         let store = SqliteStore { conn: Mutex::new(conn) };
         if found == 1 {
             store.migrate_from_1()?;
         } else if found == 2 {
             store.fill_years()?;
+        }
+        if found > 0 {
+            store.rebuild_entity_tables()?;
         }
         store.conn().pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(store)
@@ -160,6 +200,36 @@ impl SqliteStore {
         // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll back),
         // so a poisoned lock is safe to keep using.
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Rebuilds the tables derived from `entities` and `events` (libraries written before schema
+    /// 3): `event_names`, and `co_mentions` from every report that is not another file of a
+    /// stored one.
+    fn rebuild_entity_tables(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM event_names", [])?;
+        tx.execute(
+            "INSERT OR IGNORE INTO event_names (name, date, report_id, seq)
+             SELECT n.name, e.date, e.report_id, e.seq FROM events e JOIN entities n ON n.report_id = e.report_id
+             WHERE instr(e.search_text, n.name) > 0",
+            [],
+        )?;
+        tx.execute("DELETE FROM co_mentions", [])?;
+        tx.execute(
+            "WITH top AS (
+                SELECT report_id, name, kind FROM (
+                    SELECT n.report_id, n.name, n.kind,
+                           row_number() OVER (PARTITION BY n.report_id ORDER BY n.mentions DESC, n.name) AS rank
+                    FROM entities n JOIN reports r ON r.id = n.report_id WHERE r.duplicate_of IS NULL)
+                WHERE rank <= ?1)
+             INSERT INTO co_mentions (name, other, kind, reports)
+             SELECT a.name, b.name, min(b.kind), COUNT(*) FROM top a JOIN top b ON a.report_id = b.report_id AND a.name <> b.name
+             GROUP BY a.name, b.name",
+            [CO_MENTION_TOP],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Brings a schema-1 library up to date: every report is upgraded to the current JSON format,
@@ -252,6 +322,37 @@ fn candidate_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<CopyCandidate> {
     Ok(CopyCandidate { id: row.get(0)?, fingerprint: row.get(1)?, title: row.get(2)?, institution: row.get(3)?, date: row.get(4)? })
 }
 
+/// Adds `delta` (+1 or -1) to the co-mention counts of one report's most-mentioned entities
+/// (as its `entities` rows stand now); pairs whose count falls to zero are removed.
+fn count_co_mentions(tx: &Transaction<'_>, report_id: &str, delta: i64) -> Result<(), StoreError> {
+    let top: Vec<(String, String)> = {
+        let mut stmt = tx.prepare_cached("SELECT name, kind FROM entities WHERE report_id = ?1 ORDER BY mentions DESC, name LIMIT ?2")?;
+        let rows = stmt.query_map(params![report_id, CO_MENTION_TOP], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+        rows
+    };
+    let mut add = tx.prepare_cached(
+        "INSERT INTO co_mentions (name, other, kind, reports) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(name, other) DO UPDATE SET reports = reports + excluded.reports",
+    )?;
+    for (name, _) in &top {
+        for (other, kind) in top.iter().filter(|(other, _)| other != name) {
+            add.execute(params![name, other, kind, delta])?;
+        }
+    }
+    if delta < 0 && top.len() > 1 {
+        tx.execute("DELETE FROM co_mentions WHERE reports <= 0", [])?;
+    }
+    Ok(())
+}
+
+/// True when the report is stored and is not another file of a stored report.
+fn is_original(tx: &Transaction<'_>, report_id: &str) -> Result<bool, StoreError> {
+    Ok(tx
+        .query_row("SELECT duplicate_of IS NULL FROM reports WHERE id = ?1", [report_id], |row| row.get::<_, bool>(0))
+        .optional()?
+        .unwrap_or(false))
+}
+
 fn now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -311,7 +412,11 @@ fn write_report(tx: &Transaction<'_>, report: &Report) -> Result<(), StoreError>
     let doc = compress(to_json(report).as_bytes())?;
     let print = fingerprint(report);
     // Replacing: drop derived rows first; ON DELETE CASCADE would also drop the source.
+    if is_original(tx, &report.id)? {
+        count_co_mentions(tx, &report.id, -1)?;
+    }
     tx.execute("DELETE FROM events WHERE report_id = ?1", [&report.id])?;
+    tx.execute("DELETE FROM event_names WHERE report_id = ?1", [&report.id])?;
     tx.execute("DELETE FROM entities WHERE report_id = ?1", [&report.id])?;
     tx.execute("DELETE FROM report_bands WHERE id = ?1", [&report.id])?;
     tx.execute(
@@ -350,10 +455,14 @@ fn write_report(tx: &Transaction<'_>, report: &Report) -> Result<(), StoreError>
         }
         let mut insert_event =
             tx.prepare("INSERT INTO events (report_id, seq, date, search_text, json) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        let mut insert_name = tx.prepare("INSERT OR IGNORE INTO event_names (name, date, report_id, seq) VALUES (?1, ?2, ?3, ?4)")?;
         for (seq, event) in report.events.iter().enumerate() {
             let search_text = format!("{} {}", event.text, event.actors.join(" "));
             let event_json = serde_json::to_string(event).unwrap_or_default();
             insert_event.execute(params![report.id, seq as i64, event.date, search_text, event_json])?;
+            for entity in report.entities.iter().filter(|entity| !entity.name.is_empty() && search_text.contains(&entity.name)) {
+                insert_name.execute(params![entity.name, event.date, report.id, seq as i64])?;
+            }
         }
         let mut insert_entity = tx.prepare(
             "INSERT INTO entities (report_id, name, kind, mentions) VALUES (?1, ?2, ?3, ?4)
@@ -363,6 +472,9 @@ fn write_report(tx: &Transaction<'_>, report: &Report) -> Result<(), StoreError>
             let kind = serde_json::to_value(entity.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
             insert_entity.execute(params![report.id, entity.name, kind, entity.mentions])?;
         }
+    }
+    if is_original(tx, &report.id)? {
+        count_co_mentions(tx, &report.id, 1)?;
     }
     bump_generation(tx)
 }
@@ -453,7 +565,19 @@ impl Store for SqliteStore {
     fn remove(&self, id: &str) -> Result<bool, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        // Its other files become reports of their own (and count in co-mentions); it stops counting.
+        let freed: Vec<String> = {
+            let mut stmt = tx.prepare("SELECT id FROM reports WHERE duplicate_of = ?1")?;
+            let rows = stmt.query_map([id], |row| row.get(0))?.collect::<Result<Vec<_>, _>>()?;
+            rows
+        };
         tx.execute("UPDATE reports SET duplicate_of = NULL WHERE duplicate_of = ?1", [id])?;
+        for copy in &freed {
+            count_co_mentions(&tx, copy, 1)?;
+        }
+        if is_original(&tx, id)? {
+            count_co_mentions(&tx, id, -1)?;
+        }
         let removed = tx.execute("DELETE FROM reports WHERE id = ?1", [id])?;
         if removed > 0 {
             bump_generation(&tx)?;
@@ -559,12 +683,27 @@ impl Store for SqliteStore {
 
     fn events(&self, from: Option<&str>, to: Option<&str>, entity: Option<&str>, limit: usize) -> Result<Vec<StoredEvent>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT e.report_id, r.title, e.json FROM events e JOIN reports r ON r.id = e.report_id
+        // A name the library lists as an entity: its events come in date order from
+        // `event_names`. Free text no report lists: read events in date order, looking into each.
+        let listed = match entity {
+            Some(name) => conn.query_row("SELECT EXISTS (SELECT 1 FROM entities WHERE name = ?1)", [name], |row| row.get::<_, bool>(0))?,
+            None => false,
+        };
+        // CROSS JOIN fixes the join order: the planner would otherwise start from the
+        // duplicate_of index (true of nearly every report) and sort a whole year per request.
+        let sql = if listed {
+            "SELECT e.report_id, r.title, e.json FROM event_names x
+               CROSS JOIN events e ON e.report_id = x.report_id AND e.seq = x.seq
+               CROSS JOIN reports r ON r.id = e.report_id
+             WHERE x.name = ?3 AND x.date >= ?1 AND x.date <= ?2 AND r.duplicate_of IS NULL
+             ORDER BY x.date, x.report_id, x.seq LIMIT ?4"
+        } else {
+            "SELECT e.report_id, r.title, e.json FROM events e CROSS JOIN reports r ON r.id = e.report_id
              WHERE e.date >= ?1 AND e.date <= ?2 AND (?3 IS NULL OR instr(e.search_text, ?3) > 0)
                AND r.duplicate_of IS NULL
-             ORDER BY e.date, e.report_id, e.seq LIMIT ?4",
-        )?;
+             ORDER BY e.date, e.report_id, e.seq LIMIT ?4"
+        };
+        let mut stmt = conn.prepare(sql)?;
         let rows = stmt
             .query_map(
                 params![from.unwrap_or("0000-00-00"), to.unwrap_or("9999-99-99"), entity, limit as i64],
@@ -584,7 +723,7 @@ impl Store for SqliteStore {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT n.report_id, r.title, r.date, n.kind, n.mentions FROM entities n JOIN reports r ON r.id = n.report_id
-             WHERE n.name = ?1 ORDER BY n.mentions DESC, r.date DESC LIMIT 500",
+             WHERE n.name = ?1 ORDER BY n.mentions DESC, r.date DESC, n.report_id LIMIT 500",
         )?;
         let rows = stmt
             .query_map([name], |row| {
@@ -603,9 +742,7 @@ impl Store for SqliteStore {
     fn co_mentioned(&self, name: &str, limit: usize) -> Result<Vec<(String, String, u64)>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT other.name, other.kind, COUNT(*) FROM entities me JOIN entities other
-               ON other.report_id = me.report_id AND other.name <> me.name
-             WHERE me.name = ?1 GROUP BY other.name, other.kind ORDER BY 3 DESC, SUM(other.mentions) DESC LIMIT ?2",
+            "SELECT other, kind, reports FROM co_mentions WHERE name = ?1 AND reports > 0 ORDER BY reports DESC, other LIMIT ?2",
         )?;
         let rows = stmt
             .query_map(params![name, limit as i64], |row| Ok((row.get(0)?, row.get(1)?, row.get::<_, i64>(2)? as u64)))?
@@ -616,11 +753,17 @@ impl Store for SqliteStore {
     fn set_duplicate_of(&self, id: &str, original: Option<&str>) -> Result<bool, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        let was_original = is_original(&tx, id)?;
         let changed = tx.execute(
             "UPDATE reports SET duplicate_of = ?2 WHERE id = ?1 AND duplicate_of IS NOT ?2",
             params![id, original],
         )?;
         if changed > 0 {
+            match (was_original, original.is_none()) {
+                (true, false) => count_co_mentions(&tx, id, -1)?,
+                (false, true) => count_co_mentions(&tx, id, 1)?,
+                _ => {}
+            }
             bump_generation(&tx)?;
         }
         tx.commit()?;
@@ -794,6 +937,83 @@ mod tests {
         assert_eq!(mentions[0].mentions, 2);
         let co = store.co_mentioned("孟晚舟", 5).unwrap();
         assert_eq!(co, vec![("USTR".to_string(), "org".to_string(), 2)]);
+    }
+
+    /// What the co-mention counts must equal: a recount from scratch.
+    fn recounted(store: &SqliteStore) -> Vec<(String, String, i64)> {
+        store.rebuild_entity_tables().unwrap();
+        counts(store)
+    }
+
+    fn counts(store: &SqliteStore) -> Vec<(String, String, i64)> {
+        let conn = store.conn();
+        let mut stmt = conn.prepare("SELECT name, other, reports FROM co_mentions ORDER BY name, other").unwrap();
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?))).unwrap().collect::<Result<Vec<_>, _>>().unwrap();
+        rows
+    }
+
+    #[test]
+    fn co_mentions_follow_marks_replacements_and_removals() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let (a, b, c) = (sample("a"), sample("b"), sample("c"));
+        for report in [&a, &b, &c] {
+            store.put(report, None).unwrap();
+        }
+        let pair = |n: u64| vec![("USTR".to_string(), "org".to_string(), n)];
+        assert_eq!(store.co_mentioned("孟晚舟", 5).unwrap(), pair(3));
+        // Another file of a stored report does not count twice; un-marked, it counts again.
+        store.set_duplicate_of(&b.id, Some(&a.id)).unwrap();
+        assert_eq!(store.co_mentioned("孟晚舟", 5).unwrap(), pair(2));
+        let live = counts(&store);
+        assert_eq!(live, recounted(&store));
+        // Removing the original frees its copy (which counts again) and drops its own count.
+        store.remove(&a.id).unwrap();
+        assert_eq!(store.co_mentioned("USTR", 5).unwrap(), vec![("孟晚舟".to_string(), "person".to_string(), 2)]);
+        // Replacing a report with other entities moves its counts.
+        let mut changed = c.clone();
+        changed.entities.retain(|e| e.name != "USTR");
+        changed.entities.push(Entity { name: "华为".into(), kind: EntityKind::Org, mentions: 3, code: None });
+        store.put(&changed, None).unwrap();
+        assert_eq!(store.co_mentioned("孟晚舟", 5).unwrap(), vec![("USTR".to_string(), "org".to_string(), 1), ("华为".to_string(), "org".to_string(), 1)]);
+        let live = counts(&store);
+        assert_eq!(live, recounted(&store));
+        store.remove(&b.id).unwrap();
+        store.remove(&c.id).unwrap();
+        assert!(counts(&store).is_empty(), "{:?}", counts(&store));
+    }
+
+    #[test]
+    fn a_schema_2_library_gets_entity_tables_and_keeps_its_marks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.sqlite");
+        {
+            let store = SqliteStore::open(&path).unwrap();
+            for text in ["a", "b"] {
+                store.put(&sample(text), None).unwrap();
+            }
+            store.set_duplicate_of(&sample("b").id, Some(&sample("a").id)).unwrap();
+            // As a schema-2 library left it: no summary tables, no year column, version 2.
+            let conn = store.conn();
+            conn.execute_batch("DROP TABLE co_mentions; DROP TABLE event_names; ALTER TABLE reports DROP COLUMN year; PRAGMA user_version = 2;").unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.events(None, None, Some("孟晚舟"), 10).unwrap().len(), 1);
+        assert_eq!(store.co_mentioned("孟晚舟", 5).unwrap(), vec![("USTR".to_string(), "org".to_string(), 1)]);
+        assert_eq!(store.duplicate_ids().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn timeline_of_an_entity_reads_the_same_events_either_way() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        for text in ["a", "b", "c"] {
+            store.put(&sample(text), None).unwrap();
+        }
+        // Through the reports naming it (a listed entity) and by reading every event (free text).
+        let listed = store.events(None, None, Some("孟晚舟"), 10).unwrap();
+        let free = store.events(None, None, Some("孟晚"), 10).unwrap();
+        assert_eq!(listed.len(), 3);
+        assert_eq!(listed.iter().map(|e| &e.report_id).collect::<Vec<_>>(), free.iter().map(|e| &e.report_id).collect::<Vec<_>>());
+        assert!(store.events(Some("2021-09-26"), None, Some("孟晚舟"), 10).unwrap().is_empty());
     }
 
     #[test]
