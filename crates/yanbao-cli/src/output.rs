@@ -79,7 +79,7 @@ pub fn print_search(response: &SearchResponse) {
         if let Some(page) = hit.page {
             place.push_str(&format!(" p.{page}"));
         }
-        let when = hit.event_date.as_deref().or(hit.date.as_deref()).unwrap_or("");
+        let when = hit.event_date.clone().or_else(|| yanbao_model::report_when(hit.date.as_deref(), hit.year)).unwrap_or_default();
         println!("{:>3}. [{}] {}  {}  {}", rank + 1, hit_kind(hit), hit.title, when, place);
         if hit.other_files > 0 {
             println!("     also in {} other file(s) of this report", hit.other_files);

@@ -313,6 +313,9 @@ pub struct Hit {
     pub block: Option<usize>,
     /// Report date.
     pub date: Option<String>,
+    /// Report year, also when the date is not known (show with `yanbao_model::report_when`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
     /// Report institution.
     pub institution: Option<String>,
     /// Figure/table label (`图 1`).
@@ -871,6 +874,7 @@ impl SearchIndex {
             page: number(f.page).and_then(|p| u32::try_from(p).ok()),
             block: number(f.block).and_then(|b| usize::try_from(b).ok()),
             date: text(f.date),
+            year: number(f.year).and_then(|y| i32::try_from(y).ok()),
             institution: text(f.institution),
             label: text(f.label),
             caption: text(f.caption),

@@ -86,7 +86,7 @@ pub struct Fields {
     pub author_key: Field,
     /// Language, lowercased.
     pub language: Field,
-    /// Report year.
+    /// Report year (stored: a hit of a report known only by its year shows the year).
     pub year: Field,
     /// Report date as printed in the report JSON (stored).
     pub date: Field,
@@ -146,7 +146,7 @@ pub fn build_schema() -> (Schema, Fields) {
         author: b.add_text_field("author", FAST),
         author_key: b.add_text_field("author_key", STRING),
         language: b.add_text_field("language", STRING | FAST),
-        year: b.add_i64_field("year", indexed_fast_i64.clone()),
+        year: b.add_i64_field("year", indexed_fast_i64.clone().set_stored()),
         date: b.add_text_field("date", STORED),
         date_key: b.add_i64_field("date_key", indexed_fast_i64),
         event_date: b.add_text_field("event_date", STORED),

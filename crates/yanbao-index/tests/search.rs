@@ -627,3 +627,17 @@ fn figure_sources_are_stored_without_their_label() {
     let figure = index.search(&in_scope("拜登支持率", Scope::Figures)).unwrap();
     assert_eq!(figure.hits[0].source.as_deref(), Some("fivethirtyeight"));
 }
+
+#[test]
+fn hits_of_a_report_known_only_by_its_year_carry_the_year() {
+    // The seed as a preview file gives it: no date, the year 2021 (shown as "2021" everywhere).
+    let index = SearchIndex::open_in_ram().unwrap();
+    index.add_report(&Report { date: None, ..seed_report() }, &[]).unwrap();
+    index.commit().unwrap();
+    let response = index.search(&ask("孟晚舟")).unwrap();
+    assert!(!response.hits.is_empty());
+    for hit in &response.hits {
+        assert_eq!((hit.date.as_deref(), hit.year), (None, Some(2021)), "{hit:?}");
+        assert_eq!(yanbao_model::report_when(hit.date.as_deref(), hit.year).as_deref(), Some("2021"));
+    }
+}

@@ -192,7 +192,7 @@ pub fn hit_markup(shown: &ShownHit, params: &SearchParams) -> Markup {
             p.snippet { (safe_snippet(&hit.snippet)) }
             p.hit-meta {
                 @if let Some(institution) = &hit.institution { span { (institution) } }
-                @if let Some(date) = hit.event_date.as_ref().or(hit.date.as_ref()) { span { (date) } }
+                @if let Some(when) = hit.event_date.clone().or_else(|| yanbao_model::report_when(hit.date.as_deref(), hit.year)) { span { (when) } }
                 @if let Some(page) = hit.page { span { "第 " (page) " 页" } }
                 @if let Some(source) = &hit.source { span { "资料来源：" (source) } }
                 @if hit.other_files > 0 { span.other-files title={ "also in " (hit.other_files) " other files" } { "另有 " (hit.other_files) " 个文件 · also in " (hit.other_files) " other files" } }
