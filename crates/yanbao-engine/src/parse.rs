@@ -167,7 +167,37 @@ pub fn parse_file(path: &Path, bytes: &[u8], options: &ParseOptions) -> Result<R
         report.title = path.file_stem().map(|s| s.to_string_lossy().replace(['_', '-'], " ")).unwrap_or_default();
         report.warnings.push("no title found; the file name stands in".into());
     }
+    if report.date.is_none() && report.year.is_none() {
+        // Archives name files by year (`2022-alphabet-annual-report.pdf`): a year the text does
+        // not give is taken from the name, and said so.
+        if let Some(year) = path.file_stem().and_then(|s| year_in_name(&s.to_string_lossy())) {
+            report.year = Some(year);
+            report.warnings.push(format!("no date found; the year {year} is read from the file name"));
+        }
+    }
     Ok(report)
+}
+
+/// The first plausible year (1980–2099) in a file name, standing alone as four digits (not
+/// part of a longer number such as a stock code or a page count).
+fn year_in_name(name: &str) -> Option<i32> {
+    let bytes = name.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        if !bytes[start].is_ascii_digit() {
+            start += 1;
+            continue;
+        }
+        let end = bytes[start..].iter().position(|b| !b.is_ascii_digit()).map_or(bytes.len(), |n| start + n);
+        if end - start == 4 {
+            let year: i32 = name[start..end].parse().ok()?;
+            if (1980..=2099).contains(&year) {
+                return Some(year);
+            }
+        }
+        start = end;
+    }
+    None
 }
 
 /// Runs `exe parse-worker PATH` and reads the report JSON it prints, within the time and memory
@@ -397,6 +427,16 @@ pub fn install_worker_guards() {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_year_standing_alone_in_a_file_name() {
+        assert_eq!(year_in_name("en_us_2022-alphabet-annual-report-56-59"), Some(2022));
+        assert_eq!(year_in_name("zh_jal01_2017-02-21国泰君安-数量化专题之九十"), Some(2017));
+        // A stock code, a long number or an out-of-range figure is not a year.
+        assert_eq!(year_in_name("金宇生物_600201_年度报告"), None);
+        assert_eq!(year_in_name("report-20230202"), None);
+        assert_eq!(year_in_name("scan-1234"), None);
+    }
 
     #[test]
     fn formats_come_from_magic_bytes_before_extensions() {
