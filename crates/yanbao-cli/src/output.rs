@@ -68,7 +68,10 @@ fn hit_kind(hit: &yanbao_engine::Hit) -> &str {
 /// match, and under each hit how many more of its report's passages do, with the best of them.
 pub fn print_search(response: &SearchResponse) {
     match response.total_reports.filter(|_| response.grouped) {
-        Some(reports) => println!("{} hits in {} reports for {:?} in {:.1} ms", response.total, reports, response.query, response.took_ms),
+        Some(reports) => {
+            let (hits, in_reports) = (plural(response.total, "hit", "hits"), plural(reports, "report", "reports"));
+            println!("{hits} in {in_reports} for {:?} in {:.1} ms", response.query, response.took_ms)
+        }
         None => println!("{} hits for {:?} in {:.1} ms", response.total, response.query, response.took_ms),
     }
     for (rank, hit) in response.hits.iter().enumerate() {
@@ -178,3 +181,9 @@ mod tests {
         assert_eq!(file_target(Some(PathBuf::from("./-"))), Some(PathBuf::from("./-")), "a file named - is still reachable as ./-");
     }
 }
+
+/// `1 report`, `2 reports`.
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
