@@ -187,6 +187,9 @@ pub enum BlockKind {
     Table,
     /// A figure; its caption is in [`Report::figures`].
     Figure,
+    /// A displayed equation (`IC_IR = mean(IC) / std(IC)`, `=0.06835`): kept in its place, shown
+    /// as a formula, not searched or counted as body text. See [`normalize::looks_like_formula`].
+    Formula,
 }
 
 impl BlockKind {
@@ -198,6 +201,7 @@ impl BlockKind {
             BlockKind::List => "list",
             BlockKind::Table => "table",
             BlockKind::Figure => "figure",
+            BlockKind::Formula => "formula",
         }
     }
 }

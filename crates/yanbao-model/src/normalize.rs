@@ -58,6 +58,29 @@ pub fn source_without_label(line: &str) -> &str {
     trimmed
 }
 
+/// True for a line of mathematics rather than prose: it states an equality or a relation (`=`,
+/// `≈`, `≤`, `≥`, `∑`, `√`), holds at most two Han characters, does not end a sentence, and is made
+/// of letters, digits, operators, brackets and subscripts (`IC_IR = mean(IC)/std(IC)`,
+/// `=0.06835 (1)`, `σ² = Σ(x−μ)²/n`). Prose that quotes a number (`增速为 = 5%。`) is not.
+pub fn looks_like_formula(text: &str) -> bool {
+    let text = text.trim();
+    let chars = text.chars().filter(|c| !c.is_whitespace()).count();
+    if chars < 2 || chars > 200 || text.ends_with(['。', '；', '，', '：']) {
+        return false;
+    }
+    if !text.chars().any(|c| matches!(c, '=' | '≈' | '≤' | '≥' | '≠' | '∑' | 'Σ' | '√' | '∫' | '∏')) {
+        return false;
+    }
+    let han = text.chars().filter(|c| is_han(*c)).count();
+    let mathematical = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .filter(|c| c.is_ascii_alphanumeric() || ('\u{391}'..='\u{3c9}').contains(c) || "=+-−*/^_.,()[]{}<>|%≈≤≥≠∑Σ√∫∏²³·×÷'′（）".contains(*c))
+        .count();
+    han <= 2 && mathematical * 10 >= chars * 9
+}
+
+
 /// True for characters of CJK scripts (ideographs, kana, hangul, CJK punctuation, full-width forms).
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
@@ -224,6 +247,16 @@ impl FullwidthAlnum for char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_are_told_from_prose() {
+        for formula in ["=0.06835 (1)", "IC_IR = mean(IC) / std(IC)", "= 0.00005397", "σ² = Σ(x−μ)²/n", "R_t = α + β·R_m + ε"] {
+            assert!(looks_like_formula(formula), "{formula}");
+        }
+        for prose in ["增速为 = 5%。", "2021年营收同比增长 20%", "380%360%340%320%300%", "RankIC 均值为 0.05", "ROE=净利润/净资产，衡量盈利能力", ""] {
+            assert!(!looks_like_formula(prose), "{prose}");
+        }
+    }
 
     #[test]
     fn fold_matches_the_gold_rule() {

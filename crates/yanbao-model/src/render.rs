@@ -53,6 +53,10 @@ pub fn to_markdown(report: &Report) -> String {
             BlockKind::Paragraph => {
                 let _ = writeln!(out, "{}\n", block.text);
             }
+            BlockKind::Formula => {
+                // As printed (not LaTeX): a fenced block keeps Markdown from reading `_` and `*`.
+                let _ = writeln!(out, "```\n{}\n```\n", block.text);
+            }
         }
     }
     if report.preview.truncated {

@@ -737,6 +737,9 @@ impl BlockBuilder {
         if let Some(open) = self.open.take() {
             if let Some(block) = self.blocks.get_mut(open.block) {
                 block.text = clean(&open.text);
+                if block.kind == BlockKind::Paragraph && yanbao_model::normalize::looks_like_formula(&block.text) {
+                    block.kind = BlockKind::Formula;
+                }
             }
         }
     }

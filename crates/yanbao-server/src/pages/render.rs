@@ -108,7 +108,8 @@ pub fn figure(index: usize, figure: &Figure) -> Markup {
 /// Renders the source and notes lines in muted text.
 fn source_and_notes(source: Option<&str>, notes: Option<&str>) -> Markup {
     html! {
-        @if let Some(source) = source { p.source { "资料来源：" (source) } }
+        // Without a label the source kept (reports stored before parsers dropped it).
+        @if let Some(source) = source { p.source { "资料来源：" (yanbao_model::normalize::source_without_label(source)) } }
         @if let Some(notes) = notes { p.source { "注：" (notes) } }
     }
 }
@@ -142,6 +143,7 @@ pub fn blocks(blocks: &[PreviewBlock], outline: &[OutlineEntry], tables: &[Table
                     ul id={ "b" (index) } class=(class) { @for item in shown.block.text.lines().filter(|l| !l.trim().is_empty()) { li { (item) } } }
                 }
                 BlockKind::Paragraph => { p id={ "b" (index) } class=(class) { (shown.block.text) } }
+                BlockKind::Formula => { p.formula id={ "b" (index) } class=(class) { (shown.block.text) } }
             }
         }
     }
