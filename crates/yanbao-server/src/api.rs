@@ -193,11 +193,45 @@ pub async fn report(State(state): State<Arc<AppState>>, Path(id): Path<String>, 
     Ok(Json(report).into_response())
 }
 
-/// Returns the engine's preview of a stored report, with this server's signed full link (used
-/// when the report does not carry its own).
+/// Returns the engine's preview of a stored report, with this server's public full link (used
+/// when the report does not carry its own). The link is never signed: the preview is public, and
+/// a signed link on it would hand the full text to anyone (see [`share`]).
 pub fn load_preview(state: &AppState, id: &str) -> Result<preview::ReportPreview, ApiError> {
-    let own_link = auth::full_link(&state.library, &state.config.base_url, id, state.config.share_link_hours, auth::now_seconds())?;
+    let own_link = auth::public_full_link(&state.config.base_url, id);
     state.library.preview(id, Some(own_link)).map_err(from_engine)?.ok_or_else(|| ApiError::report_not_found(id))
+}
+
+/// Parameters of a share link.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ShareRequest {
+    /// Hours the link stays valid (default: the server's `share_link_hours`; at most 90 days).
+    pub hours: Option<String>,
+}
+
+/// Longest share link validity, in hours (90 days).
+const MAX_SHARE_HOURS: u64 = 90 * 24;
+
+/// `POST /api/reports/{id}/share`: a signed, expiring link to one report's full text, for a
+/// caller with an API token (to hand to someone without one).
+pub async fn share(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap, params: Result<Query<ShareRequest>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
+    let id = report_id(&id)?;
+    let params = params.map(|Query(p)| p).map_err(|e| ApiError::bad_request("invalid_parameter", e.body_text().to_lowercase()))?;
+    let hours = match present(&params.hours) {
+        None => state.config.share_link_hours,
+        Some(text) => match text.parse::<u64>() {
+            Ok(hours) if (1..=MAX_SHARE_HOURS).contains(&hours) => hours,
+            _ => return Err(ApiError::bad_request("invalid_hours", format!("hours must be a whole number from 1 to {MAX_SHARE_HOURS}, got {text:?}"))),
+        },
+    };
+    let (url, expires) = blocking(&state, move |s| {
+        auth::require_token(&s.library, &headers)?;
+        if !s.library.store().contains(&id).map_err(ApiError::internal)? {
+            return Err(ApiError::report_not_found(&id));
+        }
+        auth::signed_full_link(&s.library, &s.config.base_url, &id, hours, auth::now_seconds())
+    })
+    .await?;
+    Ok(Json(serde_json::json!({ "url": url, "expires": expires })).into_response())
 }
 
 /// `GET /api/reports/{id}/preview`: metadata and the blocks before the cut (public).

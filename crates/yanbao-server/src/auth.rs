@@ -81,12 +81,20 @@ pub fn require_reader(library: &Library, headers: &HeaderMap, report_id: &str, s
     }
 }
 
-/// Returns the signed full-text link of a report, valid for `hours` from `now` (rounded up to the
-/// hour, so pages rendered within the same hour carry the same link).
-pub fn full_link(library: &Library, base_url: &str, report_id: &str, hours: u64, now: u64) -> Result<String, ApiError> {
+/// Returns the public link to a report's full view: what the public preview, its link and its QR
+/// code carry. It opens the full report only for a reader who is authorised (an API token, or a
+/// signed link someone authorised minted with [`signed_full_link`]); anyone else is told so.
+pub fn public_full_link(base_url: &str, report_id: &str) -> String {
+    format!("{}/reports/{report_id}/full", base_url.trim_end_matches('/'))
+}
+
+/// Returns a signed full-text link of a report, valid for `hours` from `now` (rounded up to the
+/// hour): minted only for an authorised caller (`POST /api/reports/{id}/share`, `yanbao share`),
+/// never placed on a public page. Returns the link and its expiry (seconds since the epoch).
+pub fn signed_full_link(library: &Library, base_url: &str, report_id: &str, hours: u64, now: u64) -> Result<(String, u64), ApiError> {
     let expires = (now / 3600 + 1 + hours) * 3600;
     let (exp, sig) = sign_share_link(library.store(), report_id, expires).map_err(ApiError::internal)?;
-    Ok(format!("{}/reports/{report_id}/full?exp={exp}&sig={sig}", base_url.trim_end_matches('/')))
+    Ok((format!("{}?exp={exp}&sig={sig}", public_full_link(base_url, report_id)), expires))
 }
 
 #[cfg(test)]

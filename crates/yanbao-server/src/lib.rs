@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use serde::{Deserialize, Serialize};
 use yanbao_engine::{Hit, Library};
@@ -294,6 +294,7 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/api/reports", get(api::list).post(api::upload).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/api/reports/{id}", get(api::report))
         .route("/api/reports/{id}/preview", get(api::preview))
+        .route("/api/reports/{id}/share", post(api::share))
         .route("/api/timeline", get(api::timeline))
         .route("/api/entities/{name}", get(api::entity))
         .route("/api/openapi.json", get(openapi::handler))

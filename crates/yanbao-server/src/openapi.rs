@@ -141,6 +141,15 @@ pub fn document() -> Value {
                 "parameters": [path_param("id", "report id (hex)")],
                 "responses": { "200": json_response("preview", schema_ref("ReportPreview")), "404": error_response("no such report") }
             } },
+            "/api/reports/{id}/share": { "post": {
+                "summary": "a signed, expiring link to one report's full text, to hand to a reader without a token (public pages never carry one)",
+                "security": [{ "token": [] }],
+                "parameters": [path_param("id", "report id (hex)"), query_param("hours", "hours the link stays valid (1-2160; default 168)", "integer")],
+                "responses": {
+                    "200": json_response("the link", json!({ "type": "object", "required": ["url", "expires"], "properties": { "url": { "type": "string" }, "expires": { "type": "integer", "description": "seconds since the epoch" } } })),
+                    "400": error_response("bad hours"), "401": error_response("no token"), "403": error_response("invalid or revoked token"), "404": error_response("no such report")
+                }
+            } },
             "/api/timeline": { "get": {
                 "summary": "dated events across the library, merged, in date order",
                 "parameters": [query_param("from", "earliest date", "string"), query_param("to", "latest date", "string"), query_param("entity", "only events naming this entity", "string"), query_param("limit", "most entries (default 500)", "integer")],

@@ -204,19 +204,62 @@ async fn no_text_beyond_the_cut_leaks_from_seed_or_long_report() {
 }
 
 #[tokio::test]
-async fn a_report_held_in_full_links_to_its_signed_full_view() {
+async fn a_public_preview_links_to_the_full_view_and_only_authorised_readers_get_in() {
     let f = fixture();
     assert!(f.long.preview.full_report_url.is_none());
-    let api = get(&f.app, &format!("/api/reports/{}/preview", f.long.id)).await.json();
-    let url = api["end"]["full_report_url"].as_str().expect("own link").to_string();
-    assert!(url.starts_with(&format!("http://yanbao.test/reports/{}/full?exp=", f.long.id)), "{url}");
+    let api = get(&f.app, &format!("/api/reports/{}/preview", f.long.id)).await;
+    let url = api.json()["end"]["full_report_url"].as_str().expect("own link").to_string();
+    // The link (and its QR code) is the plain full view: never a signed, working share link.
+    assert_eq!(url, format!("http://yanbao.test/reports/{}/full", f.long.id));
+    let page = get(&f.app, &format!("/reports/{}", f.long.id)).await;
+    for public in [&api.body, &page.body] {
+        assert!(!public.contains("sig="), "a public answer carries a signed link");
+    }
+    for path in ["/", "/search?q=中美", "/figures?q=图", "/timeline", "/api/search?q=中美"] {
+        let answer = get(&f.app, path).await;
+        assert!(!answer.body.contains("sig="), "{path} carries a signed link");
+    }
     let path = url.trim_start_matches("http://yanbao.test");
-    let full = get(&f.app, path).await;
-    assert_eq!(full.status, StatusCode::OK, "{}", full.body);
-    assert!(full.body.contains("完整报告"));
-    // The full view holds text the preview does not.
+    let anonymous = get(&f.app, path).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{}", anonymous.body);
+    assert!(anonymous.content_type.starts_with("text/html"));
     let hidden = hidden_texts(&f.long, &f.config.preview);
-    assert!(hidden.iter().any(|piece| full.body.contains(&escaped(piece))));
+    assert!(!hidden.iter().any(|piece| anonymous.body.contains(&escaped(piece))));
+    let reader = get_with_token(&f.app, path, &f.token).await;
+    assert_eq!(reader.status, StatusCode::OK, "{}", reader.body);
+    assert!(reader.body.contains("完整报告"));
+    // The full view holds text the preview does not.
+    assert!(hidden.iter().any(|piece| reader.body.contains(&escaped(piece))));
+}
+
+#[tokio::test]
+async fn share_links_are_minted_only_for_a_token() {
+    let f = fixture();
+    let share = |token: Option<&str>, query: &str| {
+        let mut request = Request::post(format!("/api/reports/{}/share{query}", f.long.id));
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        send(&f.app, request.body(Body::empty()).unwrap())
+    };
+    let anonymous = share(None, "").await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(anonymous.json()["error"]["code"], "unauthorized");
+    assert_eq!(share(Some("yb_not_a_real_token"), "").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(share(Some(&f.token), "?hours=0").await.json()["error"]["code"], "invalid_hours");
+    assert_eq!(share(Some(&f.token), "?hours=lots").await.status, StatusCode::BAD_REQUEST);
+    let missing = send(&f.app, Request::post("/api/reports/00000000000000ff/share").header(header::AUTHORIZATION, format!("Bearer {}", f.token)).body(Body::empty()).unwrap()).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let minted = share(Some(&f.token), "?hours=2").await;
+    assert_eq!(minted.status, StatusCode::OK, "{}", minted.body);
+    let url = minted.json()["url"].as_str().unwrap().to_string();
+    assert!(url.starts_with(&format!("http://yanbao.test/reports/{}/full?exp=", f.long.id)), "{url}");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let expires = minted.json()["expires"].as_u64().unwrap();
+    assert!(expires > now + 3600 && expires <= now + 3 * 3600, "{expires}");
+    // Whoever is handed the link reads the report without a token.
+    let page = get(&f.app, url.trim_start_matches("http://yanbao.test")).await;
+    assert_eq!(page.status, StatusCode::OK);
 }
 
 #[tokio::test]
