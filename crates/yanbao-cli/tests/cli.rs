@@ -5,6 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// The generated PDFs of the engine's hostile-input tests (one PDF writer for every test).
+#[path = "../../yanbao-engine/tests/hostile_files/mod.rs"]
+mod hostile_files;
+use hostile_files::scanned_pdf;
+
 fn yanbao(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_yanbao")).arg("--data").arg(data).args(args).output().expect("run yanbao")
 }
@@ -182,41 +187,6 @@ fn a_batch_killed_halfway_leaves_store_and_index_in_agreement() {
     let stats: serde_json::Value = serde_json::from_slice(&yanbao(&data, &["--json", "stats"]).stdout).unwrap();
     assert_eq!(stats["reports"].as_u64(), Some(400));
     assert_eq!(stats["indexed_reports"].as_u64(), Some(400));
-}
-
-/// A one-page "scan": a grey image over the page and no text, as a scanner writes it (objects
-/// and cross-reference table laid out by hand).
-fn scanned_pdf() -> Vec<u8> {
-    let pixels: Vec<u8> = (0..64u32).map(|i| (i * 37 % 256) as u8).collect();
-    let content = b"q 500 0 0 700 56 46 cm /Scan Do Q".to_vec();
-    let mut image = format!("<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length {} >>\nstream\n", pixels.len()).into_bytes();
-    image.extend(&pixels);
-    image.extend(b"\nendstream");
-    let mut page_content = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
-    page_content.extend(&content);
-    page_content.extend(b"\nendstream");
-    let objects: Vec<Vec<u8>> = vec![
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Scan 4 0 R >> >> /Contents 5 0 R >>".to_vec(),
-        image,
-        page_content,
-    ];
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (index, object) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n", index + 1).as_bytes());
-        out.extend(object);
-        out.extend(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for offset in offsets {
-        out.extend(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    out.extend(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
-    out
 }
 
 /// Whether PDFium is installed where the binary looks for it (scripts/setup-pdfium.sh).

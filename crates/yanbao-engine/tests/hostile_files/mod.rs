@@ -183,6 +183,18 @@ pub fn one_page_pdf(content: &[u8], filter: &str, media_box: &str) -> Vec<u8> {
     ])
 }
 
+/// A one-page "scan": a grey image over the page and no text, as a scanner writes it.
+pub fn scanned_pdf() -> Vec<u8> {
+    let pixels: Vec<u8> = (0..64u32).map(|i| (i * 37 % 256) as u8).collect();
+    pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Scan 4 0 R >> >> /Contents 5 0 R >>".to_vec(),
+        stream("/Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8", &pixels),
+        stream("", b"q 500 0 0 700 56 46 cm /Scan Do Q"),
+    ])
+}
+
 /// A page whose content stream, deflated twice (`[/FlateDecode /FlateDecode]`: ~200 KB in the
 /// file for 4 GiB), inflates to `inflated` bytes of spaces.
 pub fn flate_bomb(inflated: u64) -> Vec<u8> {
