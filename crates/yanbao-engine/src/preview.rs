@@ -398,7 +398,7 @@ impl Library {
 
     /// The public preview of a stored report under the library's policy, `None` when there is
     /// no such report. `own_full_url` is where the full report can be read when the report does
-    /// not carry its own link (the server's signed link).
+    /// not carry its own link (the server's public full-view link).
     pub fn preview(&self, id: &str, own_full_url: Option<String>) -> Result<Option<ReportPreview>, EngineError> {
         let Some(report) = self.get(id)? else { return Ok(None) };
         let shown = cut(&report, &self.preview_policy());

@@ -334,13 +334,15 @@ fn count_co_mentions(tx: &Transaction<'_>, report_id: &str, delta: i64) -> Resul
         "INSERT INTO co_mentions (name, other, kind, reports) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(name, other) DO UPDATE SET reports = reports + excluded.reports",
     )?;
+    // Only the pairs just counted down can reach zero: drop those (by key, not by a scan).
+    let mut drop_zero = tx.prepare_cached("DELETE FROM co_mentions WHERE name = ?1 AND other = ?2 AND reports <= 0")?;
     for (name, _) in &top {
         for (other, kind) in top.iter().filter(|(other, _)| other != name) {
             add.execute(params![name, other, kind, delta])?;
+            if delta < 0 {
+                drop_zero.execute(params![name, other])?;
+            }
         }
-    }
-    if delta < 0 && top.len() > 1 {
-        tx.execute("DELETE FROM co_mentions WHERE reports <= 0", [])?;
     }
     Ok(())
 }
