@@ -188,7 +188,7 @@ pub struct PreviewEnd {
     pub truncated: bool,
     /// The notice closing the preview.
     pub notice: String,
-    /// Link to the full report (the source's own link for ingested previews, else a signed link here).
+    /// Link to the full report (the source's own link for ingested previews, else the public full view here: never a signed link).
     pub full_report_url: Option<String>,
     /// Blocks shown.
     pub shown_blocks: usize,
