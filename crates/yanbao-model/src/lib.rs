@@ -23,7 +23,9 @@ use sha2::{Digest, Sha256};
 /// 2: key numbers point into their block (`span`) with a bounded `context` instead of copying
 /// their whole `sentence`; event texts are bounded and carry a `span` into their block. Reports
 /// of an older version are brought up to date by [`Report::upgrade`].
-pub const FORMAT_VERSION: u32 = 2;
+/// 3: `formula` blocks, a report's `year` shown when it has no date, `institution_as_printed`
+/// beside a matched broker. Additive: a format-2 report reads as it is.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Returns the stable report id for a source file: the first 16 hex digits of its SHA-256.
 ///
@@ -445,7 +447,9 @@ impl Report {
     /// block and get their `span`; every event text is bounded to
     /// [`excerpt::EVENT_TEXT_CHARS`] characters.
     pub fn upgrade(&mut self) {
-        if self.format_version >= FORMAT_VERSION {
+        if self.format_version >= 2 {
+            // Format 3 only added fields and a block kind: nothing to rewrite.
+            self.format_version = self.format_version.max(FORMAT_VERSION);
             return;
         }
         let Report { blocks, numbers, events, .. } = self;
@@ -546,6 +550,17 @@ fn date_focus(text: &str, region: std::ops::Range<usize>, date_text: &str) -> st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_format_2_report_upgrades_without_rewriting() {
+        let mut report = Report::new_for_source(b"abc", "a.txt", "text/plain");
+        report.format_version = 2;
+        report.blocks.push(Block { text: "正文".into(), ..Block::default() });
+        let before = report.clone();
+        report.upgrade();
+        assert_eq!(report.format_version, FORMAT_VERSION);
+        assert_eq!(Report { format_version: 2, ..report }, before);
+    }
 
     #[test]
     fn ids_are_stable_and_content_derived() {
