@@ -247,10 +247,16 @@ pub struct ReportPreview {
     pub language: String,
     /// Report type.
     pub report_type: Option<String>,
-    /// Rating.
+    /// The company the report covers.
+    pub company: Option<yanbao_model::Company>,
+    /// Rating word.
     pub rating: Option<String>,
+    /// 维持 | 首次 | 上调 | 下调.
+    pub rating_action: Option<yanbao_model::securities::RatingAction>,
     /// Target price.
-    pub target_price: Option<String>,
+    pub target_price: Option<f64>,
+    /// Currency of the target price.
+    pub target_currency: Option<String>,
     /// Page count of the source.
     pub pages: Option<u32>,
     /// Source file name.
@@ -317,8 +323,11 @@ pub fn preview_of(report: &Report, cut: &PreviewCut, own_full_url: Option<String
         year: report.year,
         language: report.language.clone(),
         report_type: report.report_type.clone(),
+        company: report.company.clone(),
         rating: report.rating.clone(),
-        target_price: report.target_price.clone(),
+        rating_action: report.rating_action,
+        target_price: report.target_price,
+        target_currency: report.target_currency.clone(),
         pages: report.source.pages,
         source: file_name(&report.source.path),
         media_type: report.source.media_type.clone(),

@@ -12,6 +12,7 @@ pub mod normalize;
 pub mod excerpt;
 mod fingerprint;
 pub mod render;
+pub mod securities;
 
 pub use fingerprint::{fingerprint, fingerprint_bands, fingerprint_similarity, same_report, Identity};
 
@@ -25,7 +26,11 @@ use sha2::{Digest, Sha256};
 /// of an older version are brought up to date by [`Report::upgrade`].
 /// 3: `formula` blocks, a report's `year` shown when it has no date, `institution_as_printed`
 /// beside a matched broker. Additive: a format-2 report reads as it is.
-pub const FORMAT_VERSION: u32 = 3;
+/// 4: the company a note covers (`company`), the rating word alone with its `rating_action`,
+/// `target_price` as a number with its `target_currency`, earnings `forecasts`, and entities of
+/// kind `company` with their code. Additive: a format-3 report reads as it is (a printed
+/// `target_price` string is read as its number) and [`Report::upgrade`] splits its rating.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Returns the stable report id for a source file: the first 16 hex digits of its SHA-256.
 ///
@@ -94,12 +99,25 @@ pub struct Report {
     /// Report type (公司点评, 金融工程, 行业周报 …), where printed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_type: Option<String>,
-    /// Investment rating (增持（维持）, 买入 …), where printed.
+    /// The listed company the report is about (a company note or first-coverage report); null
+    /// for industry, strategy, macro and morning notes that cover many companies.
+    pub company: Option<Company>,
+    /// Investment rating: the rating word as printed (买入, 增持, 推荐, 强烈推荐, 中性, 减持 …),
+    /// without the broker's grade (`买入-A` → 买入) or action; see [`securities::parse_rating`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rating: Option<String>,
-    /// Target price, where printed.
+    /// What the broker did to its rating: 维持 | 首次 | 上调 | 下调, where printed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_price: Option<String>,
+    pub rating_action: Option<securities::RatingAction>,
+    /// Target price as a number, null when not printed or printed blank (`目标价：元`).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "price_number")]
+    pub target_price: Option<f64>,
+    /// Currency of the target price: `CNY`, `HKD` or `USD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_currency: Option<String>,
+    /// The broker's earnings forecasts for the forecast years (E columns) of its forecast table.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub forecasts: Vec<Forecast>,
     /// Related reports listed on the cover.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related_reports: Vec<String>,
@@ -129,6 +147,55 @@ pub struct Report {
     /// of (same document, another file), so it is searched once, through that report.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<String>,
+}
+
+/// A listed company: `{"name": "巨星农牧", "code": "603477", "exchange": "SH"}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Company {
+    /// Name as the report prints it beside its code.
+    pub name: String,
+    /// Code without exchange (`603477`, `0700`, `AAPL`), null when the report never prints it.
+    pub code: Option<String>,
+    /// `SH`, `SZ`, `BJ`, `HK`, `NASDAQ`, `NYSE` or `US`.
+    pub exchange: Option<String>,
+}
+
+/// One forecast value: `{"year": 2024, "metric": "net_profit", "value": 12.3, "unit": "亿元"}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Forecast {
+    /// Forecast year (a `2024E` column).
+    pub year: i32,
+    /// `revenue`, `net_profit`, `eps`, `pe`, `pb`, `roe`, `gross_margin`, `ps`, `ev_ebitda`,
+    /// `dps`, `bps`.
+    pub metric: String,
+    /// The value as printed (`49,516` → 49516; `25%` → 25).
+    pub value: f64,
+    /// Unit as printed with the row (`百万元`, `元`, `%`, `倍`), empty when none is printed.
+    pub unit: String,
+}
+
+/// Reads a target price written as a number or, in format-3 JSON, as printed text
+/// (`"32.96元"`, `"32.96"`); blank text reads as null.
+fn price_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Price {
+        Number(f64),
+        Text(String),
+    }
+    Ok(match Option::<Price>::deserialize(deserializer)? {
+        Some(Price::Number(value)) => Some(value),
+        Some(Price::Text(text)) => {
+            let start = text.find(|c: char| c.is_ascii_digit());
+            start.and_then(|start| {
+                let number: String = text[start..].chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+                number.parse().ok()
+            })
+        }
+        None => None,
+    })
 }
 
 /// Where a report came from.
@@ -317,6 +384,8 @@ pub enum EntityKind {
     Org,
     /// A place.
     Place,
+    /// A listed company (with its `code` when the report prints one).
+    Company,
     /// Anything else.
     #[default]
     Other,
@@ -447,6 +516,9 @@ impl Report {
     /// block and get their `span`; every event text is bounded to
     /// [`excerpt::EVENT_TEXT_CHARS`] characters.
     pub fn upgrade(&mut self) {
+        if self.format_version < 4 {
+            self.split_rating();
+        }
         if self.format_version >= 2 {
             // Format 3 only added fields and a block kind: nothing to rewrite.
             self.format_version = self.format_version.max(FORMAT_VERSION);
@@ -519,6 +591,18 @@ impl Report {
     }
 }
 
+impl Report {
+    /// Splits a rating printed with its action or grade (`增持（维持）`, `买入-A`), as formats
+    /// before 4 kept it, into the rating word and [`Report::rating_action`].
+    pub fn split_rating(&mut self) {
+        let Some(printed) = self.rating.as_deref() else { return };
+        if let Some((word, action)) = securities::parse_rating(printed) {
+            self.rating = Some(word);
+            self.rating_action = self.rating_action.or(action);
+        }
+    }
+}
+
 /// The byte offset of the first occurrence of a number's written form at or after `from` that
 /// is not the tail of a longer number or word (`16%` is not in `2.16%`, `316%` nor `A16%`),
 /// as extraction reads numbers.
@@ -563,6 +647,27 @@ mod tests {
     }
 
     #[test]
+    fn a_format_3_report_reads_and_splits_its_rating() {
+        let json = serde_json::json!({
+            "format_version": 3, "title": "t", "rating": "增持（维持）", "target_price": "32.96元",
+        });
+        let mut report: Report = serde_json::from_value(json).expect("format 3 reads");
+        assert_eq!(report.target_price, Some(32.96));
+        assert_eq!(report.company, None);
+        report.upgrade();
+        assert_eq!(report.format_version, FORMAT_VERSION);
+        assert_eq!(report.rating.as_deref(), Some("增持"));
+        assert_eq!(report.rating_action, Some(securities::RatingAction::Maintain));
+        let blank: Report = serde_json::from_value(serde_json::json!({ "target_price": "元" })).unwrap();
+        assert_eq!(blank.target_price, None);
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["rating_action"], "维持");
+        assert_eq!(json["target_price"], 32.96);
+        assert!(json["company"].is_null(), "company is always present, null when none");
+        assert_eq!(serde_json::from_value::<Report>(json).unwrap(), report);
+    }
+
+    #[test]
     fn ids_are_stable_and_content_derived() {
         assert_eq!(report_id(b"abc"), report_id(b"abc"));
         assert_ne!(report_id(b"abc"), report_id(b"abd"));
@@ -592,7 +697,7 @@ mod tests {
         let json = serde_json::to_value(&report).unwrap();
         for key in ["id", "source", "title", "publisher", "institution", "authors", "date", "year",
             "language", "outline", "blocks", "tables", "figures", "events", "entities", "preview",
-            "warnings", "format_version"] {
+            "warnings", "format_version", "company"] {
             assert!(json.get(key).is_some(), "missing {key}");
         }
         assert_eq!(json["blocks"][0]["kind"], "heading");

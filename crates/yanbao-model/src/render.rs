@@ -99,7 +99,16 @@ fn metadata_lines(report: &Report) -> Vec<String> {
         (None, year) => add("year", year.map(|y| y.to_string())),
     }
     add("type", report.report_type.clone());
-    add("rating", report.rating.clone());
+    add("company", report.company.as_ref().map(|c| match (&c.code, &c.exchange) {
+        (Some(code), Some(exchange)) => format!("{} ({code}.{exchange})", c.name),
+        (Some(code), None) => format!("{} ({code})", c.name),
+        _ => c.name.clone(),
+    }));
+    add("rating", report.rating.as_ref().map(|rating| match report.rating_action {
+        Some(action) => format!("{rating}（{}）", action.as_str()),
+        None => rating.clone(),
+    }));
+    add("target price", report.target_price.map(|p| format!("{p} {}", report.target_currency.as_deref().unwrap_or("")).trim().to_string()));
     add("pages", report.source.pages.map(|p| p.to_string()));
     add("source", Some(report.source.path.clone()));
     lines

@@ -4,7 +4,7 @@
 use once_cell::sync::Lazy;
 use regex::Regex;
 use yanbao_model::normalize::{fold, is_han};
-use yanbao_model::{Analyst, Report};
+use yanbao_model::{securities, Analyst, Report};
 
 use crate::layout::{reading_order, LayoutPage, TextLine};
 use crate::lines::Line;
@@ -81,6 +81,7 @@ pub fn read_cover(pages: &[LayoutPage], report: &mut Report) {
     report.authors = analysts.iter().map(|a| a.name.clone()).collect();
     report.analysts = analysts;
     report.rating = ordered.iter().find_map(|l| RATING.captures(&l.text).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()));
+    report.split_rating();
     report.report_type = find_report_type(&ordered);
     report.related_reports = find_related(&ordered);
 }
@@ -125,7 +126,10 @@ fn title_candidate(line: &TextLine) -> bool {
     if patterns::find_date(&line.text).is_some() && chars < 16 {
         return false;
     }
-    !(SAC.is_match(&folded) || CONTACT.is_match(&folded) || patterns::caption(&line.text).is_some() || RATING.is_match(&folded))
+    // A production credit (`制作：产品中心`) or a bare `国泰集团(603977.SH)` line names who made
+    // the note or what it covers, never its headline.
+    let credit_or_security = securities::is_production_credit(&line.text) || securities::is_security_line(&line.text);
+    !(SAC.is_match(&folded) || CONTACT.is_match(&folded) || patterns::caption(&line.text).is_some() || RATING.is_match(&folded) || credit_or_security)
 }
 
 /// Finds the title (largest cover text, wrapped lines joined) and a subtitle or series line.

@@ -69,6 +69,7 @@ pub fn fill(report: &mut Report, items: &[Item]) {
         }
     }
     report.rating = cover.iter().find_map(|line| rating_in(line));
+    report.split_rating();
     report.report_type = cover.iter().take(40).find_map(|line| REPORT_TYPE.find(line).map(|m| m.as_str().to_string()));
     report.institution = institution(report, &cover);
     report.language = language(report).to_string();
@@ -114,7 +115,7 @@ fn title(items: &[Item], report: &Report) -> String {
             break;
         }
     }
-    if let Some(heading) = first_heading.filter(|h| !is_cover_label(h)) {
+    if let Some(heading) = first_heading.filter(|h| !is_cover_label(h) && !is_generic_title(h)) {
         return heading.to_string();
     }
     for block in &report.blocks {
@@ -156,6 +157,8 @@ fn is_generic_title(text: &str) -> bool {
         || text.contains("www.")
         || is_banner(text)
         || is_cover_label(text)
+        || yanbao_model::securities::is_production_credit(text)
+        || yanbao_model::securities::is_security_line(text)
 }
 
 /// Headings of cover-page data boxes, chart legends and sections that converted covers turn
@@ -519,6 +522,17 @@ mod tests {
     fn brokers_after_conjunctions() {
         assert_eq!(broker_in("竞争性因素以及开源证券股份有限公司").as_deref(), Some("开源证券股份有限公司"));
         assert_eq!(broker_in("本报告版权属于中原证券股份有限公司").as_deref(), Some("中原证券股份有限公司"));
+    }
+
+    #[test]
+    fn credits_and_bare_security_lines_are_not_titles() {
+        for cover in [
+            "制作：产品中心\n\n# 国泰集团(603977.SH)\n\n## 民爆主业稳健增长，矿服业务打开空间\n\n买入（维持）\n",
+            "国泰集团(603977.SH)\n\n制作：产品中心\n\n民爆主业稳健增长，矿服业务打开空间\n\n正文。\n",
+        ] {
+            let report = crate::parse_text(cover.as_bytes(), "note.md").expect("parses");
+            assert_eq!(report.title, "民爆主业稳健增长，矿服业务打开空间", "{cover}");
+        }
     }
 
     #[test]

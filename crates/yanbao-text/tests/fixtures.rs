@@ -135,7 +135,8 @@ fn preview_cover_fields() {
     assert_eq!(report.title, "某某科技（688556）：业绩超预期");
     assert_eq!(report.date.as_deref(), Some("2023-07-15"));
     assert_eq!(report.year, Some(2023));
-    assert_eq!(report.rating.as_deref(), Some("增持（维持）"));
+    assert_eq!(report.rating.as_deref(), Some("增持"));
+    assert_eq!(report.rating_action, Some(yanbao_model::securities::RatingAction::Maintain));
     assert_eq!(report.report_type.as_deref(), Some("公司点评"));
     assert_eq!(report.analysts[0].name, "王平");
     assert_eq!(report.analysts[0].sac.as_deref(), Some("S0600523020004"));

@@ -16,6 +16,7 @@ fn kind_name(kind: &str) -> &'static str {
     match kind {
         "person" => "人物",
         "org" => "机构",
+        "company" => "公司",
         "place" => "地点",
         _ => "其他",
     }
