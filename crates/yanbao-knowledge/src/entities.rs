@@ -5,8 +5,9 @@
 //! 2. the dictionary shipped with this crate (`data/lexicon.tsv`: well-known people, agencies,
 //!    companies, brokers, places);
 //! 3. patterns: a title next to a name (`国务卿布林肯`, `刘鹤副总理`, `孟晚舟女士`), analyst
-//!    lines with a SAC number, names listed before `等总统`, a stock code in brackets
-//!    (`上海莱士（002252）`), an acronym paired with a bracketed Chinese name
+//!    lines with a SAC number, names listed before `等总统`, a name printed with its stock code
+//!    (`上海莱士（002252）`, a table row `601899.SH | 紫金矿业`: kind company, see
+//!    [`crate::companies`]), an acronym paired with a bracketed Chinese name
 //!    (`USTR（美国贸易代表办公室）`), a media name in 【】, organisation suffixes
 //!    (`光大证券研究所`, `中国政府`);
 //! 4. jieba-rs's own dictionary: words tagged `nrfg` (full names of well-known people) and
@@ -101,11 +102,6 @@ static SAC_LINE: LazyLock<Regex> = LazyLock::new(|| {
 
 static NAME_LIST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"((?:\p{Han}{2,5}[、，,]\s*)+\p{Han}{2,5})\s*等\s*(?:前总统|总统|领导人|官员|人士|政要|人)").expect("valid regex")
-});
-
-static STOCK_CODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([\p{Han}A-Za-z*]{2,16})\s*[（(]\s*(\d{6}|\d{4,5}(?:\s*\.\s*HK))(?:\s*\.\s*(?:SH|SZ|BJ))?\s*[)）]|(\p{Han}{2,16})[ \t]+([036]\d{5})(?:\.(?:SH|SZ))?")
-        .expect("valid regex")
 });
 
 /// An acronym then a bracketed Chinese name. Used as `\b` + this pattern (see
@@ -224,8 +220,8 @@ pub fn extract_entities(report: &Report) -> Vec<Entity> {
         for name in title_people(text).into_iter().chain(sac_people(text)) {
             add(&mut found, &name, EntityKind::Person, None);
         }
-        for (name, code) in listed_companies(text) {
-            add(&mut found, &name, EntityKind::Org, Some(code));
+        for (name, security) in crate::companies::companies_in_text(text) {
+            add(&mut found, &name, EntityKind::Company, Some(security.code));
         }
         // One jieba pass per text gives both kinds (tagging is most of this function's cost).
         let (jieba_orgs, jieba_people) = jieba_entities(text);
@@ -234,6 +230,11 @@ pub fn extract_entities(report: &Report) -> Vec<Entity> {
         }
         for name in jieba_people {
             add(&mut found, &name, EntityKind::Person, None);
+        }
+    }
+    for table in &report.tables {
+        for (name, security) in crate::companies::companies_in_table(table) {
+            add(&mut found, &name, EntityKind::Company, Some(security.code));
         }
     }
     let known_people: HashSet<String> =
@@ -265,10 +266,14 @@ fn add(found: &mut HashMap<String, Candidate>, name: &str, kind: EntityKind, cod
     if entry.code.is_none() {
         entry.code = code;
     }
+    // A name printed with a stock code is a listed company, whatever else found it first.
+    if entry.code.is_some() {
+        entry.kind = EntityKind::Company;
+    }
 }
 
 /// Every text of a report that may name an entity.
-fn entity_texts(report: &Report) -> Vec<&str> {
+pub(crate) fn entity_texts(report: &Report) -> Vec<&str> {
     let mut texts: Vec<&str> = vec![report.title.as_str()];
     texts.extend(report.subtitle.as_deref());
     texts.extend(report.blocks.iter().map(|b| b.text.as_str()));
@@ -367,7 +372,7 @@ fn ascii_boundaries(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// Counts the mentions of every name over all texts (leftmost-longest, so 布林肯 is not 林肯).
-fn count_mentions<'a>(texts: &[&str], names: impl Iterator<Item = &'a str>) -> HashMap<String, u32> {
+pub(crate) fn count_mentions<'a>(texts: &[&str], names: impl Iterator<Item = &'a str>) -> HashMap<String, u32> {
     let index = index_names(names);
     let mut counts: HashMap<String, u32> = HashMap::new();
     for text in texts {
@@ -538,38 +543,9 @@ fn listed_people(text: &str, known_people: &HashSet<String>) -> Vec<String> {
 
 // ---------------------------------------------------------------- organisations
 
-/// Listed companies with their stock code: `上海莱士（002252）`, `金凯生科 (301509.SZ)`,
-/// `高测股份 688556`.
-fn listed_companies(text: &str) -> Vec<(String, String)> {
-    let mut companies = Vec::new();
-    // A code in brackets, or a bare code starting 0, 3 or 6.
-    if !(text.contains('（') || text.contains('(') || text.bytes().any(|b| matches!(b, b'0' | b'3' | b'6'))) {
-        return companies;
-    }
-    for caps in STOCK_CODE.captures_iter(text) {
-        let (name, code) = match (caps.get(1), caps.get(2), caps.get(3), caps.get(4)) {
-            (Some(name), Some(code), _, _) => (name, code),
-            (_, _, Some(name), Some(code)) => {
-                // A bare code must not run on into more digits.
-                if text[code.end()..].starts_with(|c: char| c.is_ascii_digit()) {
-                    continue;
-                }
-                (name, code)
-            }
-            _ => continue,
-        };
-        let code: String = code.as_str().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
-        let name = company_short_name(name.as_str());
-        if name.chars().count() >= 2 && !name.is_ascii() {
-            companies.push((name, code));
-        }
-    }
-    companies
-}
-
 /// The company name at the end of a run (`推荐关注高测股份` → `高测股份`): whole when four
 /// characters or fewer, else the last jieba words making at least three characters.
-fn company_short_name(run: &str) -> String {
+pub(crate) fn company_short_name(run: &str) -> String {
     let run = run.trim_start_matches('*');
     if run.chars().count() <= 4 {
         return run.to_string();
@@ -760,10 +736,17 @@ mod tests {
 
     #[test]
     fn listed_companies_keep_their_codes() {
-        assert_eq!(listed_companies("推荐关注高测股份（688556）"), vec![("高测股份".to_string(), "688556".to_string())]);
-        assert_eq!(listed_companies("上海莱士（002252）"), vec![("上海莱士".to_string(), "002252".to_string())]);
-        assert_eq!(listed_companies("金凯生科 (301509.SZ)"), vec![("金凯生科".to_string(), "301509".to_string())]);
-        assert_eq!(listed_companies("高测股份 688556"), vec![("高测股份".to_string(), "688556".to_string())]);
+        let mut report = Report::default();
+        for text in ["推荐关注高测股份（688556）", "上海莱士（002252）", "金凯生科 (301509.SZ)", "高测股份 688556", "电话 0769-22111089，日期 20230202"] {
+            report.blocks.push(yanbao_model::Block { text: text.into(), ..Default::default() });
+        }
+        let entities = extract_entities(&report);
+        let coded: Vec<(&str, &str)> = entities.iter().filter_map(|e| Some((e.name.as_str(), e.code.as_deref()?))).collect();
+        assert_eq!(coded.len(), 3, "{coded:?}");
+        for (name, code) in [("高测股份", "688556"), ("上海莱士", "002252"), ("金凯生科", "301509")] {
+            assert!(coded.contains(&(name, code)), "{name}: {coded:?}");
+        }
+        assert!(entities.iter().filter(|e| e.code.is_some()).all(|e| e.kind == EntityKind::Company));
     }
 
     #[test]

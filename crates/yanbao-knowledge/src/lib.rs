@@ -1,11 +1,14 @@
 //! Events, entities and key numbers: dated events, named entities and amounts read off a structured report.
 //!
 //! Pure functions over [`yanbao_model::Report`], no I/O. [`enrich`] fills a report's `events`,
-//! `entities` and `numbers`, and matches a garbled institution to the broker it nearly spells
+//! `entities` and `numbers`, the company it covers with the broker's rating, target price and
+//! forecasts ([`cover_company`]), links names to codes a [`CompanyRegistry`] learned, and matches a garbled institution to the broker it nearly spells
 //! ([`match_institution`]); [`parse_dates`] reads date expressions; [`merge_timeline`] merges the
 //! events of many reports into one dated timeline.
 
 mod brokers;
+mod companies;
+mod coverage;
 mod dates;
 mod entities;
 mod events;
@@ -14,6 +17,8 @@ mod text;
 mod timeline;
 
 pub use brokers::{brokers, match_institution, Broker};
+pub use companies::{base_name, companies_in_table, companies_in_text, CompanyRegistry, KnownCompany};
+pub use coverage::{cover_company, forecasts, rating, target_price};
 pub use dates::{parse_dates, DateAnchor, DateMention, Precision};
 pub use entities::{actors_in, extract_entities};
 pub use events::{anchor_for, is_event_date, table_events, text_events};
@@ -30,6 +35,13 @@ use yanbao_model::Report;
 /// and its numbers the key numbers of its block that its text states. The report is left at the
 /// current [`yanbao_model::FORMAT_VERSION`] (numbers and events point into their blocks).
 pub fn enrich(report: &mut Report) {
+    enrich_with(report, &CompanyRegistry::default());
+}
+
+/// [`enrich`], then the company layer: names the registry knows get their codes
+/// ([`CompanyRegistry::link`]), and the covered company, rating, target price and forecasts are
+/// read off the report ([`cover_company`], [`rating`], [`target_price`], [`forecasts`]).
+pub fn enrich_with(report: &mut Report, registry: &CompanyRegistry) {
     match_institution(report);
     let entities = extract_entities(report);
     let anchor = anchor_for(report);
@@ -49,6 +61,13 @@ pub fn enrich(report: &mut Report) {
     report.numbers = numbers;
     report.entities = entities;
     report.events = events;
+    registry.link(report);
+    coverage::fill(report);
+    if let Some(company) = report.company.as_mut().filter(|c| c.code.is_none()) {
+        if let Some(known) = registry.by_name(&company.name) {
+            *company = known.to_company();
+        }
+    }
     report.format_version = yanbao_model::FORMAT_VERSION;
 }
 
