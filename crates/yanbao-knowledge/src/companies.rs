@@ -57,7 +57,21 @@ fn name_before(text: &str, code_start: usize, marked: bool) -> Option<String> {
     }
     let name = company_short_name(run);
     let name = base_name(&name).to_string();
-    ((2..=10).contains(&name.chars().count()) && !name.is_ascii()).then_some(name)
+    is_plausible_name(&name).then_some(name)
+}
+
+/// Words of table heads and metrics that stand beside codes but never name a company
+/// (`评级 600732.SH`, `ROE摊薄 | 002821`).
+const NOT_COMPANY_WORDS: [&str; 14] =
+    ["评级", "代码", "简称", "名称", "摊薄", "收入", "利润", "增长", "市值", "股价", "合计", "平均", "公司", "指数"];
+
+/// True for a plausible company name: 2–10 characters with Chinese, no metric or column word.
+fn is_plausible_name(name: &str) -> bool {
+    (2..=10).contains(&name.chars().count())
+        && name.chars().any(yanbao_model::normalize::is_han)
+        && !NOT_COMPANY_WORDS.iter().any(|w| name.ends_with(w))
+        && !["证券", "股票", "个股", "标的"].contains(&name)
+        && !name.contains("ROE")
 }
 
 /// `芯原股份-U ` → `芯原股份`: the listing mark is dropped before the name is cut from the run.
@@ -69,7 +83,7 @@ fn strip_listing_mark(head: &str) -> &str {
 fn name_after(text: &str, code_end: usize) -> Option<String> {
     let rest = text[code_end..].trim_start_matches([' ', '\t', '|', ')', '）']);
     let run: String = rest.chars().take_while(|c| yanbao_model::normalize::is_han(*c)).collect();
-    ((2..=6).contains(&run.chars().count())).then_some(run)
+    ((2..=6).contains(&run.chars().count()) && is_plausible_name(&run)).then_some(run)
 }
 
 /// Companies printed with their codes in a text: `公司名（代码）`, `公司名 代码`, `代码 公司名`
@@ -111,10 +125,7 @@ pub fn companies_in_table(table: &Table) -> Vec<(String, Security)> {
 
 /// A table cell holding a company name: 2–10 characters, Chinese, no digits.
 fn is_name_cell(cell: &str) -> bool {
-    let chars = cell.chars().count();
-    (2..=10).contains(&chars)
-        && cell.chars().any(yanbao_model::normalize::is_han)
-        && !cell.chars().any(|c| c.is_ascii_digit() || matches!(c, '%' | '：' | ':' | '，'))
+    is_plausible_name(cell) && !cell.chars().any(|c| c.is_ascii_digit() || matches!(c, '%' | '：' | ':' | '，'))
 }
 
 /// One company the registry knows.
@@ -319,6 +330,7 @@ mod tests {
                 vec!["三星电子".into(), "005930".into(), "".into()],
                 vec!["2023".into(), "营业收入".into(), "12".into()],
                 vec!["000001".into(), "12.5".into(), "".into()],
+                vec!["002821".into(), "ROE摊薄".into(), "".into()],
             ],
             ..Table::default()
         };

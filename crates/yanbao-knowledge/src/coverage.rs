@@ -40,24 +40,65 @@ pub fn cover_company(report: &Report) -> Option<Company> {
     for table in report.tables.iter().filter(|t| t.block < FRONT_BLOCKS) {
         front.extend(companies_in_table(table));
     }
-    if front.is_empty() {
+    let texts: Vec<&str> = report.blocks.iter().filter(|b| !b.boilerplate).map(|b| b.text.as_str()).chain([report.title.as_str()]).collect();
+    // The line a note opens with (`兖矿能源（600188.SH）/煤炭开采行业`) names its company as surely as a title.
+    let opening: Vec<(String, Security)> = report
+        .blocks
+        .iter()
+        .take(3)
+        .filter(|b| yanbao_model::securities::is_security_line(&b.text))
+        .flat_map(|b| companies_in_text(&b.text))
+        .chain(title_pairs)
+        .collect();
+    if let Some((name, security)) = opening.first() {
+        return Some(company(name, security));
+    }
+    if let Some(found) = dominant(&front, &texts, 3) {
+        return Some(found);
+    }
+    // A company note speaks of 公司 far more than of 行业; one company at its front is its company.
+    let distinct: std::collections::BTreeSet<&str> = front.iter().map(|(_, s)| s.code.as_str()).collect();
+    let joined = texts.concat();
+    let about_a_company = joined.matches("公司").count() >= 2 * joined.matches("行业").count().max(5);
+    if distinct.len() == 1 && about_a_company {
+        return front.first().map(|(name, security)| company(name, security));
+    }
+    if !about_a_company {
         return None;
     }
-    let names: Vec<&str> = front.iter().map(|(n, _)| n.as_str()).collect();
-    let texts: Vec<&str> = report.blocks.iter().filter(|b| !b.boilerplate).map(|b| b.text.as_str()).chain([report.title.as_str()]).collect();
-    let mentions = crate::entities::count_mentions(&texts, names.iter().copied());
+    // A note whose code is printed only further in (a related report, a chart of its valuation).
+    let mut anywhere: Vec<(String, Security)> = Vec::new();
+    for block in report.blocks.iter().filter(|b| !b.boilerplate) {
+        anywhere.extend(companies_in_text(&block.text));
+    }
+    for table in &report.tables {
+        anywhere.extend(companies_in_table(table));
+    }
+    let distinct: std::collections::BTreeSet<&str> = anywhere.iter().map(|(_, s)| s.code.as_str()).collect();
+    if distinct.len() == 1 {
+        return anywhere.first().map(|(name, security)| company(name, security));
+    }
+    dominant(&anywhere, &texts, 5)
+}
+
+fn company(name: &str, security: &Security) -> Company {
+    Company { name: name.to_string(), code: Some(security.code.clone()), exchange: security.exchange.clone() }
+}
+
+/// The candidate the texts name most, when it is named at least `min_mentions` times and at
+/// least twice as often as any other (a sector table lists many companies, none dominant).
+fn dominant(candidates: &[(String, Security)], texts: &[&str], min_mentions: u32) -> Option<Company> {
+    let names: Vec<&str> = candidates.iter().map(|(n, _)| n.as_str()).collect();
+    let mentions = crate::entities::count_mentions(texts, names.iter().copied());
     let mut ranked: Vec<(&str, u32)> = names.iter().map(|n| (*n, mentions.get(*n).copied().unwrap_or(0))).collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     ranked.dedup_by_key(|(n, _)| *n);
-    let (top, top_mentions) = ranked[0];
+    let (top, top_mentions) = *ranked.first()?;
     let runner_up = ranked.get(1).map_or(0, |r| r.1);
-    let named_in_title = title_pairs.iter().any(|(n, _)| n == top);
-    // A list of companies (a sector table on a cover) has no one company that the text keeps naming.
-    if !named_in_title && (top_mentions < 3 || top_mentions < 2 * runner_up) {
+    if top_mentions < min_mentions || top_mentions < 2 * runner_up {
         return None;
     }
-    let (name, security) = front.iter().find(|(n, _)| n == top)?;
-    Some(Company { name: name.clone(), code: Some(security.code.clone()), exchange: security.exchange.clone() })
+    candidates.iter().find(|(n, _)| n == top).map(|(name, security)| company(name, security))
 }
 
 /// A rating word before 评级 in running text: `维持“买入”评级`, `首次覆盖，给予“增持”评级`,
@@ -180,7 +221,7 @@ fn cell_number(cell: &str) -> Option<(f64, bool)> {
 /// The year a forecast column head names (`2024E` → 2024, `24E` → 2024).
 fn forecast_year(cell: &str) -> Option<i32> {
     let compact: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
-    let caps = FORECAST_YEAR.captures(&compact)?;
+    let caps = FORECAST_YEAR.captures(compact.trim_end_matches(['.', '*']))?;
     let year: i32 = caps.get(1)?.as_str().parse().ok()?;
     Some(if year < 100 { 2000 + year } else { year })
 }
@@ -205,7 +246,7 @@ fn table_forecasts(table: &Table) -> Vec<Forecast> {
     for row in &rows[head_at + 1..] {
         let Some(label) = row.first() else { continue };
         let Some(metric) = metric(label) else { continue };
-        let printed_unit = LABEL_UNIT.captures(label).and_then(|c| c.get(1)).map(|m| m.as_str().trim().to_string());
+        let printed_unit = LABEL_UNIT.captures(label).and_then(|c| c.get(1)).map(|m| m.as_str().trim().trim_end_matches('/').to_string());
         for &(column, year) in &columns {
             let Some((value, percent)) = row.get(column).and_then(|c| cell_number(c)) else { continue };
             let unit = match (&printed_unit, percent) {
