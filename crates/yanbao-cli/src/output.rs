@@ -69,7 +69,8 @@ fn hit_kind(hit: &yanbao_engine::Hit) -> &str {
 pub fn print_search(response: &SearchResponse) {
     match response.total_reports.filter(|_| response.grouped) {
         Some(reports) => {
-            let (hits, in_reports) = (plural(response.total, "hit", "hits"), plural(reports, "report", "reports"));
+            let hits = format!("{} {}", response.total_text(), if response.total == 1 && !response.total_at_least { "hit" } else { "hits" });
+            let in_reports = plural(reports, "report", "reports");
             println!("{hits} in {in_reports} for {:?} in {:.1} ms", response.query, response.took_ms)
         }
         None => println!("{} hits for {:?} in {:.1} ms", response.total, response.query, response.took_ms),

@@ -186,7 +186,7 @@ pub struct ReportGroup {
 
 impl ReportGroup {
     /// Adds a document, keeping the `keep` best.
-    fn add(&mut self, ranked: Ranked, keep: usize) {
+    pub(crate) fn add(&mut self, ranked: Ranked, keep: usize) {
         self.documents += 1;
         if !ranked.whole_report {
             self.passages += 1;

@@ -21,6 +21,13 @@
 //! nine times would otherwise fill a page with it. [`SearchRequest::report`] searches within one
 //! report (ungrouped): what "N more in this report" links to.
 //!
+//! **Cost follows reports, not passages.** A common word matches hundreds of thousands of
+//! passages in a large library; a grouped search never visits them all. It ranks the report
+//! documents first (their text lives in fields of their own, so this reads report postings
+//! only), then walks the passages of the page's reports alone — each report's documents are
+//! contiguous in one segment — and counts the passage total only up to [`TOTAL_COUNT_CAP`]
+//! (beyond it the total is a lower bound, [`SearchResponse::total_at_least`]).
+//!
 //! Everything a search needs is in the index, so answering never reads a report: stored fields
 //! build the hit, and [`Hit::previewed`] says whether the hit's block is in the report's public
 //! preview — decided when the report is indexed, from the cut the engine passes to
@@ -59,15 +66,17 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query, RangeQuery, Scorer, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, Value};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, TantivyDocument, TantivyError, Term};
+use tantivy::indexer::UserOperation;
+use tantivy::{DocAddress, DocSet, Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, Score, SegmentOrdinal, TantivyDocument, TantivyError, Term, TERMINATED};
 use yanbao_model::Report;
 
-use crate::collect::{best_first, DistinctStrCollector, FacetCollector, FacetMaps, GroupCollector, ReportGroup};
+use crate::collect::{best_first, DistinctStrCollector, FacetCollector, FacetMaps, GroupCollector, Ranked, ReportGroup, STR_FACETS};
 use crate::query::{date_key, mark_terms, parse_query, Chunk, DateEnd};
-use crate::schema::{build_schema, name_key, report_documents, Fields, GRAMS_TOKENIZER, INDEX_VERSION, STEMS_TOKENIZER, WORDS_TOKENIZER};
+use crate::schema::{build_schema, name_key, report_documents, Fields, REPORT_KEY_FIELD, GRAMS_TOKENIZER, INDEX_VERSION, STEMS_TOKENIZER, WORDS_TOKENIZER};
 use crate::snippet::snippet;
 use crate::tokenize::{stem_analyzer, Stream, YanbaoTokenizer};
 
@@ -89,6 +98,10 @@ const DEFAULT_LIMIT: usize = 10;
 const MAX_LIMIT: usize = 1000;
 /// Deepest offset accepted.
 const MAX_OFFSET: usize = 10_000;
+/// Matching documents counted exactly for a grouped search's total; beyond, the total is a
+/// lower bound (as Elasticsearch's default `track_total_hits`): counting every match of a
+/// common word would cost what grouped search avoids.
+pub const TOTAL_COUNT_CAP: usize = 10_000;
 /// Most values listed per facet.
 const MAX_FACET_VALUES: usize = 50;
 /// Writer heap for on-disk indexes (split over the writer threads). 128 MiB keeps a whole
@@ -286,12 +299,27 @@ pub struct SearchResponse {
     /// True when the hits are one per report ([`SearchRequest::group_by_report`]).
     #[serde(default)]
     pub grouped: bool,
+    /// True when [`total`](Self::total) is a lower bound: a grouped search counts matching
+    /// documents up to [`TOTAL_COUNT_CAP`] (shown as "10000+").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub total_at_least: bool,
     /// Time spent answering, in milliseconds.
     pub took_ms: f64,
     /// The requested page of hits, best first.
     pub hits: Vec<Hit>,
     /// Facet counts, when asked for.
     pub facets: Option<Facets>,
+}
+
+impl SearchResponse {
+    /// The total as shown to people: `10000+` when it is a lower bound.
+    pub fn total_text(&self) -> String {
+        if self.total_at_least {
+            format!("{}+", self.total)
+        } else {
+            self.total.to_string()
+        }
+    }
 }
 
 /// One ranked document.
@@ -527,12 +555,13 @@ impl SearchIndex {
         if report.id.trim().is_empty() {
             return Err(IndexError::MissingId);
         }
-        let docs = report_documents(report, &self.fields, shown);
+        // One batch: the delete and the adds apply in order and the documents land in one
+        // segment, contiguous with the report document first — what grouped search relies on to
+        // visit one report's passages without a lookup (see `passages_of_reports`).
+        let mut operations = vec![UserOperation::Delete(Term::from_field_text(self.fields.report_id, &report.id))];
+        operations.extend(report_documents(report, &self.fields, shown).into_iter().map(UserOperation::Add));
         self.with_writer(|writer| {
-            writer.delete_term(Term::from_field_text(self.fields.report_id, &report.id));
-            for doc in docs {
-                writer.add_document(doc)?;
-            }
+            writer.run(operations)?;
             Ok(())
         })
     }
@@ -696,10 +725,31 @@ impl SearchIndex {
             return Ok(response);
         }
         let grouped = req.groups_by_report();
-        let mut outcome = None;
+        let marks = mark_terms(&chunks);
+        // Events are filtered by their own date, so with a date range a report outside it may
+        // hold an event inside it: those searches group in one pass over every match.
+        let by_reports = grouped && req.from.is_none() && req.to.is_none();
         let operators: &[Occur] = if chunks.len() > 1 { &[Occur::Must, Occur::Should] } else { &[Occur::Must] };
+        if by_reports {
+            for &operator in operators {
+                if let Some(page) = self.search_by_reports(&searcher, &chunks, req, operator, limit, offset, &marks)? {
+                    response.grouped = true;
+                    response.total_reports = Some(page.total_reports);
+                    response.total = page.total;
+                    response.total_at_least = page.total_at_least;
+                    response.hits = page.hits;
+                    response.facets = page.facets;
+                    break;
+                }
+            }
+            response.facets = response.facets.or_else(|| req.with_facets.then(Facets::default));
+            response.took_ms = elapsed_ms(started);
+            return Ok(response);
+        }
+        let fields = self.scope_fields(req.scope);
+        let mut outcome = None;
         for &operator in operators {
-            let query = self.build_query(&chunks, req.scope, operator, &filters);
+            let query = self.build_query(&chunks, &fields, operator, &filters, true);
             let facet_collector = req.with_facets.then_some(FacetCollector);
             let found = if grouped {
                 let collector = (GroupCollector { keep: MORE_HITS_SHOWN + 2 }, facet_collector);
@@ -717,7 +767,6 @@ impl SearchIndex {
                 break;
             }
         }
-        let marks = mark_terms(&chunks);
         let facet_maps = match outcome {
             None => return Ok(response),
             Some(Matches::Ranked(top, total, facet_maps)) => {
@@ -739,6 +788,145 @@ impl SearchIndex {
         response.facets = facet_maps.map(facets_from_maps);
         response.took_ms = elapsed_ms(started);
         Ok(response)
+    }
+
+    /// A grouped search in two steps whose cost follows the matching *reports*, never every
+    /// matching passage (a common word matches hundreds of thousands of passages at 100 k
+    /// reports):
+    ///
+    /// 1. rank the reports: the query over the report documents alone (title and whole-report
+    ///    text, fields no passage has), counting them and their facets on the way;
+    /// 2. for the page's reports only, walk their passages: a report's documents are contiguous
+    ///    in one segment, report document first ([`add_report`](Self::add_report)), so one
+    ///    scorer per segment seeks to each report and reads its matches — the best few and how
+    ///    many.
+    ///
+    /// Reports are ordered by the whole report's relevance; each hit is the report's best
+    /// passage (in scope `all`, the report itself when no single passage matches every word).
+    /// The passage total is counted exactly up to [`TOTAL_COUNT_CAP`], beyond it is a lower
+    /// bound ([`SearchResponse::total_at_least`]). `None` when no report matches.
+    #[allow(clippy::too_many_arguments)]
+    fn search_by_reports(&self, searcher: &tantivy::Searcher, chunks: &[Chunk], req: &SearchRequest, operator: Occur, limit: usize, offset: usize, marks: &[snippet::MarkTerm]) -> Result<Option<GroupedPage>, IndexError> {
+        let whole_reports_are_hits = req.scope == Scope::All;
+        // Only report documents have the report fields: no kind filter needed.
+        let report_filters = self.filters(&SearchRequest { scope: Scope::All, ..req.clone() })?;
+        let report_query = self.build_query(chunks, &self.report_fields(whole_reports_are_hits), operator, &report_filters, false);
+        let passage_filters = self.filters(req)?;
+        let passage_fields = self.passage_fields(req.scope);
+        let passage_query = self.build_query(chunks, &passage_fields, operator, &passage_filters, true);
+        let wanted = offset.saturating_add(limit);
+        let mut fetch = wanted.saturating_mul(2).max(20);
+        let (reports, total_reports, facet_maps, groups) = loop {
+            let facet_collector = req.with_facets.then_some(FacetCollector);
+            let (top, total_reports, facet_maps) = searcher.search(&report_query, &(TopDocs::with_limit(fetch).order_by_score(), Count, facet_collector))?;
+            if total_reports == 0 {
+                return Ok(None);
+            }
+            let groups = self.passages_of_reports(searcher, &passage_query, &top)?;
+            let shown = groups.iter().filter(|group| whole_reports_are_hits || group.passages > 0).count();
+            // Reports whose text matches but no single passage (the words in different
+            // paragraphs) have no hit outside scope `all`: look further down until the page fills.
+            if shown >= wanted || top.len() < fetch || fetch >= MAX_OFFSET + MAX_LIMIT {
+                break (top, total_reports, facet_maps, groups);
+            }
+            fetch = fetch.saturating_mul(4).min(MAX_OFFSET + MAX_LIMIT);
+        };
+        let mut hits = Vec::new();
+        for ((report_score, report_address), group) in reports.into_iter().zip(groups) {
+            let head = match group.best.first() {
+                Some(best) => *best,
+                None if whole_reports_are_hits => Ranked { score: report_score, address: report_address, whole_report: true },
+                None => continue,
+            };
+            hits.push((head, group));
+        }
+        let mut page = Vec::new();
+        for (head, group) in hits.into_iter().skip(offset).take(limit) {
+            let mut hit = self.hit(&searcher.doc(head.address)?, head.score, marks);
+            hit.more_in_report = group.passages.saturating_sub(u64::from(!head.whole_report));
+            for other in group.best.iter().filter(|ranked| ranked.address != head.address).take(MORE_HITS_SHOWN) {
+                hit.more_hits.push(self.hit(&searcher.doc(other.address)?, other.score, marks));
+            }
+            page.push(hit);
+        }
+        let count_query = self.build_query(chunks, &passage_fields, operator, &passage_filters, false);
+        let (passages, mut total_at_least) = count_at_most(searcher, &count_query, TOTAL_COUNT_CAP)?;
+        let mut total = passages;
+        if whole_reports_are_hits {
+            total += total_reports;
+        }
+        let facets = match facet_maps {
+            None => None,
+            Some(mut maps) => {
+                // Facets count reports (step 1); the kind facet counts documents of each kind.
+                let kind_at = STR_FACETS.iter().position(|name| *name == "kind");
+                if let Some(kinds) = kind_at.and_then(|at| maps.get_mut(at)) {
+                    kinds.clear();
+                    for kind in [schema::KIND_PARAGRAPH, schema::KIND_FIGURE, schema::KIND_TABLE, schema::KIND_EVENT] {
+                        if req.scope.kind().is_some_and(|scoped| scoped != kind) {
+                            continue;
+                        }
+                        let kind_query = self.build_query(chunks, &self.passage_fields(Scope::All), operator, &self.kind_filters(req, kind)?, false);
+                        let (count, at_least) = count_at_most(searcher, &kind_query, TOTAL_COUNT_CAP)?;
+                        total_at_least |= at_least;
+                        if count > 0 {
+                            kinds.insert(kind.to_string(), count as u64);
+                        }
+                    }
+                    if whole_reports_are_hits {
+                        kinds.insert(schema::KIND_REPORT.to_string(), total_reports as u64);
+                    }
+                }
+                Some(facets_from_maps(maps))
+            }
+        };
+        Ok(Some(GroupedPage { hits: page, total_reports, total, total_at_least, facets }))
+    }
+
+    /// Returns the filters of a request, with the scope's kind replaced by `kind`.
+    fn kind_filters(&self, req: &SearchRequest, kind: &str) -> Result<Vec<Box<dyn Query>>, IndexError> {
+        let mut filters = self.filters(&SearchRequest { scope: Scope::All, ..req.clone() })?;
+        filters.push(Box::new(TermQuery::new(Term::from_field_text(self.fields.kind, kind), IndexRecordOption::Basic)));
+        Ok(filters)
+    }
+
+    /// Returns, for each report document found by step 1 of [`search_by_reports`](Self::search_by_reports),
+    /// its passages matching `query`: how many, and the best few (best first).
+    fn passages_of_reports(&self, searcher: &tantivy::Searcher, query: &dyn Query, reports: &[(Score, DocAddress)]) -> Result<Vec<ReportGroup>, IndexError> {
+        let keep = MORE_HITS_SHOWN + 1;
+        let mut groups = vec![ReportGroup::default(); reports.len()];
+        if reports.is_empty() {
+            return Ok(groups);
+        }
+        let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        // Visit the reports in index order: one forward-only scorer per segment.
+        let mut order: Vec<usize> = (0..reports.len()).collect();
+        order.sort_by_key(|&i| reports[i].1);
+        let mut current: Option<(SegmentOrdinal, Box<dyn Scorer>, Column<u64>)> = None;
+        for i in order {
+            let address = reports[i].1;
+            let reader = searcher.segment_reader(address.segment_ord);
+            if current.as_ref().map(|(segment, _, _)| *segment) != Some(address.segment_ord) {
+                let Some(keys) = reader.fast_fields().column_opt::<u64>(REPORT_KEY_FIELD)? else { continue };
+                current = Some((address.segment_ord, weight.scorer(reader, 1.0)?, keys));
+            }
+            let Some((_, scorer, keys)) = current.as_mut() else { continue };
+            let key = keys.first(address.doc_id);
+            let alive = reader.alive_bitset();
+            // Seeking backwards is not allowed: the scorer may already stand past this report's
+            // first passage's place (at the next report's, where the last walk stopped).
+            let mut doc = scorer.doc();
+            if doc <= address.doc_id {
+                doc = scorer.seek(address.doc_id + 1);
+            }
+            while doc != TERMINATED && keys.first(doc) == key {
+                if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                    groups[i].add(Ranked { score: scorer.score(), address: DocAddress::new(address.segment_ord, doc), whole_report: false }, keep);
+                }
+                doc = scorer.advance();
+            }
+        }
+        Ok(groups)
     }
 
     /// Turns the groups of a grouped search into the requested page of hits: reports ordered by
@@ -826,18 +1014,36 @@ impl SearchIndex {
         Ok(filters)
     }
 
-    /// Returns the (field, boost) lists searched for words, grams and stems in a scope.
+    /// Returns the (field, boost) lists searched for words, grams and stems in a scope, over
+    /// the documents it holds: report documents (title and whole-report text) in scopes `all`
+    /// and `reports`, passages (body, captions) in every scope but `reports`.
     fn scope_fields(&self, scope: Scope) -> ScopeFields {
+        match scope {
+            Scope::Reports => self.report_fields(true),
+            Scope::All => self.report_fields(true).and(self.passage_fields(scope)),
+            _ => self.passage_fields(scope),
+        }
+    }
+
+    /// The fields of report documents: the whole report's text, and its title (boosted) when
+    /// `with_title`.
+    fn report_fields(&self, with_title: bool) -> ScopeFields {
         let f = &self.fields;
-        let title = scope == Scope::All || scope == Scope::Reports;
-        let caption = matches!(scope, Scope::All | Scope::Figures | Scope::Tables);
-        let mut fields = ScopeFields { words: vec![(f.body_words, 1.0)], grams: vec![(f.body_grams, 1.0)], stems: vec![(f.body_stems, 1.0)] };
-        if title {
+        let mut fields = ScopeFields { words: vec![(f.report_words, 1.0)], grams: vec![(f.report_grams, 1.0)], stems: vec![(f.report_stems, 1.0)] };
+        if with_title {
             fields.words.push((f.title_words, TITLE_BOOST));
             fields.grams.push((f.title_grams, TITLE_BOOST));
             fields.stems.push((f.title_stems, TITLE_BOOST));
         }
-        if caption {
+        fields
+    }
+
+    /// The fields of the passages a scope searches: body text, and captions (boosted) in the
+    /// scopes holding figures and tables.
+    fn passage_fields(&self, scope: Scope) -> ScopeFields {
+        let f = &self.fields;
+        let mut fields = ScopeFields { words: vec![(f.body_words, 1.0)], grams: vec![(f.body_grams, 1.0)], stems: vec![(f.body_stems, 1.0)] };
+        if matches!(scope, Scope::All | Scope::Figures | Scope::Tables) {
             fields.words.push((f.caption_words, CAPTION_BOOST));
             fields.grams.push((f.caption_grams, CAPTION_BOOST));
             fields.stems.push((f.caption_stems, CAPTION_BOOST));
@@ -845,13 +1051,14 @@ impl SearchIndex {
         fields
     }
 
-    /// Builds the full query: every chunk joined by `operator`, and the filters (unscored).
-    fn build_query(&self, chunks: &[Chunk], scope: Scope, operator: Occur, filters: &[Box<dyn Query>]) -> BooleanQuery {
-        let fields = self.scope_fields(scope);
+    /// Builds the full query: every chunk joined by `operator` over `fields`, and the filters
+    /// (unscored). `contiguous` adds the boost of chunks found as typed (a phrase match, read
+    /// from positions): it only ranks, so queries that only count or pick reports leave it out.
+    fn build_query(&self, chunks: &[Chunk], fields: &ScopeFields, operator: Occur, filters: &[Box<dyn Query>], contiguous: bool) -> BooleanQuery {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut text_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for chunk in chunks {
-            text_clauses.push((operator, chunk_query(chunk, &fields)));
+            text_clauses.push((operator, chunk_query(chunk, fields, contiguous)));
         }
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(text_clauses))));
         for filter in filters {
@@ -894,6 +1101,37 @@ impl SearchIndex {
 enum Matches {
     Ranked(Vec<(f32, tantivy::DocAddress)>, usize, Option<FacetMaps>),
     Grouped(HashMap<u64, ReportGroup>, Option<FacetMaps>),
+}
+
+/// One page of a grouped search ([`SearchIndex::search_by_reports`]).
+struct GroupedPage {
+    hits: Vec<Hit>,
+    total_reports: usize,
+    total: usize,
+    total_at_least: bool,
+    facets: Option<Facets>,
+}
+
+/// Counts the live documents matching `query`, stopping at `cap`: (count, true when stopped).
+/// Nothing is scored.
+fn count_at_most(searcher: &tantivy::Searcher, query: &dyn Query, cap: usize) -> Result<(usize, bool), IndexError> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut count = 0;
+    for reader in searcher.segment_readers() {
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                if count == cap {
+                    return Ok((cap, true));
+                }
+                count += 1;
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok((count, false))
 }
 
 /// Returns milliseconds since `started`, to the microsecond.
@@ -940,6 +1178,16 @@ struct ScopeFields {
     stems: Vec<BoostedField>,
 }
 
+impl ScopeFields {
+    /// Both lists of fields.
+    fn and(mut self, other: ScopeFields) -> ScopeFields {
+        self.words.extend(other.words);
+        self.grams.extend(other.grams);
+        self.stems.extend(other.stems);
+        self
+    }
+}
+
 /// Returns a query matching a word: the exact form in the word fields or, for an English word,
 /// any form with its stem — the exact form boosted, so `sale` ranks a `sale` above a `sales`.
 fn word_query(word: &str, stem: Option<&str>, fields: &ScopeFields) -> Box<dyn Query> {
@@ -959,7 +1207,7 @@ fn word_query(word: &str, stem: Option<&str>, fields: &ScopeFields) -> Box<dyn Q
 /// its jieba words match (boosted; English words by any form, see [`word_query`]) or all its
 /// grams match: whole-word matches score on both and rank first, compounds jieba cut
 /// differently still match on grams.
-fn chunk_query(chunk: &Chunk, fields: &ScopeFields) -> Box<dyn Query> {
+fn chunk_query(chunk: &Chunk, fields: &ScopeFields, contiguous: bool) -> Box<dyn Query> {
     if chunk.phrase {
         return phrase_query(chunk, &fields.grams);
     }
@@ -985,7 +1233,7 @@ fn chunk_query(chunk: &Chunk, fields: &ScopeFields) -> Box<dyn Query> {
     }
     let grams = single_or_boolean(gram_clauses);
     let mut clauses = vec![(Occur::Should, boosted(words, WORD_BOOST)), (Occur::Should, grams)];
-    if chunk.grams.len() >= 2 {
+    if contiguous && chunk.grams.len() >= 2 {
         // The chunk as typed, contiguous, outranks its words scattered (拜登支持率 over 拜登…支持率).
         clauses.push((Occur::Should, boosted(phrase_query(chunk, &fields.grams), CONTIGUOUS_BOOST)));
     }
@@ -1028,5 +1276,24 @@ fn facets_from_maps(maps: FacetMaps) -> Facets {
         language: sorted(maps.get(2)),
         kind: sorted(maps.get(3)),
         year: sorted(maps.get(4)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yanbao_model::{Block, BlockKind};
+
+    #[test]
+    fn counts_stop_at_the_cap_and_say_so() {
+        let index = SearchIndex::open_in_ram().unwrap();
+        let blocks = (0..5).map(|i| Block { kind: BlockKind::Paragraph, text: format!("关税第 {i} 段"), ..Block::default() }).collect();
+        index.add_report(&Report { id: "r1".into(), title: "t".into(), blocks, ..Report::default() }, &[]).unwrap();
+        index.commit().unwrap();
+        let searcher = index.reader.searcher();
+        let query = TermQuery::new(Term::from_field_text(index.fields.body_words, "关税"), IndexRecordOption::Basic);
+        assert_eq!(count_at_most(&searcher, &query, 3).unwrap(), (3, true));
+        assert_eq!(count_at_most(&searcher, &query, 5).unwrap(), (5, false));
+        assert_eq!(count_at_most(&searcher, &query, 100).unwrap(), (5, false));
     }
 }

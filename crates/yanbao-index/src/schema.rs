@@ -23,8 +23,9 @@ use crate::tokenize::has_letter_words;
 
 /// Version of the schema and of the tokenisation; an index written with another version must be
 /// rebuilt. Bump it whenever a field or a tokenizer changes. (4: stem fields, block kind, report
-/// key for grouping hits by report.)
-pub const INDEX_VERSION: u32 = 4;
+/// key for grouping hits by report; 5: the report document's text in fields of its own, each
+/// report's documents contiguous.)
+pub const INDEX_VERSION: u32 = 5;
 /// Name of the registered word tokenizer.
 pub const WORDS_TOKENIZER: &str = "yanbao_words";
 /// Name of the registered gram tokenizer.
@@ -74,6 +75,14 @@ pub struct Fields {
     pub body_grams: Field,
     /// Body stems.
     pub body_stems: Field,
+    /// Report documents: the whole report's words (people and body). Kept apart from the
+    /// blocks' body fields so ranking reports reads postings of reports only, never of the
+    /// millions of passages (see `SearchIndex::search`).
+    pub report_words: Field,
+    /// Report documents: the whole report's grams (with positions, for phrases).
+    pub report_grams: Field,
+    /// Report documents: the whole report's stems.
+    pub report_stems: Field,
     /// Stored text the snippet is cut from.
     pub text: Field,
     /// Institution as printed (stored, fast: facets).
@@ -140,6 +149,9 @@ pub fn build_schema() -> (Schema, Fields) {
         body_words: b.add_text_field("body_words", searchable(WORDS_TOKENIZER, false)),
         body_grams: b.add_text_field("body_grams", searchable(GRAMS_TOKENIZER, true)),
         body_stems: b.add_text_field("body_stems", searchable(STEMS_TOKENIZER, false)),
+        report_words: b.add_text_field("report_words", searchable(WORDS_TOKENIZER, false)),
+        report_grams: b.add_text_field("report_grams", searchable(GRAMS_TOKENIZER, true)),
+        report_stems: b.add_text_field("report_stems", searchable(STEMS_TOKENIZER, false)),
         text: b.add_text_field("text", STORED),
         institution: b.add_text_field("institution", STORED | FAST),
         institution_key: b.add_text_field("institution_key", STRING),
@@ -239,6 +251,11 @@ impl Fields {
     fn body_text(&self) -> TextFields {
         TextFields { words: self.body_words, grams: self.body_grams, stems: self.body_stems }
     }
+
+    /// The whole report's fields (report documents).
+    fn report_text(&self) -> TextFields {
+        TextFields { words: self.report_words, grams: self.report_grams, stems: self.report_stems }
+    }
 }
 
 /// Adds the text to the word and gram fields, and to the stem field when it has letter words
@@ -337,8 +354,8 @@ pub fn report_documents(report: &Report, f: &Fields, shown: &[usize]) -> Vec<Tan
             .chain(report.authors.iter().map(String::as_str)),
         " ",
     );
-    add_searchable(&mut whole, f.body_text(), &people);
-    add_searchable(&mut whole, f.body_text(), &body);
+    add_searchable(&mut whole, f.report_text(), &people);
+    add_searchable(&mut whole, f.report_text(), &body);
     whole.add_text(f.text, &body);
     add_date_key(&mut whole, f, report.date.as_deref());
     // Where the preview ends, for links to a block cited outside search (timeline, entities).

@@ -590,8 +590,11 @@ fn hits_are_grouped_by_report_with_right_totals() {
     assert_eq!(grouped.hits.len(), reports.len());
     let shown: u64 = grouped.hits.iter().map(|h| h.more_in_report + 1).sum();
     assert_eq!(shown as usize, flat.total, "each report's passages: its best hit and N more");
-    // The best passage heads its report's group, as in the flat ranking.
-    assert_eq!((grouped.hits[0].report_id.as_str(), grouped.hits[0].block), (flat.hits[0].report_id.as_str(), flat.hits[0].block));
+    // Each report's hit is its best passage, as the flat ranking orders them.
+    for hit in &grouped.hits {
+        let best = flat.hits.iter().find(|h| h.report_id == hit.report_id).unwrap();
+        assert_eq!(hit.block, best.block, "{hit:#?}");
+    }
     let seed = grouped.hits.iter().find(|h| h.report_id == "aa7b0d65672ddc97").unwrap();
     assert!(seed.more_in_report >= 1 && !seed.more_hits.is_empty());
     assert!(seed.more_hits.iter().all(|m| m.report_id == seed.report_id && m.snippet.contains("<mark>")));
@@ -640,4 +643,70 @@ fn hits_of_a_report_known_only_by_its_year_carry_the_year() {
         assert_eq!((hit.date.as_deref(), hit.year), (None, Some(2021)), "{hit:?}");
         assert_eq!(yanbao_model::report_when(hit.date.as_deref(), hit.year).as_deref(), Some("2021"));
     }
+}
+
+/// A report of `n` paragraphs, each naming 关税 `weight` times, and one paragraph with 清单 alone.
+fn tariff_report(id: usize, paragraphs: usize, weight: usize) -> Report {
+    let mut blocks: Vec<Block> = (0..paragraphs).map(|p| paragraph(&format!("{}第 {p} 段，商务部回应。", "美方宣布加征关税，".repeat(weight)), 1)).collect();
+    blocks.push(paragraph("排除清单将于年底公布。", 2));
+    Report { id: format!("{id:016x}"), title: format!("关税周报第 {id} 期"), language: "zh".into(), blocks, ..Report::default() }
+}
+
+#[test]
+fn grouped_search_walks_only_the_page_reports_and_agrees_with_the_flat_ranking() {
+    // Reports added over several commits (several segments), one replaced (its old documents
+    // deleted, the new ones elsewhere), one removed: what the two-step grouped search must get
+    // right about where a report's passages are.
+    let index = SearchIndex::open_in_ram().unwrap();
+    for id in 0..40 {
+        index.add_report(&tariff_report(id, 1 + id % 4, 1 + id % 3), &[]).unwrap();
+        if id % 9 == 0 {
+            index.commit().unwrap();
+        }
+    }
+    index.add_report(&tariff_report(7, 6, 3), &[]).unwrap();
+    index.remove_report(&format!("{:016x}", 8)).unwrap();
+    index.commit().unwrap();
+    let flat = index.search(&SearchRequest { limit: 1000, ..ungrouped("关税", Scope::Paragraphs) }).unwrap();
+    assert_eq!(flat.total, (0..40).filter(|&id| id != 8 && id != 7).map(|id| 1 + id % 4).sum::<usize>() + 6);
+    let mut per_report = std::collections::BTreeMap::new();
+    for hit in &flat.hits {
+        *per_report.entry(hit.report_id.clone()).or_insert(0u64) += 1;
+    }
+    // Page through the grouped results: every report once, with all its passages counted.
+    let mut seen = std::collections::BTreeSet::new();
+    for page in 0..10 {
+        let grouped = index.search(&SearchRequest { limit: 7, offset: page * 7, ..in_scope("关税", Scope::Paragraphs) }).unwrap();
+        assert_eq!((grouped.total, grouped.total_reports, grouped.total_at_least), (flat.total, Some(39), false));
+        for hit in &grouped.hits {
+            assert!(seen.insert(hit.report_id.clone()), "{} twice", hit.report_id);
+            assert_eq!(hit.more_in_report + 1, per_report[&hit.report_id], "{hit:#?}");
+            assert_eq!(hit.more_hits.len() as u64, hit.more_in_report.min(3));
+            assert!(hit.more_hits.iter().all(|more| more.report_id == hit.report_id && more.block != hit.block));
+        }
+    }
+    assert_eq!(seen.len(), 39);
+    assert!(!seen.contains(&format!("{:016x}", 8)));
+    // The replaced report shows its new passages only.
+    let replaced = index.search(&SearchRequest { report: Some(format!("{:016x}", 7)), ..in_scope("关税", Scope::Paragraphs) }).unwrap();
+    assert_eq!(replaced.total, 6);
+}
+
+#[test]
+fn grouped_search_skips_reports_matching_only_across_passages_outside_scope_all() {
+    let index = SearchIndex::open_in_ram().unwrap();
+    // Report 1 names 关税 and 清单 in different paragraphs; report 2 in one.
+    index.add_report(&tariff_report(1, 2, 1), &[]).unwrap();
+    let mut together = tariff_report(2, 1, 1);
+    together.blocks.push(paragraph("关税排除清单正式生效。", 3));
+    index.add_report(&together, &[]).unwrap();
+    index.commit().unwrap();
+    let paragraphs = index.search(&in_scope("关税 清单", Scope::Paragraphs)).unwrap();
+    let ids: Vec<&str> = paragraphs.hits.iter().map(|h| h.report_id.as_str()).collect();
+    assert_eq!(ids, vec![format!("{:016x}", 2).as_str()], "{paragraphs:#?}");
+    // In scope all the report itself matches, and is the hit when no passage does.
+    let all = index.search(&ask("关税 清单")).unwrap();
+    assert_eq!(all.hits.len(), 2, "{all:#?}");
+    let whole = all.hits.iter().find(|h| h.report_id == format!("{:016x}", 1)).unwrap();
+    assert_eq!((whole.kind.as_str(), whole.more_in_report), ("report", 0));
 }

@@ -70,9 +70,10 @@ pub fn document() -> Value {
                     "type": "object",
                     "required": ["query", "total", "took_ms", "hits"],
                     "properties": {
-                        "query": { "type": "string" }, "total": { "type": "integer", "description": "matching documents (passages), grouped or not" }, "took_ms": { "type": "number" },
+                        "query": { "type": "string" }, "total": { "type": "integer", "description": "matching documents (passages), grouped or not; a lower bound when total_at_least" },
+                        "total_at_least": { "type": "boolean", "description": "grouped searches count matching documents up to 10000: true when there are more (show 10000+)" }, "took_ms": { "type": "number" },
                         "grouped": { "type": "boolean", "description": "one hit per report; limit and offset count reports" },
-                        "total_reports": { "type": "integer", "description": "grouped searches: reports with a match" },
+                        "total_reports": { "type": "integer", "description": "grouped searches: reports whose text matches (exact)" },
                         "hits": { "type": "array", "items": schema_ref("Hit") },
                         "facets": { "type": ["object", "null"], "description": "institution, author, year, language, kind: [[value, count]]" }
                     }

@@ -276,11 +276,12 @@ fn suggestions(view: &SearchView) -> Markup {
 /// Renders the line above the hits: passages found, and in how many reports when grouped.
 fn summary(response: &SearchResponse) -> Markup {
     let took = format!("{:.1}", response.took_ms);
+    let total = response.total_text();
     html! {
         p.muted.summary {
             @match response.total_reports.filter(|_| response.grouped) {
-                Some(reports) => { "共 " (response.total) " 条结果，来自 " (reports) " 份报告 · " (response.total) " results in " (reports) " reports · " (took) " ms" }
-                None => { "共 " (response.total) " 条结果 · " (response.total) " results · " (took) " ms" }
+                Some(reports) => { "共 " (total) " 条结果，来自 " (reports) " 份报告 · " (total) " results in " (reports) " reports · " (took) " ms" }
+                None => { "共 " (total) " 条结果 · " (total) " results · " (took) " ms" }
             }
         }
     }
