@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
-use yanbao_model::securities::{find_codes, Security};
+use yanbao_model::securities::{find_codes, KnownCompany, Security};
 use yanbao_model::{Company, Entity, EntityKind, Report, Table};
 
 use crate::entities::company_short_name;
@@ -128,26 +128,6 @@ fn is_name_cell(cell: &str) -> bool {
     is_plausible_name(cell) && !cell.chars().any(|c| c.is_ascii_digit() || matches!(c, '%' | '：' | ':' | '，'))
 }
 
-/// One company the registry knows.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KnownCompany {
-    /// The name it was first printed with beside its code.
-    pub name: String,
-    /// Code without exchange.
-    pub code: String,
-    /// Exchange, when known.
-    pub exchange: Option<String>,
-    /// Other names it goes by (`茅台` for 贵州茅台; other spellings printed beside the same code).
-    pub aliases: BTreeSet<String>,
-}
-
-impl KnownCompany {
-    /// The company as the report model writes it.
-    pub fn to_company(&self) -> Company {
-        Company { name: self.name.clone(), code: Some(self.code.clone()), exchange: self.exchange.clone() }
-    }
-}
-
 /// Companies learned from reports: name ↔ code ↔ aliases. Pure data (serialisable, so a
 /// library can keep it); [`CompanyRegistry::learn_from`] feeds it a report, and
 /// [`CompanyRegistry::link`] gives another report's names their codes.
@@ -157,13 +137,6 @@ pub struct CompanyRegistry {
     companies: BTreeMap<String, KnownCompany>,
     /// Every name and alias, to its code key.
     names: BTreeMap<String, String>,
-}
-
-fn key(security: &Security) -> String {
-    match &security.exchange {
-        Some(exchange) => format!("{}.{exchange}", security.code),
-        None => security.code.clone(),
-    }
 }
 
 impl CompanyRegistry {
@@ -190,7 +163,7 @@ impl CompanyRegistry {
         if name.chars().count() < 2 || security.code.is_empty() {
             return;
         }
-        let key = key(security);
+        let key = security.key();
         let entry = self.companies.entry(key.clone()).or_insert_with(|| KnownCompany {
             name: name.to_string(),
             code: security.code.clone(),
@@ -205,7 +178,7 @@ impl CompanyRegistry {
 
     /// Adds an alias for a known code (`茅台` for 600519.SH); false when the code is unknown.
     pub fn add_alias(&mut self, security: &Security, alias: &str) -> bool {
-        let key = key(security);
+        let key = security.key();
         let Some(entry) = self.companies.get_mut(&key) else { return false };
         entry.aliases.insert(alias.to_string());
         self.names.entry(alias.to_string()).or_insert(key);
@@ -227,18 +200,44 @@ impl CompanyRegistry {
         self.names.keys().map(String::as_str)
     }
 
+    /// Adds a company as a library kept it (its name, code and aliases), e.g. when loading a
+    /// stored registry. Names already taken keep their first code, as in [`CompanyRegistry::learn`]:
+    /// insert companies in the order they were learned.
+    pub fn insert(&mut self, company: KnownCompany) {
+        let key = company.key();
+        for name in std::iter::once(&company.name).chain(&company.aliases) {
+            self.names.entry(name.clone()).or_insert_with(|| key.clone());
+        }
+        self.companies.insert(key, company);
+    }
+
+    /// Every company it knows, by code.
+    pub fn companies(&self) -> impl Iterator<Item = &KnownCompany> {
+        self.companies.values()
+    }
+
+    /// Learns a company printed with its code (a bare A-share code gets the exchange of its
+    /// number range); returns its key, or None when it has no code.
+    pub fn learn_company(&mut self, company: &Company) -> Option<String> {
+        let code = company.code.as_ref()?;
+        let exchange = company.exchange.clone().or_else(|| yanbao_model::securities::a_share_exchange(code).map(String::from));
+        let security = Security { code: code.clone(), exchange };
+        self.learn(&company.name, &security);
+        Some(security.key())
+    }
+
     /// Learns every company a report prints with its code: its entities of kind company with a
-    /// code, and the company it covers.
-    pub fn learn_from(&mut self, report: &Report) {
-        for entity in report.entities.iter().filter(|e| e.kind == EntityKind::Company) {
-            if let Some(code) = &entity.code {
-                let exchange = yanbao_model::securities::a_share_exchange(code).map(String::from);
-                self.learn(&entity.name, &Security { code: code.clone(), exchange });
-            }
-        }
-        if let Some(Company { name, code: Some(code), exchange }) = &report.company {
-            self.learn(name, &Security { code: code.clone(), exchange: exchange.clone() });
-        }
+    /// code, and the company it covers. Returns those companies as the registry now knows them
+    /// (what a library must save after this report).
+    pub fn learn_from(&mut self, report: &Report) -> Vec<KnownCompany> {
+        let printed = report
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Company)
+            .map(|e| Company { name: e.name.clone(), code: e.code.clone(), exchange: None })
+            .chain(report.company.clone());
+        let keys: BTreeSet<String> = printed.filter_map(|company| self.learn_company(&company)).collect();
+        keys.iter().filter_map(|key| self.companies.get(key)).cloned().collect()
     }
 
     /// Gives a report's entities and covered company the codes the registry knows for their
@@ -307,6 +306,17 @@ mod tests {
     }
 
     #[test]
+    fn a_report_teaches_its_companies_once_each() {
+        let mut report = Report { company: Some(Company { name: "紫金矿业".into(), code: Some("601899".into()), exchange: Some("SH".into()) }), ..Report::default() };
+        report.entities.push(Entity { name: "紫金矿业".into(), kind: EntityKind::Company, mentions: 3, code: Some("601899".into()) });
+        report.entities.push(Entity { name: "洛阳钼业".into(), kind: EntityKind::Company, mentions: 1, code: Some("603993".into()) });
+        report.entities.push(Entity { name: "江西铜业".into(), kind: EntityKind::Org, mentions: 1, code: None });
+        let mut registry = CompanyRegistry::new();
+        let taught: Vec<String> = registry.learn_from(&report).into_iter().map(|c| c.key()).collect();
+        assert_eq!(taught, vec!["601899.SH", "603993.SH"], "bare A-share codes get their exchange");
+    }
+
+    #[test]
     fn numbers_that_only_look_like_codes() {
         for text in [
             "宏观点评 20230202",
@@ -349,6 +359,10 @@ mod tests {
         assert_eq!(registry.by_name("茅台").map(|c| c.code.as_str()), Some("600519"));
         assert_eq!(registry.by_name("芯原股份").map(|c| c.aliases.len()), Some(1));
         assert_eq!(registry.by_code("601899").map(|c| c.name.as_str()), Some("紫金矿业"));
+        // What a library keeps and loads back is the same registry.
+        let mut loaded = CompanyRegistry::new();
+        registry.companies().cloned().for_each(|company| loaded.insert(company));
+        assert_eq!(loaded, registry);
         // A name keeps its first code.
         registry.learn("紫金矿业", &sh("600000"));
         assert_eq!(registry.by_name("紫金矿业").map(|c| c.code.as_str()), Some("601899"));

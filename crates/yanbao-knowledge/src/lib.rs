@@ -17,7 +17,8 @@ mod text;
 mod timeline;
 
 pub use brokers::{brokers, match_institution, Broker};
-pub use companies::{base_name, companies_in_table, companies_in_text, CompanyRegistry, KnownCompany};
+pub use companies::{base_name, companies_in_table, companies_in_text, CompanyRegistry};
+pub use yanbao_model::securities::KnownCompany;
 pub use coverage::{cover_company, forecasts, rating, target_price};
 pub use dates::{parse_dates, DateAnchor, DateMention, Precision};
 pub use entities::{actors_in, extract_entities};

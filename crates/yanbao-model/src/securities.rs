@@ -19,6 +19,43 @@ pub struct Security {
     pub exchange: Option<String>,
 }
 
+/// A listed company a library knows: the name it was first printed with beside its code, and
+/// the other names it goes by. What the knowledge layer's company registry learns from reports
+/// and the store keeps, so a later report naming only the company links to its code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownCompany {
+    /// The name it was first printed with beside its code.
+    pub name: String,
+    /// Code without exchange.
+    pub code: String,
+    /// Exchange, when known.
+    pub exchange: Option<String>,
+    /// Other names it goes by (`茅台` for 贵州茅台; other spellings printed beside the same code).
+    pub aliases: std::collections::BTreeSet<String>,
+}
+
+impl KnownCompany {
+    /// Its key in a registry: `601899.SH`, or the code alone when the exchange is unknown.
+    pub fn key(&self) -> String {
+        Security { code: self.code.clone(), exchange: self.exchange.clone() }.key()
+    }
+
+    /// The company as the report model writes it.
+    pub fn to_company(&self) -> crate::Company {
+        crate::Company { name: self.name.clone(), code: Some(self.code.clone()), exchange: self.exchange.clone() }
+    }
+}
+
+impl Security {
+    /// `601899.SH`, or the code alone when the exchange is unknown: one key per listing.
+    pub fn key(&self) -> String {
+        match &self.exchange {
+            Some(exchange) => format!("{}.{exchange}", self.code),
+            None => self.code.clone(),
+        }
+    }
+}
+
 /// A code found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeMatch {

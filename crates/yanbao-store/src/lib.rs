@@ -10,7 +10,8 @@ mod sqlite;
 pub use sqlite::SqliteStore;
 
 use std::collections::{BTreeSet, HashMap};
-use yanbao_model::{Event, Identity, Report};
+use yanbao_model::securities::{KnownCompany, RatingAction};
+use yanbao_model::{Company, Event, Forecast, Identity, Report};
 
 /// Errors from the store, each one clear line.
 #[derive(Debug, thiserror::Error)]
@@ -146,6 +147,31 @@ impl CopyCandidate {
     }
 }
 
+/// What one report says about the company it covers: a row of a company's page.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CompanyNote {
+    /// Report id.
+    pub report_id: String,
+    /// Report title.
+    pub title: String,
+    /// Report date, when known.
+    pub date: Option<String>,
+    /// The broker, when known.
+    pub institution: Option<String>,
+    /// The company as this report prints it.
+    pub company: Company,
+    /// Rating word (买入, 增持 …).
+    pub rating: Option<String>,
+    /// What the broker did to its rating.
+    pub rating_action: Option<RatingAction>,
+    /// Target price.
+    pub target_price: Option<f64>,
+    /// Currency of the target price.
+    pub target_currency: Option<String>,
+    /// The report's forecasts, in table order.
+    pub forecasts: Vec<Forecast>,
+}
+
 /// An API token as listed (never the secret itself).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TokenInfo {
@@ -162,7 +188,12 @@ pub trait Store: Send + Sync {
     /// Stores a report with its source bytes (`None` to keep only the JSON), atomically.
     ///
     /// Returns [`PutOutcome::Unchanged`] when a report with the same id and the same JSON exists.
-    fn put(&self, report: &Report, source: Option<&[u8]>) -> Result<PutOutcome, StoreError>;
+    fn put(&self, report: &Report, source: Option<&[u8]>) -> Result<PutOutcome, StoreError> {
+        self.put_with_companies(report, source, &[])
+    }
+    /// [`Store::put`], saving in the same transaction the registry's companies as they stand
+    /// after learning from this report (kept even when the report itself is unchanged).
+    fn put_with_companies(&self, report: &Report, source: Option<&[u8]>, companies: &[KnownCompany]) -> Result<PutOutcome, StoreError>;
     /// Returns a stored report.
     fn get(&self, id: &str) -> Result<Option<Report>, StoreError>;
     /// True when a report with this id is stored.
@@ -194,6 +225,22 @@ pub trait Store: Send + Sync {
     /// left out). Kept up to date as reports are written, so the cost does not grow with the
     /// library.
     fn co_mentioned(&self, name: &str, limit: usize) -> Result<Vec<(String, String, u64)>, StoreError>;
+    /// The company registry, in the order its companies were first learned.
+    fn companies(&self) -> Result<Vec<KnownCompany>, StoreError>;
+    /// Saves companies of the registry (inserting or replacing each), in one transaction.
+    fn save_companies(&self, companies: &[KnownCompany]) -> Result<(), StoreError>;
+    /// The company with this key (`601899.SH`), code, name or alias.
+    fn find_company(&self, code_or_name: &str) -> Result<Option<KnownCompany>, StoreError>;
+    /// Every company the stored reports print with a code (company entities, covered
+    /// companies), in the order the reports were stored: what a registry is learned from again.
+    fn printed_companies(&self) -> Result<Vec<Company>, StoreError>;
+    /// What the reports covering a company say about it, newest first: those printing its code,
+    /// and those printing one of `names` without a code. Other files of a stored report are
+    /// left out.
+    fn company_notes(&self, code: &str, names: &[&str]) -> Result<Vec<CompanyNote>, StoreError>;
+    /// Reports naming a company (entities with its code or one of `names`), most mentions
+    /// first; other files of a stored report left out.
+    fn company_mentions(&self, code: &str, names: &[&str]) -> Result<Vec<EntityMention>, StoreError>;
     /// Marks `id` as another file of the report `original`, or (`None`) as a report of its own;
     /// false when nothing changed.
     fn set_duplicate_of(&self, id: &str, original: Option<&str>) -> Result<bool, StoreError>;

@@ -10,16 +10,19 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use yanbao_model::{fingerprint, fingerprint_bands, same_report, Event, Report};
+use yanbao_model::securities::{KnownCompany, RatingAction};
+use yanbao_model::{fingerprint, fingerprint_bands, same_report, Company, Event, Forecast, Report};
 
-use crate::{CopyCandidate, EntityMention, PutOutcome, ReportSummary, Store, StoreError, StoreStats, StoredEvent, TokenInfo};
+use crate::{CompanyNote, CopyCandidate, EntityMention, PutOutcome, ReportSummary, Store, StoreError, StoreStats, StoredEvent, TokenInfo};
 
 /// Newest schema this build writes and reads.
 /// 1: JSON as text, sources raw, 32-slot fingerprints. 2: JSON and sources zstd-compressed,
 /// same-report fingerprints v2 with LSH bands, a change generation, report JSON format 2.
 /// 3: a `year` listing column, so a report known only by its year lists with it; summary tables
 /// for the timeline and entity pages (`event_names`, `co_mentions`, see [`SCHEMA_3`]).
-const SCHEMA_VERSION: i64 = 3;
+/// 4: companies (see [`SCHEMA_4`]): the registry learned from reports, each report's view of the
+/// company it covers and its forecasts, and the code of company entities.
+const SCHEMA_VERSION: i64 = 4;
 
 /// Sources larger than this keep only their JSON (and path), so a huge text file does not bloat the store.
 const MAX_KEPT_SOURCE_BYTES: usize = 64 * 1024 * 1024;
@@ -133,6 +136,48 @@ CREATE TABLE IF NOT EXISTS event_names (
 CREATE INDEX IF NOT EXISTS event_names_report ON event_names(report_id);
 "#;
 
+/// Added by schema 4, for company pages. `companies` is the registry the engine learns from
+/// reports (name ↔ code ↔ aliases, a JSON array), in the order learned (rowid: a name two
+/// companies printed stays with the first). `company_notes` holds what each report says about
+/// the company it covers (its code null when the report never printed one: found by name), and
+/// `company_forecasts` its forecast rows; both are written and dropped with their report, in its
+/// transaction. Entities keep their code (`entities.code`, added before these run), so the
+/// reports naming a company are read from an index.
+const SCHEMA_4: &str = r#"
+CREATE INDEX IF NOT EXISTS entities_code ON entities(code) WHERE code IS NOT NULL;
+CREATE TABLE IF NOT EXISTS companies (
+    key TEXT PRIMARY KEY,
+    code TEXT NOT NULL,
+    exchange TEXT,
+    name TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS companies_code ON companies(code);
+CREATE TABLE IF NOT EXISTS company_notes (
+    report_id TEXT PRIMARY KEY REFERENCES reports(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    code TEXT,
+    exchange TEXT,
+    rating TEXT,
+    rating_action TEXT,
+    target_price REAL,
+    currency TEXT,
+    date TEXT,
+    institution TEXT
+);
+CREATE INDEX IF NOT EXISTS company_notes_code ON company_notes(code, date);
+CREATE INDEX IF NOT EXISTS company_notes_name ON company_notes(name) WHERE code IS NULL;
+CREATE TABLE IF NOT EXISTS company_forecasts (
+    report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    metric TEXT NOT NULL,
+    value REAL NOT NULL,
+    unit TEXT NOT NULL,
+    PRIMARY KEY (report_id, seq)
+) WITHOUT ROWID;
+"#;
+
 /// The entities of a report that take part in co-mentions: its most-mentioned ones (ties by
 /// name). Names a report mentions once in passing do not make two entities related.
 const CO_MENTION_TOP: i64 = 12;
@@ -183,6 +228,12 @@ impl SqliteStore {
         }
         conn.execute_batch(SCHEMA_2)?;
         conn.execute_batch(SCHEMA_3)?;
+        // The column schema 4 added (every earlier library, and a new one made from `SCHEMA`);
+        // checked first, so a migration stopped before it recorded its version runs again.
+        if !has_column(&conn, "entities", "code")? {
+            conn.execute_batch("ALTER TABLE entities ADD COLUMN code TEXT;")?;
+        }
+        conn.execute_batch(SCHEMA_4)?;
         let store = SqliteStore { conn: Mutex::new(conn) };
         if found == 1 {
             store.migrate_from_1()?;
@@ -191,6 +242,7 @@ impl SqliteStore {
         }
         if found > 0 {
             store.rebuild_entity_tables()?;
+            store.fill_company_tables()?;
         }
         store.conn().pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(store)
@@ -302,6 +354,31 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Fills the schema-4 company tables and entity codes of a library written before them.
+    /// Only reports of format 4 or later can name a company with its code (older ones are read
+    /// as they are, without one), so only their JSON is read.
+    fn fill_company_tables(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let reports: Vec<(String, String, Option<Vec<u8>>)> = {
+            let mut stmt = tx.prepare("SELECT id, json, doc FROM reports WHERE format_version >= 4")?;
+            let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?.collect::<Result<Vec<_>, _>>()?;
+            rows
+        };
+        {
+            let mut set_code = tx.prepare("UPDATE entities SET code = ?3 WHERE report_id = ?1 AND name = ?2")?;
+            for (id, json, doc) in reports {
+                let report = decode_report(&id, &json, doc.as_deref())?;
+                for entity in report.entities.iter().filter(|e| e.code.is_some()) {
+                    set_code.execute(params![id, entity.name, entity.code])?;
+                }
+                write_company_facts(&tx, &report)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The same-report evidence of one stored report.
     fn candidate(&self, id: &str) -> Result<Option<CopyCandidate>, StoreError> {
         let conn = self.conn();
@@ -316,6 +393,11 @@ fn tracing_free_note(id: &str, original: &str) {
     if cfg!(debug_assertions) {
         eprintln!("store migration: {id} is not the same report as {original}; un-marked");
     }
+}
+
+/// True when `table` has a column named `column`.
+fn has_column(conn: &Connection, table: &str, column: &str) -> Result<bool, StoreError> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)", [table, column], |row| row.get(0))?)
 }
 
 fn candidate_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<CopyCandidate> {
@@ -467,18 +549,68 @@ fn write_report(tx: &Transaction<'_>, report: &Report) -> Result<(), StoreError>
             }
         }
         let mut insert_entity = tx.prepare(
-            "INSERT INTO entities (report_id, name, kind, mentions) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(report_id, name) DO UPDATE SET mentions = mentions + excluded.mentions",
+            "INSERT INTO entities (report_id, name, kind, mentions, code) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(report_id, name) DO UPDATE SET mentions = mentions + excluded.mentions, code = COALESCE(code, excluded.code)",
         )?;
         for entity in &report.entities {
             let kind = serde_json::to_value(entity.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-            insert_entity.execute(params![report.id, entity.name, kind, entity.mentions])?;
+            insert_entity.execute(params![report.id, entity.name, kind, entity.mentions, entity.code])?;
         }
     }
+    write_company_facts(tx, report)?;
     if is_original(tx, &report.id)? {
         count_co_mentions(tx, &report.id, 1)?;
     }
     bump_generation(tx)
+}
+
+/// Writes (replacing) what a report says about the company it covers — its rating, target
+/// price and forecasts — in `tx`; nothing for a report that covers no company.
+fn write_company_facts(tx: &Transaction<'_>, report: &Report) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM company_notes WHERE report_id = ?1", [&report.id])?;
+    tx.execute("DELETE FROM company_forecasts WHERE report_id = ?1", [&report.id])?;
+    let Some(company) = &report.company else { return Ok(()) };
+    tx.execute(
+        "INSERT INTO company_notes (report_id, name, code, exchange, rating, rating_action, target_price, currency, date, institution)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            report.id,
+            company.name,
+            company.code,
+            company.exchange,
+            report.rating,
+            report.rating_action.map(|action| action.as_str()),
+            report.target_price,
+            report.target_currency,
+            report.date,
+            report.institution,
+        ],
+    )?;
+    let mut insert = tx.prepare_cached("INSERT INTO company_forecasts (report_id, seq, year, metric, value, unit) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+    for (seq, forecast) in report.forecasts.iter().enumerate() {
+        insert.execute(params![report.id, seq as i64, forecast.year, forecast.metric, forecast.value, forecast.unit])?;
+    }
+    Ok(())
+}
+
+/// Writes (inserting or replacing) companies of the registry in `tx`; a company keeps its
+/// rowid, so the order they were first learned in stays.
+fn write_companies(tx: &Transaction<'_>, companies: &[KnownCompany]) -> Result<(), StoreError> {
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO companies (key, code, exchange, name, aliases) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(key) DO UPDATE SET code = excluded.code, exchange = excluded.exchange, name = excluded.name, aliases = excluded.aliases",
+    )?;
+    for company in companies {
+        // A set of plain strings always serialises.
+        let aliases = serde_json::to_string(&company.aliases).unwrap_or_else(|_| "[]".into());
+        upsert.execute(params![company.key(), company.code, company.exchange, company.name, aliases])?;
+    }
+    Ok(())
+}
+
+fn known_company_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<KnownCompany> {
+    let aliases: String = row.get(3)?;
+    Ok(KnownCompany { code: row.get(0)?, exchange: row.get(1)?, name: row.get(2)?, aliases: serde_json::from_str(&aliases).unwrap_or_default() })
 }
 
 /// Keeps a source compressed when that saves space (text), raw otherwise (most PDFs).
@@ -508,9 +640,10 @@ fn bump_generation(conn: &Connection) -> Result<(), StoreError> {
 }
 
 impl Store for SqliteStore {
-    fn put(&self, report: &Report, source: Option<&[u8]>) -> Result<PutOutcome, StoreError> {
+    fn put_with_companies(&self, report: &Report, source: Option<&[u8]>, companies: &[KnownCompany]) -> Result<PutOutcome, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        write_companies(&tx, companies)?;
         let existing: Option<(String, Option<Vec<u8>>)> = tx
             .query_row("SELECT json, doc FROM reports WHERE id = ?1", [&report.id], |row| Ok((row.get(0)?, row.get(1)?)))
             .optional()?;
@@ -518,6 +651,8 @@ impl Store for SqliteStore {
             Some((json, doc)) => {
                 let old = decode_report(&report.id, json, doc.as_deref())?;
                 if to_json(&old) == to_json(report) {
+                    // What the registry learned from it is kept all the same.
+                    tx.commit()?;
                     return Ok(PutOutcome::Unchanged);
                 }
                 PutOutcome::Replaced
@@ -748,6 +883,102 @@ impl Store for SqliteStore {
         )?;
         let rows = stmt
             .query_map(params![name, limit as i64], |row| Ok((row.get(0)?, row.get(1)?, row.get::<_, i64>(2)? as u64)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn companies(&self) -> Result<Vec<KnownCompany>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT code, exchange, name, aliases FROM companies ORDER BY rowid")?;
+        let rows = stmt.query_map([], known_company_row)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn save_companies(&self, companies: &[KnownCompany]) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        write_companies(&tx, companies)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn find_company(&self, code_or_name: &str) -> Result<Option<KnownCompany>, StoreError> {
+        let conn = self.conn();
+        // The registry holds thousands of rows at most: an alias is looked for in each.
+        Ok(conn
+            .query_row(
+                "SELECT code, exchange, name, aliases FROM companies
+                 WHERE key = ?1 OR code = ?1 OR name = ?1 OR EXISTS (SELECT 1 FROM json_each(aliases) WHERE value = ?1)
+                 ORDER BY key = ?1 DESC, code = ?1 DESC, name = ?1 DESC, exchange IS NULL, rowid LIMIT 1",
+                [code_or_name],
+                known_company_row,
+            )
+            .optional()?)
+    }
+
+    fn printed_companies(&self) -> Result<Vec<Company>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT name, code, exchange FROM (
+                SELECT r.rowid AS at, 0 AS part, n.name, n.code, NULL AS exchange FROM entities n JOIN reports r ON r.id = n.report_id
+                WHERE n.code IS NOT NULL
+                UNION ALL
+                SELECT r.rowid, 1, c.name, c.code, c.exchange FROM company_notes c JOIN reports r ON r.id = c.report_id
+                WHERE c.code IS NOT NULL)
+             ORDER BY at, part",
+        )?;
+        let rows = stmt
+            .query_map([], |row| Ok(Company { name: row.get(0)?, code: row.get(1)?, exchange: row.get(2)? }))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn company_notes(&self, code: &str, names: &[&str]) -> Result<Vec<CompanyNote>, StoreError> {
+        let conn = self.conn();
+        let names = serde_json::to_string(names).unwrap_or_else(|_| "[]".into());
+        let mut stmt = conn.prepare(
+            "SELECT n.report_id, r.title, n.date, n.institution, n.name, n.code, n.exchange, n.rating, n.rating_action, n.target_price, n.currency
+             FROM company_notes n JOIN reports r ON r.id = n.report_id
+             WHERE (n.code = ?1 OR (n.code IS NULL AND n.name IN (SELECT value FROM json_each(?2)))) AND r.duplicate_of IS NULL
+             ORDER BY n.date IS NULL, n.date DESC, n.report_id",
+        )?;
+        let mut notes = stmt
+            .query_map(params![code, names], |row| {
+                Ok(CompanyNote {
+                    report_id: row.get(0)?,
+                    title: row.get(1)?,
+                    date: row.get(2)?,
+                    institution: row.get(3)?,
+                    company: Company { name: row.get(4)?, code: row.get(5)?, exchange: row.get(6)? },
+                    rating: row.get(7)?,
+                    rating_action: row.get::<_, Option<String>>(8)?.as_deref().and_then(RatingAction::from_word),
+                    target_price: row.get(9)?,
+                    target_currency: row.get(10)?,
+                    forecasts: Vec::new(),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut forecasts = conn.prepare_cached("SELECT year, metric, value, unit FROM company_forecasts WHERE report_id = ?1 ORDER BY seq")?;
+        for note in &mut notes {
+            note.forecasts = forecasts
+                .query_map([&note.report_id], |row| Ok(Forecast { year: row.get(0)?, metric: row.get(1)?, value: row.get(2)?, unit: row.get(3)? }))?
+                .collect::<Result<Vec<_>, _>>()?;
+        }
+        Ok(notes)
+    }
+
+    fn company_mentions(&self, code: &str, names: &[&str]) -> Result<Vec<EntityMention>, StoreError> {
+        let conn = self.conn();
+        let names = serde_json::to_string(names).unwrap_or_else(|_| "[]".into());
+        let mut stmt = conn.prepare(
+            "SELECT n.report_id, r.title, r.date, min(n.kind), SUM(n.mentions) FROM entities n JOIN reports r ON r.id = n.report_id
+             WHERE (n.code = ?1 OR n.name IN (SELECT value FROM json_each(?2))) AND r.duplicate_of IS NULL
+             GROUP BY n.report_id ORDER BY 5 DESC, r.date DESC, n.report_id LIMIT 500",
+        )?;
+        let rows = stmt
+            .query_map(params![code, names], |row| {
+                Ok(EntityMention { report_id: row.get(0)?, title: row.get(1)?, date: row.get(2)?, kind: row.get(3)?, mentions: row.get(4)? })
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -1195,6 +1426,132 @@ mod tests {
         let store = SqliteStore::open(&path).unwrap();
         let years: Vec<(String, Option<String>, Option<i32>)> = store.list(0, 10).unwrap().into_iter().map(|r| (r.id, r.date, r.year)).collect();
         assert_eq!(years, vec![(dated.id.clone(), Some("2023-02-02".into()), Some(2023)), (year_only.id.clone(), None, Some(2021))]);
+    }
+
+    /// A company note of `broker`: 紫金矿业 with its rating, target price and two forecasts,
+    /// naming 洛阳钼业 (with its code) and 江西铜业 (without).
+    fn company_note(text: &str, broker: &str, date: &str, eps: f64) -> Report {
+        let mut report = sample(text);
+        report.institution = Some(broker.into());
+        report.date = Some(date.into());
+        report.company = Some(Company { name: "紫金矿业".into(), code: Some("601899".into()), exchange: Some("SH".into()) });
+        report.rating = Some("买入".into());
+        report.rating_action = Some(RatingAction::Maintain);
+        report.target_price = Some(20.5);
+        report.target_currency = Some("CNY".into());
+        report.forecasts = vec![
+            Forecast { year: 2024, metric: "eps".into(), value: eps, unit: "元".into() },
+            Forecast { year: 2024, metric: "net_profit".into(), value: 300.0, unit: "亿元".into() },
+        ];
+        report.entities.push(Entity { name: "紫金矿业".into(), kind: EntityKind::Company, mentions: 5, code: Some("601899".into()) });
+        report.entities.push(Entity { name: "洛阳钼业".into(), kind: EntityKind::Company, mentions: 1, code: Some("603993".into()) });
+        report.entities.push(Entity { name: "江西铜业".into(), kind: EntityKind::Org, mentions: 1, code: None });
+        report
+    }
+
+    fn zijin() -> KnownCompany {
+        KnownCompany { name: "紫金矿业".into(), code: "601899".into(), exchange: Some("SH".into()), aliases: ["紫金".to_string()].into() }
+    }
+
+    fn note_ids(store: &SqliteStore) -> Vec<String> {
+        store.company_notes("601899", &[]).unwrap().into_iter().map(|n| n.report_id).collect()
+    }
+
+    fn table_rows(store: &SqliteStore, table: &str) -> i64 {
+        store.conn().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| row.get(0)).unwrap()
+    }
+
+    #[test]
+    fn company_facts_follow_puts_replacements_marks_and_removals() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let early = company_note("早", "甲证券", "2024-01-10", 1.0);
+        let late = company_note("晚", "乙证券", "2024-03-10", 1.2);
+        store.put_with_companies(&early, None, &[zijin()]).unwrap();
+        store.put(&late, None).unwrap();
+        let notes = store.company_notes("601899", &[]).unwrap();
+        assert_eq!(notes.iter().map(|n| n.report_id.as_str()).collect::<Vec<_>>(), vec![late.id.as_str(), early.id.as_str()], "newest first");
+        assert_eq!((notes[0].rating.as_deref(), notes[0].rating_action, notes[0].target_price), (Some("买入"), Some(RatingAction::Maintain), Some(20.5)));
+        assert_eq!(notes[0].forecasts, late.forecasts);
+        assert_eq!(notes[0].institution.as_deref(), Some("乙证券"));
+        assert_eq!(store.company_mentions("603993", &[]).unwrap().len(), 2, "entities keep their codes");
+        assert_eq!(store.company_mentions("", &["江西铜业"]).unwrap().len(), 2, "or are found by name");
+
+        // Replaced: the new view replaces the old one, forecasts included.
+        let mut revised = early.clone();
+        revised.company = None;
+        revised.forecasts.clear();
+        assert_eq!(store.put(&revised, None).unwrap(), PutOutcome::Replaced);
+        assert_eq!(note_ids(&store), vec![late.id.clone()]);
+        assert_eq!(table_rows(&store, "company_forecasts"), 2);
+        store.put(&early, None).unwrap();
+
+        // Another file of a stored report is left out, and back once un-marked.
+        store.set_duplicate_of(&early.id, Some(&late.id)).unwrap();
+        assert_eq!(note_ids(&store), vec![late.id.clone()]);
+        assert_eq!(store.company_mentions("601899", &[]).unwrap().len(), 1);
+        store.set_duplicate_of(&early.id, None).unwrap();
+        assert_eq!(note_ids(&store).len(), 2);
+
+        // Removed: its rows go with it; what the registry learned stays known.
+        store.remove(&late.id).unwrap();
+        store.remove(&early.id).unwrap();
+        for table in ["company_notes", "company_forecasts"] {
+            assert_eq!(table_rows(&store, table), 0, "{table}");
+        }
+        assert_eq!(store.companies().unwrap(), vec![zijin()]);
+    }
+
+    #[test]
+    fn the_registry_is_kept_and_found_by_code_name_or_alias() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let report = company_note("一", "甲证券", "2024-01-10", 1.0);
+        store.put(&report, None).unwrap();
+        // An unchanged report still saves what the registry learned from it.
+        let mut renamed = zijin();
+        renamed.aliases.insert("紫金矿".into());
+        assert_eq!(store.put_with_companies(&report, None, &[renamed.clone()]).unwrap(), PutOutcome::Unchanged);
+        let moly = KnownCompany { name: "洛阳钼业".into(), code: "603993".into(), exchange: Some("SH".into()), ..KnownCompany::default() };
+        store.save_companies(&[moly.clone()]).unwrap();
+        assert_eq!(store.companies().unwrap(), vec![renamed.clone(), moly], "in the order learned");
+        for asked in ["601899", "601899.SH", "紫金矿业", "紫金", "紫金矿"] {
+            assert_eq!(store.find_company(asked).unwrap().map(|c| c.code), Some("601899".to_string()), "{asked}");
+        }
+        assert_eq!(store.find_company("宁德时代").unwrap(), None);
+        let printed: Vec<(String, Option<String>)> = store.printed_companies().unwrap().into_iter().map(|c| (c.name, c.code)).collect();
+        assert!(printed.contains(&("洛阳钼业".to_string(), Some("603993".to_string()))), "{printed:?}");
+        assert!(printed.contains(&("紫金矿业".to_string(), Some("601899".to_string()))), "{printed:?}");
+    }
+
+    #[test]
+    fn a_schema_3_library_gets_its_company_tables_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.sqlite");
+        let note = company_note("旧", "甲证券", "2024-01-10", 1.0);
+        let plain = sample("平");
+        {
+            let store = SqliteStore::open(&path).unwrap();
+            store.put(&note, None).unwrap();
+            store.put(&plain, None).unwrap();
+            // What schema 3 looked like: no company tables, entities without codes.
+            store
+                .conn()
+                .execute_batch(
+                    "DROP TABLE companies; DROP TABLE company_notes; DROP TABLE company_forecasts;
+                     DROP INDEX entities_code; ALTER TABLE entities DROP COLUMN code; PRAGMA user_version = 3;",
+                )
+                .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let version: i64 = store.conn().pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let notes = store.company_notes("601899", &[]).unwrap();
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].forecasts.len(), 2);
+        assert_eq!(store.company_mentions("603993", &[]).unwrap().len(), 1, "entity codes filled from the reports");
+        assert!(store.companies().unwrap().is_empty(), "the registry is the engine's to learn again");
+        assert_eq!(store.get(&note.id).unwrap().unwrap(), note);
+        drop(store);
+        assert_eq!(SqliteStore::open(&path).unwrap().company_notes("601899", &[]).unwrap().len(), 1, "reopening changes nothing");
     }
 
     #[test]
