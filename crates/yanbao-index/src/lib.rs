@@ -709,7 +709,7 @@ impl SearchIndex {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, IndexError> {
         let started = Instant::now();
         let chunks = parse_query(&req.query)?;
-        let filters = self.filters(req)?;
+        let filters = self.filters(req, true)?;
         let mut response = SearchResponse { query: req.query.clone(), ..SearchResponse::default() };
         let limit = if req.limit == 0 { DEFAULT_LIMIT } else { req.limit.min(MAX_LIMIT) };
         let offset = req.offset.min(MAX_OFFSET);
@@ -717,6 +717,7 @@ impl SearchIndex {
         if chunks.is_empty() {
             // A blank query with filters browses (newest first); anything else without a
             // searchable word (`(((`, emoji) finds nothing.
+            let filters = self.filters(req, false)?;
             if req.query.trim().is_empty() && !filters.is_empty() {
                 return self.browse(req, filters, limit, offset, started);
             }
@@ -749,7 +750,9 @@ impl SearchIndex {
         let fields = self.scope_fields(req.scope);
         let mut outcome = None;
         for &operator in operators {
-            let query = self.build_query(&chunks, &fields, operator, &filters, true);
+            // A whole report's gram positions are long lists: reports rank by their words and
+            // grams, not by where those stand.
+            let query = self.build_query(&chunks, &fields, operator, &filters, req.scope != Scope::Reports);
             let facet_collector = req.with_facets.then_some(FacetCollector);
             let found = if grouped {
                 let collector = (GroupCollector { keep: MORE_HITS_SHOWN + 2 }, facet_collector);
@@ -809,9 +812,9 @@ impl SearchIndex {
     fn search_by_reports(&self, searcher: &tantivy::Searcher, chunks: &[Chunk], req: &SearchRequest, operator: Occur, limit: usize, offset: usize, marks: &[snippet::MarkTerm]) -> Result<Option<GroupedPage>, IndexError> {
         let whole_reports_are_hits = req.scope == Scope::All;
         // Only report documents have the report fields: no kind filter needed.
-        let report_filters = self.filters(&SearchRequest { scope: Scope::All, ..req.clone() })?;
+        let report_filters = self.filters(&SearchRequest { scope: Scope::All, ..req.clone() }, true)?;
         let report_query = self.build_query(chunks, &self.report_fields(whole_reports_are_hits), operator, &report_filters, false);
-        let passage_filters = self.filters(req)?;
+        let passage_filters = self.filters(req, true)?;
         let passage_fields = self.passage_fields(req.scope);
         let passage_query = self.build_query(chunks, &passage_fields, operator, &passage_filters, true);
         let wanted = offset.saturating_add(limit);
@@ -866,7 +869,9 @@ impl SearchIndex {
                         if req.scope.kind().is_some_and(|scoped| scoped != kind) {
                             continue;
                         }
-                        let kind_query = self.build_query(chunks, &self.passage_fields(Scope::All), operator, &self.kind_filters(req, kind)?, false);
+                        let scope = Scope::from_str(kind)?;
+                        let kind_filters = self.filters(&SearchRequest { scope, ..req.clone() }, true)?;
+                        let kind_query = self.build_query(chunks, &self.passage_fields(scope), operator, &kind_filters, false);
                         let (count, at_least) = count_at_most(searcher, &kind_query, TOTAL_COUNT_CAP)?;
                         total_at_least |= at_least;
                         if count > 0 {
@@ -881,13 +886,6 @@ impl SearchIndex {
             }
         };
         Ok(Some(GroupedPage { hits: page, total_reports, total, total_at_least, facets }))
-    }
-
-    /// Returns the filters of a request, with the scope's kind replaced by `kind`.
-    fn kind_filters(&self, req: &SearchRequest, kind: &str) -> Result<Vec<Box<dyn Query>>, IndexError> {
-        let mut filters = self.filters(&SearchRequest { scope: Scope::All, ..req.clone() })?;
-        filters.push(Box::new(TermQuery::new(Term::from_field_text(self.fields.kind, kind), IndexRecordOption::Basic)));
-        Ok(filters)
     }
 
     /// Returns, for each report document found by step 1 of [`search_by_reports`](Self::search_by_reports),
@@ -973,13 +971,18 @@ impl SearchIndex {
     }
 
     /// Builds the filter clauses of a request (scope, people, language, year, dates).
-    fn filters(&self, req: &SearchRequest) -> Result<Vec<Box<dyn Query>>, IndexError> {
+    ///
+    /// With `fields_imply_kind`, the scope's kind is left out where the searched fields hold
+    /// only that kind of document ([`passage_fields`](Self::passage_fields)): a kind filter
+    /// intersects with every matching passage, a cost that grows with the library.
+    fn filters(&self, req: &SearchRequest, fields_imply_kind: bool) -> Result<Vec<Box<dyn Query>>, IndexError> {
         let f = &self.fields;
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
         let exact = |field: Field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
         };
-        if let Some(kind) = req.scope.kind() {
+        let shared_fields = matches!(req.scope, Scope::Figures | Scope::Tables);
+        if let Some(kind) = req.scope.kind().filter(|_| shared_fields || !fields_imply_kind) {
             filters.push(exact(f.kind, kind));
         }
         if let Some(institution) = req.institution.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -1038,17 +1041,24 @@ impl SearchIndex {
         fields
     }
 
-    /// The fields of the passages a scope searches: body text, and captions (boosted) in the
-    /// scopes holding figures and tables.
+    /// The fields of the passages a scope searches. Each kind of passage has fields of its
+    /// own — paragraphs `body_*`, figures and tables their caption (boosted) and `note_*`,
+    /// events `event_*` — so a scope reads the postings of its documents alone.
     fn passage_fields(&self, scope: Scope) -> ScopeFields {
         let f = &self.fields;
-        let mut fields = ScopeFields { words: vec![(f.body_words, 1.0)], grams: vec![(f.body_grams, 1.0)], stems: vec![(f.body_stems, 1.0)] };
-        if matches!(scope, Scope::All | Scope::Figures | Scope::Tables) {
-            fields.words.push((f.caption_words, CAPTION_BOOST));
-            fields.grams.push((f.caption_grams, CAPTION_BOOST));
-            fields.stems.push((f.caption_stems, CAPTION_BOOST));
+        let paragraphs = ScopeFields { words: vec![(f.body_words, 1.0)], grams: vec![(f.body_grams, 1.0)], stems: vec![(f.body_stems, 1.0)] };
+        let figures = ScopeFields {
+            words: vec![(f.caption_words, CAPTION_BOOST), (f.note_words, 1.0)],
+            grams: vec![(f.caption_grams, CAPTION_BOOST), (f.note_grams, 1.0)],
+            stems: vec![(f.caption_stems, CAPTION_BOOST), (f.note_stems, 1.0)],
+        };
+        let events = ScopeFields { words: vec![(f.event_words, 1.0)], grams: vec![(f.event_grams, 1.0)], stems: vec![(f.event_stems, 1.0)] };
+        match scope {
+            Scope::Paragraphs => paragraphs,
+            Scope::Figures | Scope::Tables => figures,
+            Scope::Events => events,
+            Scope::All | Scope::Reports => paragraphs.and(figures).and(events),
         }
-        fields
     }
 
     /// Builds the full query: every chunk joined by `operator` over `fields`, and the filters

@@ -23,7 +23,8 @@ use crate::tokenize::has_letter_words;
 
 /// Version of the schema and of the tokenisation; an index written with another version must be
 /// rebuilt. Bump it whenever a field or a tokenizer changes. (4: stem fields, block kind, report
-/// key for grouping hits by report; 5: the report document's text in fields of its own, each
+/// key for grouping hits by report; 5: each kind of document's text in fields of its own — a
+/// scope reads postings of its documents only, no kind filter over every passage — and each
 /// report's documents contiguous.)
 pub const INDEX_VERSION: u32 = 5;
 /// Name of the registered word tokenizer.
@@ -69,12 +70,24 @@ pub struct Fields {
     pub caption_grams: Field,
     /// Figure/table label and caption stems, boosted.
     pub caption_stems: Field,
-    /// Body words.
+    /// Paragraph words (text blocks: paragraphs, headings, lists).
     pub body_words: Field,
-    /// Body grams (with positions, for phrases).
+    /// Paragraph grams (with positions, for phrases).
     pub body_grams: Field,
-    /// Body stems.
+    /// Paragraph stems.
     pub body_stems: Field,
+    /// Figure/table words besides the caption: source, notes, table header and cells.
+    pub note_words: Field,
+    /// Figure/table grams besides the caption.
+    pub note_grams: Field,
+    /// Figure/table stems besides the caption.
+    pub note_stems: Field,
+    /// Event words (the event's sentence and actors).
+    pub event_words: Field,
+    /// Event grams.
+    pub event_grams: Field,
+    /// Event stems.
+    pub event_stems: Field,
     /// Report documents: the whole report's words (people and body). Kept apart from the
     /// blocks' body fields so ranking reports reads postings of reports only, never of the
     /// millions of passages (see `SearchIndex::search`).
@@ -149,6 +162,12 @@ pub fn build_schema() -> (Schema, Fields) {
         body_words: b.add_text_field("body_words", searchable(WORDS_TOKENIZER, false)),
         body_grams: b.add_text_field("body_grams", searchable(GRAMS_TOKENIZER, true)),
         body_stems: b.add_text_field("body_stems", searchable(STEMS_TOKENIZER, false)),
+        note_words: b.add_text_field("note_words", searchable(WORDS_TOKENIZER, false)),
+        note_grams: b.add_text_field("note_grams", searchable(GRAMS_TOKENIZER, true)),
+        note_stems: b.add_text_field("note_stems", searchable(STEMS_TOKENIZER, false)),
+        event_words: b.add_text_field("event_words", searchable(WORDS_TOKENIZER, false)),
+        event_grams: b.add_text_field("event_grams", searchable(GRAMS_TOKENIZER, true)),
+        event_stems: b.add_text_field("event_stems", searchable(STEMS_TOKENIZER, false)),
         report_words: b.add_text_field("report_words", searchable(WORDS_TOKENIZER, false)),
         report_grams: b.add_text_field("report_grams", searchable(GRAMS_TOKENIZER, true)),
         report_stems: b.add_text_field("report_stems", searchable(STEMS_TOKENIZER, false)),
@@ -250,6 +269,16 @@ impl Fields {
     /// The body's fields.
     fn body_text(&self) -> TextFields {
         TextFields { words: self.body_words, grams: self.body_grams, stems: self.body_stems }
+    }
+
+    /// A figure's or table's fields besides its caption.
+    fn note_text(&self) -> TextFields {
+        TextFields { words: self.note_words, grams: self.note_grams, stems: self.note_stems }
+    }
+
+    /// An event's fields.
+    fn event_text(&self) -> TextFields {
+        TextFields { words: self.event_words, grams: self.event_grams, stems: self.event_stems }
     }
 
     /// The whole report's fields (report documents).
@@ -386,7 +415,7 @@ pub fn report_documents(report: &Report, f: &Fields, shown: &[usize]) -> Vec<Tan
         let heading = join_parts([figure.label.as_str(), figure.caption.as_str()], " ");
         let rest = join_parts([figure.source.as_deref().unwrap_or(""), figure.notes.as_deref().unwrap_or("")], "\n");
         add_searchable(&mut doc, f.caption_text(), &heading);
-        add_searchable(&mut doc, f.body_text(), &rest);
+        add_searchable(&mut doc, f.note_text(), &rest);
         doc.add_text(f.text, join_parts([heading.as_str(), rest.as_str()], "\n"));
         add_figure_like(&mut doc, f, &figure.label, &figure.caption, figure.source.as_deref());
         add_date_key(&mut doc, f, report.date.as_deref());
@@ -406,7 +435,7 @@ pub fn report_documents(report: &Report, f: &Fields, shown: &[usize]) -> Vec<Tan
         lines.push(table.notes.clone().unwrap_or_default());
         let rest = join_parts(lines.iter().map(String::as_str), "\n");
         add_searchable(&mut doc, f.caption_text(), &heading);
-        add_searchable(&mut doc, f.body_text(), &rest);
+        add_searchable(&mut doc, f.note_text(), &rest);
         doc.add_text(f.text, join_parts([heading.as_str(), rest.as_str()], "\n"));
         add_figure_like(&mut doc, f, &table.label, &table.caption, table.source.as_deref());
         add_date_key(&mut doc, f, report.date.as_deref());
@@ -418,7 +447,7 @@ pub fn report_documents(report: &Report, f: &Fields, shown: &[usize]) -> Vec<Tan
     for event in report.events.iter().filter(|event| !is_boilerplate(report, event.block)) {
         let mut doc = report_common(report, f, KIND_EVENT);
         let actors = join_parts(event.actors.iter().map(String::as_str), " ");
-        add_searchable(&mut doc, f.body_text(), &join_parts([event.text.as_str(), actors.as_str()], "\n"));
+        add_searchable(&mut doc, f.event_text(), &join_parts([event.text.as_str(), actors.as_str()], "\n"));
         doc.add_text(f.text, event.text.trim());
         if !event.date.trim().is_empty() {
             doc.add_text(f.event_date, event.date.trim());
