@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::Mutex;
 
+use yanbao_knowledge::CompanyRegistry;
 use yanbao_model::{fingerprint, fingerprint_bands, fingerprint_similarity, report_id, same_report, Identity, Report};
 use yanbao_store::PutOutcome;
 
@@ -130,6 +131,8 @@ impl Library {
             progress(IngestEvent::Finished(&problem));
             results.push(problem);
         }
+        // One writer thread: the registry grows report by report, each saved with its report.
+        let mut registry = self.company_registry()?;
         let queue = Mutex::new(files.into_iter());
         let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8);
         let mut uncommitted = 0usize;
@@ -153,7 +156,7 @@ impl Library {
                 let result = match parsed {
                     Parsed::Done(result) => result,
                     Parsed::New { path, bytes, report } if fatal.is_none() => {
-                        match self.store_report(&path, &bytes, *report) {
+                        match self.store_report(&path, &bytes, *report, &mut registry) {
                             Ok(result) => {
                                 uncommitted += 1;
                                 result
@@ -199,7 +202,7 @@ impl Library {
             Ok(report) => report,
             Err(e) => return Ok(IngestResult::failed(&path, Some(id), e.to_string())),
         };
-        let result = self.store_report(&path, bytes, report)?;
+        let result = self.store_report(&path, bytes, report, &mut self.company_registry()?)?;
         self.commit_index()?;
         Ok(result)
     }
@@ -249,9 +252,16 @@ impl Library {
     /// Stores and indexes one parsed report (index commit left to the caller). A file holding
     /// a report already stored under other bytes (another producer, a re-upload, a reflowed
     /// copy) is stored and readable, but marked `duplicate_of` that report and not indexed.
-    fn store_report(&self, path: &Path, bytes: &[u8], report: Report) -> Result<IngestResult, EngineError> {
+    ///
+    /// Companies the library learned from earlier reports link this one's names to their codes
+    /// (a weekly naming only 紫金矿业 gets 601899); what this report prints with codes is learned
+    /// in turn and saved in the report's own transaction. Should that fail, the caller drops
+    /// `registry` (it may hold what was not saved) and loads it again.
+    fn store_report(&self, path: &Path, bytes: &[u8], mut report: Report, registry: &mut CompanyRegistry) -> Result<IngestResult, EngineError> {
+        registry.link(&mut report);
+        let learned = registry.learn_from(&report);
         let duplicate_of = self.stored_copy_of(&report)?;
-        let outcome = self.store().put(&report, Some(bytes))?;
+        let outcome = self.store().put_with_companies(&report, Some(bytes), &learned)?;
         if let Some(original) = &duplicate_of {
             // Kept and readable by id, but searched once: through the original.
             self.store().set_duplicate_of(&report.id, Some(original))?;

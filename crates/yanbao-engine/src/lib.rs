@@ -8,16 +8,18 @@
 //! repairs the index, so store and index agree after every start.
 
 pub mod access;
+mod company;
 mod ingest;
 pub mod parse;
 pub mod preview;
 
+pub use company::{CompanyOverview, Consensus, RatingPoint, TargetPoint};
 pub use preview::{PreviewCut, PreviewPolicy, ReportPreview};
 pub use ingest::{collect_sources, IngestEvent, IngestOutcome, IngestResult};
 pub use parse::{detect_format, Isolation, ParseOptions, SourceFormat};
 pub use yanbao_index::{Facets, Hit, Scope, SearchRequest, SearchResponse};
 pub use yanbao_knowledge::TimelineEntry;
-pub use yanbao_store::{EntityMention, ReportSummary, StoreStats, TokenInfo};
+pub use yanbao_store::{CompanyNote, EntityMention, ReportSummary, StoreStats, TokenInfo};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -121,7 +121,9 @@ pub fn rating(report: &Report) -> Option<(String, Option<RatingAction>)> {
         let action = caps.get(3).or_else(|| caps.get(1)).and_then(|m| RatingAction::from_word(m.as_str()));
         Some((word, action))
     });
-    match (report.rating.as_deref().and_then(parse_rating), in_text) {
+    // A parser that read `增持（首次）` on the cover already split off its action.
+    let cover = report.rating.as_deref().and_then(parse_rating).map(|(word, action)| (word, action.or(report.rating_action)));
+    match (cover, in_text) {
         (Some((word, None)), Some((body_word, action))) if word == body_word => Some((word, action)),
         (Some(cover), _) => Some(cover),
         (None, body) => body,
@@ -310,6 +312,12 @@ mod tests {
 
     fn paragraph(text: &str) -> Block {
         Block { kind: BlockKind::Paragraph, text: text.into(), ..Block::default() }
+    }
+
+    #[test]
+    fn the_action_a_parser_split_off_the_cover_is_kept() {
+        let report = Report { rating: Some("增持".into()), rating_action: Some(RatingAction::Initiate), ..Report::default() };
+        assert_eq!(rating(&report), Some(("增持".to_string(), Some(RatingAction::Initiate))));
     }
 
     #[test]
