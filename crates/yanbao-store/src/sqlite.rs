@@ -213,6 +213,9 @@ impl SqliteStore {
         if found == SCHEMA_VERSION {
             return Ok(SqliteStore { conn: Mutex::new(conn) });
         }
+        // One transaction for the whole layout: a first open killed halfway leaves no half
+        // schema, and the WAL takes each page once, not once per statement.
+        let tx = conn.unchecked_transaction()?;
         conn.execute_batch(SCHEMA)?;
         if found == 1 {
             // Columns schema 2 added to tables that already exist.
@@ -234,6 +237,7 @@ impl SqliteStore {
             conn.execute_batch("ALTER TABLE entities ADD COLUMN code TEXT;")?;
         }
         conn.execute_batch(SCHEMA_4)?;
+        tx.commit()?;
         let store = SqliteStore { conn: Mutex::new(conn) };
         if found == 1 {
             store.migrate_from_1()?;
