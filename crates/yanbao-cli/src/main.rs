@@ -116,6 +116,15 @@ enum Command {
         /// The name (e.g. 孟晚舟, USTR).
         name: String,
     },
+    /// A listed company: the reports about it, its ratings and target prices across brokers, the
+    /// brokers' forecast consensus, and the reports that name it.
+    Company {
+        /// Its code (601899, 601899.SH), name or alias (紫金矿业).
+        company: String,
+        /// Print its ratings and forecasts as CSV: one row per report and forecast.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+    },
     /// Review same-report marks: files kept as other copies of a stored report (searched once).
     Duplicate {
         #[command(subcommand)]
@@ -339,6 +348,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 output::print_json(&overview)?;
             } else {
                 output::print_entity(&overview);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Company { company, csv } => {
+            let library = open_library(&cli.data)?;
+            let Some(overview) = library.company(&company)? else {
+                bail!("no company {company:?} in the library: companies are learned from reports that print a name with its code, such as 紫金矿业（601899.SH）");
+            };
+            if json {
+                output::print_json(&overview)?;
+            } else if csv {
+                output::print_company_csv(&overview);
+            } else {
+                output::print_company(&overview);
             }
             Ok(ExitCode::SUCCESS)
         }

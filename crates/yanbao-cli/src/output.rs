@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use yanbao_engine::{EntityOverview, IngestOutcome, IngestResult, LibraryStats, SearchResponse, TimelineEntry};
+use yanbao_engine::{CompanyOverview, EntityOverview, IngestOutcome, IngestResult, LibraryStats, SearchResponse, TimelineEntry};
 
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
@@ -142,6 +142,95 @@ pub fn print_entity(overview: &EntityOverview) {
     if !overview.co_mentioned.is_empty() {
         let names: Vec<String> = overview.co_mentioned.iter().map(|(name, _, n)| format!("{name} ({n})")).collect();
         println!("named with: {}", names.join(", "));
+    }
+}
+
+/// A rating with its action: `买入（维持）`.
+fn rating_text(rating: &str, action: Option<yanbao_model::securities::RatingAction>) -> String {
+    match action {
+        Some(action) => format!("{rating}（{}）", action.as_str()),
+        None => rating.to_string(),
+    }
+}
+
+/// Prints a company overview.
+pub fn print_company(overview: &CompanyOverview) {
+    let company = &overview.company;
+    print!("{} {}", company.name, company.key());
+    if !company.aliases.is_empty() {
+        print!("  (also {})", company.aliases.iter().cloned().collect::<Vec<_>>().join(", "));
+    }
+    println!();
+    println!("reports: {}", overview.reports.len());
+    for note in overview.reports.iter().take(20) {
+        let rating = note.rating.as_deref().map(|r| rating_text(r, note.rating_action)).unwrap_or_default();
+        let target = note.target_price.map(|p| format!("target {p:.2} {}", note.target_currency.as_deref().unwrap_or(""))).unwrap_or_default();
+        println!(
+            "  {}  {:10}  {}  {}  {}  {}",
+            note.report_id,
+            note.date.as_deref().unwrap_or(""),
+            note.institution.as_deref().unwrap_or("—"),
+            rating,
+            target.trim_end(),
+            note.title
+        );
+    }
+    if !overview.consensus.is_empty() {
+        println!("forecast consensus (each broker's latest note):");
+        for c in &overview.consensus {
+            println!(
+                "  {} {:<12} median {:.2}  mean {:.2}  min {:.2}  max {:.2}  {}  ({})",
+                c.year,
+                c.metric,
+                c.median,
+                c.mean,
+                c.min,
+                c.max,
+                c.unit,
+                plural(c.brokers, "broker", "brokers")
+            );
+        }
+    }
+    if !overview.mentions.is_empty() {
+        println!("named in {}:", plural(overview.mentions.len(), "other report", "other reports"));
+        for mention in overview.mentions.iter().take(20) {
+            println!("  {}  {:10}  {}", mention.report_id, mention.date.as_deref().unwrap_or(""), mention.title);
+        }
+    }
+}
+
+/// Prints a company's ratings and forecasts as CSV: one row per report and forecast (a report
+/// without forecasts has one row with the forecast columns empty), newest report first.
+pub fn print_company_csv(overview: &CompanyOverview) {
+    println!("report_id,date,broker,rating,action,target_price,currency,year,metric,value,unit");
+    for note in &overview.reports {
+        let report = [
+            note.report_id.clone(),
+            note.date.clone().unwrap_or_default(),
+            note.institution.clone().unwrap_or_default(),
+            note.rating.clone().unwrap_or_default(),
+            note.rating_action.map(|a| a.as_str().to_string()).unwrap_or_default(),
+            note.target_price.map(|p| p.to_string()).unwrap_or_default(),
+            note.target_currency.clone().unwrap_or_default(),
+        ];
+        let forecasts: Vec<[String; 4]> = if note.forecasts.is_empty() {
+            vec![Default::default()]
+        } else {
+            note.forecasts.iter().map(|f| [f.year.to_string(), f.metric.clone(), f.value.to_string(), f.unit.clone()]).collect()
+        };
+        for forecast in forecasts {
+            let row: Vec<String> = report.iter().chain(&forecast).map(|field| csv_field(field)).collect();
+            println!("{}", row.join(","));
+        }
+    }
+}
+
+/// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+fn csv_field(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
     }
 }
 

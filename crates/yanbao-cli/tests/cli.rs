@@ -10,6 +10,10 @@ use std::time::{Duration, Instant};
 mod hostile_files;
 use hostile_files::scanned_pdf;
 
+/// The engine's company notes: 紫金矿业 from two brokers (one note in Markdown each).
+#[path = "../../yanbao-engine/tests/company_notes/mod.rs"]
+mod company_notes;
+
 fn yanbao(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_yanbao")).arg("--data").arg(data).args(args).output().expect("run yanbao")
 }
@@ -275,4 +279,37 @@ fn export_dash_o_dash_writes_to_stdout() {
     assert!(to_file.status.success(), "{}", stderr(&to_file));
     assert!(stdout(&to_file).is_empty());
     assert_eq!(std::fs::read_to_string(dir.path().join("all.jsonl")).unwrap().lines().count(), 1);
+}
+
+#[test]
+fn company_prints_an_overview_csv_and_json_and_one_line_when_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    company_notes::write_notes(&inputs, false);
+    let data = dir.path().join("data");
+    let ingest = yanbao(&data, &["ingest", inputs.to_str().unwrap()]);
+    assert!(ingest.status.success(), "{}", stderr(&ingest));
+
+    let text = yanbao(&data, &["company", "紫金矿业"]);
+    assert!(text.status.success(), "{}", stderr(&text));
+    let text = stdout(&text);
+    assert!(text.starts_with("紫金矿业 601899.SH"), "{text}");
+    assert!(text.contains("买入（上调）") && text.contains("median 1.05") && text.contains("(2 brokers)"), "{text}");
+
+    let csv = stdout(&yanbao(&data, &["company", "601899.SH", "--csv"]));
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "report_id,date,broker,rating,action,target_price,currency,year,metric,value,unit");
+    assert_eq!(rows.len(), 1 + 3 * 6, "three notes of six forecasts each: {csv}");
+    assert!(rows[1].contains(",2024-03-25,华鑫证券研究所,买入,上调,17,CNY,2024,"), "{}", rows[1]);
+
+    let json: serde_json::Value = serde_json::from_slice(&yanbao(&data, &["company", "601899", "--json"]).stdout).unwrap();
+    assert_eq!(json["company"]["code"], "601899");
+    assert_eq!(json["ratings"].as_array().unwrap().len(), 3);
+
+    let unknown = yanbao(&data, &["company", "宁德时代"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    let message = stderr(&unknown);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.starts_with("error: no company \"宁德时代\""), "{message}");
 }
