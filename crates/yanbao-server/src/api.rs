@@ -310,6 +310,21 @@ pub async fn entity(State(state): State<Arc<AppState>>, Path(name): Path<String>
     Ok(Json(overview).into_response())
 }
 
+/// Loads a company's overview by code, name or alias (shared by the API and the page).
+pub fn load_company(state: &AppState, asked: &str) -> Result<yanbao_engine::CompanyOverview, ApiError> {
+    if asked.trim().is_empty() || asked.chars().count() > state.config.max_query_chars {
+        return Err(ApiError::bad_request("invalid_parameter", "the company must be a code or name of 1 to max_query_chars characters"));
+    }
+    state.library.company(asked).map_err(from_engine)?.ok_or_else(|| ApiError::company_not_found(asked))
+}
+
+/// `GET /api/companies/{code}`: a company's reports, ratings, target prices, forecast consensus
+/// and the reports naming it.
+pub async fn company(State(state): State<Arc<AppState>>, Path(code): Path<String>) -> Result<Response, ApiError> {
+    let overview = blocking(&state, move |s| load_company(s, &code)).await?;
+    Ok(Json(overview).into_response())
+}
+
 /// `POST /api/reports`: uploads one report (multipart field `file`), token required.
 pub async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<Response, ApiError> {
     let check_state = state.clone();

@@ -55,6 +55,12 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "report_not_found", format!("no report with id {shown}"))
     }
 
+    /// 404: the library has learned no company by this code or name.
+    pub fn company_not_found(asked: &str) -> ApiError {
+        let shown: String = asked.chars().take(64).collect();
+        ApiError::new(StatusCode::NOT_FOUND, "company_not_found", format!("no company {shown} in the library (companies are learned from reports that print a name with its code)"))
+    }
+
     /// 500: the library failed; the cause is logged and named.
     pub fn internal(error: impl std::fmt::Display) -> ApiError {
         tracing::error!(error = %error, "request failed");

@@ -1,7 +1,7 @@
 //! The web reader and JSON API over a yanbao library (axum).
 //!
 //! One job: serve a [`yanbao_engine::Library`] over HTTP. The public reads the search page,
-//! chart search, timeline, entity pages and report previews (the first part of a report, cut at
+//! chart search, timeline, entity and company pages and report previews (the first part of a report, cut at
 //! a block boundary by the engine's [`preview::cut`] under the configured policy, ending with the
 //! notice, the full-report link and its QR code); the full text and uploads need an API token or
 //! a signed share link ([`auth`]). HTML is rendered server-side in [`pages`], JSON in [`api`];
@@ -286,6 +286,7 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/figures", get(pages::figures::page))
         .route("/timeline", get(pages::timeline::page))
         .route("/entities/{name}", get(pages::entity::page))
+        .route("/companies/{code}", get(pages::company::page))
         .route("/reports/{id}", get(pages::report::preview_page))
         .route("/reports/{id}/full", get(pages::report::full_page))
         .route("/static/style.css", get(pages::stylesheet))
@@ -297,6 +298,7 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/api/reports/{id}/share", post(api::share))
         .route("/api/timeline", get(api::timeline))
         .route("/api/entities/{name}", get(api::entity))
+        .route("/api/companies/{code}", get(api::company))
         .route("/api/openapi.json", get(openapi::handler))
         .fallback(pages::not_found)
         .with_state(state)

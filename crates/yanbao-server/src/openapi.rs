@@ -29,6 +29,38 @@ fn path_param(name: &str, description: &str) -> Value {
     json!({ "name": name, "in": "path", "required": true, "description": description, "schema": { "type": "string" } })
 }
 
+/// Returns the schema of a company overview (`GET /api/companies/{code}`), built apart: one
+/// `json!` of the whole document would pass the macro's recursion limit.
+fn company_overview_schema() -> Value {
+    let nullable = |kind: &str| json!({ "type": [kind, "null"] });
+    let forecast = json!({ "type": "object", "properties": { "year": { "type": "integer" }, "metric": { "type": "string" }, "value": { "type": "number" }, "unit": { "type": "string" } } });
+    let report = json!({ "type": "object", "properties": {
+        "report_id": { "type": "string" }, "title": { "type": "string" }, "date": nullable("string"), "institution": nullable("string"),
+        "rating": nullable("string"), "rating_action": { "type": ["string", "null"], "enum": ["维持", "首次", "上调", "下调", null] },
+        "target_price": nullable("number"), "target_currency": nullable("string"),
+        "forecasts": { "type": "array", "items": forecast }
+    } });
+    let rating = json!({ "type": "object", "properties": { "broker": nullable("string"), "date": nullable("string"), "rating": { "type": "string" }, "action": nullable("string"), "report_id": { "type": "string" } } });
+    let target = json!({ "type": "object", "properties": { "broker": nullable("string"), "date": nullable("string"), "price": { "type": "number" }, "currency": nullable("string"), "report_id": { "type": "string" } } });
+    let consensus = json!({ "type": "object", "properties": {
+        "year": { "type": "integer" }, "metric": { "type": "string" }, "unit": { "type": "string" }, "median": { "type": "number" },
+        "mean": { "type": "number" }, "min": { "type": "number" }, "max": { "type": "number" }, "brokers": { "type": "integer" }
+    } });
+    let company = json!({ "type": "object", "properties": { "name": { "type": "string" }, "code": { "type": "string" }, "exchange": nullable("string"), "aliases": { "type": "array", "items": { "type": "string" } } } });
+    json!({
+        "type": "object",
+        "required": ["company", "reports", "ratings", "target_prices", "consensus", "mentions"],
+        "properties": {
+            "company": company,
+            "reports": { "type": "array", "description": "reports about the company, newest first, each with its rating, action, target price and forecasts", "items": report },
+            "ratings": { "type": "array", "description": "ratings across brokers, oldest first", "items": rating },
+            "target_prices": { "type": "array", "description": "target prices across brokers, oldest first", "items": target },
+            "consensus": { "type": "array", "description": "per year and metric, over each broker's latest report with forecasts; amounts in 亿元", "items": consensus },
+            "mentions": { "type": "array", "description": "reports that name the company without being about it", "items": { "type": "object" } }
+        }
+    })
+}
+
 /// Returns the OpenAPI document.
 pub fn document() -> Value {
     let share = vec![query_param("exp", "share link expiry (seconds since the epoch)", "integer"), query_param("sig", "share link signature", "string")];
@@ -89,6 +121,7 @@ pub fn document() -> Value {
                         "sections": { "type": "array", "description": "every section title of the report, in_preview false beyond the cut", "items": { "type": "object", "properties": { "level": { "type": "integer" }, "title": { "type": "string" }, "block": { "type": "integer" }, "in_preview": { "type": "boolean" } } } }
                     }
                 },
+                "CompanyOverview": company_overview_schema(),
                 "IngestResult": { "type": "object", "properties": { "id": { "type": ["string", "null"] }, "outcome": { "type": "string", "enum": ["added", "unchanged", "failed"] }, "title": { "type": ["string", "null"] }, "error": { "type": ["string", "null"] } } }
             }
         },
@@ -160,6 +193,11 @@ pub fn document() -> Value {
                 "summary": "reports, events and co-mentioned entities of one entity",
                 "parameters": [path_param("name", "entity name")],
                 "responses": { "200": json_response("entity", json!({ "type": "object" })), "400": error_response("bad name") }
+            } },
+            "/api/companies/{code}": { "get": {
+                "summary": "a listed company: reports about it, rating history and target prices across brokers, forecast consensus, reports naming it",
+                "parameters": [path_param("code", "code (601899, 601899.SH, SH601899), name or alias")],
+                "responses": { "200": json_response("company", schema_ref("CompanyOverview")), "400": error_response("bad code"), "404": error_response("no company by that code or name") }
             } },
             "/api/openapi.json": { "get": { "summary": "this document", "responses": { "200": json_response("OpenAPI 3.1", json!({ "type": "object" })) } } }
         }

@@ -14,6 +14,10 @@ use yanbao_model::Report;
 use yanbao_server::preview::{cut, PreviewPolicy, NOTICE_ZH};
 use yanbao_server::{router, ServerConfig};
 
+/// The engine's company notes: 紫金矿业 from two brokers.
+#[path = "../../yanbao-engine/tests/company_notes/mod.rs"]
+mod company_notes;
+
 const SEED: &[u8] = include_bytes!("fixtures/seed.txt");
 const LONG: &[u8] = include_bytes!("fixtures/mpb_foundry.md");
 
@@ -407,16 +411,50 @@ async fn timeline_and_entities_answer() {
 }
 
 #[tokio::test]
+async fn a_company_answers_json_and_a_page_and_unknown_ones_a_json_404() {
+    let f = fixture();
+    for (i, note) in company_notes::NOTES.iter().enumerate() {
+        f.library.ingest_bytes(&format!("zijin_{i}.md"), company_notes::markdown(note).as_bytes()).expect("a note");
+    }
+    let api = get(&f.app, "/api/companies/601899").await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let json = api.json();
+    assert_eq!((json["company"]["name"].as_str(), json["company"]["exchange"].as_str()), (Some("紫金矿业"), Some("SH")));
+    assert_eq!(json["reports"].as_array().unwrap().len(), 3);
+    assert_eq!(json["ratings"][2]["action"], "上调");
+    let eps = json["consensus"].as_array().unwrap().iter().find(|c| c["year"] == 2024 && c["metric"] == "eps").cloned().unwrap();
+    assert_eq!(eps["brokers"], 2);
+    assert_eq!(get(&f.app, &format!("/api/companies/{}", encode("紫金矿业"))).await.json()["company"]["code"], "601899", "by name too");
+
+    let missing = get(&f.app, "/api/companies/300750").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.content_type.starts_with("application/json"), "{}", missing.content_type);
+    assert_eq!(missing.json()["error"]["code"], "company_not_found");
+
+    let page = get(&f.app, "/companies/601899.SH").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<svg class=\"rating-chart\""), "the rating chart is drawn on the server");
+    assert!(!page.body.contains("<script"), "no script on the page");
+    assert!(page.body.contains("华鑫证券研究所") && page.body.contains("买入（上调）"));
+    assert_eq!(get(&f.app, "/companies/300750").await.status, StatusCode::NOT_FOUND);
+
+    // The report page links its company to the company page.
+    let id = json["reports"][0]["report_id"].as_str().unwrap().to_string();
+    let report = get(&f.app, &format!("/reports/{id}")).await;
+    assert!(report.body.contains("href=\"/companies/601899\""), "{}", report.body);
+}
+
+#[tokio::test]
 async fn openapi_matches_the_real_routes() {
     let f = fixture();
     let doc = get(&f.app, "/api/openapi.json").await.json();
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
-    for route in ["/healthz", "/api/search", "/api/reports", "/api/reports/{id}", "/api/reports/{id}/preview", "/api/timeline", "/api/entities/{name}", "/api/openapi.json"] {
+    for route in ["/healthz", "/api/search", "/api/reports", "/api/reports/{id}", "/api/reports/{id}/preview", "/api/timeline", "/api/entities/{name}", "/api/companies/{code}", "/api/openapi.json"] {
         assert!(paths.contains_key(route), "openapi lacks {route}");
     }
     for (path, operations) in paths {
-        let concrete = path.replace("{id}", &f.seed.id).replace("{name}", &encode("拜登"));
+        let concrete = path.replace("{id}", &f.seed.id).replace("{name}", &encode("拜登")).replace("{code}", "601899");
         for method in operations.as_object().unwrap().keys() {
             let request = Request::builder().method(method.to_uppercase().as_str()).uri(&concrete).body(Body::empty()).unwrap();
             let answer = send(&f.app, request).await;

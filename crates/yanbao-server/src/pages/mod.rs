@@ -2,6 +2,7 @@
 //! Report text always goes through maud's escaping; the only pre-escaped HTML is the index's
 //! snippets (checked by [`safe_snippet`]) and the QR code's SVG (made here).
 
+pub mod company;
 pub mod entity;
 pub mod figures;
 pub mod render;

@@ -45,7 +45,14 @@ pub fn metadata_card(report: &ReportPreview) -> Markup {
                     (None, None) => {}
                 }
                 @if let Some(kind) = &report.report_type { dt { "类型" span.en { "Type" } } dd { (kind) } }
-                @if let Some(company) = &report.company { dt { "公司" span.en { "Company" } } dd { (company.name) @if let Some(code) = &company.code { " " (code) @if let Some(exchange) = &company.exchange { "." (exchange) } } } }
+                @if let Some(company) = &report.company {
+                    dt { "公司" span.en { "Company" } }
+                    dd {
+                        @if let Some(code) = &company.code {
+                            a href={ "/companies/" (url_encode(code)) } { (company.name) " " (code) @if let Some(exchange) = &company.exchange { "." (exchange) } }
+                        } @else { (company.name) }
+                    }
+                }
                 @if let Some(rating) = &report.rating { dt { "评级" span.en { "Rating" } } dd { (rating) @if let Some(action) = report.rating_action { "（" (action.as_str()) "）" } } }
                 @if let Some(target) = report.target_price { dt { "目标价" span.en { "Target" } } dd { (target) " " (report.target_currency.as_deref().unwrap_or("")) } }
                 @if let Some(pages) = report.pages { dt { "页数" span.en { "Pages" } } dd { (pages) } }

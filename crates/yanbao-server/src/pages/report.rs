@@ -75,7 +75,8 @@ fn copy_note(preview: &ReportPreview) -> Markup {
     }
 }
 
-/// Renders a report's entities as links to their pages.
+/// Renders a report's entities as links to their pages: a company with its code to its company
+/// page, any other name to its entity page.
 fn entity_links(report: &Report) -> Markup {
     html! {
         @if !report.entities.is_empty() {
@@ -83,7 +84,11 @@ fn entity_links(report: &Report) -> Markup {
                 h2 { "实体" span.en { "Entities" } }
                 p.chips {
                     @for entity in report.entities.iter().take(60) {
-                        a.chip href={ "/entities/" (url_encode(&entity.name)) } { (entity.name) span.count { (entity.mentions) } }
+                        @let href = match &entity.code {
+                            Some(code) if entity.kind == yanbao_model::EntityKind::Company => format!("/companies/{}", url_encode(code)),
+                            _ => format!("/entities/{}", url_encode(&entity.name)),
+                        };
+                        a.chip href=(href) { (entity.name) span.count { (entity.mentions) } }
                     }
                 }
             }
