@@ -65,12 +65,19 @@ fn name_before(text: &str, code_start: usize, marked: bool) -> Option<String> {
 const NOT_COMPANY_WORDS: [&str; 14] =
     ["评级", "代码", "简称", "名称", "摊薄", "收入", "利润", "增长", "市值", "股价", "合计", "平均", "公司", "指数"];
 
-/// True for a plausible company name: 2–10 characters with Chinese, no metric or column word.
+/// Endings of names that stand beside codes but are a research department or a market index
+/// (`华鑫证券研究所 002812` in a credit line, `上证综指`, `创业板指`): a library that learned them
+/// would make every report naming its own research department mention a company.
+const NOT_COMPANY_ENDINGS: [&str; 4] = ["研究所", "研究院", "指数", "指"];
+
+/// True for a plausible company name: 2–10 characters with Chinese, no metric or column word,
+/// no rating word (`买入 | 600519` in a rating table), department or index.
 fn is_plausible_name(name: &str) -> bool {
     (2..=10).contains(&name.chars().count())
         && name.chars().any(yanbao_model::normalize::is_han)
-        && !NOT_COMPANY_WORDS.iter().any(|w| name.ends_with(w))
-        && !["证券", "股票", "个股", "标的"].contains(&name)
+        && !NOT_COMPANY_WORDS.iter().chain(&NOT_COMPANY_ENDINGS).any(|w| name.ends_with(w))
+        && !["证券", "股票", "个股", "标的", "沪深", "上证", "深证", "中证"].contains(&name)
+        && !yanbao_model::securities::RATING_WORDS.contains(&name)
         && !name.contains("ROE")
 }
 
@@ -160,7 +167,8 @@ impl CompanyRegistry {
     /// between two companies of one name).
     pub fn learn(&mut self, name: &str, security: &Security) {
         let name = base_name(name);
-        if name.chars().count() < 2 || security.code.is_empty() {
+        // Every path in (entities, covered companies) passes the same test of a name.
+        if !is_plausible_name(name) || security.code.is_empty() {
             return;
         }
         let key = security.key();
@@ -314,6 +322,16 @@ mod tests {
         let mut registry = CompanyRegistry::new();
         let taught: Vec<String> = registry.learn_from(&report).into_iter().map(|c| c.key()).collect();
         assert_eq!(taught, vec!["601899.SH", "603993.SH"], "bare A-share codes get their exchange");
+    }
+
+    #[test]
+    fn ratings_departments_and_indices_are_never_companies() {
+        let mut registry = CompanyRegistry::new();
+        for name in ["买入", "增持", "研究所", "华鑫证券研究所", "上证综指", "创业板指", "沪深"] {
+            registry.learn(name, &sh("600519"));
+        }
+        assert!(registry.is_empty(), "{registry:?}");
+        assert!(companies_in_text("买入 600519.SH").is_empty());
     }
 
     #[test]
