@@ -88,6 +88,10 @@ const CAPTION_BOOST: f32 = 2.0;
 const WORD_BOOST: f32 = 2.0;
 /// Extra weight when a multi-gram chunk occurs contiguously, as typed.
 const CONTIGUOUS_BOOST: f32 = 2.0;
+/// Weight of a figure's or table's text besides its caption (source, notes, cells): it supports
+/// the caption, which says what the chart shows (a chart whose note names 拜登 and 支持率 apart
+/// must not outrank the one captioned 拜登支持率).
+const NOTE_BOOST: f32 = 0.5;
 /// Boost of an English word's exact form over its other forms (stem field).
 const EXACT_FORM_BOOST: f32 = 2.0;
 /// More passages of a report shown under its best one, in grouped searches.
@@ -1048,9 +1052,9 @@ impl SearchIndex {
         let f = &self.fields;
         let paragraphs = ScopeFields { words: vec![(f.body_words, 1.0)], grams: vec![(f.body_grams, 1.0)], stems: vec![(f.body_stems, 1.0)] };
         let figures = ScopeFields {
-            words: vec![(f.caption_words, CAPTION_BOOST), (f.note_words, 1.0)],
-            grams: vec![(f.caption_grams, CAPTION_BOOST), (f.note_grams, 1.0)],
-            stems: vec![(f.caption_stems, CAPTION_BOOST), (f.note_stems, 1.0)],
+            words: vec![(f.caption_words, CAPTION_BOOST), (f.note_words, NOTE_BOOST)],
+            grams: vec![(f.caption_grams, CAPTION_BOOST), (f.note_grams, NOTE_BOOST)],
+            stems: vec![(f.caption_stems, CAPTION_BOOST), (f.note_stems, NOTE_BOOST)],
         };
         let events = ScopeFields { words: vec![(f.event_words, 1.0)], grams: vec![(f.event_grams, 1.0)], stems: vec![(f.event_stems, 1.0)] };
         match scope {
