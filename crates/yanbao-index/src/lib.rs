@@ -484,7 +484,7 @@ impl SearchIndex {
         let (schema, fields) = build_schema();
         let directory = MmapDirectory::open(dir).map_err(|e| IndexError::Tantivy(lowercase_first(&e.to_string())))?;
         let exists = Index::exists(&directory).map_err(|e| IndexError::Tantivy(lowercase_first(&e.to_string())))?;
-        let index = if exists {
+        let mut index = if exists {
             let index = Index::open(directory)?;
             if let Some(reason) = incompatibility(dir, &index.schema(), &schema) {
                 return Err(IndexError::Incompatible { path: dir.display().to_string(), reason });
@@ -495,6 +495,12 @@ impl SearchIndex {
             std::fs::write(dir.join(VERSION_FILE), format!("{INDEX_VERSION}\n")).map_err(io_error)?;
             index
         };
+        // Segments are searched in parallel: a large library has a dozen or more, and one query
+        // then uses every core instead of one.
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
+        }
         SearchIndex::from_index(index, fields, DISK_WRITER_HEAP)
     }
 
