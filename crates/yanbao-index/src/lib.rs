@@ -783,10 +783,12 @@ impl SearchIndex {
         let facet_maps = match outcome {
             None => return Ok(response),
             Some(Matches::Ranked(top, total, facet_maps)) => {
-                for (score, address) in top {
+                for &(score, address) in &top {
                     let doc: TantivyDocument = searcher.doc(address)?;
                     response.hits.push(self.hit(&doc, score, &marks));
                 }
+                let addresses: Vec<DocAddress> = top.iter().map(|&(_, address)| address).collect();
+                self.fill_report_snippets(&searcher, &chunks, &marks, &mut response.hits, &addresses)?;
                 response.total = total;
                 facet_maps
             }
@@ -794,7 +796,7 @@ impl SearchIndex {
                 response.grouped = true;
                 response.total_reports = Some(groups.len());
                 response.total = groups.values().map(|group| group.documents).sum::<u64>() as usize;
-                response.hits = self.group_hits(&searcher, groups, limit, offset, &marks)?;
+                response.hits = self.group_hits(&searcher, groups, limit, offset, &chunks, &marks)?;
                 facet_maps
             }
         };
@@ -854,6 +856,7 @@ impl SearchIndex {
             hits.push((head, group));
         }
         let mut page = Vec::new();
+        let mut heads = Vec::new();
         for (head, group) in hits.into_iter().skip(offset).take(limit) {
             let mut hit = self.hit(&searcher.doc(head.address)?, head.score, marks);
             hit.more_in_report = group.passages.saturating_sub(u64::from(!head.whole_report));
@@ -861,7 +864,9 @@ impl SearchIndex {
                 hit.more_hits.push(self.hit(&searcher.doc(other.address)?, other.score, marks));
             }
             page.push(hit);
+            heads.push(head.address);
         }
+        self.fill_report_snippets(searcher, chunks, marks, &mut page, &heads)?;
         let count_query = self.build_query(chunks, &passage_fields, operator, &passage_filters, false);
         let (passages, mut total_at_least) = count_at_most(searcher, &count_query, TOTAL_COUNT_CAP)?;
         let mut total = passages;
@@ -939,7 +944,7 @@ impl SearchIndex {
 
     /// Turns the groups of a grouped search into the requested page of hits: reports ordered by
     /// their best document, each hit that document with the count and best few of the others.
-    fn group_hits(&self, searcher: &tantivy::Searcher, groups: HashMap<u64, ReportGroup>, limit: usize, offset: usize, marks: &[snippet::MarkTerm]) -> Result<Vec<Hit>, IndexError> {
+    fn group_hits(&self, searcher: &tantivy::Searcher, groups: HashMap<u64, ReportGroup>, limit: usize, offset: usize, chunks: &[Chunk], marks: &[snippet::MarkTerm]) -> Result<Vec<Hit>, IndexError> {
         let mut groups: Vec<ReportGroup> = groups.into_values().filter(|group| !group.best.is_empty()).collect();
         let by_best = |a: &ReportGroup, b: &ReportGroup| best_first(&a.best[0], &b.best[0]);
         let wanted = offset.saturating_add(limit);
@@ -949,8 +954,10 @@ impl SearchIndex {
         }
         groups.sort_by(by_best);
         let mut hits = Vec::new();
+        let mut heads = Vec::new();
         for group in groups.into_iter().skip(offset) {
             let head = group.best[0];
+            heads.push(head.address);
             let mut hit = self.hit(&searcher.doc(head.address)?, head.score, marks);
             hit.more_in_report = group.passages.saturating_sub(u64::from(!head.whole_report));
             for other in group.best[1..].iter().filter(|ranked| !ranked.whole_report).take(MORE_HITS_SHOWN) {
@@ -958,7 +965,38 @@ impl SearchIndex {
             }
             hits.push(hit);
         }
+        self.fill_report_snippets(searcher, chunks, marks, &mut hits, &heads)?;
         Ok(hits)
+    }
+
+    /// Gives the hits on report documents a snippet. A report document stores no text (a
+    /// whole report is too long to read for every hit: search never reads one), so its snippet
+    /// is cut from its best passage for the query — any of the query's words — or, without one
+    /// (a title match, a blank query), from its first passage. `addresses[i]` is where `hits[i]`
+    /// is.
+    fn fill_report_snippets(&self, searcher: &tantivy::Searcher, chunks: &[Chunk], marks: &[snippet::MarkTerm], hits: &mut [Hit], addresses: &[DocAddress]) -> Result<(), IndexError> {
+        let wanted: Vec<usize> = (0..hits.len().min(addresses.len())).filter(|&i| hits[i].kind == schema::KIND_REPORT).collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let reports: Vec<(Score, DocAddress)> = wanted.iter().map(|&i| (0.0, addresses[i])).collect();
+        let groups = if chunks.is_empty() {
+            vec![ReportGroup::default(); reports.len()]
+        } else {
+            let any_word = self.build_query(chunks, &self.passage_fields(Scope::All), Occur::Should, &[], true);
+            self.passages_of_reports(searcher, &any_word, &reports)?
+        };
+        for (group, &i) in groups.iter().zip(&wanted) {
+            let passage = match group.best.first() {
+                Some(best) => Some(best.address),
+                None => first_passage(searcher, addresses[i])?,
+            };
+            if let Some(address) = passage {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                hits[i].snippet = snippet(doc.get_first(self.fields.text).and_then(|v| v.as_str()).unwrap_or(""), marks);
+            }
+        }
+        Ok(())
     }
 
     /// Lists the documents matching the filters alone, newest first (by report or event date).
@@ -971,10 +1009,12 @@ impl SearchIndex {
         let facet_collector = req.with_facets.then_some(FacetCollector);
         let (top, total, facet_maps) = searcher.search(&query, &(newest, Count, facet_collector))?;
         let mut response = SearchResponse { query: req.query.clone(), total, ..SearchResponse::default() };
-        for (_, address) in top {
+        for &(_, address) in &top {
             let doc: TantivyDocument = searcher.doc(address)?;
             response.hits.push(self.hit(&doc, 0.0, &[]));
         }
+        let addresses: Vec<DocAddress> = top.iter().map(|&(_, address)| address).collect();
+        self.fill_report_snippets(&searcher, &[], &[], &mut response.hits, &addresses)?;
         response.facets = facet_maps.map(facets_from_maps);
         response.took_ms = elapsed_ms(started);
         Ok(response)
@@ -1130,6 +1170,17 @@ struct GroupedPage {
     total: usize,
     total_at_least: bool,
     facets: Option<Facets>,
+}
+
+/// Returns the document after a report document when it is one of the report's own (its first
+/// passage: a report's documents are contiguous, the report document first).
+fn first_passage(searcher: &tantivy::Searcher, report: DocAddress) -> Result<Option<DocAddress>, IndexError> {
+    let reader = searcher.segment_reader(report.segment_ord);
+    let next = report.doc_id + 1;
+    let Some(keys) = reader.fast_fields().column_opt::<u64>(REPORT_KEY_FIELD)? else { return Ok(None) };
+    let alive = reader.alive_bitset().is_none_or(|bits| bits.is_alive(next));
+    let same_report = next < reader.max_doc() && keys.first(next).is_some() && keys.first(next) == keys.first(report.doc_id);
+    Ok((alive && same_report).then(|| DocAddress::new(report.segment_ord, next)))
 }
 
 /// Counts the live documents matching `query`, stopping at `cap`: (count, true when stopped).

@@ -385,7 +385,8 @@ pub fn report_documents(report: &Report, f: &Fields, shown: &[usize]) -> Vec<Tan
     );
     add_searchable(&mut whole, f.report_text(), &people);
     add_searchable(&mut whole, f.report_text(), &body);
-    whole.add_text(f.text, &body);
+    // No stored text: a hit on the report shows a snippet of its best passage (see
+    // `SearchIndex::search`), so no search reads a whole report.
     add_date_key(&mut whole, f, report.date.as_deref());
     // Where the preview ends, for links to a block cited outside search (timeline, entities).
     let end = preview.end();

@@ -710,3 +710,18 @@ fn grouped_search_skips_reports_matching_only_across_passages_outside_scope_all(
     let whole = all.hits.iter().find(|h| h.report_id == format!("{:016x}", 1)).unwrap();
     assert_eq!((whole.kind.as_str(), whole.more_in_report), ("report", 0));
 }
+
+#[test]
+fn report_hits_show_their_best_passage_and_store_no_whole_text() {
+    let index = SearchIndex::open_in_ram().unwrap();
+    index.add_report(&seed_report(), &[]).unwrap();
+    index.commit().unwrap();
+    let reports = index.search(&in_scope("孟晚舟", Scope::Reports)).unwrap();
+    let hit = &reports.hits[0];
+    assert_eq!(hit.kind, "report");
+    // The snippet is the passage naming 孟晚舟, marked — not the report's opening.
+    assert!(hit.snippet.contains("<mark>孟晚舟</mark>"), "{hit:#?}");
+    // A title match without a passage naming it shows the first passage.
+    let title = index.search(&in_scope("可能谈些什么", Scope::Reports)).unwrap();
+    assert!(title.hits[0].snippet.contains("拜登上任以来"), "{title:#?}");
+}
