@@ -376,6 +376,16 @@ pub fn report_documents(report: &Report, f: &Fields, shown: &[usize]) -> Vec<Tan
     let mut whole = report_common(report, f, KIND_REPORT);
     let body = report_text(report);
     add_searchable(&mut whole, f.title_text(), &report.title);
+    // The company a note covers, by name and code, weighs like the title: searching 603477,
+    // 603477.SH or 巨星农牧 finds the notes about it before reports that merely name it.
+    if let Some(company) = &report.company {
+        let code = match (&company.code, &company.exchange) {
+            (Some(code), Some(exchange)) => format!("{code} {code}.{exchange}"),
+            (Some(code), None) => code.clone(),
+            _ => String::new(),
+        };
+        add_searchable(&mut whole, f.title_text(), &join_parts([company.name.as_str(), code.as_str()], " "));
+    }
     let subtitle = report.subtitle.as_deref().unwrap_or("");
     let people = join_parts(
         [subtitle, report.institution.as_deref().unwrap_or(""), report.publisher.as_deref().unwrap_or("")]

@@ -725,3 +725,34 @@ fn report_hits_show_their_best_passage_and_store_no_whole_text() {
     let title = index.search(&in_scope("可能谈些什么", Scope::Reports)).unwrap();
     assert!(title.hits[0].snippet.contains("拜登上任以来"), "{title:#?}");
 }
+
+#[test]
+fn a_company_note_ranks_first_for_its_company_name_and_code() {
+    use yanbao_model::Company;
+    let index = SearchIndex::open_in_ram().unwrap();
+    let note = Report {
+        id: "00000000000000a1".into(),
+        title: "生猪出栏稳步增长，饲料业务拐点已至".into(),
+        company: Some(Company { name: "巨星农牧".into(), code: Some("603477".into()), exchange: Some("SH".into()) }),
+        language: "zh".into(),
+        blocks: vec![paragraph("公司三季度生猪出栏量同比增长，饲料业务毛利率回升。", 1)],
+        ..Report::default()
+    };
+    let weekly = Report {
+        id: "00000000000000b2".into(),
+        title: "农林牧渔行业周报".into(),
+        language: "zh".into(),
+        blocks: vec![paragraph("本周巨星农牧、牧原股份、温氏股份出栏数据公布，巨星农牧（603477）出栏环比增长，巨星农牧饲料销量稳定。", 1)],
+        ..Report::default()
+    };
+    index.add_report(&weekly, &[]).unwrap();
+    index.add_report(&note, &[]).unwrap();
+    index.commit().unwrap();
+    for query in ["巨星农牧", "603477", "603477.SH"] {
+        let response = index.search(&ask(query)).unwrap();
+        assert_eq!(response.hits.first().map(|h| h.report_id.as_str()), Some("00000000000000a1"), "{query}: {response:#?}");
+        if !query.contains('.') {
+            assert_eq!(response.total_reports, Some(2), "{query}: the weekly naming it is found too");
+        }
+    }
+}
