@@ -73,6 +73,7 @@ pub fn parse_query(raw: &str) -> Result<Vec<Chunk>, IndexError> {
     // Split before cleaning: `clean` drops the space between Latin and Han text, and the user's
     // spaces separate chunks that must each match on their own.
     for (piece, phrase) in split_pieces(raw) {
+        let piece = bare_code(&piece).unwrap_or(piece);
         let text = yanbao_model::normalize::clean(&piece);
         let words = query_word_tokens(&text);
         if words.is_empty() {
@@ -88,6 +89,17 @@ pub fn parse_query(raw: &str) -> Result<Vec<Chunk>, IndexError> {
         return Err(IndexError::QueryTooLong(format!("{term_count} terms, at most {MAX_QUERY_TERMS}")));
     }
     Ok(chunks)
+}
+
+/// Returns the bare code when the piece is one security code with its exchange (`603477.SH`,
+/// `SH603477`, `0700.HK`, `NASDAQ:AAPL`): reports print one listing as `603477`, `603477.SH` or
+/// `（603477）`, and all of them should match.
+fn bare_code(piece: &str) -> Option<String> {
+    let piece = piece.trim();
+    match yanbao_model::securities::find_codes(piece).as_slice() {
+        [one] if one.marked && one.start == 0 && one.end == piece.len() => Some(one.security.code.clone()),
+        _ => None,
+    }
 }
 
 /// Returns the strings to mark in snippets for these chunks: each Han run whole, jieba words of
@@ -182,6 +194,17 @@ mod tests {
         assert_eq!(split_pieces("\"trade war"), vec![("trade war".to_string(), true)]);
         assert!(split_pieces("\"").is_empty());
         assert!(split_pieces("   ").is_empty());
+    }
+
+    #[test]
+    fn a_code_with_its_exchange_searches_the_bare_code() {
+        for query in ["603477.SH", "SH603477", "sh.603477", "603477"] {
+            let chunks = parse_query(query).unwrap();
+            assert_eq!(chunks.len(), 1, "{query}");
+            assert_eq!(chunks[0].words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), vec!["603477"], "{query}");
+        }
+        // Not a code: left as typed.
+        assert_eq!(parse_query("20230202.SH").unwrap()[0].words.len(), 2);
     }
 
     #[test]
