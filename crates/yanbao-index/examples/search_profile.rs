@@ -4,17 +4,11 @@
 //! (`CARGO_PROFILE_RELEASE_STRIP=false` keeps function names for `perf report` without rebuilding
 //! the dependencies.) Prints the CPU milliseconds per query, median over the rounds.
 
+mod common;
+
 use std::str::FromStr;
 
 use yanbao_index::{Scope, SearchIndex, SearchRequest};
-
-/// CPU time of this thread in milliseconds.
-fn cpu_ms() -> f64 {
-    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: clock_gettime writes into the timespec we own.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
-    now.tv_sec as f64 * 1e3 + now.tv_nsec as f64 / 1e6
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -32,9 +26,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut times = Vec::new();
         let mut total = 0;
         for _ in 0..rounds.max(1) {
-            let started = cpu_ms();
+            let started = common::cpu_ms();
             total = index.search(&request)?.total;
-            times.push(cpu_ms() - started);
+            times.push(common::cpu_ms() - started);
         }
         times.sort_by(|a, b| a.total_cmp(b));
         println!("{query}\t{scope}\ttotal {total}\tCPU p50 {:.2} ms", times[times.len() / 2]);

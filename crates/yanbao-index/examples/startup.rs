@@ -4,20 +4,14 @@
 //!
 //! usage: cargo run --release -p yanbao-index --example startup -- DATA/index [QUERY…]
 
+mod common;
+
 use std::time::Instant;
 
 use yanbao_index::{Scope, SearchIndex, SearchRequest};
 
 fn ms(started: Instant) -> f64 {
     started.elapsed().as_secs_f64() * 1e3
-}
-
-/// CPU time of this thread in milliseconds (wall time on a loaded machine says little).
-fn cpu_ms() -> f64 {
-    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: clock_gettime writes into the timespec we own.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
-    now.tv_sec as f64 * 1e3 + now.tv_nsec as f64 / 1e6
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,17 +21,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if queries.is_empty() {
         queries = ["半导体", "先进封装", "净利润增长", "产能利用率"].map(String::from).to_vec();
     }
-    let (started, cpu) = (Instant::now(), cpu_ms());
+    let (started, cpu) = (Instant::now(), common::cpu_ms());
     let index = SearchIndex::open(std::path::Path::new(&dir))?;
-    println!("index open: {:.2} ms wall, {:.2} ms cpu ({} segments)", ms(started), cpu_ms() - cpu, index.segment_count());
+    println!("index open: {:.2} ms wall, {:.2} ms cpu ({} segments)", ms(started), common::cpu_ms() - cpu, index.segment_count());
     for (n, query) in queries.iter().enumerate() {
-        let (started, cpu) = (Instant::now(), cpu_ms());
+        let (started, cpu) = (Instant::now(), common::cpu_ms());
         let request = SearchRequest { query: query.clone(), scope: Scope::Paragraphs, limit: 10, ..SearchRequest::default() };
         let response = index.search(&request)?;
-        println!("query {n} {query}: {:.2} ms wall, {:.2} ms cpu ({} hits of {})", ms(started), cpu_ms() - cpu, response.hits.len(), response.total);
+        println!("query {n} {query}: {:.2} ms wall, {:.2} ms cpu ({} hits of {})", ms(started), common::cpu_ms() - cpu, response.hits.len(), response.total);
     }
-    let (started, cpu) = (Instant::now(), cpu_ms());
+    let (started, cpu) = (Instant::now(), common::cpu_ms());
     yanbao_index::tokenize::warm_up();
-    println!("jieba full dictionary load (what every query process paid before): {:.2} ms wall, {:.2} ms cpu", ms(started), cpu_ms() - cpu);
+    println!("jieba full dictionary load (what every query process paid before): {:.2} ms wall, {:.2} ms cpu", ms(started), common::cpu_ms() - cpu);
     Ok(())
 }
