@@ -2,7 +2,8 @@
 //!
 //! usage: cargo run --release -p yanbao-index --example search_profile -- DATA/index SCOPE ROUNDS [QUERY…]
 //! (`CARGO_PROFILE_RELEASE_STRIP=false` keeps function names for `perf report` without rebuilding
-//! the dependencies.) Prints the CPU milliseconds per query, median over the rounds.
+//! the dependencies.) Prints the calling thread's CPU milliseconds per query, median over the
+//! rounds — segments are searched on the index's thread pool, so read it with `perf`, not alone.
 
 mod common;
 
