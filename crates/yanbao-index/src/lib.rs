@@ -496,8 +496,8 @@ impl SearchIndex {
             index
         };
         // Segments are searched in parallel: a large library has a dozen or more, and one query
-        // then uses every core instead of one.
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
+        // then uses every core instead of one (`YANBAO_SEARCH_THREADS` bounds it; 1 = none).
+        let threads = std::env::var("YANBAO_SEARCH_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).clamp(1, 4);
         if threads > 1 {
             index.set_multithread_executor(threads)?;
         }
@@ -545,7 +545,7 @@ impl SearchIndex {
     /// Runs `action` with the writer held in `guard`, opening it if needed.
     fn writer_in<T>(&self, guard: &mut Option<IndexWriter>, action: impl FnOnce(&mut IndexWriter) -> Result<T, IndexError>) -> Result<T, IndexError> {
         if guard.is_none() {
-            let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
+            let threads = std::env::var("YANBAO_SEARCH_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).clamp(1, 4);
             let per_thread_floor = 16 * 1024 * 1024;
             let threads = threads.min((self.writer_heap / per_thread_floor).max(1));
             *guard = Some(self.index.writer_with_num_threads(threads, self.writer_heap)?);
