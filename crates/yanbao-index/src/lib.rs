@@ -497,7 +497,7 @@ impl SearchIndex {
         };
         // Segments are searched in parallel: a large library has a dozen or more, and one query
         // then uses every core instead of one (`YANBAO_SEARCH_THREADS` bounds it; 1 = none).
-        let threads = std::env::var("YANBAO_SEARCH_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).clamp(1, 4);
+        let threads = std::env::var("YANBAO_SEARCH_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or_else(cores).clamp(1, 4);
         if threads > 1 {
             index.set_multithread_executor(threads)?;
         }
@@ -545,7 +545,7 @@ impl SearchIndex {
     /// Runs `action` with the writer held in `guard`, opening it if needed.
     fn writer_in<T>(&self, guard: &mut Option<IndexWriter>, action: impl FnOnce(&mut IndexWriter) -> Result<T, IndexError>) -> Result<T, IndexError> {
         if guard.is_none() {
-            let threads = std::env::var("YANBAO_SEARCH_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).clamp(1, 4);
+            let threads = cores();
             let per_thread_floor = 16 * 1024 * 1024;
             let threads = threads.min((self.writer_heap / per_thread_floor).max(1));
             *guard = Some(self.index.writer_with_num_threads(threads, self.writer_heap)?);
@@ -858,12 +858,7 @@ impl SearchIndex {
         let mut page = Vec::new();
         let mut heads = Vec::new();
         for (head, group) in hits.into_iter().skip(offset).take(limit) {
-            let mut hit = self.hit(&searcher.doc(head.address)?, head.score, marks);
-            hit.more_in_report = group.passages.saturating_sub(u64::from(!head.whole_report));
-            for other in group.best.iter().filter(|ranked| ranked.address != head.address).take(MORE_HITS_SHOWN) {
-                hit.more_hits.push(self.hit(&searcher.doc(other.address)?, other.score, marks));
-            }
-            page.push(hit);
+            page.push(self.group_hit(searcher, head, &group, marks)?);
             heads.push(head.address);
         }
         self.fill_report_snippets(searcher, chunks, marks, &mut page, &heads)?;
@@ -958,15 +953,21 @@ impl SearchIndex {
         for group in groups.into_iter().skip(offset) {
             let head = group.best[0];
             heads.push(head.address);
-            let mut hit = self.hit(&searcher.doc(head.address)?, head.score, marks);
-            hit.more_in_report = group.passages.saturating_sub(u64::from(!head.whole_report));
-            for other in group.best[1..].iter().filter(|ranked| !ranked.whole_report).take(MORE_HITS_SHOWN) {
-                hit.more_hits.push(self.hit(&searcher.doc(other.address)?, other.score, marks));
-            }
-            hits.push(hit);
+            hits.push(self.group_hit(searcher, head, &group, marks)?);
         }
         self.fill_report_snippets(searcher, chunks, marks, &mut hits, &heads)?;
         Ok(hits)
+    }
+
+    /// The hit of one report in a grouped search: its `head` document, how many more of its
+    /// passages match, and the best few of them.
+    fn group_hit(&self, searcher: &tantivy::Searcher, head: Ranked, group: &ReportGroup, marks: &[snippet::MarkTerm]) -> Result<Hit, IndexError> {
+        let mut hit = self.hit(&searcher.doc(head.address)?, head.score, marks);
+        hit.more_in_report = group.passages.saturating_sub(u64::from(!head.whole_report));
+        for other in group.best.iter().filter(|ranked| ranked.address != head.address && !ranked.whole_report).take(MORE_HITS_SHOWN) {
+            hit.more_hits.push(self.hit(&searcher.doc(other.address)?, other.score, marks));
+        }
+        Ok(hit)
     }
 
     /// Gives the hits on report documents a snippet. A report document stores no text (a
@@ -1203,6 +1204,11 @@ fn count_at_most(searcher: &tantivy::Searcher, query: &dyn Query, cap: usize) ->
         }
     }
     Ok((count, false))
+}
+
+/// Cores to use for one search or for the index writer: the machine's, at most four.
+fn cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4)
 }
 
 /// Returns milliseconds since `started`, to the microsecond.
