@@ -30,7 +30,8 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use yanbao_model::{fingerprint, fingerprint_bands, same_report, Identity, Report};
-use yanbao_store::{SqliteStore, Store};
+use yanbao_store::prelude::*;
+use yanbao_store::SqliteStore;
 
 /// CPU seconds (user + system) of `who` (`RUSAGE_SELF` or `RUSAGE_CHILDREN`).
 fn cpu(who: libc::c_int) -> f64 {

@@ -4,7 +4,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::EngineError;
-use yanbao_store::Store;
+use yanbao_store::prelude::*;
 
 const SHARE_SECRET_KEY: &str = "share_link_secret";
 const TOKEN_PREFIX: &str = "yb_";
@@ -52,9 +52,8 @@ fn share_secret(store: &dyn Store) -> Result<String, EngineError> {
     if let Some(secret) = store.setting(SHARE_SECRET_KEY)? {
         return Ok(secret);
     }
-    let secret = random_hex(32)?;
-    store.set_setting(SHARE_SECRET_KEY, &secret)?;
-    Ok(secret)
+    // Nodes sharing a store that start together keep the one secret written first.
+    Ok(store.setting_or_insert(SHARE_SECRET_KEY, &random_hex(32)?)?)
 }
 
 fn signature(secret: &str, report_id: &str, expires: u64) -> String {

@@ -26,7 +26,8 @@ use std::sync::Arc;
 
 use yanbao_index::SearchIndex;
 use yanbao_model::Report;
-use yanbao_store::{SqliteStore, Store};
+use yanbao_store::prelude::*;
+use yanbao_store::SqliteStore;
 
 /// Errors of library operations, each one line a user can act on.
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +88,9 @@ pub struct EntityOverview {
 pub struct LibraryStats {
     /// The data folder.
     pub data_dir: String,
+    /// Where the store lives: `library.sqlite` in the data folder, or a PostgreSQL URL
+    /// (without its password).
+    pub store_location: String,
     /// Store counts.
     #[serde(flatten)]
     pub store: StoreStats,
@@ -105,21 +109,36 @@ pub struct Library {
 }
 
 impl Library {
-    /// Opens (creating if needed) the library in `data_dir`, repairing the index if a previous
-    /// process stopped between storing and indexing.
+    /// Opens (creating if needed) the embedded library in `data_dir`, repairing the index if a
+    /// previous process stopped between storing and indexing.
     pub fn open(data_dir: &Path) -> Result<Library, EngineError> {
+        Self::open_with(data_dir, None)
+    }
+
+    /// Opens a library whose store is the shared one at `db` (a `postgres://` URL; `data_dir`
+    /// then holds only this machine's search index, a replica brought up to date from the
+    /// store), or, without `db`, the embedded library in `data_dir`.
+    pub fn open_with(data_dir: &Path, db: Option<&str>) -> Result<Library, EngineError> {
         let dir_error = |reason: String| EngineError::DataDir { path: data_dir.display().to_string(), reason };
         std::fs::create_dir_all(data_dir).map_err(|e| dir_error(e.to_string()))?;
         if !data_dir.is_dir() {
             return Err(dir_error("not a folder".into()));
         }
-        let store = SqliteStore::open(&data_dir.join("library.sqlite"))?;
+        let store: Arc<dyn Store> = match db {
+            Some(url) if yanbao_store::is_postgres_url(url) => Arc::new(yanbao_store::PgStore::connect(url)?),
+            Some(other) => {
+                return Err(EngineError::Access(format!(
+                    "--db takes a postgres:// URL (got {other:?}); an embedded library lives in its data folder (--data)"
+                )))
+            }
+            None => Arc::new(SqliteStore::open(&data_dir.join("library.sqlite"))?),
+        };
         // An index of an older layout is rebuilt from the store (reconcile refills it below).
         let (index, recreated) = SearchIndex::open_or_recreate(&data_dir.join("index"))?;
         if recreated {
             tracing::warn!("the search index had an older layout; rebuilding it from the store");
         }
-        let library = Library { data_dir: data_dir.to_path_buf(), store: Arc::new(store), index, parse_options: ParseOptions::default() };
+        let library = Library { data_dir: data_dir.to_path_buf(), store, index, parse_options: ParseOptions::default() };
         library.reconcile()?;
         Ok(library)
     }
@@ -389,6 +408,7 @@ impl Library {
     pub fn stats(&self) -> Result<LibraryStats, EngineError> {
         Ok(LibraryStats {
             data_dir: self.data_dir.display().to_string(),
+            store_location: self.store.location(),
             store: self.store.stats()?,
             indexed_reports: self.index.report_ids()?.len(),
             disk_bytes: dir_size(&self.data_dir),

@@ -1,13 +1,45 @@
 //! The source of truth of a yanbao library: every report's JSON, its source bytes, its events and
 //! entities, and the API tokens, behind one [`Store`] trait.
 //!
-//! [`SqliteStore`] is the embedded default: one SQLite file in the data folder, written in WAL
-//! mode so a killed process never leaves a half-written report (each [`Store::put`] is one
-//! transaction). The search index is derived from this store and can always be rebuilt from it.
+//! [`Store`] is three traits in one, one per concern: [`ReportStore`] (reports, sources, copies
+//! and the change counter), [`KnowledgeStore`] (the read models of the timeline, entity and
+//! company pages, written with each report) and [`AccessStore`] (tokens and settings). Two
+//! implementations behave the same, and one conformance suite (`tests/conformance.rs`) holds
+//! both to it:
+//!
+//! - [`SqliteStore`], the embedded default: one SQLite file in the data folder, written in WAL
+//!   mode so a killed process never leaves a half-written report (each [`ReportStore::put`] is
+//!   one transaction).
+//! - [`PgStore`], the shared store a team grows into: PostgreSQL, versioned migrations, a pool of
+//!   connections, and a change feed (`changes`, a sequence committed in order) that search nodes
+//!   follow.
+//!
+//! The search index is derived from the store and can always be rebuilt from it.
 
+mod codec;
+mod postgres;
 mod sqlite;
+pub mod testing;
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+
+use std::sync::Arc;
+
+/// Opens the store a `--db` location names: `postgres://…` (or `postgresql://…`) is a shared
+/// [`PgStore`]; anything else is the path of an embedded SQLite file.
+pub fn open(location: &str) -> Result<Arc<dyn Store>, StoreError> {
+    if is_postgres_url(location) {
+        Ok(Arc::new(PgStore::connect(location)?))
+    } else {
+        Ok(Arc::new(SqliteStore::open(std::path::Path::new(location))?))
+    }
+}
+
+/// True when `location` is a PostgreSQL connection URL.
+pub fn is_postgres_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
 
 use std::collections::{BTreeSet, HashMap};
 use yanbao_model::securities::{KnownCompany, RatingAction};
@@ -16,9 +48,17 @@ use yanbao_model::{Company, Event, Forecast, Identity, Report};
 /// Errors from the store, each one clear line.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The database could not be opened or queried.
+    /// The database could not be opened or queried (the backend's own message).
     #[error("store: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(String),
+    /// The database cannot be reached (a shared store's server is down or refuses us).
+    #[error("store: cannot reach {location}: {reason}")]
+    Unreachable {
+        /// The database, without its password.
+        location: String,
+        /// Why.
+        reason: String,
+    },
     /// A stored report's JSON could not be read back.
     #[error("store: report {id} is unreadable: {reason}")]
     Corrupt {
@@ -183,16 +223,18 @@ pub struct TokenInfo {
     pub revoked_at: Option<String>,
 }
 
-/// The report store. Implementations must make [`Store::put`] and [`Store::remove`] atomic.
-pub trait Store: Send + Sync {
+/// Reports, their sources and their copies: the source of truth. Implementations make
+/// [`ReportStore::put`], [`ReportStore::remove`] and [`ReportStore::set_duplicate_of`] atomic,
+/// each one change of [`ReportStore::generation`].
+pub trait ReportStore: Send + Sync {
     /// Stores a report with its source bytes (`None` to keep only the JSON), atomically.
     ///
     /// Returns [`PutOutcome::Unchanged`] when a report with the same id and the same JSON exists.
     fn put(&self, report: &Report, source: Option<&[u8]>) -> Result<PutOutcome, StoreError> {
         self.put_with_companies(report, source, &[])
     }
-    /// [`Store::put`], saving in the same transaction the registry's companies as they stand
-    /// after learning from this report (kept even when the report itself is unchanged).
+    /// [`ReportStore::put`], saving in the same transaction the registry's companies as they
+    /// stand after learning from this report (kept even when the report itself is unchanged).
     fn put_with_companies(&self, report: &Report, source: Option<&[u8]>, companies: &[KnownCompany]) -> Result<PutOutcome, StoreError>;
     /// Returns a stored report.
     fn get(&self, id: &str) -> Result<Option<Report>, StoreError>;
@@ -213,6 +255,24 @@ pub trait Store: Send + Sync {
     fn for_each(&self, visit: &mut dyn FnMut(Report) -> bool) -> Result<(), StoreError>;
     /// Counts over the whole library.
     fn stats(&self) -> Result<StoreStats, StoreError>;
+    /// Marks `id` as another file of the report `original`, or (`None`) as a report of its own;
+    /// false when nothing changed.
+    fn set_duplicate_of(&self, id: &str, original: Option<&str>) -> Result<bool, StoreError>;
+    /// Reports of their own (not marked as copies) sharing a fingerprint band with one of
+    /// `bands`: the candidates a new file might be a copy of.
+    fn copy_candidates(&self, bands: &[i64]) -> Result<Vec<CopyCandidate>, StoreError>;
+    /// Ids of the reports marked as other files of `id`.
+    fn copies(&self, id: &str) -> Result<Vec<String>, StoreError>;
+    /// How many other files each of `ids` has (ids without copies are absent).
+    fn copy_counts(&self, ids: &[&str]) -> Result<HashMap<String, u32>, StoreError>;
+    /// A counter that grows with every change to the reports (put, remove, mark): equal values
+    /// mean nothing changed, so a derived read model can tell it is up to date in one query.
+    fn generation(&self) -> Result<u64, StoreError>;
+}
+
+/// The read models written with each report: events for the timeline, entities and their
+/// co-mentions, and the company registry with what each report says of its company.
+pub trait KnowledgeStore: Send + Sync {
     /// Events whose date lies in `[from, to]` (inclusive, `YYYY-MM-DD`; either may be open),
     /// optionally only those naming `entity` among their actors or text, in date order. For a
     /// name the library lists as an entity, the events of reports listing it whose text names
@@ -241,19 +301,10 @@ pub trait Store: Send + Sync {
     /// Reports naming a company (entities with its code or one of `names`), most mentions
     /// first; other files of a stored report left out.
     fn company_mentions(&self, code: &str, names: &[&str]) -> Result<Vec<EntityMention>, StoreError>;
-    /// Marks `id` as another file of the report `original`, or (`None`) as a report of its own;
-    /// false when nothing changed.
-    fn set_duplicate_of(&self, id: &str, original: Option<&str>) -> Result<bool, StoreError>;
-    /// Reports of their own (not marked as copies) sharing a fingerprint band with one of
-    /// `bands`: the candidates a new file might be a copy of.
-    fn copy_candidates(&self, bands: &[i64]) -> Result<Vec<CopyCandidate>, StoreError>;
-    /// Ids of the reports marked as other files of `id`.
-    fn copies(&self, id: &str) -> Result<Vec<String>, StoreError>;
-    /// How many other files each of `ids` has (ids without copies are absent).
-    fn copy_counts(&self, ids: &[&str]) -> Result<HashMap<String, u32>, StoreError>;
-    /// A counter that grows with every change to the reports (put, remove, mark): equal values
-    /// mean nothing changed, so a derived read model can tell it is up to date in one query.
-    fn generation(&self) -> Result<u64, StoreError>;
+}
+
+/// Who may read: API token hashes, and small library settings (the share-link signing key).
+pub trait AccessStore: Send + Sync {
     /// Stores an API token hash under a name (replacing a revoked one of that name).
     fn create_token(&self, name: &str, hash: &str) -> Result<(), StoreError>;
     /// Lists tokens.
@@ -266,4 +317,19 @@ pub trait Store: Send + Sync {
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
     /// Writes a small library setting.
     fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
+    /// Writes a setting unless one is already there, and returns the value that is kept: how
+    /// several processes sharing a store agree on one generated secret.
+    fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError>;
+}
+
+/// A whole store: reports, knowledge and access, and where it lives.
+pub trait Store: ReportStore + KnowledgeStore + AccessStore {
+    /// Where the store lives, for messages (`library.sqlite` path, or the PostgreSQL URL
+    /// without its password).
+    fn location(&self) -> String;
+}
+
+/// Everything needed to call the store's methods: `use yanbao_store::prelude::*;`.
+pub mod prelude {
+    pub use crate::{AccessStore, KnowledgeStore, ReportStore, Store};
 }

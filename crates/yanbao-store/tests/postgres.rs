@@ -1,0 +1,117 @@
+//! What only the shared store has: concurrent writers, the change feed search nodes follow,
+//! migrations run by nodes starting together, and the errors of a server that is not there.
+//! Runs when `YANBAO_TEST_POSTGRES` holds a URL; says why it skips otherwise.
+
+use std::sync::Arc;
+
+use yanbao_model::{Block, BlockKind, Entity, EntityKind, Report};
+use yanbao_store::prelude::*;
+use yanbao_store::testing::{postgres_url, ScratchDatabase};
+use yanbao_store::{PgStore, PutOutcome, StoreError};
+
+fn scratch(tag: &str) -> Option<ScratchDatabase> {
+    match postgres_url() {
+        Some(admin) => Some(ScratchDatabase::create(&admin, tag)),
+        None => {
+            eprintln!("skipped {tag}: YANBAO_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres)");
+            None
+        }
+    }
+}
+
+fn report(n: usize) -> Report {
+    let text = format!("第{n}篇报告：半导体景气度持续回升，晶圆代工产能利用率提高。");
+    let mut report = Report::new_for_source(text.as_bytes(), &format!("r{n}.md"), "text/markdown");
+    report.title = format!("报告 {n}");
+    report.blocks.push(Block { kind: BlockKind::Paragraph, text, ..Block::default() });
+    report.entities.push(Entity { name: "台积电".into(), kind: EntityKind::Company, mentions: 3, code: None });
+    report.entities.push(Entity { name: "中芯国际".into(), kind: EntityKind::Company, mentions: 2, code: None });
+    report
+}
+
+#[test]
+fn writers_at_once_store_each_report_once_and_count_right() {
+    let Some(db) = scratch("writers_at_once") else { return };
+    let store = Arc::new(PgStore::connect(&db.url).unwrap());
+    let reports: Vec<Report> = (0..24).map(report).collect();
+    // Four workers, each given every report (in its own order): two workers given the same
+    // bytes store one report, and shared counters end right, without deadlocks.
+    let outcomes: Vec<Vec<PutOutcome>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|worker| {
+                let store = Arc::clone(&store);
+                let reports = &reports;
+                scope.spawn(move || {
+                    let mut order: Vec<&Report> = reports.iter().collect();
+                    order.rotate_left(worker * 5);
+                    if worker % 2 == 1 {
+                        order.reverse();
+                    }
+                    order.into_iter().map(|r| store.put(r, Some(r.blocks[0].text.as_bytes())).unwrap()).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let added = outcomes.iter().flatten().filter(|o| **o == PutOutcome::Added).count();
+    assert_eq!(added, 24, "each report added once: {outcomes:?}");
+    assert_eq!(store.ids().unwrap().len(), 24);
+    assert_eq!(store.co_mentioned("台积电", 5).unwrap(), vec![("中芯国际".to_string(), "company".to_string(), 24)]);
+    assert_eq!(store.changes_since(0, 1000).unwrap().len(), 24, "one change per stored report");
+}
+
+#[test]
+fn the_change_feed_lists_each_changed_report_once_in_commit_order() {
+    let Some(db) = scratch("change_feed") else { return };
+    let store = PgStore::connect(&db.url).unwrap();
+    let (a, b, c) = (report(1), report(2), report(3));
+    for r in [&a, &b, &c] {
+        store.put(r, None).unwrap();
+    }
+    let first = store.changes_since(0, 100).unwrap();
+    assert_eq!(first.iter().map(|(_, id)| id.as_str()).collect::<Vec<_>>(), vec![a.id.as_str(), b.id.as_str(), c.id.as_str()]);
+    assert!(first.windows(2).all(|w| w[0].0 < w[1].0));
+    let applied = first.last().unwrap().0;
+    assert_eq!(store.generation().unwrap(), applied);
+    // What a follower that applied everything up to `applied` sees next: each changed report
+    // once, at its latest change, a removed one included.
+    store.set_duplicate_of(&b.id, Some(&a.id)).unwrap();
+    store.remove(&c.id).unwrap();
+    let mut renamed = a.clone();
+    renamed.title = "新标题".into();
+    store.put(&renamed, None).unwrap();
+    store.put(&renamed, None).unwrap();
+    let next = store.changes_since(applied, 100).unwrap();
+    assert_eq!(next.iter().map(|(_, id)| id.as_str()).collect::<Vec<_>>(), vec![b.id.as_str(), c.id.as_str(), a.id.as_str()]);
+    assert_eq!(store.generation().unwrap(), next.last().unwrap().0);
+    assert!(store.changes_since(store.generation().unwrap(), 100).unwrap().is_empty());
+    assert_eq!(store.changes_since(applied, 2).unwrap().len(), 2, "paged");
+}
+
+#[test]
+fn nodes_starting_together_migrate_once() {
+    let Some(db) = scratch("migrate_once") else { return };
+    let stores: Vec<Result<PgStore, StoreError>> =
+        std::thread::scope(|scope| (0..4).map(|_| scope.spawn(|| PgStore::connect(&db.url))).collect::<Vec<_>>().into_iter().map(|h| h.join().unwrap()).collect());
+    for store in &stores {
+        assert!(store.is_ok(), "{:?}", store.as_ref().err());
+    }
+    let store = stores.into_iter().next().unwrap().unwrap();
+    store.put(&report(1), None).unwrap();
+    drop(store);
+    // Reopening an up-to-date store changes nothing.
+    assert_eq!(PgStore::connect(&db.url).unwrap().ids().unwrap().len(), 1);
+}
+
+#[test]
+fn a_server_that_is_not_there_is_one_clear_line_without_the_password() {
+    // Port 9 (discard) on loopback: nothing listens there.
+    let started = std::time::Instant::now();
+    let error = PgStore::connect("postgres://yanbao:s3cret@127.0.0.1:9/library").err().expect("nothing listens on port 9");
+    let message = error.to_string();
+    assert!(matches!(error, StoreError::Unreachable { .. }), "{message}");
+    assert!(message.contains("127.0.0.1:9") && !message.contains("s3cret") && !message.contains('\n'), "{message}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(15), "fails fast");
+    let error = PgStore::connect("postgres://[not a url").err().unwrap();
+    assert!(error.to_string().contains("not a PostgreSQL URL") || error.to_string().contains("cannot reach"), "{error}");
+}
