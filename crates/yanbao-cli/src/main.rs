@@ -19,9 +19,13 @@ use yanbao_engine::{access, IngestEvent, IngestOutcome, Isolation, Library, Pars
 #[derive(Parser)]
 #[command(name = "yanbao", version, about, long_about = None, propagate_version = true)]
 struct Cli {
-    /// The library's data folder.
+    /// The library's data folder (with --db: only this machine's search index).
     #[arg(long, global = true, env = "YANBAO_DATA", default_value = "./yanbao-data")]
     data: PathBuf,
+    /// A shared store: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE. Without it the library
+    /// is embedded in --data (SQLite).
+    #[arg(long, global = true, env = "YANBAO_DB", value_name = "URL", hide_env_values = true)]
+    db: Option<String>,
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
@@ -173,6 +177,16 @@ enum Command {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         base_url: String,
     },
+    /// Copy an embedded library (reports, sources, marks, companies, tokens, settings) into a
+    /// PostgreSQL store and check every report arrived whole. Safe to run again.
+    Migrate {
+        /// The embedded library's data folder.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+        /// The shared store: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE.
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Internal: parse one file in an isolated process and print its JSON (used by ingest).
     #[command(hide = true)]
     ParseWorker {
@@ -245,8 +259,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn open_library(data: &Path) -> Result<Library> {
-    let mut library = Library::open(data).with_context(|| format!("cannot open the library in {}", data.display()))?;
+fn open_library(data: &Path, db: Option<&str>) -> Result<Library> {
+    let mut library = match db {
+        Some(url) => Library::open_with(data, Some(url)).context("cannot open the shared library")?,
+        None => Library::open(data).with_context(|| format!("cannot open the library in {}", data.display()))?,
+    };
     library.set_parse_options(worker_options(None, 120));
     Ok(library)
 }
@@ -268,7 +285,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let _ = WORKER_MEMORY.set(cli.worker_memory << 20);
     match cli.command {
         Command::Ingest { paths, password, timeout } => {
-            let mut library = open_library(&cli.data)?;
+            let mut library = open_library(&cli.data, cli.db.as_deref())?;
             library.set_parse_options(worker_options(password, timeout));
             ingest(&library, &paths, json)
         }
@@ -294,7 +311,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Show { id, format } => {
-            let library = open_library(&cli.data)?;
+            let library = open_library(&cli.data, cli.db.as_deref())?;
             let report = library.get(&id)?.with_context(|| format!("no report with id {id}"))?;
             print_report(&report, if json { Format::Json } else { format })?;
             output::print_warnings(&report.id, &report.warnings);
@@ -312,7 +329,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { query, scope, from, to, institution, author, limit } => {
-            let library = open_library(&cli.data)?;
+            let library = open_library(&cli.data, cli.db.as_deref())?;
             let request = SearchRequest {
                 query,
                 scope,
@@ -332,7 +349,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Timeline { from, to, entity, limit } => {
-            let library = open_library(&cli.data)?;
+            let library = open_library(&cli.data, cli.db.as_deref())?;
             let entries = library.timeline(from.as_deref(), to.as_deref(), entity.as_deref(), limit.max(1))?;
             if json {
                 output::print_json(&entries)?;
@@ -342,7 +359,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Entity { name } => {
-            let library = open_library(&cli.data)?;
+            let library = open_library(&cli.data, cli.db.as_deref())?;
             let overview = library.entity(&name)?;
             if json {
                 output::print_json(&overview)?;
@@ -352,7 +369,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Company { company, csv } => {
-            let library = open_library(&cli.data)?;
+            let library = open_library(&cli.data, cli.db.as_deref())?;
             let Some(overview) = library.company(&company)? else {
                 bail!("no company {company:?} in the library: companies are learned from reports that print a name with its code, such as 紫金矿业（601899.SH）");
             };
@@ -366,7 +383,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Duplicate { action } => {
-            let library = open_library(&cli.data)?;
+            let library = open_library(&cli.data, cli.db.as_deref())?;
             match action {
                 DuplicateAction::List => {
                     let mut marked = Vec::new();
@@ -410,7 +427,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Remove { id } => {
-            let library = open_library(&cli.data)?;
+            let library = open_library(&cli.data, cli.db.as_deref())?;
             let removed = library.remove(&id)?;
             if json {
                 output::print_json(&serde_json::json!({ "id": id, "removed": removed }))?;
@@ -423,7 +440,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { output } => {
-            let library = open_library(&cli.data)?;
+            let library = open_library(&cli.data, cli.db.as_deref())?;
             let count = match output::file_target(output) {
                 Some(path) => {
                     // Write beside the target, then rename: an interrupted export never leaves half a file.
@@ -441,7 +458,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Stats => {
-            let library = open_library(&cli.data)?;
+            let library = open_library(&cli.data, cli.db.as_deref())?;
             let stats = library.stats()?;
             if json {
                 output::print_json(&stats)?;
@@ -451,7 +468,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Reindex => {
-            let library = open_library(&cli.data)?;
+            let library = open_library(&cli.data, cli.db.as_deref())?;
             let bar = progress_bar(json);
             let count = library.reindex(&mut |done, total| {
                 bar.set_length(total as u64);
@@ -466,7 +483,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { addr, samples, base_url } => {
-            let library = open_library(&cli.data)?;
+            let library = open_library(&cli.data, cli.db.as_deref())?;
             if let Some(samples) = samples {
                 let code = ingest(&library, &[samples], json)?;
                 if code != ExitCode::SUCCESS {
@@ -479,8 +496,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             runtime.block_on(yanbao_server::serve(library, config))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Migrate { from, to } => migrate(&from, &to, json),
         Command::Token { action } => {
-            let library = open_library(&cli.data)?;
+            let library = open_library(&cli.data, cli.db.as_deref())?;
             match action {
                 TokenAction::Create { name } => {
                     let token = access::create_token(library.store(), &name)?;
@@ -516,7 +534,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Share { id, hours, base_url } => {
-            let library = open_library(&cli.data)?;
+            let library = open_library(&cli.data, cli.db.as_deref())?;
             if library.get(&id)?.is_none() {
                 bail!("no report with id {id}");
             }
@@ -587,4 +605,34 @@ fn print_report(report: &yanbao_model::Report, format: Format) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
+}
+
+fn migrate(from: &Path, to: &str, json: bool) -> Result<ExitCode> {
+    let bar = progress_bar(json);
+    bar.set_message("copying, then checking every report");
+    let summary = yanbao_engine::migrate::migrate_folder(from, to, &mut |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .with_context(|| format!("cannot move the library in {}", from.display()))?;
+    bar.finish_and_clear();
+    if json {
+        output::print_json(&summary)?;
+    } else {
+        println!(
+            "moved {} reports ({} added, {} already there, {} replaced; {:.1} MiB of sources), {} copy marks, {} companies, {} tokens, {} settings",
+            summary.reports,
+            summary.added,
+            summary.unchanged,
+            summary.replaced,
+            summary.source_bytes as f64 / 1_048_576.0,
+            summary.marks,
+            summary.companies,
+            summary.tokens,
+            summary.settings
+        );
+        println!("checked {} reports in the target: same JSON, same source bytes, same marks", summary.verified);
+        println!("next: yanbao serve --db URL --data DIR (each node builds its own search index from the store when it starts)");
+    }
+    Ok(ExitCode::SUCCESS)
 }

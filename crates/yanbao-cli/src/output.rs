@@ -238,6 +238,7 @@ fn csv_field(field: &str) -> String {
 pub fn print_stats(stats: &LibraryStats, pdf: Result<std::path::PathBuf, String>) {
     let s = &stats.store;
     println!("library      {}", stats.data_dir);
+    println!("store        {}", stats.store_location);
     if s.duplicates > 0 {
         println!("reports      {} ({} searched; {} are other files of a stored report)", s.reports, stats.indexed_reports, s.duplicates);
     } else {

@@ -10,6 +10,7 @@
 pub mod access;
 mod company;
 mod ingest;
+pub mod migrate;
 pub mod parse;
 pub mod preview;
 

@@ -88,6 +88,28 @@ pub enum PutOutcome {
     Replaced,
 }
 
+/// What [`ReportStore::put_with`] takes besides the report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PutOptions<'a> {
+    /// The source bytes to keep (`None`: only the JSON).
+    pub source: Option<&'a [u8]>,
+    /// Companies of the registry to save in the same transaction.
+    pub companies: &'a [KnownCompany],
+    /// When the report was first stored (RFC 3339), for a library being moved; now when `None`.
+    /// A report already stored keeps its own.
+    pub added_at: Option<&'a str>,
+}
+
+/// An API token as kept: its name, dates and the hash of its secret (what moving a library
+/// copies; never shown to users).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// Name, dates and state.
+    pub info: TokenInfo,
+    /// SHA-256 of the secret, hex.
+    pub hash: String,
+}
+
 /// A row of the report list: what a listing page or `stats` needs without the whole JSON.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReportSummary {
@@ -231,11 +253,15 @@ pub trait ReportStore: Send + Sync {
     ///
     /// Returns [`PutOutcome::Unchanged`] when a report with the same id and the same JSON exists.
     fn put(&self, report: &Report, source: Option<&[u8]>) -> Result<PutOutcome, StoreError> {
-        self.put_with_companies(report, source, &[])
+        self.put_with(report, PutOptions { source, ..PutOptions::default() })
     }
     /// [`ReportStore::put`], saving in the same transaction the registry's companies as they
     /// stand after learning from this report (kept even when the report itself is unchanged).
-    fn put_with_companies(&self, report: &Report, source: Option<&[u8]>, companies: &[KnownCompany]) -> Result<PutOutcome, StoreError>;
+    fn put_with_companies(&self, report: &Report, source: Option<&[u8]>, companies: &[KnownCompany]) -> Result<PutOutcome, StoreError> {
+        self.put_with(report, PutOptions { source, companies, ..PutOptions::default() })
+    }
+    /// Stores a report as `options` say, atomically: what every other put comes down to.
+    fn put_with(&self, report: &Report, options: PutOptions<'_>) -> Result<PutOutcome, StoreError>;
     /// Returns a stored report.
     fn get(&self, id: &str) -> Result<Option<Report>, StoreError>;
     /// True when a report with this id is stored.
@@ -317,6 +343,13 @@ pub trait AccessStore: Send + Sync {
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
     /// Writes a small library setting.
     fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
+    /// Every setting the library keeps (not the store's own bookkeeping), by key.
+    fn settings(&self) -> Result<Vec<(String, String)>, StoreError>;
+    /// Every token with its hash, for moving a library.
+    fn token_records(&self) -> Result<Vec<TokenRecord>, StoreError>;
+    /// Writes a token as another store kept it (dates and revocation included), replacing one
+    /// of that name.
+    fn restore_token(&self, record: &TokenRecord) -> Result<(), StoreError>;
     /// Writes a setting unless one is already there, and returns the value that is kept: how
     /// several processes sharing a store agree on one generated secret.
     fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError>;

@@ -27,7 +27,7 @@ use yanbao_model::{fingerprint, fingerprint_bands, Company, Event, Forecast, Rep
 
 use crate::codec::{decode_report, entity_kind, now, pack_report, pack_source, to_json, unpack_source, CO_MENTION_TOP, MAX_CANDIDATES, MAX_KEPT_SOURCE_BYTES};
 use crate::{
-    AccessStore, CompanyNote, CopyCandidate, EntityMention, KnowledgeStore, PutOutcome, ReportStore, ReportSummary, Store, StoreError, StoreStats,
+    AccessStore, CompanyNote, PutOptions, TokenRecord, CopyCandidate, EntityMention, KnowledgeStore, PutOutcome, ReportStore, ReportSummary, Store, StoreError, StoreStats,
     StoredEvent, TokenInfo,
 };
 
@@ -207,7 +207,7 @@ fn count_co_mentions(tx: &mut impl GenericClient, report_id: &str, delta: i64) -
 
 /// Writes (inserting or replacing) a report's row, bands, events, entities and company facts in
 /// `tx`, each table in one statement. The `duplicate_of` column and the source are left as they are.
-fn write_report(tx: &mut impl GenericClient, report: &Report) -> Result<(), StoreError> {
+fn write_report(tx: &mut impl GenericClient, report: &Report, added_at: &str) -> Result<(), StoreError> {
     let doc = pack_report(report)?;
     let print = fingerprint(report);
     if is_original(tx, &report.id)? {
@@ -236,7 +236,7 @@ fn write_report(tx: &mut impl GenericClient, report: &Report) -> Result<(), Stor
             &report.source.media_type,
             &report.source.pages.map(|p| p as i32),
             &report.source.path,
-            &now(),
+            &added_at,
             &(report.format_version as i32),
             &(report.blocks.len() as i32),
             &(report.figures.len() as i32),
@@ -378,11 +378,11 @@ fn decode_row(id: &str, doc: &[u8], duplicate_of: Option<String>) -> Result<Repo
 }
 
 impl ReportStore for PgStore {
-    fn put_with_companies(&self, report: &Report, source: Option<&[u8]>, companies: &[KnownCompany]) -> Result<PutOutcome, StoreError> {
+    fn put_with(&self, report: &Report, options: PutOptions<'_>) -> Result<PutOutcome, StoreError> {
         let mut conn = self.conn()?;
         let mut tx = conn.transaction()?;
         lock_report(&mut tx, &report.id)?;
-        write_companies(&mut tx, companies)?;
+        write_companies(&mut tx, options.companies)?;
         let existing = tx.query_opt("SELECT doc FROM reports WHERE id = $1", &[&report.id])?;
         let outcome = match existing {
             Some(row) => {
@@ -396,8 +396,8 @@ impl ReportStore for PgStore {
             }
             None => PutOutcome::Added,
         };
-        write_report(&mut tx, report)?;
-        if let Some(bytes) = source.filter(|b| b.len() <= MAX_KEPT_SOURCE_BYTES) {
+        write_report(&mut tx, report, options.added_at.unwrap_or(&now()))?;
+        if let Some(bytes) = options.source.filter(|b| b.len() <= MAX_KEPT_SOURCE_BYTES) {
             let (stored, codec) = pack_source(bytes)?;
             tx.execute(
                 "INSERT INTO sources (id, bytes, codec, original_len) VALUES ($1, $2, $3, $4)
@@ -742,6 +742,24 @@ impl AccessStore for PgStore {
 
     fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.conn()?.execute("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", &[&key, &value])?;
+        Ok(())
+    }
+
+    fn settings(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(self.conn()?.query("SELECT key, value FROM settings ORDER BY key", &[])?.iter().map(|row| (row.get(0), row.get(1))).collect())
+    }
+
+    fn token_records(&self) -> Result<Vec<TokenRecord>, StoreError> {
+        let rows = self.conn()?.query("SELECT name, created_at, revoked_at, hash FROM tokens ORDER BY created_at, name", &[])?;
+        Ok(rows.iter().map(|row| TokenRecord { info: TokenInfo { name: row.get(0), created_at: row.get(1), revoked_at: row.get(2) }, hash: row.get(3) }).collect())
+    }
+
+    fn restore_token(&self, record: &TokenRecord) -> Result<(), StoreError> {
+        self.conn()?.execute(
+            "INSERT INTO tokens (name, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at, revoked_at = excluded.revoked_at",
+            &[&record.info.name, &record.hash, &record.info.created_at, &record.info.revoked_at],
+        )?;
         Ok(())
     }
 

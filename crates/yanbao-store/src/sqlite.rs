@@ -15,7 +15,7 @@ use yanbao_model::{fingerprint, fingerprint_bands, same_report, Company, Event, 
 
 use crate::codec::{decode_report, entity_kind, now, pack_report, pack_source, to_json, unpack_source, CO_MENTION_TOP, MAX_CANDIDATES, MAX_KEPT_SOURCE_BYTES};
 use crate::{
-    AccessStore, CompanyNote, CopyCandidate, EntityMention, KnowledgeStore, PutOutcome, ReportStore, ReportSummary, Store, StoreError, StoreStats,
+    AccessStore, CompanyNote, PutOptions, TokenRecord, CopyCandidate, EntityMention, KnowledgeStore, PutOutcome, ReportStore, ReportSummary, Store, StoreError, StoreStats,
     StoredEvent, TokenInfo,
 };
 
@@ -306,7 +306,7 @@ impl SqliteStore {
             for (id, json, doc) in page {
                 let mut report = decode_report(&id, &json, doc.as_deref())?;
                 report.upgrade();
-                write_report(&tx, &report)?;
+                write_report(&tx, &report, &now())?;
                 let source: Option<(Vec<u8>, Option<String>)> =
                     tx.query_row("SELECT bytes, codec FROM sources WHERE id = ?1", [&id], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
                 if let Some((bytes, None)) = source {
@@ -441,7 +441,7 @@ fn is_original(tx: &Transaction<'_>, report_id: &str) -> Result<bool, StoreError
 
 /// Writes (inserting or replacing) a report's row, bands, events and entities in `tx`. The
 /// `duplicate_of` column and the source are left as they are.
-fn write_report(tx: &Transaction<'_>, report: &Report) -> Result<(), StoreError> {
+fn write_report(tx: &Transaction<'_>, report: &Report, added_at: &str) -> Result<(), StoreError> {
     let doc = pack_report(report)?;
     let print = fingerprint(report);
     // Replacing: drop derived rows first; ON DELETE CASCADE would also drop the source.
@@ -471,7 +471,7 @@ fn write_report(tx: &Transaction<'_>, report: &Report) -> Result<(), StoreError>
             report.source.media_type,
             report.source.pages,
             report.source.path,
-            now(),
+            added_at,
             report.format_version,
             report.blocks.len() as i64,
             report.figures.len() as i64,
@@ -583,10 +583,10 @@ fn bump_generation(conn: &Connection) -> Result<(), StoreError> {
 }
 
 impl ReportStore for SqliteStore {
-    fn put_with_companies(&self, report: &Report, source: Option<&[u8]>, companies: &[KnownCompany]) -> Result<PutOutcome, StoreError> {
+    fn put_with(&self, report: &Report, options: PutOptions<'_>) -> Result<PutOutcome, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        write_companies(&tx, companies)?;
+        write_companies(&tx, options.companies)?;
         let existing: Option<(String, Option<Vec<u8>>)> = tx
             .query_row("SELECT json, doc FROM reports WHERE id = ?1", [&report.id], |row| Ok((row.get(0)?, row.get(1)?)))
             .optional()?;
@@ -602,8 +602,8 @@ impl ReportStore for SqliteStore {
             }
             None => PutOutcome::Added,
         };
-        write_report(&tx, report)?;
-        if let Some(bytes) = source.filter(|b| b.len() <= MAX_KEPT_SOURCE_BYTES) {
+        write_report(&tx, report, options.added_at.unwrap_or(&now()))?;
+        if let Some(bytes) = options.source.filter(|b| b.len() <= MAX_KEPT_SOURCE_BYTES) {
             write_source(&tx, &report.id, bytes)?;
         }
         tx.commit()?;
@@ -1037,6 +1037,31 @@ impl AccessStore for SqliteStore {
         self.conn().execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             params![key, value],
+        )?;
+        Ok(())
+    }
+
+    fn settings(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT key, value FROM settings WHERE key <> ?1 ORDER BY key")?;
+        let rows = stmt.query_map([GENERATION_KEY], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn token_records(&self) -> Result<Vec<TokenRecord>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT name, created_at, revoked_at, hash FROM tokens ORDER BY created_at, name")?;
+        let rows = stmt
+            .query_map([], |row| Ok(TokenRecord { info: TokenInfo { name: row.get(0)?, created_at: row.get(1)?, revoked_at: row.get(2)? }, hash: row.get(3)? }))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn restore_token(&self, record: &TokenRecord) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT INTO tokens (name, hash, created_at, revoked_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(name) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at, revoked_at = excluded.revoked_at",
+            params![record.info.name, record.hash, record.info.created_at, record.info.revoked_at],
         )?;
         Ok(())
     }

@@ -12,7 +12,7 @@ use yanbao_model::securities::{KnownCompany, RatingAction};
 use yanbao_model::{fingerprint, fingerprint_bands, Block, BlockKind, Company, Entity, EntityKind, Event, EventOrigin, Forecast, Report};
 use yanbao_store::prelude::*;
 use yanbao_store::testing::{postgres_url, ScratchDatabase};
-use yanbao_store::{PgStore, PutOutcome, SqliteStore};
+use yanbao_store::{PgStore, PutOptions, PutOutcome, SqliteStore, TokenInfo, TokenRecord};
 
 /// Two real, different reports bundled in `samples/`.
 const WAFER_REPORT: &str = include_str!("../../../samples/mpb_晶圆代工龙头.md");
@@ -68,6 +68,7 @@ conformance!(
     company_facts_follow_puts_replacements_marks_and_removals,
     the_registry_is_kept_and_found_by_code_name_or_alias,
     for_each_visits_every_report_and_can_stop,
+    what_moving_a_library_copies_reads_back_the_same,
 );
 
 fn sample(text: &str) -> Report {
@@ -432,4 +433,28 @@ fn the_registry_is_kept_and_found_by_code_name_or_alias(store: &dyn Store) {
     assert!(printed.contains(&("洛阳钼业".to_string(), Some("603993".to_string()))), "{printed:?}");
     assert!(printed.contains(&("紫金矿业".to_string(), Some("601899".to_string()))), "{printed:?}");
     assert!(!printed.iter().any(|(name, _)| name == "江西铜业"), "only companies printed with a code");
+}
+
+fn what_moving_a_library_copies_reads_back_the_same(store: &dyn Store) {
+    // A report keeps the date it was first stored in the library it comes from.
+    let report = sample("搬家");
+    let options = PutOptions { source: Some(b"src"), added_at: Some("2022-03-04T05:06:07Z"), ..PutOptions::default() };
+    assert_eq!(store.put_with(&report, options).unwrap(), PutOutcome::Added);
+    assert_eq!(store.list(0, 1).unwrap()[0].added_at, "2022-03-04T05:06:07Z");
+    assert_eq!(store.put_with(&report, options).unwrap(), PutOutcome::Unchanged, "moving twice changes nothing");
+    // Tokens keep their hash, dates and revocation; settings are listed without bookkeeping.
+    let revoked = TokenRecord {
+        info: TokenInfo { name: "old".into(), created_at: "2021-01-01T00:00:00Z".into(), revoked_at: Some("2021-06-01T00:00:00Z".into()) },
+        hash: "h-old".into(),
+    };
+    let live = TokenRecord { info: TokenInfo { name: "ci".into(), created_at: "2022-01-01T00:00:00Z".into(), revoked_at: None }, hash: "h-ci".into() };
+    for record in [&revoked, &live] {
+        store.restore_token(record).unwrap();
+        store.restore_token(record).unwrap();
+    }
+    assert_eq!(store.token_records().unwrap(), vec![revoked.clone(), live.clone()]);
+    assert_eq!(store.token_by_hash("h-ci").unwrap().as_deref(), Some("ci"));
+    assert_eq!(store.token_by_hash("h-old").unwrap(), None);
+    store.set_setting("share_secret", "abc").unwrap();
+    assert_eq!(store.settings().unwrap(), vec![("share_secret".to_string(), "abc".to_string())]);
 }
