@@ -18,7 +18,7 @@ pub enum ShareLinkError {
     Expired,
 }
 
-fn random_hex(bytes: usize) -> Result<String, EngineError> {
+pub(crate) fn random_hex(bytes: usize) -> Result<String, EngineError> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| EngineError::Access(format!("no randomness available: {e}")))?;
     Ok(hex::encode(buf))

@@ -105,6 +105,11 @@ pub struct LibraryStats {
 pub struct Library {
     data_dir: PathBuf,
     store: Arc<dyn Store>,
+    /// True when the store has a change feed (the shared store): the index is a replica that
+    /// follows it ([`Library::apply_changes`]), since other processes write the store too.
+    follows: bool,
+    /// One catch-up at a time (the follower and an explicit reconcile).
+    following: std::sync::Mutex<()>,
     index: SearchIndex,
     parse_options: ParseOptions,
 }
@@ -139,7 +144,8 @@ impl Library {
         if recreated {
             tracing::warn!("the search index had an older layout; rebuilding it from the store");
         }
-        let library = Library { data_dir: data_dir.to_path_buf(), store, index, parse_options: ParseOptions::default() };
+        let follows = store.changes_since(u64::MAX, 0)?.is_some();
+        let library = Library { data_dir: data_dir.to_path_buf(), store, follows, following: Default::default(), index, parse_options: ParseOptions::default() };
         library.reconcile()?;
         Ok(library)
     }
@@ -149,6 +155,8 @@ impl Library {
         Ok(Library {
             data_dir: PathBuf::new(),
             store: Arc::new(SqliteStore::open_in_memory()?),
+            follows: false,
+            following: Default::default(),
             index: SearchIndex::open_in_ram()?,
             parse_options: ParseOptions::default(),
         })
@@ -182,17 +190,102 @@ impl Library {
 
     /// Makes pending index changes visible and durable, recording the store generation they
     /// reflect (read before the commit: every change up to it is in this commit).
+    ///
+    /// A replica of a shared store records only what [`Library::apply_changes`] applied: other
+    /// processes' changes below the store's generation may not be in it yet.
     pub(crate) fn commit_index(&self) -> Result<(), EngineError> {
+        if self.follows {
+            match self.index.generation() {
+                Some(applied) => self.index.commit_at(applied)?,
+                None => self.index.commit()?,
+            }
+            return Ok(());
+        }
         let generation = self.store.generation()?;
         self.index.commit_at(generation)?;
         Ok(())
+    }
+
+    /// True when the index is a replica following a shared store (see [`Library::apply_changes`]).
+    pub fn follows_store(&self) -> bool {
+        self.follows
+    }
+
+    /// What the index was built from, recorded in it: the embedded store of its own folder, or
+    /// one shared library (by the id the store keeps), so a data folder pointed at another
+    /// store is rebuilt, not trusted.
+    fn store_identity(&self) -> Result<String, EngineError> {
+        if !self.follows {
+            return Ok("embedded".into());
+        }
+        let id = self.store.setting_or_insert(LIBRARY_ID_KEY, &access::random_hex(16)?)?;
+        Ok(format!("shared:{id}"))
+    }
+
+    /// Brings a replica up to date with the shared store: applies, in order, every change after
+    /// the generation the index records (re-reading each changed report: stored and searchable
+    /// → indexed, removed or marked as a copy → dropped), committing each page with the
+    /// generation it reaches. Returns the changes applied; 0 for an embedded library.
+    pub fn apply_changes(&self) -> Result<usize, EngineError> {
+        if !self.follows {
+            return Ok(0);
+        }
+        let _one_at_a_time = self.following.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut applied = 0;
+        loop {
+            let after = self.index.generation().unwrap_or(0);
+            let page = self.store.changes_since(after, CHANGES_PAGE)?.unwrap_or_default();
+            let Some(&(reached, _)) = page.last() else { break };
+            for (_, id) in &page {
+                match self.store.get(id)? {
+                    Some(report) if report.duplicate_of.is_none() => self.index_report(&report)?,
+                    _ => self.index.remove_report(id)?,
+                }
+            }
+            self.index.commit_at(reached)?;
+            applied += page.len();
+        }
+        Ok(applied)
+    }
+
+    /// How far the replica is behind the shared store: (changes not yet applied, by generation
+    /// numbers). `(0, …)` for an embedded library.
+    pub fn replica_lag(&self) -> Result<u64, EngineError> {
+        if !self.follows {
+            return Ok(0);
+        }
+        Ok(self.store.generation()?.saturating_sub(self.index.generation().unwrap_or(0)))
     }
 
     /// Makes the index hold exactly the searchable stored reports; returns (added, removed).
     ///
     /// O(1) when the index records the store's current generation (the common case: every
     /// writer commits the generation it reflects); otherwise compares the id sets and repairs.
+    /// A replica of a shared store catches up from the change feed instead (rebuilt whole
+    /// when it records no generation or was built from another store); its count of applied
+    /// changes is returned as added.
     pub fn reconcile(&self) -> Result<(usize, usize), EngineError> {
+        let identity = self.store_identity()?;
+        match self.index.meta(STORE_META_KEY) {
+            Some(found) if found == identity => {}
+            // An embedded index from before identities were recorded: its own folder's.
+            None if !self.follows => self.index.set_meta(STORE_META_KEY, &identity)?,
+            _ if self.index.is_empty() => self.index.set_meta(STORE_META_KEY, &identity)?,
+            found => {
+                tracing::warn!(?found, expected = %identity, "the search index was built from another store; rebuilding it");
+                self.index.clear()?;
+                self.index.set_meta(STORE_META_KEY, &identity)?;
+                self.index.commit()?;
+            }
+        }
+        if self.follows {
+            if self.index.generation().is_none() && !self.index.is_empty() {
+                // Stopped part-way through a rebuild: start again from nothing.
+                self.index.clear()?;
+                self.index.commit()?;
+            }
+            return Ok((self.apply_changes()?, 0));
+        }
         let generation = self.store.generation()?;
         if self.index.generation() == Some(generation) {
             return Ok((0, 0));
@@ -353,6 +446,8 @@ impl Library {
     /// Rebuilds the index from the store (other files of a stored report stay out); `progress(done,
     /// total)` is called as it goes. Returns how many reports were visited.
     pub fn reindex(&self, progress: &mut dyn FnMut(usize, usize)) -> Result<usize, EngineError> {
+        // A replica is up to date with every change up to the generation read before the walk.
+        let generation = self.store.generation()?;
         let total = self.store.ids()?.len();
         let duplicates = self.store.duplicate_ids()?;
         self.index.clear()?;
@@ -381,7 +476,11 @@ impl Library {
         if let Some(e) = failure {
             return Err(e);
         }
-        self.commit_index()?;
+        if self.follows {
+            self.index.commit_at(generation)?;
+        } else {
+            self.commit_index()?;
+        }
         Ok(done)
     }
 
@@ -416,6 +515,13 @@ impl Library {
         })
     }
 }
+
+/// Settings key of a shared library's id (see `Library::store_identity`).
+const LIBRARY_ID_KEY: &str = "library_id";
+/// Index metadata key recording the store the index was built from.
+const STORE_META_KEY: &str = "store";
+/// Changes applied per index commit when following a shared store.
+const CHANGES_PAGE: usize = 500;
 
 /// True for strings shaped like report ids (hex), so user input never reaches SQL or paths unchecked.
 pub fn is_report_id(id: &str) -> bool {

@@ -91,3 +91,66 @@ fn an_embedded_library_moves_whole_and_moving_again_changes_nothing() {
     let error = yanbao_engine::migrate::migrate_folder(empty.path(), &db.url, &mut |_, _| {}).unwrap_err().to_string();
     assert!(error.contains("no library.sqlite"), "{error}");
 }
+
+#[test]
+fn a_node_follows_what_other_nodes_change() {
+    let Some(db) = scratch("follow") else { return };
+    let (node_a, node_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let samples = text_samples();
+    let a = Library::open_with(node_a.path(), Some(&db.url)).unwrap();
+    a.ingest(&samples[..2], &mut |_| {}).unwrap();
+    let b = Library::open_with(node_b.path(), Some(&db.url)).unwrap();
+    assert!(b.follows_store());
+    assert_eq!(b.replica_lag().unwrap(), 0);
+
+    // Added through A: B sees it once it applies the feed.
+    let added = a.ingest(&samples[2..], &mut |_| {}).unwrap();
+    let new_id = added[0].id.clone().unwrap();
+    assert!(b.replica_lag().unwrap() > 0);
+    assert_eq!(b.apply_changes().unwrap(), added.len());
+    assert_eq!(b.replica_lag().unwrap(), 0);
+    assert_eq!(b.stats().unwrap().indexed_reports, samples.len());
+    for query in ["关税排除", "晶圆代工", "新能源汽车", "美联储", "舍得"] {
+        assert_eq!(hits(&a, query), hits(&b, query), "{query}");
+    }
+    // Marked as a copy, then removed, through A: B drops it from search.
+    let other = added[1].id.clone().unwrap();
+    a.mark_duplicate(&new_id, &other).unwrap();
+    b.apply_changes().unwrap();
+    assert_eq!(b.stats().unwrap().indexed_reports, samples.len() - 1);
+    a.remove(&other).unwrap();
+    b.apply_changes().unwrap();
+    assert!(!b.search(&SearchRequest { query: "*".into(), limit: 100, ..SearchRequest::default() }).unwrap().hits.iter().any(|h| h.report_id == other));
+    assert_eq!(b.stats().unwrap().indexed_reports, a.stats().unwrap().indexed_reports);
+    assert_eq!(b.apply_changes().unwrap(), 0, "nothing more to apply");
+
+    // Restarted, B catches up from where it stopped (not from scratch).
+    drop(b);
+    a.ingest(&samples[..1], &mut |_| {}).unwrap(); // unchanged: no change recorded
+    a.remove(&samples_id(&a, "晶圆代工")).unwrap();
+    let b = Library::open_with(node_b.path(), Some(&db.url)).unwrap();
+    assert_eq!(b.replica_lag().unwrap(), 0);
+    assert_eq!(b.stats().unwrap().indexed_reports, a.stats().unwrap().indexed_reports);
+}
+
+#[test]
+fn a_data_folder_pointed_at_another_store_is_rebuilt() {
+    let (Some(first), Some(second)) = (scratch("store_one"), scratch("store_two")) else { return };
+    let node = tempfile::tempdir().unwrap();
+    let samples = text_samples();
+    {
+        let library = Library::open_with(node.path(), Some(&first.url)).unwrap();
+        library.ingest(&samples, &mut |_| {}).unwrap();
+    }
+    {
+        let other = tempfile::tempdir().unwrap();
+        Library::open_with(other.path(), Some(&second.url)).unwrap().ingest(&samples[..1], &mut |_| {}).unwrap();
+    }
+    let library = Library::open_with(node.path(), Some(&second.url)).unwrap();
+    assert_eq!(library.stats().unwrap().indexed_reports, 1, "only the second store's report");
+}
+
+/// The id of the report whose paragraphs match `query` first.
+fn samples_id(library: &Library, query: &str) -> String {
+    hits(library, query).into_iter().next().unwrap().0
+}

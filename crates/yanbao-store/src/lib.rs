@@ -294,6 +294,22 @@ pub trait ReportStore: Send + Sync {
     /// A counter that grows with every change to the reports (put, remove, mark): equal values
     /// mean nothing changed, so a derived read model can tell it is up to date in one query.
     fn generation(&self) -> Result<u64, StoreError>;
+    /// The change feed of a store several processes write: the reports changed after
+    /// generation `after`, as `(generation, report id)` in generation order, each report once
+    /// (at its latest change), at most `limit`. A reader that applies them in order (re-reading
+    /// each report as it stands) and records the last generation is up to date with the store.
+    /// `None` for a store without a feed (the embedded store: its one writer process updates
+    /// its own index).
+    fn changes_since(&self, after: u64, limit: usize) -> Result<Option<Vec<(u64, String)>>, StoreError> {
+        let _ = (after, limit);
+        Ok(None)
+    }
+    /// Waits up to `timeout` for another process to change the store; true when woken by a
+    /// change (a store without a feed just waits). Followers call it between catch-ups.
+    fn wait_for_change(&self, timeout: std::time::Duration) -> Result<bool, StoreError> {
+        std::thread::sleep(timeout);
+        Ok(false)
+    }
 }
 
 /// The read models written with each report: events for the timeline, entities and their

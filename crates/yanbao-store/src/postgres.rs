@@ -20,6 +20,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::{GenericClient, NoTls, Row};
 use r2d2_postgres::PostgresConnectionManager;
 use yanbao_model::securities::{KnownCompany, RatingAction};
@@ -57,6 +58,11 @@ impl From<postgres::Error> for StoreError {
 /// A [`Store`] in a PostgreSQL database.
 pub struct PgStore {
     pool: r2d2::Pool<PostgresConnectionManager<NoTls>>,
+    /// How to connect, for the listening connection.
+    config: postgres::Config,
+    /// A connection of its own that `LISTEN`s on [`CHANGE_CHANNEL`], opened by the first
+    /// [`ReportStore::wait_for_change`] (and again after it breaks).
+    listener: std::sync::Mutex<Option<postgres::Client>>,
     /// The URL without its password, for messages.
     location: String,
 }
@@ -81,21 +87,11 @@ impl PgStore {
         // the server's reason, not as a pool timeout later.
         let mut first = config.connect(NoTls).map_err(|e| unreachable(connect_reason(&e)))?;
         migrate(&mut first)?;
-        Ok(PgStore { pool, location })
+        Ok(PgStore { pool, config, listener: std::sync::Mutex::new(None), location })
     }
 
     fn conn(&self) -> Result<Conn, StoreError> {
         self.pool.get().map_err(|e| StoreError::Unreachable { location: self.location.clone(), reason: e.to_string() })
-    }
-
-    /// Changes after `after` in sequence order, at most `limit`: `(sequence, report id)`, each
-    /// report once (at its latest change). What a search node applies to catch up.
-    pub fn changes_since(&self, after: u64, limit: usize) -> Result<Vec<(u64, String)>, StoreError> {
-        let rows = self.conn()?.query(
-            "SELECT seq, report_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
-            &[&(after as i64), &(limit as i64)],
-        )?;
-        Ok(rows.iter().map(|row| (row.get::<_, i64>(0) as u64, row.get(1))).collect())
     }
 
     /// Empties every table (tests and `migrate --replace`): the store as a fresh one.
@@ -570,6 +566,29 @@ impl ReportStore for PgStore {
     fn generation(&self) -> Result<u64, StoreError> {
         let row = self.conn()?.query_one("SELECT COALESCE(MAX(seq), 0) FROM changes", &[])?;
         Ok(row.get::<_, i64>(0) as u64)
+    }
+
+    fn changes_since(&self, after: u64, limit: usize) -> Result<Option<Vec<(u64, String)>>, StoreError> {
+        let rows = self.conn()?.query(
+            "SELECT seq, report_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+            &[&(after.min(i64::MAX as u64) as i64), &(limit.min(i64::MAX as usize) as i64)],
+        )?;
+        Ok(Some(rows.iter().map(|row| (row.get::<_, i64>(0) as u64, row.get(1))).collect()))
+    }
+
+    fn wait_for_change(&self, timeout: Duration) -> Result<bool, StoreError> {
+        let mut listener = self.listener.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if listener.as_ref().is_none_or(|client| client.is_closed()) {
+            let mut client = self.config.connect(NoTls).map_err(|e| StoreError::Unreachable { location: self.location.clone(), reason: connect_reason(&e) })?;
+            client.batch_execute(&format!("LISTEN {CHANGE_CHANNEL}"))?;
+            *listener = Some(client);
+        }
+        let Some(client) = listener.as_mut() else { return Ok(false) };
+        let mut notifications = client.notifications();
+        let woken = notifications.timeout_iter(timeout).next()?.is_some();
+        // A burst of changes wakes once: take what else is already there.
+        while notifications.iter().next()?.is_some() {}
+        Ok(woken)
     }
 }
 

@@ -57,7 +57,7 @@ fn writers_at_once_store_each_report_once_and_count_right() {
     assert_eq!(added, 24, "each report added once: {outcomes:?}");
     assert_eq!(store.ids().unwrap().len(), 24);
     assert_eq!(store.co_mentioned("台积电", 5).unwrap(), vec![("中芯国际".to_string(), "company".to_string(), 24)]);
-    assert_eq!(store.changes_since(0, 1000).unwrap().len(), 24, "one change per stored report");
+    assert_eq!(store.changes_since(0, 1000).unwrap().unwrap().len(), 24, "one change per stored report");
 }
 
 #[test]
@@ -68,7 +68,7 @@ fn the_change_feed_lists_each_changed_report_once_in_commit_order() {
     for r in [&a, &b, &c] {
         store.put(r, None).unwrap();
     }
-    let first = store.changes_since(0, 100).unwrap();
+    let first = store.changes_since(0, 100).unwrap().unwrap();
     assert_eq!(first.iter().map(|(_, id)| id.as_str()).collect::<Vec<_>>(), vec![a.id.as_str(), b.id.as_str(), c.id.as_str()]);
     assert!(first.windows(2).all(|w| w[0].0 < w[1].0));
     let applied = first.last().unwrap().0;
@@ -81,11 +81,11 @@ fn the_change_feed_lists_each_changed_report_once_in_commit_order() {
     renamed.title = "新标题".into();
     store.put(&renamed, None).unwrap();
     store.put(&renamed, None).unwrap();
-    let next = store.changes_since(applied, 100).unwrap();
+    let next = store.changes_since(applied, 100).unwrap().unwrap();
     assert_eq!(next.iter().map(|(_, id)| id.as_str()).collect::<Vec<_>>(), vec![b.id.as_str(), c.id.as_str(), a.id.as_str()]);
     assert_eq!(store.generation().unwrap(), next.last().unwrap().0);
-    assert!(store.changes_since(store.generation().unwrap(), 100).unwrap().is_empty());
-    assert_eq!(store.changes_since(applied, 2).unwrap().len(), 2, "paged");
+    assert!(store.changes_since(store.generation().unwrap(), 100).unwrap().unwrap().is_empty());
+    assert_eq!(store.changes_since(applied, 2).unwrap().unwrap().len(), 2, "paged");
 }
 
 #[test]
@@ -114,4 +114,24 @@ fn a_server_that_is_not_there_is_one_clear_line_without_the_password() {
     assert!(started.elapsed() < std::time::Duration::from_secs(15), "fails fast");
     let error = PgStore::connect("postgres://[not a url").err().unwrap();
     assert!(error.to_string().contains("not a PostgreSQL URL") || error.to_string().contains("cannot reach"), "{error}");
+}
+
+#[test]
+fn a_follower_is_woken_by_a_change_made_elsewhere() {
+    let Some(db) = scratch("wake") else { return };
+    let follower = PgStore::connect(&db.url).unwrap();
+    let writer = PgStore::connect(&db.url).unwrap();
+    // Nothing happens: the wait times out.
+    assert!(!follower.wait_for_change(std::time::Duration::from_millis(200)).unwrap());
+    let woken = std::thread::scope(|scope| {
+        let waiting = scope.spawn(|| {
+            let started = std::time::Instant::now();
+            (follower.wait_for_change(std::time::Duration::from_secs(10)).unwrap(), started.elapsed())
+        });
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        writer.put(&report(7), None).unwrap();
+        waiting.join().unwrap()
+    });
+    assert!(woken.0, "woken by the change");
+    assert!(woken.1 < std::time::Duration::from_secs(5), "woken at once, not at the timeout: {:?}", woken.1);
 }
