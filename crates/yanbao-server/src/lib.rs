@@ -312,6 +312,9 @@ pub async fn serve(library: Library, config: ServerConfig) -> Result<(), ServerE
     let library = Arc::new(library);
     let state = Arc::new(AppState::new(library.clone(), config.clone()));
     let app = routes(state.clone());
+    // A node of a shared library keeps its index following the store while it serves.
+    let stop_following = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let follower = library.follows_store().then(|| spawn_follower(library.clone(), stop_following.clone()));
     let _ = tokio::task::spawn_blocking(move || warm_up(&library)).await;
     let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| ServerError::Listen { addr: addr.clone(), reason: e.to_string() })?;
     let local = listener.local_addr().map(|a| a.to_string()).unwrap_or(addr);
@@ -328,8 +331,47 @@ pub async fn serve(library: Library, config: ServerConfig) -> Result<(), ServerE
     });
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| ServerError::Serve(e.to_string()));
     saver.abort();
+    stop_following.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = tokio::task::spawn_blocking(move || state.save_queries()).await;
+    if let Some(Ok(follower)) = follower {
+        let _ = tokio::task::spawn_blocking(move || follower.join()).await;
+    }
     served
+}
+
+/// Longest a follower waits between two looks at the store (a change wakes it sooner).
+const FOLLOW_WAIT: Duration = Duration::from_secs(1);
+
+/// Keeps a replica's index up to date with the shared store on a thread of its own: applies
+/// the change feed, then waits for the next change (woken by the store's notification, or
+/// after [`FOLLOW_WAIT`] at the latest), until `stop`. A store that cannot be reached is
+/// reported once, and tried again until it answers.
+fn spawn_follower(library: Arc<Library>, stop: Arc<std::sync::atomic::AtomicBool>) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new().name("yanbao-follow".into()).spawn(move || {
+        let mut failing = false;
+        let mut report = |outcome: Result<(), String>| match outcome {
+            Ok(()) if failing => {
+                tracing::info!("following the store again");
+                failing = false;
+            }
+            Err(e) if !failing => {
+                tracing::warn!("cannot follow the store (searches answer from the index as it is): {e}");
+                failing = true;
+            }
+            _ => {}
+        };
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            let applied = library.apply_changes();
+            if let Ok(count @ 1..) = applied {
+                tracing::debug!(applied = count, "replica caught up with the store");
+            }
+            report(applied.map(|_| ()).map_err(|e| e.to_string()));
+            if let Err(e) = library.store().wait_for_change(FOLLOW_WAIT) {
+                report(Err(e.to_string()));
+                std::thread::sleep(FOLLOW_WAIT);
+            }
+        }
+    })
 }
 
 /// Runs a few searches so the index's files are mapped and its lookup structures touched

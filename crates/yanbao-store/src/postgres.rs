@@ -55,9 +55,21 @@ impl From<postgres::Error> for StoreError {
     }
 }
 
+/// Runs blocking database work where it may block. The synchronous client drives its own small
+/// runtime, which cannot start on a thread that is driving async tasks: on such a thread (a
+/// server's request handler) the work runs through `block_in_place`; elsewhere (the CLI, a
+/// server's blocking threads) it runs as it is.
+fn off_runtime<T>(work: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(work),
+        _ => work(),
+    }
+}
+
 /// A [`Store`] in a PostgreSQL database.
 pub struct PgStore {
-    pool: r2d2::Pool<PostgresConnectionManager<NoTls>>,
+    /// The connections; `None` only while the store is dropped (see `Drop`).
+    pool: Option<r2d2::Pool<PostgresConnectionManager<NoTls>>>,
     /// How to connect, for the listening connection.
     config: postgres::Config,
     /// A connection of its own that `LISTEN`s on [`CHANGE_CHANNEL`], opened by the first
@@ -87,11 +99,12 @@ impl PgStore {
         // the server's reason, not as a pool timeout later.
         let mut first = config.connect(NoTls).map_err(|e| unreachable(connect_reason(&e)))?;
         migrate(&mut first)?;
-        Ok(PgStore { pool, config, listener: std::sync::Mutex::new(None), location })
+        Ok(PgStore { pool: Some(pool), config, listener: std::sync::Mutex::new(None), location })
     }
 
     fn conn(&self) -> Result<Conn, StoreError> {
-        self.pool.get().map_err(|e| StoreError::Unreachable { location: self.location.clone(), reason: e.to_string() })
+        let pool = self.pool.as_ref().ok_or_else(|| StoreError::Database("the store is closed".into()))?;
+        pool.get().map_err(|e| StoreError::Unreachable { location: self.location.clone(), reason: e.to_string() })
     }
 
     /// Empties every table (tests and `migrate --replace`): the store as a fresh one.
@@ -375,417 +388,498 @@ fn decode_row(id: &str, doc: &[u8], duplicate_of: Option<String>) -> Result<Repo
 
 impl ReportStore for PgStore {
     fn put_with(&self, report: &Report, options: PutOptions<'_>) -> Result<PutOutcome, StoreError> {
-        let mut conn = self.conn()?;
-        let mut tx = conn.transaction()?;
-        lock_report(&mut tx, &report.id)?;
-        write_companies(&mut tx, options.companies)?;
-        let existing = tx.query_opt("SELECT doc FROM reports WHERE id = $1", &[&report.id])?;
-        let outcome = match existing {
-            Some(row) => {
-                let old = decode_report(&report.id, "", Some(row.get::<_, &[u8]>(0)))?;
-                if to_json(&old) == to_json(report) {
-                    // What the registry learned from it is kept all the same.
-                    tx.commit()?;
-                    return Ok(PutOutcome::Unchanged);
+        off_runtime(|| {
+            let mut conn = self.conn()?;
+            let mut tx = conn.transaction()?;
+            lock_report(&mut tx, &report.id)?;
+            write_companies(&mut tx, options.companies)?;
+            let existing = tx.query_opt("SELECT doc FROM reports WHERE id = $1", &[&report.id])?;
+            let outcome = match existing {
+                Some(row) => {
+                    let old = decode_report(&report.id, "", Some(row.get::<_, &[u8]>(0)))?;
+                    if to_json(&old) == to_json(report) {
+                        // What the registry learned from it is kept all the same.
+                        tx.commit()?;
+                        return Ok(PutOutcome::Unchanged);
+                    }
+                    PutOutcome::Replaced
                 }
-                PutOutcome::Replaced
+                None => PutOutcome::Added,
+            };
+            write_report(&mut tx, report, options.added_at.unwrap_or(&now()))?;
+            if let Some(bytes) = options.source.filter(|b| b.len() <= MAX_KEPT_SOURCE_BYTES) {
+                let (stored, codec) = pack_source(bytes)?;
+                tx.execute(
+                    "INSERT INTO sources (id, bytes, codec, original_len) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes, codec = excluded.codec, original_len = excluded.original_len",
+                    &[&report.id, &stored.as_ref(), &codec, &(bytes.len() as i64)],
+                )?;
             }
-            None => PutOutcome::Added,
-        };
-        write_report(&mut tx, report, options.added_at.unwrap_or(&now()))?;
-        if let Some(bytes) = options.source.filter(|b| b.len() <= MAX_KEPT_SOURCE_BYTES) {
-            let (stored, codec) = pack_source(bytes)?;
-            tx.execute(
-                "INSERT INTO sources (id, bytes, codec, original_len) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes, codec = excluded.codec, original_len = excluded.original_len",
-                &[&report.id, &stored.as_ref(), &codec, &(bytes.len() as i64)],
-            )?;
-        }
-        record_change(&mut tx, &report.id)?;
-        tx.commit()?;
-        Ok(outcome)
+            record_change(&mut tx, &report.id)?;
+            tx.commit()?;
+            Ok(outcome)
+        })
     }
 
     fn get(&self, id: &str) -> Result<Option<Report>, StoreError> {
-        let row = self.conn()?.query_opt("SELECT doc, duplicate_of FROM reports WHERE id = $1", &[&id])?;
-        row.map(|row| decode_row(id, row.get(0), row.get(1))).transpose()
+        off_runtime(|| {
+            let row = self.conn()?.query_opt("SELECT doc, duplicate_of FROM reports WHERE id = $1", &[&id])?;
+            row.map(|row| decode_row(id, row.get(0), row.get(1))).transpose()
+        })
     }
 
     fn contains(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self.conn()?.query_opt("SELECT 1 FROM reports WHERE id = $1", &[&id])?.is_some())
+        off_runtime(|| {
+            Ok(self.conn()?.query_opt("SELECT 1 FROM reports WHERE id = $1", &[&id])?.is_some())
+        })
     }
 
     fn source(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let row = self.conn()?.query_opt("SELECT bytes, codec FROM sources WHERE id = $1", &[&id])?;
-        row.map(|row| unpack_source(id, row.get(0), row.get::<_, Option<&str>>(1))).transpose()
+        off_runtime(|| {
+            let row = self.conn()?.query_opt("SELECT bytes, codec FROM sources WHERE id = $1", &[&id])?;
+            row.map(|row| unpack_source(id, row.get(0), row.get::<_, Option<&str>>(1))).transpose()
+        })
     }
 
     fn remove(&self, id: &str) -> Result<bool, StoreError> {
-        let mut conn = self.conn()?;
-        let mut tx = conn.transaction()?;
-        lock_report(&mut tx, id)?;
-        // Its other files become reports of their own (and count in co-mentions); it stops counting.
-        let freed: Vec<String> =
-            tx.query("UPDATE reports SET duplicate_of = NULL WHERE duplicate_of = $1 RETURNING id", &[&id])?.iter().map(|row| row.get(0)).collect();
-        for copy in &freed {
-            count_co_mentions(&mut tx, copy, 1)?;
-            record_change(&mut tx, copy)?;
-        }
-        if is_original(&mut tx, id)? {
-            count_co_mentions(&mut tx, id, -1)?;
-        }
-        let removed = tx.execute("DELETE FROM reports WHERE id = $1", &[&id])?;
-        if removed > 0 {
-            record_change(&mut tx, id)?;
-        }
-        tx.commit()?;
-        Ok(removed > 0)
+        off_runtime(|| {
+            let mut conn = self.conn()?;
+            let mut tx = conn.transaction()?;
+            lock_report(&mut tx, id)?;
+            // Its other files become reports of their own (and count in co-mentions); it stops counting.
+            let freed: Vec<String> =
+                tx.query("UPDATE reports SET duplicate_of = NULL WHERE duplicate_of = $1 RETURNING id", &[&id])?.iter().map(|row| row.get(0)).collect();
+            for copy in &freed {
+                count_co_mentions(&mut tx, copy, 1)?;
+                record_change(&mut tx, copy)?;
+            }
+            if is_original(&mut tx, id)? {
+                count_co_mentions(&mut tx, id, -1)?;
+            }
+            let removed = tx.execute("DELETE FROM reports WHERE id = $1", &[&id])?;
+            if removed > 0 {
+                record_change(&mut tx, id)?;
+            }
+            tx.commit()?;
+            Ok(removed > 0)
+        })
     }
 
     fn ids(&self) -> Result<BTreeSet<String>, StoreError> {
-        Ok(self.conn()?.query("SELECT id FROM reports", &[])?.iter().map(|row| row.get(0)).collect())
+        off_runtime(|| {
+            Ok(self.conn()?.query("SELECT id FROM reports", &[])?.iter().map(|row| row.get(0)).collect())
+        })
     }
 
     fn duplicate_ids(&self) -> Result<BTreeSet<String>, StoreError> {
-        Ok(self.conn()?.query("SELECT id FROM reports WHERE duplicate_of IS NOT NULL", &[])?.iter().map(|row| row.get(0)).collect())
+        off_runtime(|| {
+            Ok(self.conn()?.query("SELECT id FROM reports WHERE duplicate_of IS NOT NULL", &[])?.iter().map(|row| row.get(0)).collect())
+        })
     }
 
     fn list(&self, offset: usize, limit: usize) -> Result<Vec<ReportSummary>, StoreError> {
-        let rows = self.conn()?.query(
-            "SELECT id, title, institution, date, language, media_type, pages, source_path, added_at, duplicate_of, year
-             FROM reports ORDER BY date IS NULL, date DESC, added_at DESC, id LIMIT $1 OFFSET $2",
-            &[&(limit.min(i64::MAX as usize) as i64), &(offset.min(i64::MAX as usize) as i64)],
-        )?;
-        Ok(rows
-            .iter()
-            .map(|row| ReportSummary {
-                id: row.get(0),
-                title: row.get(1),
-                institution: row.get(2),
-                date: row.get(3),
-                language: row.get(4),
-                media_type: row.get(5),
-                pages: row.get::<_, Option<i32>>(6).map(|p| p as u32),
-                source_path: row.get(7),
-                added_at: row.get(8),
-                duplicate_of: row.get(9),
-                year: row.get(10),
-            })
-            .collect())
+        off_runtime(|| {
+            let rows = self.conn()?.query(
+                "SELECT id, title, institution, date, language, media_type, pages, source_path, added_at, duplicate_of, year
+                 FROM reports ORDER BY date IS NULL, date DESC, added_at DESC, id LIMIT $1 OFFSET $2",
+                &[&(limit.min(i64::MAX as usize) as i64), &(offset.min(i64::MAX as usize) as i64)],
+            )?;
+            Ok(rows
+                .iter()
+                .map(|row| ReportSummary {
+                    id: row.get(0),
+                    title: row.get(1),
+                    institution: row.get(2),
+                    date: row.get(3),
+                    language: row.get(4),
+                    media_type: row.get(5),
+                    pages: row.get::<_, Option<i32>>(6).map(|p| p as u32),
+                    source_path: row.get(7),
+                    added_at: row.get(8),
+                    duplicate_of: row.get(9),
+                    year: row.get(10),
+                })
+                .collect())
+        })
     }
 
     fn for_each(&self, visit: &mut dyn FnMut(Report) -> bool) -> Result<(), StoreError> {
-        // Page through by id so no connection is held while `visit` runs (it may call the store).
-        let mut after = String::new();
-        loop {
-            let page = self.conn()?.query("SELECT id, doc, duplicate_of FROM reports WHERE id > $1 ORDER BY id LIMIT 64", &[&after])?;
-            let Some(last) = page.last() else { return Ok(()) };
-            after = last.get(0);
-            for row in &page {
-                if !visit(decode_row(row.get(0), row.get(1), row.get(2))?) {
-                    return Ok(());
+        off_runtime(|| {
+            // Page through by id so no connection is held while `visit` runs (it may call the store).
+            let mut after = String::new();
+            loop {
+                let page = self.conn()?.query("SELECT id, doc, duplicate_of FROM reports WHERE id > $1 ORDER BY id LIMIT 64", &[&after])?;
+                let Some(last) = page.last() else { return Ok(()) };
+                after = last.get(0);
+                for row in &page {
+                    if !visit(decode_row(row.get(0), row.get(1), row.get(2))?) {
+                        return Ok(());
+                    }
                 }
             }
-        }
+        })
     }
 
     fn stats(&self) -> Result<StoreStats, StoreError> {
-        let mut conn = self.conn()?;
-        let totals = conn.query_one(
-            "SELECT COUNT(*), COALESCE(SUM(blocks), 0)::bigint, COALESCE(SUM(figures), 0)::bigint, COALESCE(SUM(tables), 0)::bigint,
-                    COUNT(*) FILTER (WHERE duplicate_of IS NOT NULL),
-                    (SELECT COUNT(*) FROM events), (SELECT COALESCE(SUM(original_len), 0)::bigint FROM sources)
-             FROM reports",
-            &[],
-        )?;
-        let count = |i: usize| totals.get::<_, i64>(i) as u64;
-        let mut group = |sql: &str| -> Result<Vec<(String, u64)>, StoreError> {
-            Ok(conn.query(sql, &[])?.iter().map(|row| (row.get(0), row.get::<_, i64>(1) as u64)).collect())
-        };
-        Ok(StoreStats {
-            reports: count(0),
-            blocks: count(1),
-            figures: count(2),
-            tables: count(3),
-            duplicates: count(4),
-            events: count(5),
-            source_bytes: count(6),
-            languages: group("SELECT language, COUNT(*) FROM reports GROUP BY language ORDER BY 2 DESC")?,
-            institutions: group(
-                "SELECT institution, COUNT(*) FROM reports WHERE institution IS NOT NULL GROUP BY institution ORDER BY 2 DESC, 1 LIMIT 50",
-            )?,
+        off_runtime(|| {
+            let mut conn = self.conn()?;
+            let totals = conn.query_one(
+                "SELECT COUNT(*), COALESCE(SUM(blocks), 0)::bigint, COALESCE(SUM(figures), 0)::bigint, COALESCE(SUM(tables), 0)::bigint,
+                        COUNT(*) FILTER (WHERE duplicate_of IS NOT NULL),
+                        (SELECT COUNT(*) FROM events), (SELECT COALESCE(SUM(original_len), 0)::bigint FROM sources)
+                 FROM reports",
+                &[],
+            )?;
+            let count = |i: usize| totals.get::<_, i64>(i) as u64;
+            let mut group = |sql: &str| -> Result<Vec<(String, u64)>, StoreError> {
+                Ok(conn.query(sql, &[])?.iter().map(|row| (row.get(0), row.get::<_, i64>(1) as u64)).collect())
+            };
+            Ok(StoreStats {
+                reports: count(0),
+                blocks: count(1),
+                figures: count(2),
+                tables: count(3),
+                duplicates: count(4),
+                events: count(5),
+                source_bytes: count(6),
+                languages: group("SELECT language, COUNT(*) FROM reports GROUP BY language ORDER BY 2 DESC")?,
+                institutions: group(
+                    "SELECT institution, COUNT(*) FROM reports WHERE institution IS NOT NULL GROUP BY institution ORDER BY 2 DESC, 1 LIMIT 50",
+                )?,
+            })
         })
     }
 
     fn set_duplicate_of(&self, id: &str, original: Option<&str>) -> Result<bool, StoreError> {
-        let mut conn = self.conn()?;
-        let mut tx = conn.transaction()?;
-        lock_report(&mut tx, id)?;
-        let was_original = is_original(&mut tx, id)?;
-        let changed = tx.execute("UPDATE reports SET duplicate_of = $2 WHERE id = $1 AND duplicate_of IS DISTINCT FROM $2", &[&id, &original])?;
-        if changed > 0 {
-            match (was_original, original.is_none()) {
-                (true, false) => count_co_mentions(&mut tx, id, -1)?,
-                (false, true) => count_co_mentions(&mut tx, id, 1)?,
-                _ => {}
+        off_runtime(|| {
+            let mut conn = self.conn()?;
+            let mut tx = conn.transaction()?;
+            lock_report(&mut tx, id)?;
+            let was_original = is_original(&mut tx, id)?;
+            let changed = tx.execute("UPDATE reports SET duplicate_of = $2 WHERE id = $1 AND duplicate_of IS DISTINCT FROM $2", &[&id, &original])?;
+            if changed > 0 {
+                match (was_original, original.is_none()) {
+                    (true, false) => count_co_mentions(&mut tx, id, -1)?,
+                    (false, true) => count_co_mentions(&mut tx, id, 1)?,
+                    _ => {}
+                }
+                record_change(&mut tx, id)?;
             }
-            record_change(&mut tx, id)?;
-        }
-        tx.commit()?;
-        Ok(changed > 0)
+            tx.commit()?;
+            Ok(changed > 0)
+        })
     }
 
     fn copy_candidates(&self, bands: &[i64]) -> Result<Vec<CopyCandidate>, StoreError> {
-        if bands.is_empty() {
-            return Ok(Vec::new());
-        }
-        // Most shared bands first: a true copy shares nearly all of them.
-        let rows = self.conn()?.query(
-            "SELECT r.id, r.fingerprint, r.title, r.institution, r.date
-             FROM (SELECT id, COUNT(*) AS shared FROM report_bands WHERE band = ANY($1) GROUP BY id) b
-             JOIN reports r ON r.id = b.id
-             WHERE r.duplicate_of IS NULL
-             ORDER BY b.shared DESC, r.id LIMIT $2",
-            &[&bands, &MAX_CANDIDATES],
-        )?;
-        Ok(rows.iter().map(candidate).collect())
+        off_runtime(|| {
+            if bands.is_empty() {
+                return Ok(Vec::new());
+            }
+            // Most shared bands first: a true copy shares nearly all of them.
+            let rows = self.conn()?.query(
+                "SELECT r.id, r.fingerprint, r.title, r.institution, r.date
+                 FROM (SELECT id, COUNT(*) AS shared FROM report_bands WHERE band = ANY($1) GROUP BY id) b
+                 JOIN reports r ON r.id = b.id
+                 WHERE r.duplicate_of IS NULL
+                 ORDER BY b.shared DESC, r.id LIMIT $2",
+                &[&bands, &MAX_CANDIDATES],
+            )?;
+            Ok(rows.iter().map(candidate).collect())
+        })
     }
 
     fn copies(&self, id: &str) -> Result<Vec<String>, StoreError> {
-        Ok(self.conn()?.query("SELECT id FROM reports WHERE duplicate_of = $1 ORDER BY id", &[&id])?.iter().map(|row| row.get(0)).collect())
+        off_runtime(|| {
+            Ok(self.conn()?.query("SELECT id FROM reports WHERE duplicate_of = $1 ORDER BY id", &[&id])?.iter().map(|row| row.get(0)).collect())
+        })
     }
 
     fn copy_counts(&self, ids: &[&str]) -> Result<HashMap<String, u32>, StoreError> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let rows = self.conn()?.query("SELECT duplicate_of, COUNT(*) FROM reports WHERE duplicate_of = ANY($1) GROUP BY 1", &[&ids])?;
-        Ok(rows.iter().map(|row| (row.get(0), row.get::<_, i64>(1) as u32)).collect())
+        off_runtime(|| {
+            if ids.is_empty() {
+                return Ok(HashMap::new());
+            }
+            let rows = self.conn()?.query("SELECT duplicate_of, COUNT(*) FROM reports WHERE duplicate_of = ANY($1) GROUP BY 1", &[&ids])?;
+            Ok(rows.iter().map(|row| (row.get(0), row.get::<_, i64>(1) as u32)).collect())
+        })
     }
 
     fn generation(&self) -> Result<u64, StoreError> {
-        let row = self.conn()?.query_one("SELECT COALESCE(MAX(seq), 0) FROM changes", &[])?;
-        Ok(row.get::<_, i64>(0) as u64)
+        off_runtime(|| {
+            let row = self.conn()?.query_one("SELECT COALESCE(MAX(seq), 0) FROM changes", &[])?;
+            Ok(row.get::<_, i64>(0) as u64)
+        })
     }
 
     fn changes_since(&self, after: u64, limit: usize) -> Result<Option<Vec<(u64, String)>>, StoreError> {
-        let rows = self.conn()?.query(
-            "SELECT seq, report_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
-            &[&(after.min(i64::MAX as u64) as i64), &(limit.min(i64::MAX as usize) as i64)],
-        )?;
-        Ok(Some(rows.iter().map(|row| (row.get::<_, i64>(0) as u64, row.get(1))).collect()))
+        off_runtime(|| {
+            let rows = self.conn()?.query(
+                "SELECT seq, report_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &[&(after.min(i64::MAX as u64) as i64), &(limit.min(i64::MAX as usize) as i64)],
+            )?;
+            Ok(Some(rows.iter().map(|row| (row.get::<_, i64>(0) as u64, row.get(1))).collect()))
+        })
     }
 
     fn wait_for_change(&self, timeout: Duration) -> Result<bool, StoreError> {
-        let mut listener = self.listener.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if listener.as_ref().is_none_or(|client| client.is_closed()) {
-            let mut client = self.config.connect(NoTls).map_err(|e| StoreError::Unreachable { location: self.location.clone(), reason: connect_reason(&e) })?;
-            client.batch_execute(&format!("LISTEN {CHANGE_CHANNEL}"))?;
-            *listener = Some(client);
-        }
-        let Some(client) = listener.as_mut() else { return Ok(false) };
-        let mut notifications = client.notifications();
-        let woken = notifications.timeout_iter(timeout).next()?.is_some();
-        // A burst of changes wakes once: take what else is already there.
-        while notifications.iter().next()?.is_some() {}
-        Ok(woken)
+        off_runtime(|| {
+            let mut listener = self.listener.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if listener.as_ref().is_none_or(|client| client.is_closed()) {
+                let mut client = self.config.connect(NoTls).map_err(|e| StoreError::Unreachable { location: self.location.clone(), reason: connect_reason(&e) })?;
+                client.batch_execute(&format!("LISTEN {CHANGE_CHANNEL}"))?;
+                *listener = Some(client);
+            }
+            let Some(client) = listener.as_mut() else { return Ok(false) };
+            let mut notifications = client.notifications();
+            let woken = notifications.timeout_iter(timeout).next()?.is_some();
+            // A burst of changes wakes once: take what else is already there.
+            while notifications.iter().next()?.is_some() {}
+            Ok(woken)
+        })
     }
 }
 
 impl KnowledgeStore for PgStore {
     fn events(&self, from: Option<&str>, to: Option<&str>, entity: Option<&str>, limit: usize) -> Result<Vec<StoredEvent>, StoreError> {
-        let mut conn = self.conn()?;
-        let listed = match entity {
-            Some(name) => conn.query_one("SELECT EXISTS (SELECT 1 FROM entities WHERE name = $1)", &[&name])?.get::<_, bool>(0),
-            None => false,
-        };
-        let from = from.unwrap_or("0000-00-00");
-        let to = to.unwrap_or("9999-99-99");
-        let limit = limit.min(i64::MAX as usize) as i64;
-        let rows = if listed {
-            conn.query(
-                "SELECT e.report_id, r.title, e.json FROM event_names x
-                   JOIN events e ON e.report_id = x.report_id AND e.seq = x.seq
-                   JOIN reports r ON r.id = e.report_id
-                 WHERE x.name = $3 AND x.date >= $1 AND x.date <= $2 AND r.duplicate_of IS NULL
-                 ORDER BY x.date, x.report_id, x.seq LIMIT $4",
-                &[&from, &to, &entity, &limit],
-            )?
-        } else {
-            conn.query(
-                "SELECT e.report_id, r.title, e.json FROM events e JOIN reports r ON r.id = e.report_id
-                 WHERE e.date >= $1 AND e.date <= $2 AND ($3::text IS NULL OR strpos(e.search_text, $3) > 0)
-                   AND r.duplicate_of IS NULL
-                 ORDER BY e.date, e.report_id, e.seq LIMIT $4",
-                &[&from, &to, &entity, &limit],
-            )?
-        };
-        rows.iter()
-            .map(|row| {
-                let report_id: String = row.get(0);
-                let event: Event = serde_json::from_str(row.get(2)).map_err(|e| StoreError::Corrupt { id: report_id.clone(), reason: e.to_string() })?;
-                Ok(StoredEvent { report_id, title: row.get(1), event })
-            })
-            .collect()
+        off_runtime(|| {
+            let mut conn = self.conn()?;
+            let listed = match entity {
+                Some(name) => conn.query_one("SELECT EXISTS (SELECT 1 FROM entities WHERE name = $1)", &[&name])?.get::<_, bool>(0),
+                None => false,
+            };
+            let from = from.unwrap_or("0000-00-00");
+            let to = to.unwrap_or("9999-99-99");
+            let limit = limit.min(i64::MAX as usize) as i64;
+            let rows = if listed {
+                conn.query(
+                    "SELECT e.report_id, r.title, e.json FROM event_names x
+                       JOIN events e ON e.report_id = x.report_id AND e.seq = x.seq
+                       JOIN reports r ON r.id = e.report_id
+                     WHERE x.name = $3 AND x.date >= $1 AND x.date <= $2 AND r.duplicate_of IS NULL
+                     ORDER BY x.date, x.report_id, x.seq LIMIT $4",
+                    &[&from, &to, &entity, &limit],
+                )?
+            } else {
+                conn.query(
+                    "SELECT e.report_id, r.title, e.json FROM events e JOIN reports r ON r.id = e.report_id
+                     WHERE e.date >= $1 AND e.date <= $2 AND ($3::text IS NULL OR strpos(e.search_text, $3) > 0)
+                       AND r.duplicate_of IS NULL
+                     ORDER BY e.date, e.report_id, e.seq LIMIT $4",
+                    &[&from, &to, &entity, &limit],
+                )?
+            };
+            rows.iter()
+                .map(|row| {
+                    let report_id: String = row.get(0);
+                    let event: Event = serde_json::from_str(row.get(2)).map_err(|e| StoreError::Corrupt { id: report_id.clone(), reason: e.to_string() })?;
+                    Ok(StoredEvent { report_id, title: row.get(1), event })
+                })
+                .collect()
+        })
     }
 
     fn entity_mentions(&self, name: &str) -> Result<Vec<EntityMention>, StoreError> {
-        let rows = self.conn()?.query(
-            "SELECT n.report_id, r.title, r.date, n.kind, n.mentions::bigint FROM entities n JOIN reports r ON r.id = n.report_id
-             WHERE n.name = $1 ORDER BY n.mentions DESC, r.date DESC, n.report_id LIMIT 500",
-            &[&name],
-        )?;
-        Ok(rows.iter().map(mention).collect())
+        off_runtime(|| {
+            let rows = self.conn()?.query(
+                "SELECT n.report_id, r.title, r.date, n.kind, n.mentions::bigint FROM entities n JOIN reports r ON r.id = n.report_id
+                 WHERE n.name = $1 ORDER BY n.mentions DESC, r.date DESC, n.report_id LIMIT 500",
+                &[&name],
+            )?;
+            Ok(rows.iter().map(mention).collect())
+        })
     }
 
     fn co_mentioned(&self, name: &str, limit: usize) -> Result<Vec<(String, String, u64)>, StoreError> {
-        let rows = self.conn()?.query(
-            "SELECT other, kind, reports FROM co_mentions WHERE name = $1 AND reports > 0 ORDER BY reports DESC, other LIMIT $2",
-            &[&name, &(limit.min(i64::MAX as usize) as i64)],
-        )?;
-        Ok(rows.iter().map(|row| (row.get(0), row.get(1), row.get::<_, i64>(2) as u64)).collect())
+        off_runtime(|| {
+            let rows = self.conn()?.query(
+                "SELECT other, kind, reports FROM co_mentions WHERE name = $1 AND reports > 0 ORDER BY reports DESC, other LIMIT $2",
+                &[&name, &(limit.min(i64::MAX as usize) as i64)],
+            )?;
+            Ok(rows.iter().map(|row| (row.get(0), row.get(1), row.get::<_, i64>(2) as u64)).collect())
+        })
     }
 
     fn companies(&self) -> Result<Vec<KnownCompany>, StoreError> {
-        Ok(self.conn()?.query("SELECT code, exchange, name, aliases FROM companies ORDER BY seq", &[])?.iter().map(known_company).collect())
+        off_runtime(|| {
+            Ok(self.conn()?.query("SELECT code, exchange, name, aliases FROM companies ORDER BY seq", &[])?.iter().map(known_company).collect())
+        })
     }
 
     fn save_companies(&self, companies: &[KnownCompany]) -> Result<(), StoreError> {
-        let mut conn = self.conn()?;
-        let mut tx = conn.transaction()?;
-        write_companies(&mut tx, companies)?;
-        tx.commit()?;
-        Ok(())
+        off_runtime(|| {
+            let mut conn = self.conn()?;
+            let mut tx = conn.transaction()?;
+            write_companies(&mut tx, companies)?;
+            tx.commit()?;
+            Ok(())
+        })
     }
 
     fn find_company(&self, code_or_name: &str) -> Result<Option<KnownCompany>, StoreError> {
-        let row = self.conn()?.query_opt(
-            "SELECT code, exchange, name, aliases FROM companies
-             WHERE key = $1 OR code = $1 OR name = $1 OR $1 = ANY(aliases)
-             ORDER BY key = $1 DESC, code = $1 DESC, name = $1 DESC, exchange IS NULL, seq LIMIT 1",
-            &[&code_or_name],
-        )?;
-        Ok(row.as_ref().map(known_company))
+        off_runtime(|| {
+            let row = self.conn()?.query_opt(
+                "SELECT code, exchange, name, aliases FROM companies
+                 WHERE key = $1 OR code = $1 OR name = $1 OR $1 = ANY(aliases)
+                 ORDER BY key = $1 DESC, code = $1 DESC, name = $1 DESC, exchange IS NULL, seq LIMIT 1",
+                &[&code_or_name],
+            )?;
+            Ok(row.as_ref().map(known_company))
+        })
     }
 
     fn printed_companies(&self) -> Result<Vec<Company>, StoreError> {
-        let rows = self.conn()?.query(
-            "SELECT name, code, exchange FROM (
-                SELECT r.seq AS at, 0 AS part, n.name, n.code, NULL::text AS exchange FROM entities n JOIN reports r ON r.id = n.report_id
-                WHERE n.code IS NOT NULL
-                UNION ALL
-                SELECT r.seq, 1, c.name, c.code, c.exchange FROM company_notes c JOIN reports r ON r.id = c.report_id
-                WHERE c.code IS NOT NULL) printed
-             ORDER BY at, part, name",
-            &[],
-        )?;
-        Ok(rows.iter().map(|row| Company { name: row.get(0), code: row.get(1), exchange: row.get(2) }).collect())
+        off_runtime(|| {
+            let rows = self.conn()?.query(
+                "SELECT name, code, exchange FROM (
+                    SELECT r.seq AS at, 0 AS part, n.name, n.code, NULL::text AS exchange FROM entities n JOIN reports r ON r.id = n.report_id
+                    WHERE n.code IS NOT NULL
+                    UNION ALL
+                    SELECT r.seq, 1, c.name, c.code, c.exchange FROM company_notes c JOIN reports r ON r.id = c.report_id
+                    WHERE c.code IS NOT NULL) printed
+                 ORDER BY at, part, name",
+                &[],
+            )?;
+            Ok(rows.iter().map(|row| Company { name: row.get(0), code: row.get(1), exchange: row.get(2) }).collect())
+        })
     }
 
     fn company_notes(&self, code: &str, names: &[&str]) -> Result<Vec<CompanyNote>, StoreError> {
-        let mut conn = self.conn()?;
-        let rows = conn.query(
-            "SELECT n.report_id, r.title, n.date, n.institution, n.name, n.code, n.exchange, n.rating, n.rating_action, n.target_price, n.currency
-             FROM company_notes n JOIN reports r ON r.id = n.report_id
-             WHERE (n.code = $1 OR (n.code IS NULL AND n.name = ANY($2))) AND r.duplicate_of IS NULL
-             ORDER BY n.date IS NULL, n.date DESC, n.report_id",
-            &[&code, &names],
-        )?;
-        let mut notes: Vec<CompanyNote> = rows
-            .iter()
-            .map(|row| CompanyNote {
-                report_id: row.get(0),
-                title: row.get(1),
-                date: row.get(2),
-                institution: row.get(3),
-                company: Company { name: row.get(4), code: row.get(5), exchange: row.get(6) },
-                rating: row.get(7),
-                rating_action: row.get::<_, Option<&str>>(8).and_then(RatingAction::from_word),
-                target_price: row.get(9),
-                target_currency: row.get(10),
-                forecasts: Vec::new(),
-            })
-            .collect();
-        if notes.is_empty() {
-            return Ok(notes);
-        }
-        let ids: Vec<&str> = notes.iter().map(|note| note.report_id.as_str()).collect();
-        let mut forecasts: HashMap<String, Vec<Forecast>> = HashMap::new();
-        for row in conn.query("SELECT report_id, year, metric, value, unit FROM company_forecasts WHERE report_id = ANY($1) ORDER BY report_id, seq", &[&ids])? {
-            forecasts.entry(row.get(0)).or_default().push(Forecast { year: row.get(1), metric: row.get(2), value: row.get(3), unit: row.get(4) });
-        }
-        for note in &mut notes {
-            note.forecasts = forecasts.remove(&note.report_id).unwrap_or_default();
-        }
-        Ok(notes)
+        off_runtime(|| {
+            let mut conn = self.conn()?;
+            let rows = conn.query(
+                "SELECT n.report_id, r.title, n.date, n.institution, n.name, n.code, n.exchange, n.rating, n.rating_action, n.target_price, n.currency
+                 FROM company_notes n JOIN reports r ON r.id = n.report_id
+                 WHERE (n.code = $1 OR (n.code IS NULL AND n.name = ANY($2))) AND r.duplicate_of IS NULL
+                 ORDER BY n.date IS NULL, n.date DESC, n.report_id",
+                &[&code, &names],
+            )?;
+            let mut notes: Vec<CompanyNote> = rows
+                .iter()
+                .map(|row| CompanyNote {
+                    report_id: row.get(0),
+                    title: row.get(1),
+                    date: row.get(2),
+                    institution: row.get(3),
+                    company: Company { name: row.get(4), code: row.get(5), exchange: row.get(6) },
+                    rating: row.get(7),
+                    rating_action: row.get::<_, Option<&str>>(8).and_then(RatingAction::from_word),
+                    target_price: row.get(9),
+                    target_currency: row.get(10),
+                    forecasts: Vec::new(),
+                })
+                .collect();
+            if notes.is_empty() {
+                return Ok(notes);
+            }
+            let ids: Vec<&str> = notes.iter().map(|note| note.report_id.as_str()).collect();
+            let mut forecasts: HashMap<String, Vec<Forecast>> = HashMap::new();
+            for row in conn.query("SELECT report_id, year, metric, value, unit FROM company_forecasts WHERE report_id = ANY($1) ORDER BY report_id, seq", &[&ids])? {
+                forecasts.entry(row.get(0)).or_default().push(Forecast { year: row.get(1), metric: row.get(2), value: row.get(3), unit: row.get(4) });
+            }
+            for note in &mut notes {
+                note.forecasts = forecasts.remove(&note.report_id).unwrap_or_default();
+            }
+            Ok(notes)
+        })
     }
 
     fn company_mentions(&self, code: &str, names: &[&str]) -> Result<Vec<EntityMention>, StoreError> {
-        let rows = self.conn()?.query(
-            "SELECT r.id, r.title, r.date, min(n.kind), SUM(n.mentions)::bigint FROM entities n JOIN reports r ON r.id = n.report_id
-             WHERE (n.code = $1 OR n.name = ANY($2)) AND r.duplicate_of IS NULL
-             GROUP BY r.id ORDER BY 5 DESC, r.date DESC, r.id LIMIT 500",
-            &[&code, &names],
-        )?;
-        Ok(rows.iter().map(mention).collect())
+        off_runtime(|| {
+            let rows = self.conn()?.query(
+                "SELECT r.id, r.title, r.date, min(n.kind), SUM(n.mentions)::bigint FROM entities n JOIN reports r ON r.id = n.report_id
+                 WHERE (n.code = $1 OR n.name = ANY($2)) AND r.duplicate_of IS NULL
+                 GROUP BY r.id ORDER BY 5 DESC, r.date DESC, r.id LIMIT 500",
+                &[&code, &names],
+            )?;
+            Ok(rows.iter().map(mention).collect())
+        })
     }
 }
 
 impl AccessStore for PgStore {
     fn create_token(&self, name: &str, hash: &str) -> Result<(), StoreError> {
-        self.conn()?.execute(
-            "INSERT INTO tokens (name, hash, created_at) VALUES ($1, $2, $3)
-             ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at, revoked_at = NULL",
-            &[&name, &hash, &now()],
-        )?;
-        Ok(())
+        off_runtime(|| {
+            self.conn()?.execute(
+                "INSERT INTO tokens (name, hash, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at, revoked_at = NULL",
+                &[&name, &hash, &now()],
+            )?;
+            Ok(())
+        })
     }
 
     fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
-        let rows = self.conn()?.query("SELECT name, created_at, revoked_at FROM tokens ORDER BY created_at, name", &[])?;
-        Ok(rows.iter().map(|row| TokenInfo { name: row.get(0), created_at: row.get(1), revoked_at: row.get(2) }).collect())
+        off_runtime(|| {
+            let rows = self.conn()?.query("SELECT name, created_at, revoked_at FROM tokens ORDER BY created_at, name", &[])?;
+            Ok(rows.iter().map(|row| TokenInfo { name: row.get(0), created_at: row.get(1), revoked_at: row.get(2) }).collect())
+        })
     }
 
     fn revoke_token(&self, name: &str) -> Result<bool, StoreError> {
-        let changed = self.conn()?.execute("UPDATE tokens SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL", &[&name, &now()])?;
-        Ok(changed > 0)
+        off_runtime(|| {
+            let changed = self.conn()?.execute("UPDATE tokens SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL", &[&name, &now()])?;
+            Ok(changed > 0)
+        })
     }
 
     fn token_by_hash(&self, hash: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.conn()?.query_opt("SELECT name FROM tokens WHERE hash = $1 AND revoked_at IS NULL", &[&hash])?.map(|row| row.get(0)))
+        off_runtime(|| {
+            Ok(self.conn()?.query_opt("SELECT name FROM tokens WHERE hash = $1 AND revoked_at IS NULL", &[&hash])?.map(|row| row.get(0)))
+        })
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.conn()?.query_opt("SELECT value FROM settings WHERE key = $1", &[&key])?.map(|row| row.get(0)))
+        off_runtime(|| {
+            Ok(self.conn()?.query_opt("SELECT value FROM settings WHERE key = $1", &[&key])?.map(|row| row.get(0)))
+        })
     }
 
     fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn()?.execute("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", &[&key, &value])?;
-        Ok(())
+        off_runtime(|| {
+            self.conn()?.execute("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", &[&key, &value])?;
+            Ok(())
+        })
     }
 
     fn settings(&self) -> Result<Vec<(String, String)>, StoreError> {
-        Ok(self.conn()?.query("SELECT key, value FROM settings ORDER BY key", &[])?.iter().map(|row| (row.get(0), row.get(1))).collect())
+        off_runtime(|| {
+            Ok(self.conn()?.query("SELECT key, value FROM settings ORDER BY key", &[])?.iter().map(|row| (row.get(0), row.get(1))).collect())
+        })
     }
 
     fn token_records(&self) -> Result<Vec<TokenRecord>, StoreError> {
-        let rows = self.conn()?.query("SELECT name, created_at, revoked_at, hash FROM tokens ORDER BY created_at, name", &[])?;
-        Ok(rows.iter().map(|row| TokenRecord { info: TokenInfo { name: row.get(0), created_at: row.get(1), revoked_at: row.get(2) }, hash: row.get(3) }).collect())
+        off_runtime(|| {
+            let rows = self.conn()?.query("SELECT name, created_at, revoked_at, hash FROM tokens ORDER BY created_at, name", &[])?;
+            Ok(rows.iter().map(|row| TokenRecord { info: TokenInfo { name: row.get(0), created_at: row.get(1), revoked_at: row.get(2) }, hash: row.get(3) }).collect())
+        })
     }
 
     fn restore_token(&self, record: &TokenRecord) -> Result<(), StoreError> {
-        self.conn()?.execute(
-            "INSERT INTO tokens (name, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at, revoked_at = excluded.revoked_at",
-            &[&record.info.name, &record.hash, &record.info.created_at, &record.info.revoked_at],
-        )?;
-        Ok(())
+        off_runtime(|| {
+            self.conn()?.execute(
+                "INSERT INTO tokens (name, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at, revoked_at = excluded.revoked_at",
+                &[&record.info.name, &record.hash, &record.info.created_at, &record.info.revoked_at],
+            )?;
+            Ok(())
+        })
     }
 
     fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError> {
-        let mut conn = self.conn()?;
-        conn.execute("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", &[&key, &value])?;
-        Ok(conn.query_one("SELECT value FROM settings WHERE key = $1", &[&key])?.get(0))
+        off_runtime(|| {
+            let mut conn = self.conn()?;
+            conn.execute("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", &[&key, &value])?;
+            Ok(conn.query_one("SELECT value FROM settings WHERE key = $1", &[&key])?.get(0))
+        })
+    }
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        // Closing the connections blocks too (see `off_runtime`).
+        let listener = self.listener.get_mut().ok().and_then(Option::take);
+        let pool = self.pool.take();
+        off_runtime(move || drop((listener, pool)));
     }
 }
 

@@ -1,0 +1,146 @@
+//! A shared library as a team runs it, every part a separate `yanbao` process on loopback:
+//! PostgreSQL as the store, two `yanbao serve` nodes with their own search index, ingests from
+//! a third process. What one ingest adds, both nodes find; a node killed with SIGKILL and
+//! restarted catches up; both answer alike. Runs when `YANBAO_TEST_POSTGRES` holds a URL.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use yanbao_store::testing::{postgres_url, ScratchDatabase};
+
+fn samples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("md" | "txt")))
+        .collect();
+    files.sort();
+    files
+}
+
+fn yanbao(db: &str, data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yanbao")).arg("--db").arg(db).arg("--data").arg(data).args(args).output().expect("run yanbao")
+}
+
+/// A `yanbao serve` node; killed with SIGKILL when dropped.
+struct Node {
+    child: Child,
+    addr: String,
+}
+
+impl Node {
+    fn start(db: &str, data: &Path) -> Node {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_yanbao"))
+            .arg("--db")
+            .arg(db)
+            .arg("--data")
+            .arg(data)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines.next().expect("the node printed its address").unwrap();
+            if let Some(addr) = line.strip_prefix("yanbao: serving on http://") {
+                break addr.trim().to_string();
+            }
+        };
+        // Keep draining its log so it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Node { child, addr }
+    }
+
+    /// The report ids of `GET /api/search` for `query` (paragraphs, up to 20).
+    fn search(&self, query: &str) -> Vec<String> {
+        let encoded: String = query.bytes().map(|b| format!("%{b:02X}")).collect();
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        write!(stream, "GET /api/search?q={encoded}&in=paragraphs&limit=20 HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let body = response.split_once("\r\n\r\n").map(|(_, body)| body).unwrap_or("");
+        let json: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {response}"));
+        json["hits"].as_array().unwrap().iter().map(|hit| hit["report_id"].as_str().unwrap().to_string()).collect()
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `check` until it holds or `limit` passes; returns how long it took.
+fn until(limit: Duration, mut check: impl FnMut() -> bool) -> Option<Duration> {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if check() {
+            return Some(started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+#[test]
+fn two_nodes_follow_ingests_from_elsewhere_and_survive_a_kill() {
+    let Some(admin) = postgres_url() else {
+        eprintln!("skipped: YANBAO_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres)");
+        return;
+    };
+    let db = ScratchDatabase::create(&admin, "cli_nodes");
+    let dir = tempfile::tempdir().unwrap();
+    let (data_a, data_b, data_worker) = (dir.path().join("a"), dir.path().join("b"), dir.path().join("worker"));
+    let files = samples();
+    let paths = |files: &[PathBuf]| files.iter().map(|f| f.to_str().unwrap().to_string()).collect::<Vec<_>>();
+
+    let first = yanbao(&db.url, &data_worker, &[&["ingest".to_string()][..], &paths(&files[..2])].concat().iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let a = Node::start(&db.url, &data_a);
+    let mut b = Node::start(&db.url, &data_b);
+    let queries = ["关税排除", "晶圆代工", "新能源汽车", "美联储", "舍得"];
+
+    // Ingested by another process: both nodes find it, without a restart.
+    let rest = yanbao(&db.url, &data_worker, &[&["ingest".to_string()][..], &paths(&files[2..])].concat().iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(rest.status.success(), "{}", String::from_utf8_lossy(&rest.stderr));
+    for node in [&a, &b] {
+        let seen = until(Duration::from_secs(20), || queries.iter().all(|q| !node.search(q).is_empty()));
+        assert!(seen.is_some(), "node {} never found the new reports", node.addr);
+    }
+
+    // Node B killed (SIGKILL); a report removed meanwhile; B restarted catches up.
+    drop(b);
+    let removed = a.search("晶圆代工")[0].clone();
+    let out = yanbao(&db.url, &data_worker, &["remove", &removed]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    b = Node::start(&db.url, &data_b);
+    assert!(until(Duration::from_secs(20), || !a.search("晶圆代工").contains(&removed)).is_some());
+    for query in queries {
+        assert_eq!(a.search(query), b.search(query), "{query}");
+    }
+    assert!(!b.search("晶圆代工").contains(&removed));
+
+    // The library as the CLI sees it through the shared store.
+    let stats = yanbao(&db.url, &data_worker, &["--json", "stats"]);
+    let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(stats["reports"].as_u64(), Some(files.len() as u64 - 1));
+    assert!(stats["store_location"].as_str().unwrap().starts_with("postgres://"));
+}
+
+#[test]
+fn a_wrong_db_url_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yanbao("postgres://yanbao:s3cret@127.0.0.1:9/none", dir.path(), &["stats"]);
+    assert!(!out.status.success());
+    let error = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(error.trim().lines().count(), 1, "{error}");
+    assert!(error.contains("cannot reach postgres://yanbao:***@127.0.0.1:9/none"), "{error}");
+    let out = yanbao("mysql://x", dir.path(), &["stats"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--db takes a postgres:// URL"), "{}", String::from_utf8_lossy(&out.stderr));
+}
