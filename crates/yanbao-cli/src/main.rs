@@ -177,6 +177,40 @@ enum Command {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         base_url: String,
     },
+    /// Queue report files and folders as ingest jobs in the shared store (needs --db); any
+    /// number of `yanbao worker`s take them.
+    Enqueue {
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Take ingest jobs from the shared store's queue and ingest them (needs --db); run one per
+    /// core, on as many machines as you like.
+    Worker {
+        /// This worker's name in `yanbao jobs` (default: HOST:PID).
+        #[arg(long)]
+        name: Option<String>,
+        /// Stop when the queue is empty instead of waiting for more jobs.
+        #[arg(long)]
+        until_empty: bool,
+        /// Seconds a job stays this worker's without a renewal (it renews every third of it).
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..=3600))]
+        lease: u64,
+        /// Seconds a single PDF may take before it is failed.
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+    },
+    /// The shared store's ingest jobs: counts by state and the latest jobs (needs --db).
+    Jobs {
+        #[command(subcommand)]
+        action: Option<JobsAction>,
+        /// Only jobs in this state.
+        #[arg(long, value_parser = ["queued", "running", "done", "failed"])]
+        state: Option<String>,
+        /// Jobs to list.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
     /// Copy an embedded library (reports, sources, marks, companies, tokens, settings) into a
     /// PostgreSQL store and check every report arrived whole. Safe to run again.
     Migrate {
@@ -210,6 +244,15 @@ enum DuplicateAction {
         id: String,
         /// Id of the report it copies.
         original: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum JobsAction {
+    /// Queue a failed job again.
+    Retry {
+        /// The job's id (from `yanbao jobs`).
+        id: i64,
     },
 }
 
@@ -497,6 +540,73 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { from, to } => migrate(&from, &to, json),
+        Command::Enqueue { paths } => {
+            let library = open_library(&cli.data, cli.db.as_deref())?;
+            let bar = progress_bar(json);
+            let results = library.enqueue(&paths, &mut |one| {
+                bar.inc(1);
+                if !json {
+                    bar.suspend(|| output::print_enqueued(one));
+                }
+            })?;
+            bar.finish_and_clear();
+            if json {
+                output::print_json(&results)?;
+            }
+            let failed = results.iter().filter(|r| r.error.is_some()).count();
+            if !json {
+                let new = results.iter().filter(|r| r.new).count();
+                println!("{new} queued, {} already queued, {failed} failed", results.len() - new - failed);
+            }
+            Ok(if failed > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+        }
+        Command::Worker { name, until_empty, lease, timeout } => {
+            let mut library = open_library(&cli.data, cli.db.as_deref())?;
+            library.set_parse_options(worker_options(None, timeout));
+            let options = yanbao_engine::worker::WorkerOptions {
+                name: name.unwrap_or_else(yanbao_engine::worker::default_worker_name),
+                lease: Duration::from_secs(lease),
+                until_empty,
+                ..Default::default()
+            };
+            eprintln!("yanbao: worker {} taking jobs from {}", options.name, library.store().location());
+            let stop = std::sync::atomic::AtomicBool::new(false);
+            let done = library.work(
+                &options,
+                &stop,
+                &mut |worked| {
+                    if json {
+                        let _ = output::print_json_line(worked);
+                    } else {
+                        output::print_worked(worked);
+                    }
+                },
+                &mut |problem| eprintln!("warning: {problem} (trying again)"),
+            )?;
+            if !json {
+                eprintln!("yanbao: worker {} stops after {done} jobs", options.name);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Jobs { action: Some(JobsAction::Retry { id }), .. } => {
+            let library = open_library(&cli.data, cli.db.as_deref())?;
+            if !library.retry_job(id)? {
+                bail!("job {id} is not failed (or its bytes are gone): nothing to retry");
+            }
+            println!("job {id} queued again");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Jobs { action: None, state, limit } => {
+            let library = open_library(&cli.data, cli.db.as_deref())?;
+            let state = state.as_deref().and_then(yanbao_engine::JobState::parse);
+            let (jobs, counts) = library.jobs(state, limit)?;
+            if json {
+                output::print_json(&serde_json::json!({ "counts": counts.iter().map(|(s, n)| (s.as_str(), n)).collect::<std::collections::BTreeMap<_, _>>(), "jobs": jobs }))?;
+            } else {
+                output::print_jobs(&jobs, &counts);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Token { action } => {
             let library = open_library(&cli.data, cli.db.as_deref())?;
             match action {

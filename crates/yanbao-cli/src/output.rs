@@ -11,6 +11,12 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Prints a value as one line of JSON on stdout (a stream of results: JSON Lines).
+pub fn print_json_line<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string(value)?);
+    Ok(())
+}
+
 /// Prints what a parser warned about a file on standard error, one `warning: SUBJECT: …` line
 /// each, in every output format: standard output stays the result alone (a report, JSON lines),
 /// and no format hides that a scan had no text layer.
@@ -278,3 +284,40 @@ fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
 
+
+/// One line per enqueued file.
+pub fn print_enqueued(one: &yanbao_engine::worker::Enqueued) {
+    match (&one.job, &one.error) {
+        (_, Some(error)) => println!("failed\t{}\t{error}", one.path),
+        (Some(job), None) if one.new => println!("job {job}\tqueued\t{}", one.path),
+        (Some(job), None) => println!("job {job}\talready queued\t{}", one.path),
+        (None, None) => println!("failed\t{}", one.path),
+    }
+}
+
+/// One line per job a worker finished.
+pub fn print_worked(worked: &yanbao_engine::worker::WorkedJob) {
+    let result = &worked.result;
+    let what = match (&result.error, &result.id) {
+        (Some(error), _) => format!("failed\t{error}"),
+        (None, Some(id)) => format!("{}\t{id}\t{}", if result.outcome == yanbao_engine::IngestOutcome::Added { "added" } else { "unchanged" }, result.title.as_deref().unwrap_or("")),
+        (None, None) => "failed".into(),
+    };
+    let lost = if worked.recorded { "" } else { "\t(lease lost: another worker has this job)" };
+    println!("job {}\t{}\t{what}{lost}", worked.job, result.path);
+}
+
+/// The queue: counts by state, then the jobs.
+pub fn print_jobs(jobs: &[yanbao_engine::JobInfo], counts: &[(yanbao_engine::JobState, u64)]) {
+    let counts: Vec<String> = counts.iter().map(|(state, n)| format!("{n} {}", state.as_str())).collect();
+    println!("jobs: {}", if counts.is_empty() { "none".to_string() } else { counts.join(", ") });
+    for job in jobs {
+        let detail = match job.state {
+            yanbao_engine::JobState::Done => format!("{} {}", job.outcome.as_deref().unwrap_or(""), job.report_id.as_deref().unwrap_or("")),
+            yanbao_engine::JobState::Failed => job.error.clone().unwrap_or_default(),
+            yanbao_engine::JobState::Running => format!("by {} (try {})", job.worker.as_deref().unwrap_or("?"), job.attempts),
+            yanbao_engine::JobState::Queued => String::new(),
+        };
+        println!("{:>6}  {:<8} {}  {}  {detail}", job.id, job.state.as_str(), job.enqueued_at, job.name);
+    }
+}

@@ -296,7 +296,7 @@ impl Library {
     }
 }
 
-fn read_source(path: &Path) -> Result<Vec<u8>, EngineError> {
+pub(crate) fn read_source(path: &Path) -> Result<Vec<u8>, EngineError> {
     let io = |e: std::io::Error| EngineError::Io { path: path.display().to_string(), reason: e.to_string() };
     let meta = std::fs::metadata(path).map_err(io)?;
     if !meta.is_file() {

@@ -13,6 +13,7 @@ mod ingest;
 pub mod migrate;
 pub mod parse;
 pub mod preview;
+pub mod worker;
 
 pub use company::{CompanyOverview, Consensus, RatingPoint, TargetPoint};
 pub use preview::{PreviewCut, PreviewPolicy, ReportPreview};
@@ -20,7 +21,7 @@ pub use ingest::{collect_sources, IngestEvent, IngestOutcome, IngestResult};
 pub use parse::{detect_format, Isolation, ParseOptions, SourceFormat};
 pub use yanbao_index::{Facets, Hit, Scope, SearchRequest, SearchResponse};
 pub use yanbao_knowledge::TimelineEntry;
-pub use yanbao_store::{CompanyNote, EntityMention, ReportSummary, StoreStats, TokenInfo};
+pub use yanbao_store::{CompanyNote, EntityMention, JobInfo, JobState, ReportSummary, StoreStats, TokenInfo};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

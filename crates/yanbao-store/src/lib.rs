@@ -376,7 +376,124 @@ pub trait Store: ReportStore + KnowledgeStore + AccessStore {
     /// Where the store lives, for messages (`library.sqlite` path, or the PostgreSQL URL
     /// without its password).
     fn location(&self) -> String;
+    /// The ingest job queue, for a store several workers share; `None` for the embedded store
+    /// (its one process ingests directly).
+    fn job_queue(&self) -> Option<&dyn JobQueue> {
+        None
+    }
 }
+
+/// Where an ingest job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobState {
+    /// Waiting for a worker.
+    Queued,
+    /// A worker holds it under a lease.
+    Running,
+    /// Stored (or found already stored).
+    Done,
+    /// Could not be stored; the error says why. `retry` queues it again.
+    Failed,
+}
+
+impl JobState {
+    /// The state's name, as stored and printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Done => "done",
+            JobState::Failed => "failed",
+        }
+    }
+
+    /// Reads a state's name.
+    pub fn parse(name: &str) -> Option<JobState> {
+        [JobState::Queued, JobState::Running, JobState::Done, JobState::Failed].into_iter().find(|state| state.as_str() == name)
+    }
+}
+
+/// An ingest job as listed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct JobInfo {
+    /// Job id.
+    pub id: i64,
+    /// The file name it was enqueued under.
+    pub name: String,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+    /// Size of its bytes.
+    pub bytes: u64,
+    /// Where it stands.
+    pub state: JobState,
+    /// Times a worker took it.
+    pub attempts: u32,
+    /// The worker holding it (or that last held it).
+    pub worker: Option<String>,
+    /// The report it became, once done.
+    pub report_id: Option<String>,
+    /// `added` or `unchanged`, once done.
+    pub outcome: Option<String>,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// When it was enqueued (UTC, RFC 3339).
+    pub enqueued_at: String,
+    /// When it finished.
+    pub finished_at: Option<String>,
+}
+
+/// A job a worker has claimed: what it needs to do the work.
+#[derive(Debug, Clone)]
+pub struct ClaimedJob {
+    /// Job id.
+    pub id: i64,
+    /// The file name it was enqueued under (gives the format when the bytes do not).
+    pub name: String,
+    /// The source bytes.
+    pub bytes: Vec<u8>,
+    /// This is the worker's `attempts`-th try (1 the first time).
+    pub attempts: u32,
+}
+
+/// How a worker's job ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobEnd {
+    /// Stored as `report_id` (`outcome`: `added` or `unchanged`).
+    Done {
+        /// The report.
+        report_id: String,
+        /// `added` or `unchanged`.
+        outcome: String,
+    },
+    /// Not stored, for this reason.
+    Failed(String),
+}
+
+/// The ingest job queue of a shared store (see [`Store::job_queue`]).
+pub trait JobQueue: Send + Sync {
+    /// Records a job for `bytes` under `name`; returns its id and whether it is new (the same
+    /// bytes queued or running already are that job).
+    fn enqueue(&self, name: &str, bytes: &[u8]) -> Result<(i64, bool), StoreError>;
+    /// Takes the oldest job no live worker holds — queued, or running under a lease that ran
+    /// out (its worker died) — for `worker`, under a lease of `lease`. A job whose workers died
+    /// [`MAX_JOB_ATTEMPTS`] times is failed instead, with the reason.
+    fn claim(&self, worker: &str, lease: std::time::Duration) -> Result<Option<ClaimedJob>, StoreError>;
+    /// Extends the lease of a job `worker` holds; false when it lost it (the lease ran out and
+    /// another worker took the job).
+    fn renew(&self, id: i64, worker: &str, lease: std::time::Duration) -> Result<bool, StoreError>;
+    /// Ends a job `worker` holds; false when it no longer held it.
+    fn finish(&self, id: i64, worker: &str, end: &JobEnd) -> Result<bool, StoreError>;
+    /// Jobs, newest first, optionally of one state.
+    fn jobs(&self, state: Option<JobState>, limit: usize) -> Result<Vec<JobInfo>, StoreError>;
+    /// How many jobs are in each state.
+    fn job_counts(&self) -> Result<Vec<(JobState, u64)>, StoreError>;
+    /// Queues a failed job again (attempts start over); false when it is not failed.
+    fn retry(&self, id: i64) -> Result<bool, StoreError>;
+}
+
+/// Times a job may be taken by a worker that then dies before it is failed for good.
+pub const MAX_JOB_ATTEMPTS: u32 = 3;
 
 /// Everything needed to call the store's methods: `use yanbao_store::prelude::*;`.
 pub mod prelude {

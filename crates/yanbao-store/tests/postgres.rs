@@ -135,3 +135,64 @@ fn a_follower_is_woken_by_a_change_made_elsewhere() {
     assert!(woken.0, "woken by the change");
     assert!(woken.1 < std::time::Duration::from_secs(5), "woken at once, not at the timeout: {:?}", woken.1);
 }
+
+#[test]
+fn the_job_queue_hands_each_job_to_one_worker_and_takes_back_a_dead_workers() {
+    use std::time::Duration;
+    use yanbao_store::{JobEnd, JobState};
+    let Some(db) = scratch("job_queue") else { return };
+    let store = PgStore::connect(&db.url).unwrap();
+    let queue = store.job_queue().expect("a shared store has a job queue");
+    let (first, new) = queue.enqueue("a.md", b"# A\n\nalpha").unwrap();
+    assert!(new);
+    assert_eq!(queue.enqueue("copy-of-a.md", b"# A\n\nalpha").unwrap(), (first, false), "the same bytes queued twice are one job");
+    let (second, _) = queue.enqueue("b.md", b"# B\n\nbeta").unwrap();
+
+    // Two workers take different jobs; nothing is left for a third.
+    let one = queue.claim("w1", Duration::from_secs(60)).unwrap().unwrap();
+    let two = queue.claim("w2", Duration::from_secs(60)).unwrap().unwrap();
+    assert_eq!((one.id, two.id), (first, second));
+    assert_eq!((one.name.as_str(), one.bytes.as_slice(), one.attempts), ("a.md", &b"# A\n\nalpha"[..], 1));
+    assert!(queue.claim("w3", Duration::from_secs(60)).unwrap().is_none());
+    assert!(queue.renew(one.id, "w1", Duration::from_secs(60)).unwrap());
+    assert!(!queue.renew(one.id, "w2", Duration::from_secs(60)).unwrap(), "only its holder renews a lease");
+
+    // Done: the report keeps the bytes, the queue lets go of them.
+    assert!(queue.finish(one.id, "w1", &JobEnd::Done { report_id: "abc".into(), outcome: "added".into() }).unwrap());
+    assert!(!queue.finish(one.id, "w1", &JobEnd::Failed("late".into())).unwrap(), "a finished job stays finished");
+
+    // Worker 2 dies (its lease runs out): the job goes to the next worker, up to three times.
+    let mut holder = "w2".to_string();
+    for attempt in 2..=3 {
+        let lapsed = queue.claim("w4", Duration::from_secs(60)).unwrap();
+        assert!(lapsed.is_none(), "a live lease is respected");
+        expire(&db.url, second);
+        let again = queue.claim(&format!("w{attempt}x"), Duration::from_secs(60)).unwrap().unwrap();
+        assert_eq!((again.id, again.attempts), (second, attempt));
+        assert!(!queue.renew(second, &holder, Duration::from_secs(60)).unwrap(), "the dead worker lost its lease");
+        holder = format!("w{attempt}x");
+    }
+    expire(&db.url, second);
+    assert!(queue.claim("w9", Duration::from_secs(60)).unwrap().is_none());
+    let failed = queue.jobs(Some(JobState::Failed), 10).unwrap();
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0].error.as_deref().unwrap().contains("stopped while ingesting it 3 times"), "{:?}", failed[0].error);
+    assert_eq!(queue.job_counts().unwrap(), vec![(JobState::Done, 1), (JobState::Failed, 1)]);
+
+    // Retried: queued again with its bytes, attempts from the start.
+    assert!(queue.retry(second).unwrap());
+    assert!(!queue.retry(second).unwrap(), "only a failed job is retried");
+    let retried = queue.claim("w5", Duration::from_secs(60)).unwrap().unwrap();
+    assert_eq!((retried.id, retried.attempts, retried.bytes.as_slice()), (second, 1, &b"# B\n\nbeta"[..]));
+    assert!(queue.finish(second, "w5", &JobEnd::Failed("not a report".into())).unwrap());
+    let listed = queue.jobs(None, 10).unwrap();
+    assert_eq!(listed.iter().map(|j| (j.id, j.state)).collect::<Vec<_>>(), vec![(second, JobState::Failed), (first, JobState::Done)]);
+    assert_eq!(listed[1].report_id.as_deref(), Some("abc"));
+    assert!(listed[0].enqueued_at.ends_with('Z') && listed[0].finished_at.is_some());
+}
+
+/// Makes a job's lease run out now, as if its worker had died.
+fn expire(url: &str, job: i64) {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    client.execute("UPDATE jobs SET lease_until = now() - interval '1 second' WHERE id = $1", &[&job]).unwrap();
+}

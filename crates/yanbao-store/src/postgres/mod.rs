@@ -28,9 +28,11 @@ use yanbao_model::{fingerprint, fingerprint_bands, Company, Event, Forecast, Rep
 
 use crate::codec::{decode_report, entity_kind, now, pack_report, pack_source, to_json, unpack_source, CO_MENTION_TOP, MAX_CANDIDATES, MAX_KEPT_SOURCE_BYTES};
 use crate::{
-    AccessStore, CompanyNote, PutOptions, TokenRecord, CopyCandidate, EntityMention, KnowledgeStore, PutOutcome, ReportStore, ReportSummary, Store, StoreError, StoreStats,
+    AccessStore, CompanyNote, JobQueue, PutOptions, TokenRecord, CopyCandidate, EntityMention, KnowledgeStore, PutOutcome, ReportStore, ReportSummary, Store, StoreError, StoreStats,
     StoredEvent, TokenInfo,
 };
+
+mod jobs;
 
 mod embedded {
     refinery::embed_migrations!("migrations/postgres");
@@ -59,7 +61,7 @@ impl From<postgres::Error> for StoreError {
 /// runtime, which cannot start on a thread that is driving async tasks: on such a thread (a
 /// server's request handler) the work runs through `block_in_place`; elsewhere (the CLI, a
 /// server's blocking threads) it runs as it is.
-fn off_runtime<T>(work: impl FnOnce() -> T) -> T {
+pub(crate) fn off_runtime<T>(work: impl FnOnce() -> T) -> T {
     match tokio::runtime::Handle::try_current() {
         Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(work),
         _ => work(),
@@ -102,18 +104,9 @@ impl PgStore {
         Ok(PgStore { pool: Some(pool), config, listener: std::sync::Mutex::new(None), location })
     }
 
-    fn conn(&self) -> Result<Conn, StoreError> {
+    pub(crate) fn conn(&self) -> Result<Conn, StoreError> {
         let pool = self.pool.as_ref().ok_or_else(|| StoreError::Database("the store is closed".into()))?;
         pool.get().map_err(|e| StoreError::Unreachable { location: self.location.clone(), reason: e.to_string() })
-    }
-
-    /// Empties every table (tests and `migrate --replace`): the store as a fresh one.
-    pub fn clear(&self) -> Result<(), StoreError> {
-        self.conn()?.batch_execute(
-            "TRUNCATE reports, sources, report_bands, events, entities, co_mentions, event_names, companies,
-                      company_notes, company_forecasts, tokens, settings, changes RESTART IDENTITY CASCADE",
-        )?;
-        Ok(())
     }
 }
 
@@ -886,6 +879,10 @@ impl Drop for PgStore {
 impl Store for PgStore {
     fn location(&self) -> String {
         self.location.clone()
+    }
+
+    fn job_queue(&self) -> Option<&dyn JobQueue> {
+        Some(self)
     }
 }
 
