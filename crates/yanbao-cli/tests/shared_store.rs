@@ -144,3 +144,87 @@ fn a_wrong_db_url_is_one_clear_line() {
     let out = yanbao("mysql://x", dir.path(), &["stats"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("--db takes a postgres:// URL"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// `count` different Markdown reports made from the bundled samples' paragraphs (each its own
+/// mix, so none is a copy of another), written to `dir`.
+fn synthetic_reports(dir: &Path, count: usize) -> Vec<PathBuf> {
+    let paragraphs: Vec<String> = samples()
+        .iter()
+        .flat_map(|f| std::fs::read_to_string(f).unwrap().split("\n\n").map(str::trim).filter(|p| p.chars().count() > 60).map(String::from).collect::<Vec<_>>())
+        .collect();
+    std::fs::create_dir_all(dir).unwrap();
+    (0..count)
+        .map(|n| {
+            let body: Vec<&str> = (0..12).map(|k| paragraphs[(n * 7 + k * 13) % paragraphs.len()].as_str()).collect();
+            let path = dir.join(format!("r{n:04}.md"));
+            std::fs::write(&path, format!("# 合成报告 {n}：第{n}期行业跟踪\n\n{}\n\n编号 {n} 的结论段落，独有内容 {}。\n", body.join("\n\n"), n * 7919)).unwrap();
+            path
+        })
+        .collect()
+}
+
+fn spawn_worker(db: &str, data: &Path, name: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_yanbao"))
+        .arg("--db")
+        .arg(db)
+        .arg("--data")
+        .arg(data)
+        .args(["worker", "--until-empty", "--lease", "3", "--name", name])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn workers_killed_mid_queue_lose_nothing_and_store_nothing_twice() {
+    let Some(admin) = postgres_url() else {
+        eprintln!("skipped: YANBAO_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres)");
+        return;
+    };
+    let db = ScratchDatabase::create(&admin, "cli_workers");
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    let mut files = synthetic_reports(&inputs, 120);
+    // Bad input costs one job: an empty file and binary junk.
+    std::fs::write(inputs.join("empty.md"), b"").unwrap();
+    std::fs::write(inputs.join("junk.txt"), (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect::<Vec<u8>>()).unwrap();
+    files.push(inputs.join("empty.md"));
+    let out = yanbao(&db.url, &dir.path().join("admin"), &["--json", "enqueue", inputs.to_str().unwrap()]);
+    assert!(out.status.success() || out.status.code() == Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    // Enqueued twice: the same bytes are the same jobs.
+    let again = yanbao(&db.url, &dir.path().join("admin"), &["--json", "enqueue", inputs.to_str().unwrap()]);
+    let again: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert!(again.as_array().unwrap().iter().all(|r| r["new"] == false || r["job"].is_null()));
+
+    let node = Node::start(&db.url, &dir.path().join("node"));
+    let mut one = spawn_worker(&db.url, &dir.path().join("w1"), "w1");
+    let mut two = spawn_worker(&db.url, &dir.path().join("w2"), "w2");
+    // Kill worker one with SIGKILL once some jobs are done, then start it again.
+    let jobs = || -> serde_json::Value { serde_json::from_slice(&yanbao(&db.url, &dir.path().join("admin"), &["--json", "jobs", "--limit", "0"]).stdout).unwrap() };
+    until(Duration::from_secs(120), || jobs()["counts"]["done"].as_u64().unwrap_or(0) >= 20);
+    one.kill().unwrap();
+    one.wait().unwrap();
+    let mut one = spawn_worker(&db.url, &dir.path().join("w1"), "w1-again");
+    assert!(one.wait().unwrap().success());
+    assert!(two.wait().unwrap().success());
+    // A job worker one held when it died returns once its lease runs out: finish the queue.
+    let mut last = spawn_worker(&db.url, &dir.path().join("w1"), "w3");
+    until(Duration::from_secs(60), || {
+        let counts = jobs()["counts"].clone();
+        counts["queued"].is_null() && counts["running"].is_null()
+    });
+    let _ = last.wait();
+    let mut last = spawn_worker(&db.url, &dir.path().join("w1"), "w4");
+    let _ = last.wait();
+
+    let counts = jobs()["counts"].clone();
+    assert!(counts["queued"].is_null() && counts["running"].is_null(), "{counts}");
+    assert_eq!(counts["failed"].as_u64(), Some(2), "the empty file and the junk fail alone: {counts}");
+    let stats: serde_json::Value = serde_json::from_slice(&yanbao(&db.url, &dir.path().join("admin"), &["--json", "stats"]).stdout).unwrap();
+    assert_eq!(stats["reports"].as_u64(), Some(120), "every distinct report stored, none twice");
+    // The serving node followed all of it.
+    assert!(until(Duration::from_secs(30), || !node.search("合成报告").is_empty()).is_some());
+    let lag: serde_json::Value = serde_json::from_slice(&yanbao(&db.url, &dir.path().join("node2"), &["--json", "stats"]).stdout).unwrap();
+    assert_eq!(lag["indexed_reports"], stats["reports"]);
+}
