@@ -199,6 +199,9 @@ enum Command {
         /// Seconds a single PDF may take before it is failed.
         #[arg(long, default_value_t = 120)]
         timeout: u64,
+        /// Serve Prometheus metrics (jobs finished, failures, queue depth) at http://ADDR/metrics.
+        #[arg(long, value_name = "ADDR")]
+        metrics_addr: Option<String>,
     },
     /// The shared store's ingest jobs: counts by state and the latest jobs (needs --db).
     Jobs {
@@ -286,11 +289,15 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("YANBAO_LOG").unwrap_or_else(|_| "warn".into()))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    // YANBAO_LOG sets what is logged (e.g. `info`: one line per request, with its request id);
+    // YANBAO_LOG_FORMAT=json writes each line as one JSON object, for a log collector.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("YANBAO_LOG").unwrap_or_else(|_| "warn".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("YANBAO_LOG_FORMAT").is_ok_and(|format| format == "json") {
+        logs.json().init();
+    } else {
+        logs.with_ansi(std::io::stderr().is_terminal()).init();
+    }
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
@@ -307,6 +314,17 @@ fn open_library(data: &Path, db: Option<&str>) -> Result<Library> {
         Some(url) => Library::open_with(data, Some(url)).context("cannot open the shared library")?,
         None => Library::open(data).with_context(|| format!("cannot open the library in {}", data.display()))?,
     };
+    library.set_parse_options(worker_options(None, 120));
+    Ok(library)
+}
+
+/// The shared store for a command that stores or manages jobs but does not search (no index,
+/// no data folder).
+fn open_worker(db: Option<&str>, command: &str) -> Result<Library> {
+    let Some(db) = db else {
+        bail!("yanbao {command} works on a shared store: give --db postgres://… (or set YANBAO_DB); an embedded library ingests with yanbao ingest");
+    };
+    let mut library = Library::open_worker(db).context("cannot open the shared library")?;
     library.set_parse_options(worker_options(None, 120));
     Ok(library)
 }
@@ -541,7 +559,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Migrate { from, to } => migrate(&from, &to, json),
         Command::Enqueue { paths } => {
-            let library = open_library(&cli.data, cli.db.as_deref())?;
+            let library = open_worker(cli.db.as_deref(), "enqueue")?;
             let bar = progress_bar(json);
             let results = library.enqueue(&paths, &mut |one| {
                 bar.inc(1);
@@ -560,9 +578,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(if failed > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
-        Command::Worker { name, until_empty, lease, timeout } => {
-            let mut library = open_library(&cli.data, cli.db.as_deref())?;
+        Command::Worker { name, until_empty, lease, timeout, metrics_addr } => {
+            let mut library = open_worker(cli.db.as_deref(), "worker")?;
             library.set_parse_options(worker_options(None, timeout));
+            let library = std::sync::Arc::new(library);
+            if let Some(addr) = metrics_addr {
+                let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+                let served = library.clone();
+                std::thread::spawn(move || {
+                    if let Err(e) = runtime.block_on(yanbao_server::metrics::serve_metrics(served, &addr)) {
+                        eprintln!("warning: no metrics: {e}");
+                    }
+                });
+            }
             let options = yanbao_engine::worker::WorkerOptions {
                 name: name.unwrap_or_else(yanbao_engine::worker::default_worker_name),
                 lease: Duration::from_secs(lease),
@@ -589,7 +617,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Jobs { action: Some(JobsAction::Retry { id }), .. } => {
-            let library = open_library(&cli.data, cli.db.as_deref())?;
+            let library = open_worker(cli.db.as_deref(), "jobs")?;
             if !library.retry_job(id)? {
                 bail!("job {id} is not failed (or its bytes are gone): nothing to retry");
             }
@@ -597,7 +625,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Jobs { action: None, state, limit } => {
-            let library = open_library(&cli.data, cli.db.as_deref())?;
+            let library = open_worker(cli.db.as_deref(), "jobs")?;
             let state = state.as_deref().and_then(yanbao_engine::JobState::parse);
             let (jobs, counts) = library.jobs(state, limit)?;
             if json {

@@ -56,6 +56,11 @@ impl Node {
         Node { child, addr }
     }
 
+    /// The body of `GET path`.
+    fn get(&self, path: &str) -> String {
+        http_get(&self.addr, path)
+    }
+
     /// The report ids of `GET /api/search` for `query` (paragraphs, up to 20).
     fn search(&self, query: &str) -> Vec<String> {
         let encoded: String = query.bytes().map(|b| format!("%{b:02X}")).collect();
@@ -67,6 +72,15 @@ impl Node {
         let json: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {response}"));
         json["hits"].as_array().unwrap().iter().map(|hit| hit["report_id"].as_str().unwrap().to_string()).collect()
     }
+}
+
+/// The body of `GET path` from `addr` (HTTP/1.1, connection closed after).
+fn http_get(addr: &str, path: &str) -> String {
+    let Ok(mut stream) = TcpStream::connect(addr) else { return String::new() };
+    let _ = write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response.split_once("\r\n\r\n").map(|(_, body)| body.to_string()).unwrap_or_default()
 }
 
 impl Drop for Node {
@@ -125,6 +139,12 @@ fn two_nodes_follow_ingests_from_elsewhere_and_survive_a_kill() {
         assert_eq!(a.search(query), b.search(query), "{query}");
     }
     assert!(!b.search("晶圆代工").contains(&removed));
+
+    // What operators watch: requests per route, search latency, the replica's lag.
+    let metrics = a.get("/metrics");
+    for series in ["yanbao_http_requests_total{route=\"/api/search\"", "yanbao_http_request_duration_seconds_bucket{route=\"/api/search\"", "yanbao_search_seconds_count{scope=\"paragraphs\"}", "yanbao_replica_lag_changes 0", "yanbao_replica_changes_applied_total"] {
+        assert!(metrics.contains(series), "{series} missing from:\n{metrics}");
+    }
 
     // The library as the CLI sees it through the shared store.
     let stats = yanbao(&db.url, &data_worker, &["--json", "stats"]);
@@ -227,4 +247,32 @@ fn workers_killed_mid_queue_lose_nothing_and_store_nothing_twice() {
     assert!(until(Duration::from_secs(30), || !node.search("合成报告").is_empty()).is_some());
     let lag: serde_json::Value = serde_json::from_slice(&yanbao(&db.url, &dir.path().join("node2"), &["--json", "stats"]).stdout).unwrap();
     assert_eq!(lag["indexed_reports"], stats["reports"]);
+}
+
+#[test]
+fn a_worker_serves_its_metrics() {
+    let Some(admin) = postgres_url() else {
+        eprintln!("skipped: YANBAO_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres)");
+        return;
+    };
+    let db = ScratchDatabase::create(&admin, "cli_worker_metrics");
+    let dir = tempfile::tempdir().unwrap();
+    let files = synthetic_reports(&dir.path().join("in"), 3);
+    let out = yanbao(&db.url, dir.path(), &["enqueue", dir.path().join("in").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_yanbao"))
+        .args(["--db", &db.url, "worker", "--name", "metered", "--metrics-addr", &addr])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let done = format!("yanbao_jobs_finished_total{{outcome=\"added\"}} {}", files.len());
+    let seen = until(Duration::from_secs(60), || http_get(&addr, "/metrics").contains(&done));
+    let metrics = http_get(&addr, "/metrics");
+    let _ = worker.kill();
+    let _ = worker.wait();
+    assert!(seen.is_some(), "{done} missing from:\n{metrics}");
+    assert!(metrics.contains("yanbao_jobs{state=\"done\"} 3"), "queue depth by state:\n{metrics}");
 }

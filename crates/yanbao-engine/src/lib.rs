@@ -111,6 +111,9 @@ pub struct Library {
     follows: bool,
     /// One catch-up at a time (the follower and an explicit reconcile).
     following: std::sync::Mutex<()>,
+    /// False for a worker of a shared store ([`Library::open_worker`]): it stores reports and
+    /// leaves indexing to the search nodes, which follow the store.
+    indexing: bool,
     index: SearchIndex,
     parse_options: ParseOptions,
 }
@@ -146,9 +149,28 @@ impl Library {
             tracing::warn!("the search index had an older layout; rebuilding it from the store");
         }
         let follows = store.changes_since(u64::MAX, 0)?.is_some();
-        let library = Library { data_dir: data_dir.to_path_buf(), store, follows, following: Default::default(), index, parse_options: ParseOptions::default() };
+        let library =
+            Library { data_dir: data_dir.to_path_buf(), store, follows, following: Default::default(), indexing: true, index, parse_options: ParseOptions::default() };
         library.reconcile()?;
         Ok(library)
+    }
+
+    /// Opens the shared store at `db` (a `postgres://` URL) for a process that stores but does
+    /// not search: an ingest worker, or a command that manages the job queue. It keeps no index
+    /// (the search nodes index what it stores, from the change feed) and needs no data folder.
+    pub fn open_worker(db: &str) -> Result<Library, EngineError> {
+        if !yanbao_store::is_postgres_url(db) {
+            return Err(EngineError::Access(format!("--db takes a postgres:// URL (got {db:?})")));
+        }
+        Ok(Library {
+            data_dir: PathBuf::new(),
+            store: Arc::new(yanbao_store::PgStore::connect(db)?),
+            follows: false,
+            following: Default::default(),
+            indexing: false,
+            index: SearchIndex::open_in_ram()?,
+            parse_options: ParseOptions::default(),
+        })
     }
 
     /// Opens a library that lives only in memory (tests, one-off parses).
@@ -158,6 +180,7 @@ impl Library {
             store: Arc::new(SqliteStore::open_in_memory()?),
             follows: false,
             following: Default::default(),
+            indexing: true,
             index: SearchIndex::open_in_ram()?,
             parse_options: ParseOptions::default(),
         })
@@ -195,6 +218,9 @@ impl Library {
     /// A replica of a shared store records only what [`Library::apply_changes`] applied: other
     /// processes' changes below the store's generation may not be in it yet.
     pub(crate) fn commit_index(&self) -> Result<(), EngineError> {
+        if !self.indexing {
+            return Ok(());
+        }
         if self.follows {
             match self.index.generation() {
                 Some(applied) => self.index.commit_at(applied)?,
@@ -245,17 +271,24 @@ impl Library {
             }
             self.index.commit_at(reached)?;
             applied += page.len();
+            metrics::counter!("yanbao_replica_changes_applied_total").increment(page.len() as u64);
         }
         Ok(applied)
     }
 
-    /// How far the replica is behind the shared store: (changes not yet applied, by generation
-    /// numbers). `(0, …)` for an embedded library.
+    /// How far the replica is behind the shared store, in generation numbers (0 for an
+    /// embedded library). Also recorded as the `yanbao_replica_lag_changes` gauge, with
+    /// `yanbao_replica_lag_seconds` (how long ago the oldest change not yet applied was made).
     pub fn replica_lag(&self) -> Result<u64, EngineError> {
         if !self.follows {
             return Ok(0);
         }
-        Ok(self.store.generation()?.saturating_sub(self.index.generation().unwrap_or(0)))
+        let applied = self.index.generation().unwrap_or(0);
+        let lag = self.store.generation()?.saturating_sub(applied);
+        let age = if lag == 0 { None } else { self.store.change_age(applied)? };
+        metrics::gauge!("yanbao_replica_lag_changes").set(lag as f64);
+        metrics::gauge!("yanbao_replica_lag_seconds").set(age.map_or(0.0, |age| age.as_secs_f64()));
+        Ok(lag)
     }
 
     /// Makes the index hold exactly the searchable stored reports; returns (added, removed).
@@ -398,6 +431,7 @@ impl Library {
     /// are one per report unless the request says otherwise
     /// ([`SearchRequest::group_by_report`]): the CLI, the API and the pages agree.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, EngineError> {
+        let started = std::time::Instant::now();
         let mut response = self.index.search(request)?;
         let ids: Vec<&str> = {
             let mut ids: Vec<&str> = response.hits.iter().map(|h| h.report_id.as_str()).collect();
@@ -414,6 +448,7 @@ impl Library {
                 }
             }
         }
+        metrics::histogram!("yanbao_search_seconds", "scope" => request.scope.as_str()).record(started.elapsed().as_secs_f64());
         Ok(response)
     }
 

@@ -400,6 +400,9 @@ impl Library {
     /// Adds (or replaces) a report in the search index, with the preview cut of the policy in
     /// force; visible after the next index commit. Every indexing path goes through here.
     pub(crate) fn index_report(&self, report: &Report) -> Result<(), EngineError> {
+        if !self.indexing {
+            return Ok(());
+        }
         let shown = cut(report, &self.preview_policy()).shown;
         self.index.add_report(report, &shown)?;
         Ok(())

@@ -121,6 +121,7 @@ impl Library {
                     continue;
                 }
                 Err(e) => {
+                    metrics::counter!("yanbao_worker_failures_total").increment(1);
                     problem(&e.into());
                     std::thread::sleep(options.poll.max(Duration::from_secs(1)));
                     continue;
@@ -151,6 +152,7 @@ impl Library {
                 Ok(result) => result,
                 Err(e) => {
                     // The library failed, not the file: leave the job to run out its lease.
+                    metrics::counter!("yanbao_worker_failures_total").increment(1);
                     problem(&e);
                     std::thread::sleep(options.poll.max(Duration::from_secs(1)));
                     continue;
@@ -164,6 +166,11 @@ impl Library {
                 },
             };
             let recorded = queue.finish(job.id, &options.name, &end)?;
+            let outcome = match &end {
+                JobEnd::Done { outcome, .. } => outcome.clone(),
+                JobEnd::Failed(_) => "failed".into(),
+            };
+            metrics::counter!("yanbao_jobs_finished_total", "outcome" => outcome).increment(1);
             done += 1;
             progress(&WorkedJob { job: job.id, attempt: job.attempts, result, recorded });
         }

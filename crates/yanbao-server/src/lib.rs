@@ -11,6 +11,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod metrics;
 pub mod openapi;
 pub mod pages;
 
@@ -18,7 +19,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::{Deserialize, Serialize};
@@ -300,6 +301,9 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/api/entities/{name}", get(api::entity))
         .route("/api/companies/{code}", get(api::company))
         .route("/api/openapi.json", get(openapi::handler))
+        .route("/metrics", get(|State(state): State<Arc<AppState>>| metrics::render(state.library.clone())))
+        // After routing, so each request is counted under its route pattern.
+        .route_layer(axum::middleware::from_fn(metrics::track))
         .fallback(pages::not_found)
         .with_state(state)
 }
@@ -310,6 +314,7 @@ pub async fn serve(library: Library, config: ServerConfig) -> Result<(), ServerE
     // Ready before listening: the preview policy applied to the index (router) and the index
     // warmed, so the first requests are answered as fast as the rest.
     let library = Arc::new(library);
+    metrics::handle();
     let state = Arc::new(AppState::new(library.clone(), config.clone()));
     let app = routes(state.clone());
     // A node of a shared library keeps its index following the store while it serves.
@@ -362,6 +367,7 @@ fn spawn_follower(library: Arc<Library>, stop: Arc<std::sync::atomic::AtomicBool
         };
         while !stop.load(std::sync::atomic::Ordering::Relaxed) {
             let applied = library.apply_changes();
+            let _ = library.replica_lag();
             if let Ok(count @ 1..) = applied {
                 tracing::debug!(applied = count, "replica caught up with the store");
             }

@@ -304,6 +304,13 @@ pub trait ReportStore: Send + Sync {
         let _ = (after, limit);
         Ok(None)
     }
+    /// How long ago the oldest change after generation `after` was committed: how far behind a
+    /// follower that applied everything up to `after` is, in time. `None` when there is no such
+    /// change (or no feed).
+    fn change_age(&self, after: u64) -> Result<Option<std::time::Duration>, StoreError> {
+        let _ = after;
+        Ok(None)
+    }
     /// Waits up to `timeout` for another process to change the store; true when woken by a
     /// change (a store without a feed just waits). Followers call it between catch-ups.
     fn wait_for_change(&self, timeout: std::time::Duration) -> Result<bool, StoreError> {

@@ -614,6 +614,16 @@ impl ReportStore for PgStore {
         })
     }
 
+    fn change_age(&self, after: u64) -> Result<Option<Duration>, StoreError> {
+        off_runtime(|| {
+            let row = self.conn()?.query_opt(
+                "SELECT EXTRACT(EPOCH FROM (now() - at))::float8 FROM changes WHERE seq > $1 ORDER BY seq LIMIT 1",
+                &[&(after.min(i64::MAX as u64) as i64)],
+            )?;
+            Ok(row.map(|row| Duration::from_secs_f64(row.get::<_, f64>(0).max(0.0))))
+        })
+    }
+
     fn wait_for_change(&self, timeout: Duration) -> Result<bool, StoreError> {
         off_runtime(|| {
             let mut listener = self.listener.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
