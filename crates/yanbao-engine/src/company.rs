@@ -97,6 +97,11 @@ impl Library {
             known.into_iter().for_each(|company| registry.insert(company));
             return Ok(registry);
         }
+        // Reading every printed company is a walk over the library: once per process is enough
+        // (a library whose reports print no codes would otherwise walk it for every upload).
+        if self.registry_relearned.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            return Ok(registry);
+        }
         let mut order: Vec<String> = Vec::new();
         for company in self.store().printed_companies()? {
             if let Some(key) = registry.learn_company(&company) {

@@ -114,6 +114,9 @@ pub struct Library {
     /// False for a worker of a shared store ([`Library::open_worker`]): it stores reports and
     /// leaves indexing to the search nodes, which follow the store.
     indexing: bool,
+    /// Set once this process has tried to learn the company registry again from the stored
+    /// reports (a library stored before the registry was kept): never more than once.
+    registry_relearned: std::sync::atomic::AtomicBool,
     index: SearchIndex,
     parse_options: ParseOptions,
 }
@@ -150,7 +153,7 @@ impl Library {
         }
         let follows = store.changes_since(u64::MAX, 0)?.is_some();
         let library =
-            Library { data_dir: data_dir.to_path_buf(), store, follows, following: Default::default(), indexing: true, index, parse_options: ParseOptions::default() };
+            Library { data_dir: data_dir.to_path_buf(), store, follows, following: Default::default(), indexing: true, registry_relearned: Default::default(), index, parse_options: ParseOptions::default() };
         library.reconcile()?;
         Ok(library)
     }
@@ -168,6 +171,7 @@ impl Library {
             follows: false,
             following: Default::default(),
             indexing: false,
+            registry_relearned: Default::default(),
             index: SearchIndex::open_in_ram()?,
             parse_options: ParseOptions::default(),
         })
@@ -181,6 +185,7 @@ impl Library {
             follows: false,
             following: Default::default(),
             indexing: true,
+            registry_relearned: Default::default(),
             index: SearchIndex::open_in_ram()?,
             parse_options: ParseOptions::default(),
         })
