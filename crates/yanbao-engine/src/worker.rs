@@ -127,25 +127,19 @@ impl Library {
                     continue;
                 }
             };
-            let finished = AtomicBool::new(false);
             let result = std::thread::scope(|scope| {
-                // Renew the lease while the job is parsed and stored.
-                scope.spawn(|| {
-                    let every = options.lease / 3;
-                    let mut waited = Duration::ZERO;
-                    while !finished.load(Ordering::Relaxed) {
-                        std::thread::sleep(Duration::from_millis(100));
-                        waited += Duration::from_millis(100);
-                        if waited >= every {
-                            waited = Duration::ZERO;
-                            if !matches!(queue.renew(job.id, &options.name, options.lease), Ok(true)) {
-                                break;
-                            }
+                // Renew the lease every third of it while the job is parsed and stored; the
+                // job's end (the sender dropped) wakes the renewer at once.
+                let (done, wait) = std::sync::mpsc::channel::<()>();
+                scope.spawn(move || {
+                    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(options.lease / 3) {
+                        if !matches!(queue.renew(job.id, &options.name, options.lease), Ok(true)) {
+                            break;
                         }
                     }
                 });
                 let result = self.ingest_bytes(&job.name, &job.bytes);
-                finished.store(true, Ordering::Relaxed);
+                drop(done);
                 result
             });
             let result = match result {
