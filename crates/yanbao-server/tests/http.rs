@@ -296,8 +296,12 @@ async fn full_text_needs_a_token_or_a_valid_share_link() {
     assert_eq!(tampered.json()["error"]["code"], "tampered_link");
     let other = get(&f.app, &format!("/api/reports/{}?exp={exp}&sig={sig}", f.long.id)).await;
     assert_eq!(other.json()["error"]["code"], "tampered_link");
-    let garbage = get(&f.app, &format!("{uri}?exp=soon&sig=%3Cscript%3E")).await;
+    let garbage = get(&f.app, &format!("{uri}?exp={exp}&sig=%3Cscript%3E")).await;
     assert_eq!(garbage.status, StatusCode::FORBIDDEN);
+    // An expiry that is no number is no share link at all: a 400, as the document says.
+    let malformed = get(&f.app, &format!("{uri}?exp=soon&sig={sig}")).await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+    assert_eq!(malformed.json()["error"]["code"], "invalid_parameter");
     let page = get(&f.app, &format!("/reports/{}/full", f.seed.id)).await;
     assert_eq!(page.status, StatusCode::UNAUTHORIZED);
     assert!(page.content_type.starts_with("text/html"));
@@ -711,4 +715,87 @@ async fn the_preview_outline_lists_every_section_title() {
     let api = get(&f.app, &format!("/api/reports/{}/preview", f.long.id)).await.json();
     let sections = api["sections"].as_array().unwrap();
     assert!(sections.iter().any(|s| s["in_preview"] == false));
+}
+
+/// `(uri, code)`: requests whose values the OpenAPI document does not allow, and the error code
+/// of the 400 that answers each.
+const REFUSED: &[(&str, &str)] = &[
+    ("/api/search?q=a&limit=0", "page_size_out_of_range"),
+    ("/api/search?q=a&limit=101", "page_size_out_of_range"),
+    ("/api/search?q=a&limit=99999999999999999999999", "page_size_out_of_range"),
+    ("/api/search?q=a&limit=%205", "invalid_parameter"),
+    ("/api/search?q=a&limit=-1", "invalid_parameter"),
+    ("/api/search?q=a&offset=10001", "offset_out_of_range"),
+    ("/api/search?q=a&year=999", "invalid_parameter"),
+    ("/api/search?q=a&year=abc", "invalid_parameter"),
+    ("/api/search?q=a&in=ALL", "invalid_scope"),
+    ("/api/search?q=a&in=report", "invalid_scope"),
+    ("/api/search?q=a&facets=yes", "invalid_parameter"),
+    ("/api/search?q=a&facets=1", "invalid_parameter"),
+    ("/api/search?q=a&group=0", "invalid_parameter"),
+    ("/api/search?q=a&from=2021-13", "invalid_date"),
+    ("/api/search?q=a&to=2021%2F11", "invalid_date"),
+    ("/api/search?q=a&report=xyz", "invalid_parameter"),
+    ("/api/reports?limit=0", "page_size_out_of_range"),
+    ("/api/reports?limit=101", "page_size_out_of_range"),
+    ("/api/reports?offset=1000000001", "offset_out_of_range"),
+    ("/api/reports?offset=x", "invalid_parameter"),
+    ("/api/timeline?limit=0", "page_size_out_of_range"),
+    ("/api/timeline?limit=2001", "page_size_out_of_range"),
+    ("/api/timeline?from=__main__", "invalid_date"),
+    ("/api/timeline?from=2021-13-45", "invalid_date"),
+    ("/api/timeline?to=0999", "invalid_date"),
+    ("/api/entities/%E3%80%80", "invalid_parameter"),
+    ("/api/companies/%20%09", "invalid_parameter"),
+];
+
+#[tokio::test]
+async fn values_the_document_does_not_allow_get_a_json_400_with_a_code() {
+    let f = fixture();
+    for &(uri, code) in REFUSED {
+        let answer = get(&f.app, uri).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{uri}: {}", answer.body);
+        assert!(answer.content_type.starts_with("application/json"), "{uri}: {}", answer.content_type);
+        assert_eq!(answer.json()["error"]["code"], code, "{uri}: {}", answer.body);
+    }
+    // The full text refuses a malformed expiry, even to a token (which needs none).
+    for query in ["exp=soon", "exp=true&sig=a&sig=b", "exp=1&exp=2"] {
+        let answer = get_with_token(&f.app, &format!("/api/reports/{}?{query}", f.seed.id), &f.token).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}: {}", answer.body);
+        assert_eq!(answer.json()["error"]["code"], "invalid_parameter", "{query}");
+    }
+}
+
+#[tokio::test]
+async fn values_at_the_documented_bounds_and_empty_values_are_accepted() {
+    let f = fixture();
+    for uri in [
+        "/api/search?q=%E6%8B%9C%E7%99%BB&limit=1", "/api/search?q=a&limit=100&offset=10000", "/api/search?q=a&year=1000", "/api/search?q=a&year=9999",
+        "/api/search?q=a&in=events&facets=false&group=true&from=2021&to=2021-11-30",
+        "/api/search?q=a&in=&from=&to=&institution=&author=&year=&language=&limit=&offset=&facets=&report=&group=",
+        "/api/reports?limit=100&offset=1000000000", "/api/reports?limit=&offset=",
+        "/api/timeline?limit=1", "/api/timeline?limit=2000&from=1000&to=9999-12-31", "/api/timeline?from=&to=&entity=&limit=",
+        "/api/entities/%1C",
+    ] {
+        let answer = get(&f.app, uri).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.body);
+    }
+}
+
+
+#[tokio::test]
+async fn share_asks_for_a_token_before_anything_else() {
+    let f = fixture();
+    for uri in ["/api/reports/0/share?hours=0", "/api/reports/zz/share", "/api/reports/0123456789abcdef/share?hours=x"] {
+        let answer = send(&f.app, Request::post(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{uri}: {}", answer.body);
+        assert_eq!(answer.json()["error"]["code"], "unauthorized");
+    }
+    let with_token = |uri: &str| Request::post(uri.to_string()).header(header::AUTHORIZATION, format!("Bearer {}", f.token)).body(Body::empty()).unwrap();
+    let answer = send(&f.app, with_token(&format!("/api/reports/{}/share?hours=0", f.seed.id))).await;
+    assert_eq!(answer.json()["error"]["code"], "invalid_hours");
+    let answer = send(&f.app, with_token(&format!("/api/reports/{}/share?hours=%2B5", f.seed.id))).await;
+    assert_eq!(answer.json()["error"]["code"], "invalid_hours", "+5 is not how the document writes a number");
+    let answer = send(&f.app, with_token("/api/reports/zz/share?hours=5")).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
 }
