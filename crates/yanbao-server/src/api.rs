@@ -465,16 +465,23 @@ pub async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, mult
             Ok(None) => break,
             Err(e) => return Err(upload_error(e.status(), e.body_text())),
         };
-        if field.name() != Some("file") {
-            continue;
+        // One field, `file`, once: the document says so (`additionalProperties: false`), and a
+        // body that says more is refused rather than half read.
+        match field.name() {
+            Some("file") if upload.is_none() => {}
+            Some("file") => return Err(ApiError::bad_request("invalid_upload", "send one file per upload")),
+            other => {
+                let shown: String = other.unwrap_or("").chars().take(64).collect();
+                return Err(ApiError::bad_request("invalid_upload", format!("an upload has one multipart field, `file`; got {shown:?}")));
+            }
         }
         let name = field.file_name().unwrap_or("upload.txt").to_string();
+        let content_type = field.content_type().map(str::to_string);
         let bytes = field.bytes().await.map_err(|e| upload_error(e.status(), e.body_text()))?;
         if bytes.len() > max {
             return Err(too_large(max));
         }
-        upload = Some((name, bytes.to_vec()));
-        break;
+        upload = Some((upload_name(&name, content_type.as_deref(), &bytes), bytes.to_vec()));
     }
     let Some((name, bytes)) = upload else {
         return Err(ApiError::bad_request("invalid_upload", "send the report as a multipart field named `file`"));
@@ -489,6 +496,25 @@ pub async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, mult
         IngestOutcome::Failed => StatusCode::UNPROCESSABLE_ENTITY,
     };
     Ok((status, Json(result)).into_response())
+}
+
+/// The media types an upload may declare for its `file` part, with the extension each stands for
+/// (the OpenAPI document lists them as the part's `contentType`).
+pub const UPLOAD_MEDIA_TYPES: &[(&str, &str)] = &[("application/pdf", "pdf"), ("text/plain", "txt"), ("text/markdown", "md"), ("text/html", "html")];
+
+/// Returns the name an upload is read under: its file name when that (or the content) tells
+/// its format, else the file name with the extension of the part's declared media type (a
+/// client that names no file, or names it without an extension, says `text/plain` and is read as
+/// text); else the file name as it is, which the engine then refuses as not a report it reads.
+pub fn upload_name(file_name: &str, content_type: Option<&str>, bytes: &[u8]) -> String {
+    if yanbao_engine::detect_format(std::path::Path::new(file_name), bytes).is_some() {
+        return file_name.to_string();
+    }
+    let essence = content_type.and_then(|t| t.split(';').next()).map(|t| t.trim().to_ascii_lowercase()).unwrap_or_default();
+    match UPLOAD_MEDIA_TYPES.iter().find(|(media_type, _)| *media_type == essence) {
+        Some((_, extension)) => format!("{file_name}.{extension}"),
+        None => file_name.to_string(),
+    }
 }
 
 /// Returns the error for an upload over the limit.
@@ -622,6 +648,18 @@ mod tests {
             assert_eq!(c.is_whitespace(), listed(c), "U+{:04X}", u32::from(c));
         }
         assert!(name_pattern().starts_with("[^\\u0009-\\u000d\\u0020"), "{}", name_pattern());
+    }
+
+    #[test]
+    fn uploads_are_read_by_name_else_by_declared_media_type() {
+        assert_eq!(upload_name("report.md", Some("application/octet-stream"), b"# t"), "report.md");
+        assert_eq!(upload_name("file", Some("application/pdf"), b"%PDF-1.4"), "file", "the content tells");
+        assert_eq!(upload_name("file", Some("text/plain; charset=utf-8"), b"title"), "file.txt");
+        assert_eq!(upload_name("file", Some("Text/Markdown"), b"# title"), "file.md");
+        assert_eq!(upload_name("file", Some("text/html"), b"<p>x</p>"), "file.html");
+        assert_eq!(upload_name("file", Some("application/pdf"), b"not a pdf"), "file.pdf", "read as the PDF it claims to be, and refused");
+        assert_eq!(upload_name("file.png", Some("image/png"), b"\x89PNG"), "file.png");
+        assert_eq!(upload_name("file", None, b"x"), "file");
     }
 
     #[test]

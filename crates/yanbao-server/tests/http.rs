@@ -799,3 +799,36 @@ async fn share_asks_for_a_token_before_anything_else() {
     let answer = send(&f.app, with_token("/api/reports/zz/share?hours=5")).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn uploads_are_read_by_their_declared_media_type_and_malformed_ones_get_a_400() {
+    let f = fixture();
+    let bearer = format!("Bearer {}", f.token);
+    let no_body = send(&f.app, Request::post("/api/reports").header(header::AUTHORIZATION, &bearer).body(Body::empty()).unwrap()).await;
+    assert_eq!(no_body.status, StatusCode::BAD_REQUEST, "{}", no_body.body);
+    assert_eq!(no_body.json()["error"]["code"], "invalid_upload");
+    // A part named `file` with no extension, declared as text: read as text.
+    let boundary = "yanbaoBOUNDARY43";
+    let text = "Contract test upload\n\nA first paragraph of an uploaded text report.\n";
+    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\nContent-Type: text/plain\r\n\r\n{text}\r\n--{boundary}--\r\n");
+    let request = Request::post("/api/reports").header(header::AUTHORIZATION, &bearer).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap();
+    let added = send(&f.app, request).await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    // Bytes that are no report the part declares are refused.
+    let boundary = "yanbaoBOUNDARY44";
+    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\nContent-Type: application/pdf\r\n\r\nnot a pdf\r\n--{boundary}--\r\n");
+    let request = Request::post("/api/reports").header(header::AUTHORIZATION, &bearer).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap();
+    let refused = send(&f.app, request).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(refused.json()["outcome"], "failed");
+    // A field besides `file`, or a second file, is refused: the document allows neither.
+    for (extra, code) in [("name=\"note\"", "note"), ("name=\"file\"; filename=\"again.txt\"", "one file")] {
+        let boundary = "yanbaoBOUNDARY45";
+        let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nTitle\n\nText.\r\n--{boundary}\r\nContent-Disposition: form-data; {extra}\r\n\r\nmore\r\n--{boundary}--\r\n");
+        let request = Request::post("/api/reports").header(header::AUTHORIZATION, &bearer).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap();
+        let answer = send(&f.app, request).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{extra}: {}", answer.body);
+        assert_eq!(answer.json()["error"]["code"], "invalid_upload");
+        assert!(answer.json()["error"]["message"].as_str().unwrap().contains(code), "{}", answer.body);
+    }
+}
