@@ -782,6 +782,98 @@ async fn values_at_the_documented_bounds_and_empty_values_are_accepted() {
     }
 }
 
+/// Returns the schema of a query parameter of an operation in the OpenAPI document.
+fn parameter_schema<'a>(doc: &'a serde_json::Value, path: &str, method: &str, name: &str) -> &'a serde_json::Value {
+    let parameters = doc["paths"][path][method]["parameters"].as_array().unwrap_or_else(|| panic!("{method} {path} has no parameters"));
+    let parameter = parameters.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{method} {path} has no parameter {name}"));
+    &parameter["schema"]
+}
+
+#[tokio::test]
+async fn the_document_states_the_bounds_this_server_enforces() {
+    let library = Arc::new(Library::open_in_memory().unwrap());
+    let config = ServerConfig { max_page_size: 37, max_query_chars: 50, share_link_hours: 12, ..ServerConfig::default() };
+    let app = router(library, config);
+    let doc = get(&app, "/api/openapi.json").await.json();
+    for path in ["/api/search", "/api/reports"] {
+        let limit = parameter_schema(&doc, path, "get", "limit");
+        assert_eq!((limit["type"].as_str(), limit["minimum"].as_u64(), limit["maximum"].as_u64()), (Some("integer"), Some(1), Some(37)), "{path}");
+    }
+    let offset = parameter_schema(&doc, "/api/search", "get", "offset");
+    assert_eq!((offset["minimum"].as_u64(), offset["maximum"].as_u64()), (Some(0), Some(10_000)));
+    let offset = parameter_schema(&doc, "/api/reports", "get", "offset");
+    assert_eq!((offset["minimum"].as_u64(), offset["maximum"].as_u64()), (Some(0), Some(1_000_000_000)));
+    let year = parameter_schema(&doc, "/api/search", "get", "year");
+    assert_eq!((year["minimum"].as_u64(), year["maximum"].as_u64()), (Some(1000), Some(9999)));
+    assert_eq!(parameter_schema(&doc, "/api/search", "get", "q")["maxLength"], 50);
+    assert_eq!(parameter_schema(&doc, "/api/search", "get", "in")["enum"], serde_json::json!(["all", "reports", "paragraphs", "figures", "tables", "events"]));
+    let timeline = parameter_schema(&doc, "/api/timeline", "get", "limit");
+    assert_eq!((timeline["minimum"].as_u64(), timeline["maximum"].as_u64()), (Some(1), Some(2000)));
+    assert_eq!(parameter_schema(&doc, "/api/timeline", "get", "entity")["maxLength"], 50);
+    let hours = parameter_schema(&doc, "/api/reports/{id}/share", "post", "hours");
+    assert_eq!((hours["minimum"].as_u64(), hours["maximum"].as_u64()), (Some(1), Some(2160)));
+    for (path, name) in [("/api/entities/{name}", "name"), ("/api/companies/{code}", "code")] {
+        let schema = parameter_schema(&doc, path, "get", name);
+        assert_eq!((schema["minLength"].as_u64(), schema["maxLength"].as_u64()), (Some(1), Some(50)), "{path}");
+        assert!(schema["pattern"].is_string(), "{path}");
+    }
+    // Uploads: one non-empty `file`, of a media type yanbao reads; a body that is none is a 400.
+    let post = &doc["paths"]["/api/reports"]["post"];
+    assert!(post["responses"]["400"].is_object(), "a body that is no multipart upload is a documented 400");
+    let schema = &post["requestBody"]["content"]["multipart/form-data"]["schema"];
+    assert_eq!(schema["required"], serde_json::json!(["file"]));
+    assert_eq!((schema["additionalProperties"].as_bool(), schema["properties"]["file"]["minLength"].as_u64()), (Some(false), Some(1)), "one non-empty file");
+    assert_eq!(post["requestBody"]["content"]["multipart/form-data"]["encoding"]["file"]["contentType"], "application/pdf, text/plain, text/markdown, text/html");
+    // …and the server keeps to them.
+    assert_eq!(get(&app, "/api/search?q=a&limit=37").await.status, StatusCode::OK);
+    assert_eq!(get(&app, "/api/search?q=a&limit=38").await.json()["error"]["code"], "page_size_out_of_range");
+    assert_eq!(get(&app, &format!("/api/search?q={}", "a".repeat(50))).await.status, StatusCode::OK);
+    assert_eq!(get(&app, &format!("/api/search?q={}", "a".repeat(51))).await.json()["error"]["code"], "query_too_long");
+}
+
+#[tokio::test]
+async fn every_operation_is_named_linked_consistently_and_documents_json_errors() {
+    let f = fixture();
+    let doc = get(&f.app, "/api/openapi.json").await.json();
+    let mut operations = std::collections::HashMap::new();
+    for (path, methods) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in methods.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            assert!(operations.insert(id.to_string(), operation.clone()).is_none(), "operationId {id} twice");
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                if parameter["in"] == "query" {
+                    assert_eq!(parameter["allowEmptyValue"], true, "{method} {path} {}: an empty value is the same as none", parameter["name"]);
+                }
+            }
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if status.starts_with('4') && status != "422" {
+                    assert_eq!(response["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Error", "{method} {path} {status}");
+                }
+            }
+        }
+    }
+    let mut links = 0;
+    for operation in operations.values() {
+        for response in operation["responses"].as_object().unwrap().values() {
+            for (name, link) in response["links"].as_object().into_iter().flatten() {
+                let target = link["operationId"].as_str().unwrap();
+                let target = operations.get(target).unwrap_or_else(|| panic!("link {name} names no operation {target}"));
+                for parameter in link["parameters"].as_object().unwrap().keys() {
+                    let declared = target["parameters"].as_array().into_iter().flatten().any(|p| p["name"] == parameter.as_str());
+                    assert!(declared, "link {name} sets {parameter}, which {} does not take", link["operationId"]);
+                }
+                links += 1;
+            }
+        }
+    }
+    assert!(links >= 10, "the document links search hits, lists and uploads to the reports they name ({links} links)");
+    // Every schema reference resolves.
+    let text = doc.to_string();
+    for reference in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = &reference[..reference.find('"').unwrap()];
+        assert!(doc["components"]["schemas"][name].is_object(), "no schema {name}");
+    }
+}
 
 #[tokio::test]
 async fn share_asks_for_a_token_before_anything_else() {
