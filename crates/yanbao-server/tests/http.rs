@@ -296,8 +296,12 @@ async fn full_text_needs_a_token_or_a_valid_share_link() {
     assert_eq!(tampered.json()["error"]["code"], "tampered_link");
     let other = get(&f.app, &format!("/api/reports/{}?exp={exp}&sig={sig}", f.long.id)).await;
     assert_eq!(other.json()["error"]["code"], "tampered_link");
-    let garbage = get(&f.app, &format!("{uri}?exp=soon&sig=%3Cscript%3E")).await;
+    let garbage = get(&f.app, &format!("{uri}?exp={exp}&sig=%3Cscript%3E")).await;
     assert_eq!(garbage.status, StatusCode::FORBIDDEN);
+    // An expiry that is no number is no share link at all: a 400, as the document says.
+    let malformed = get(&f.app, &format!("{uri}?exp=soon&sig={sig}")).await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+    assert_eq!(malformed.json()["error"]["code"], "invalid_parameter");
     let page = get(&f.app, &format!("/reports/{}/full", f.seed.id)).await;
     assert_eq!(page.status, StatusCode::UNAUTHORIZED);
     assert!(page.content_type.starts_with("text/html"));
@@ -711,4 +715,212 @@ async fn the_preview_outline_lists_every_section_title() {
     let api = get(&f.app, &format!("/api/reports/{}/preview", f.long.id)).await.json();
     let sections = api["sections"].as_array().unwrap();
     assert!(sections.iter().any(|s| s["in_preview"] == false));
+}
+
+/// `(uri, code)`: requests whose values the OpenAPI document does not allow, and the error code
+/// of the 400 that answers each.
+const REFUSED: &[(&str, &str)] = &[
+    ("/api/search?q=a&limit=0", "page_size_out_of_range"),
+    ("/api/search?q=a&limit=101", "page_size_out_of_range"),
+    ("/api/search?q=a&limit=99999999999999999999999", "page_size_out_of_range"),
+    ("/api/search?q=a&limit=%205", "invalid_parameter"),
+    ("/api/search?q=a&limit=-1", "invalid_parameter"),
+    ("/api/search?q=a&offset=10001", "offset_out_of_range"),
+    ("/api/search?q=a&year=999", "invalid_parameter"),
+    ("/api/search?q=a&year=abc", "invalid_parameter"),
+    ("/api/search?q=a&in=ALL", "invalid_scope"),
+    ("/api/search?q=a&in=report", "invalid_scope"),
+    ("/api/search?q=a&facets=yes", "invalid_parameter"),
+    ("/api/search?q=a&facets=1", "invalid_parameter"),
+    ("/api/search?q=a&group=0", "invalid_parameter"),
+    ("/api/search?q=a&from=2021-13", "invalid_date"),
+    ("/api/search?q=a&to=2021%2F11", "invalid_date"),
+    ("/api/search?q=a&report=xyz", "invalid_parameter"),
+    ("/api/reports?limit=0", "page_size_out_of_range"),
+    ("/api/reports?limit=101", "page_size_out_of_range"),
+    ("/api/reports?offset=1000000001", "offset_out_of_range"),
+    ("/api/reports?offset=x", "invalid_parameter"),
+    ("/api/timeline?limit=0", "page_size_out_of_range"),
+    ("/api/timeline?limit=2001", "page_size_out_of_range"),
+    ("/api/timeline?from=__main__", "invalid_date"),
+    ("/api/timeline?from=2021-13-45", "invalid_date"),
+    ("/api/timeline?to=0999", "invalid_date"),
+    ("/api/entities/%E3%80%80", "invalid_parameter"),
+    ("/api/companies/%20%09", "invalid_parameter"),
+];
+
+#[tokio::test]
+async fn values_the_document_does_not_allow_get_a_json_400_with_a_code() {
+    let f = fixture();
+    for &(uri, code) in REFUSED {
+        let answer = get(&f.app, uri).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{uri}: {}", answer.body);
+        assert!(answer.content_type.starts_with("application/json"), "{uri}: {}", answer.content_type);
+        assert_eq!(answer.json()["error"]["code"], code, "{uri}: {}", answer.body);
+    }
+    // The full text refuses a malformed expiry, even to a token (which needs none).
+    for query in ["exp=soon", "exp=true&sig=a&sig=b", "exp=1&exp=2"] {
+        let answer = get_with_token(&f.app, &format!("/api/reports/{}?{query}", f.seed.id), &f.token).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}: {}", answer.body);
+        assert_eq!(answer.json()["error"]["code"], "invalid_parameter", "{query}");
+    }
+}
+
+#[tokio::test]
+async fn values_at_the_documented_bounds_and_empty_values_are_accepted() {
+    let f = fixture();
+    for uri in [
+        "/api/search?q=%E6%8B%9C%E7%99%BB&limit=1", "/api/search?q=a&limit=100&offset=10000", "/api/search?q=a&year=1000", "/api/search?q=a&year=9999",
+        "/api/search?q=a&in=events&facets=false&group=true&from=2021&to=2021-11-30",
+        "/api/search?q=a&in=&from=&to=&institution=&author=&year=&language=&limit=&offset=&facets=&report=&group=",
+        "/api/reports?limit=100&offset=1000000000", "/api/reports?limit=&offset=",
+        "/api/timeline?limit=1", "/api/timeline?limit=2000&from=1000&to=9999-12-31", "/api/timeline?from=&to=&entity=&limit=",
+        "/api/entities/%1C",
+    ] {
+        let answer = get(&f.app, uri).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.body);
+    }
+}
+
+/// Returns the schema of a query parameter of an operation in the OpenAPI document.
+fn parameter_schema<'a>(doc: &'a serde_json::Value, path: &str, method: &str, name: &str) -> &'a serde_json::Value {
+    let parameters = doc["paths"][path][method]["parameters"].as_array().unwrap_or_else(|| panic!("{method} {path} has no parameters"));
+    let parameter = parameters.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{method} {path} has no parameter {name}"));
+    &parameter["schema"]
+}
+
+#[tokio::test]
+async fn the_document_states_the_bounds_this_server_enforces() {
+    let library = Arc::new(Library::open_in_memory().unwrap());
+    let config = ServerConfig { max_page_size: 37, max_query_chars: 50, share_link_hours: 12, ..ServerConfig::default() };
+    let app = router(library, config);
+    let doc = get(&app, "/api/openapi.json").await.json();
+    for path in ["/api/search", "/api/reports"] {
+        let limit = parameter_schema(&doc, path, "get", "limit");
+        assert_eq!((limit["type"].as_str(), limit["minimum"].as_u64(), limit["maximum"].as_u64()), (Some("integer"), Some(1), Some(37)), "{path}");
+    }
+    let offset = parameter_schema(&doc, "/api/search", "get", "offset");
+    assert_eq!((offset["minimum"].as_u64(), offset["maximum"].as_u64()), (Some(0), Some(10_000)));
+    let offset = parameter_schema(&doc, "/api/reports", "get", "offset");
+    assert_eq!((offset["minimum"].as_u64(), offset["maximum"].as_u64()), (Some(0), Some(1_000_000_000)));
+    let year = parameter_schema(&doc, "/api/search", "get", "year");
+    assert_eq!((year["minimum"].as_u64(), year["maximum"].as_u64()), (Some(1000), Some(9999)));
+    assert_eq!(parameter_schema(&doc, "/api/search", "get", "q")["maxLength"], 50);
+    assert_eq!(parameter_schema(&doc, "/api/search", "get", "in")["enum"], serde_json::json!(["all", "reports", "paragraphs", "figures", "tables", "events"]));
+    let timeline = parameter_schema(&doc, "/api/timeline", "get", "limit");
+    assert_eq!((timeline["minimum"].as_u64(), timeline["maximum"].as_u64()), (Some(1), Some(2000)));
+    assert_eq!(parameter_schema(&doc, "/api/timeline", "get", "entity")["maxLength"], 50);
+    let hours = parameter_schema(&doc, "/api/reports/{id}/share", "post", "hours");
+    assert_eq!((hours["minimum"].as_u64(), hours["maximum"].as_u64()), (Some(1), Some(2160)));
+    for (path, name) in [("/api/entities/{name}", "name"), ("/api/companies/{code}", "code")] {
+        let schema = parameter_schema(&doc, path, "get", name);
+        assert_eq!((schema["minLength"].as_u64(), schema["maxLength"].as_u64()), (Some(1), Some(50)), "{path}");
+        assert!(schema["pattern"].is_string(), "{path}");
+    }
+    // Uploads: one non-empty `file`, of a media type yanbao reads; a body that is none is a 400.
+    let post = &doc["paths"]["/api/reports"]["post"];
+    assert!(post["responses"]["400"].is_object(), "a body that is no multipart upload is a documented 400");
+    let schema = &post["requestBody"]["content"]["multipart/form-data"]["schema"];
+    assert_eq!(schema["required"], serde_json::json!(["file"]));
+    assert_eq!((schema["additionalProperties"].as_bool(), schema["properties"]["file"]["minLength"].as_u64()), (Some(false), Some(1)), "one non-empty file");
+    assert_eq!(post["requestBody"]["content"]["multipart/form-data"]["encoding"]["file"]["contentType"], "application/pdf, text/plain, text/markdown, text/html");
+    // …and the server keeps to them.
+    assert_eq!(get(&app, "/api/search?q=a&limit=37").await.status, StatusCode::OK);
+    assert_eq!(get(&app, "/api/search?q=a&limit=38").await.json()["error"]["code"], "page_size_out_of_range");
+    assert_eq!(get(&app, &format!("/api/search?q={}", "a".repeat(50))).await.status, StatusCode::OK);
+    assert_eq!(get(&app, &format!("/api/search?q={}", "a".repeat(51))).await.json()["error"]["code"], "query_too_long");
+}
+
+#[tokio::test]
+async fn every_operation_is_named_linked_consistently_and_documents_json_errors() {
+    let f = fixture();
+    let doc = get(&f.app, "/api/openapi.json").await.json();
+    let mut operations = std::collections::HashMap::new();
+    for (path, methods) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in methods.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            assert!(operations.insert(id.to_string(), operation.clone()).is_none(), "operationId {id} twice");
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                if parameter["in"] == "query" {
+                    assert_eq!(parameter["allowEmptyValue"], true, "{method} {path} {}: an empty value is the same as none", parameter["name"]);
+                }
+            }
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if status.starts_with('4') && status != "422" {
+                    assert_eq!(response["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Error", "{method} {path} {status}");
+                }
+            }
+        }
+    }
+    let mut links = 0;
+    for operation in operations.values() {
+        for response in operation["responses"].as_object().unwrap().values() {
+            for (name, link) in response["links"].as_object().into_iter().flatten() {
+                let target = link["operationId"].as_str().unwrap();
+                let target = operations.get(target).unwrap_or_else(|| panic!("link {name} names no operation {target}"));
+                for parameter in link["parameters"].as_object().unwrap().keys() {
+                    let declared = target["parameters"].as_array().into_iter().flatten().any(|p| p["name"] == parameter.as_str());
+                    assert!(declared, "link {name} sets {parameter}, which {} does not take", link["operationId"]);
+                }
+                links += 1;
+            }
+        }
+    }
+    assert!(links >= 10, "the document links search hits, lists and uploads to the reports they name ({links} links)");
+    // Every schema reference resolves.
+    let text = doc.to_string();
+    for reference in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = &reference[..reference.find('"').unwrap()];
+        assert!(doc["components"]["schemas"][name].is_object(), "no schema {name}");
+    }
+}
+
+#[tokio::test]
+async fn share_asks_for_a_token_before_anything_else() {
+    let f = fixture();
+    for uri in ["/api/reports/0/share?hours=0", "/api/reports/zz/share", "/api/reports/0123456789abcdef/share?hours=x"] {
+        let answer = send(&f.app, Request::post(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{uri}: {}", answer.body);
+        assert_eq!(answer.json()["error"]["code"], "unauthorized");
+    }
+    let with_token = |uri: &str| Request::post(uri.to_string()).header(header::AUTHORIZATION, format!("Bearer {}", f.token)).body(Body::empty()).unwrap();
+    let answer = send(&f.app, with_token(&format!("/api/reports/{}/share?hours=0", f.seed.id))).await;
+    assert_eq!(answer.json()["error"]["code"], "invalid_hours");
+    let answer = send(&f.app, with_token(&format!("/api/reports/{}/share?hours=%2B5", f.seed.id))).await;
+    assert_eq!(answer.json()["error"]["code"], "invalid_hours", "+5 is not how the document writes a number");
+    let answer = send(&f.app, with_token("/api/reports/zz/share?hours=5")).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn uploads_are_read_by_their_declared_media_type_and_malformed_ones_get_a_400() {
+    let f = fixture();
+    let bearer = format!("Bearer {}", f.token);
+    let no_body = send(&f.app, Request::post("/api/reports").header(header::AUTHORIZATION, &bearer).body(Body::empty()).unwrap()).await;
+    assert_eq!(no_body.status, StatusCode::BAD_REQUEST, "{}", no_body.body);
+    assert_eq!(no_body.json()["error"]["code"], "invalid_upload");
+    // A part named `file` with no extension, declared as text: read as text.
+    let boundary = "yanbaoBOUNDARY43";
+    let text = "Contract test upload\n\nA first paragraph of an uploaded text report.\n";
+    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\nContent-Type: text/plain\r\n\r\n{text}\r\n--{boundary}--\r\n");
+    let request = Request::post("/api/reports").header(header::AUTHORIZATION, &bearer).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap();
+    let added = send(&f.app, request).await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    // Bytes that are no report the part declares are refused.
+    let boundary = "yanbaoBOUNDARY44";
+    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\nContent-Type: application/pdf\r\n\r\nnot a pdf\r\n--{boundary}--\r\n");
+    let request = Request::post("/api/reports").header(header::AUTHORIZATION, &bearer).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap();
+    let refused = send(&f.app, request).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(refused.json()["outcome"], "failed");
+    // A field besides `file`, or a second file, is refused: the document allows neither.
+    for (extra, code) in [("name=\"note\"", "note"), ("name=\"file\"; filename=\"again.txt\"", "one file")] {
+        let boundary = "yanbaoBOUNDARY45";
+        let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nTitle\n\nText.\r\n--{boundary}\r\nContent-Disposition: form-data; {extra}\r\n\r\nmore\r\n--{boundary}--\r\n");
+        let request = Request::post("/api/reports").header(header::AUTHORIZATION, &bearer).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap();
+        let answer = send(&f.app, request).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{extra}: {}", answer.body);
+        assert_eq!(answer.json()["error"]["code"], "invalid_upload");
+        assert!(answer.json()["error"]["message"].as_str().unwrap().contains(code), "{}", answer.body);
+    }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use maud::html;
 
-use crate::error::{from_engine, ApiError};
+use crate::error::from_engine;
 use crate::pages::timeline::{days_markup, group_by_day};
 use crate::pages::{layout, html_page, url_encode, PageResult};
 use crate::{blocking, AppState};
@@ -24,9 +24,7 @@ fn kind_name(kind: &str) -> &'static str {
 
 /// `GET /entities/{name}`.
 pub async fn page(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> PageResult {
-    if name.trim().is_empty() || name.chars().count() > state.config.max_query_chars {
-        return Err(ApiError::bad_request("invalid_parameter", "the entity name must be 1 to max_query_chars characters").into());
-    }
+    crate::api::name_param("entity name", &name, state.config.max_query_chars)?;
     let (overview, events) = blocking(&state, move |s| {
         let overview = s.library.entity(&name).map_err(from_engine)?;
         let events = crate::pages::timeline::with_citation_links(s, overview.events.clone());
