@@ -68,7 +68,8 @@ for workers in (1, 2):
     result(f'ingest_{workers}_worker_reports_per_s', f'{counts.get("done", 0) / wall:.1f}', f'reports/s ({counts}; {wall:.1f} s wall)')
 
 # 3: bytes per report on PostgreSQL (the two-worker database, jobs done).
-stored = int(json.loads(yanbao(url, 'enq2', '--json', 'stats').stdout)['reports'])
+stored = int(psql('yb_bench_w2', 'SELECT COUNT(*) FROM reports'))
+psql('yb_bench_w2', 'VACUUM')  # the queue's copies of done jobs' bytes are deleted rows until vacuumed
 size = int(psql('yb_bench_w2', 'SELECT pg_database_size(current_database())'))
 result('pg_bytes_per_report', f'{size / stored:.0f}', f'bytes ({size / 1e6:.1f} MB for {stored} reports; sources {source_bytes / 1e6:.1f} MB, ratio {size / source_bytes:.2f})')
 tables = psql('yb_bench_w2', "SELECT relname || '=' || pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
