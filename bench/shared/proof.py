@@ -62,7 +62,8 @@ synthetic = os.path.join(work, 'synthetic')
 if args.synthetic:
     subprocess.run([sys.executable, os.path.join(here, '../scale/gen.py'), synthetic, str(args.synthetic), '--shared', os.path.join(args.corpus, '..')],
                    check=True, capture_output=True)
-bad = {'empty.md': b'', 'junk.txt': bytes(random.Random(7).randrange(256) for _ in range(8192)),
+rng = random.Random(7)
+bad = {'empty.md': b'', 'junk.txt': bytes(rng.randrange(256) for _ in range(8192)),
        'truncated.pdf': b'%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pa'}
 for name, data in bad.items():
     with open(os.path.join(inputs, name), 'wb') as f:

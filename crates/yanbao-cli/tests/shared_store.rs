@@ -146,10 +146,34 @@ fn two_nodes_follow_ingests_from_elsewhere_and_survive_a_kill() {
         assert!(metrics.contains(series), "{series} missing from:\n{metrics}");
     }
 
+    // An upload through a node of a shared library is queued for the workers: 202 and a job to poll.
+    let token_out = yanbao(&db.url, &data_worker, &["token", "create", "uploader"]);
+    let token = String::from_utf8_lossy(&token_out.stdout).split_whitespace().find(|w| w.starts_with("yb_")).expect("a token").to_string();
+    let boundary = "yanbaoboundary";
+    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload.md\"\r\nContent-Type: text/markdown\r\n\r\n# 上传的报告\n\n钠离子电池产业化提速，上传测试段落。\r\n--{boundary}--\r\n");
+    let mut stream = TcpStream::connect(&a.addr).unwrap();
+    write!(stream, "POST /api/reports HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", a.addr, body.len()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 202"), "{response}");
+    let queued: serde_json::Value = serde_json::from_str(response.split_once("\r\n\r\n").unwrap().1).unwrap();
+    let job = queued["job"].as_i64().unwrap();
+    let out = yanbao(&db.url, &data_worker, &["worker", "--until-empty"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut stream = TcpStream::connect(&a.addr).unwrap();
+    write!(stream, "GET /api/jobs/{job} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n", a.addr).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status: serde_json::Value = serde_json::from_str(response.split_once("\r\n\r\n").unwrap().1).unwrap_or_else(|e| panic!("{e}: {response}"));
+    assert_eq!((status["state"].as_str(), status["outcome"].as_str()), (Some("done"), Some("added")), "{status}");
+    assert!(until(Duration::from_secs(20), || !a.search("钠离子电池").is_empty() && !b.search("钠离子电池").is_empty()).is_some());
+    let anonymous: serde_json::Value = serde_json::from_str(&a.get("/api/jobs/1")).unwrap();
+    assert!(anonymous["error"]["code"].is_string(), "an anonymous request gets a JSON error: {anonymous}");
+
     // The library as the CLI sees it through the shared store.
     let stats = yanbao(&db.url, &data_worker, &["--json", "stats"]);
     let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
-    assert_eq!(stats["reports"].as_u64(), Some(files.len() as u64 - 1));
+    assert_eq!(stats["reports"].as_u64(), Some(files.len() as u64), "the samples less the removed one, plus the upload");
     assert!(stats["store_location"].as_str().unwrap().starts_with("postgres://"));
 }
 

@@ -177,6 +177,19 @@ impl Library {
         Ok((queue.jobs(state, limit)?, queue.job_counts()?))
     }
 
+    /// Records one upload as a job (see [`Library::enqueue`]): its id, and whether it is new.
+    pub fn enqueue_bytes(&self, name: &str, bytes: &[u8]) -> Result<(i64, bool), EngineError> {
+        Ok(self.job_queue()?.enqueue(name, bytes)?)
+    }
+
+    /// One job of the queue; `None` when there is no such job (or no queue).
+    pub fn job(&self, id: i64) -> Result<Option<JobInfo>, EngineError> {
+        match self.store().job_queue() {
+            Some(queue) => Ok(queue.job(id)?),
+            None => Ok(None),
+        }
+    }
+
     /// Queues a failed job again; false when it is not failed (or its bytes are gone).
     pub fn retry_job(&self, id: i64) -> Result<bool, EngineError> {
         Ok(self.job_queue()?.retry(id)?)

@@ -489,6 +489,12 @@ pub async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, mult
     if bytes.is_empty() {
         return Err(ApiError::bad_request("invalid_upload", "the uploaded file is empty"));
     }
+    if state.library.store().job_queue().is_some() {
+        // A node of a shared library queues the upload for the workers: 202 and the job to poll.
+        let (job, new) = blocking(&state, move |s| s.library.enqueue_bytes(&name, &bytes).map_err(from_engine)).await?;
+        let body = serde_json::json!({ "job": job, "new": new, "state": "queued", "status_url": format!("/api/jobs/{job}") });
+        return Ok((StatusCode::ACCEPTED, Json(body)).into_response());
+    }
     let result = blocking(&state, move |s| s.library.ingest_bytes(&name, &bytes).map_err(from_engine)).await?;
     let status = match result.outcome {
         IngestOutcome::Added => StatusCode::CREATED,
@@ -496,6 +502,17 @@ pub async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, mult
         IngestOutcome::Failed => StatusCode::UNPROCESSABLE_ENTITY,
     };
     Ok((status, Json(result)).into_response())
+}
+
+/// `GET /api/jobs/{id}`: where an upload queued on a shared library stands (token required).
+pub async fn job(State(state): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let id: i64 = id.parse().ok().filter(|id| *id > 0).ok_or_else(|| ApiError::bad_request("invalid_parameter", "a job id is a positive integer"))?;
+    let job = blocking(&state, move |s| {
+        auth::require_token(&s.library, &headers)?;
+        s.library.job(id).map_err(from_engine)?.ok_or_else(|| ApiError::job_not_found(id))
+    })
+    .await?;
+    Ok(Json(job).into_response())
 }
 
 /// The media types an upload may declare for its `file` part, with the extension each stands for

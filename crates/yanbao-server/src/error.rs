@@ -61,6 +61,11 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "company_not_found", format!("no company {shown} in the library (companies are learned from reports that print a name with its code)"))
     }
 
+    /// 404 for a job id the queue does not hold (or a library without a queue).
+    pub fn job_not_found(id: i64) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "job_not_found", format!("no ingest job {id}"))
+    }
+
     /// 500: the library failed; the cause is logged and named.
     pub fn internal(error: impl std::fmt::Display) -> ApiError {
         tracing::error!(error = %error, "request failed");

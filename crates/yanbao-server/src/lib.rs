@@ -295,6 +295,7 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/api/search", get(api::search))
         .route("/api/reports", get(api::list).post(api::upload).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/api/reports/{id}", get(api::report))
+        .route("/api/jobs/{id}", get(api::job))
         .route("/api/reports/{id}/preview", get(api::preview))
         .route("/api/reports/{id}/share", post(api::share))
         .route("/api/timeline", get(api::timeline))

@@ -272,6 +272,16 @@ fn other_schemas() -> Value {
             "co_mentioned": { "type": "array", "description": "[name, kind, reports in common]", "items": { "type": "array", "prefixItems": [{ "type": "string" }, { "type": "string" }, { "type": "integer", "minimum": 0 }], "minItems": 3, "maxItems": 3 } }
         })),
         "ShareLink": object(json!({ "url": { "type": "string" }, "expires": { "type": "integer", "description": "seconds since the epoch" } })),
+        "Queued": object(json!({
+            "job": { "type": "integer", "minimum": 1 }, "new": { "type": "boolean", "description": "false when the same bytes were already queued" },
+            "state": { "type": "string", "enum": ["queued"] }, "status_url": { "type": "string" }
+        })),
+        "Job": object(json!({
+            "id": { "type": "integer", "minimum": 1 }, "name": { "type": "string" }, "sha256": { "type": "string" }, "bytes": { "type": "integer", "minimum": 0 },
+            "state": { "type": "string", "enum": ["queued", "running", "done", "failed"] }, "attempts": { "type": "integer", "minimum": 0 },
+            "worker": nullable("string"), "report_id": nullable("string"), "outcome": nullable("string"), "error": nullable("string"),
+            "enqueued_at": { "type": "string", "description": "UTC, RFC 3339" }, "finished_at": nullable("string")
+        })),
         "IngestResult": object(json!({
             "path": { "type": "string" }, "id": nullable("string"), "outcome": { "type": "string", "enum": ["added", "unchanged", "failed"] },
             "title": nullable("string"), "error": nullable("string"), "warnings": strings, "duplicate_of": nullable("string")
@@ -329,6 +339,9 @@ fn report_paths(config: &ServerConfig) -> Value {
                 "responses": {
                     "201": linked_response("added", schema_ref("IngestResult"), report_links("/id", "the report uploaded")),
                     "200": linked_response("already in the library", schema_ref("IngestResult"), report_links("/id", "the report uploaded")),
+                    "202": linked_response("queued for the workers (a node of a shared library): poll its job", schema_ref("Queued"), json!({
+                        "GetJob": { "operationId": "getJob", "parameters": { "id": "$response.body#/job" }, "description": "where the upload stands" }
+                    })),
                     "400": error_response("not a multipart body with a non-empty `file` part"),
                     "401": error_response("no token"), "403": error_response("invalid or revoked token"),
                     "413": error_response(&format!("upload larger than {} bytes", config.max_upload_bytes)),
@@ -336,6 +349,17 @@ fn report_paths(config: &ServerConfig) -> Value {
                 }
             }
         },
+        "/api/jobs/{id}": { "get": {
+            "operationId": "getJob",
+            "summary": "where an upload queued on a shared library stands: queued, running, done (with its report) or failed (with the reason)",
+            "security": [{ "token": [] }],
+            "parameters": [path_param("id", "job id (from the upload's 202)", json!({ "type": "string", "pattern": "^[1-9][0-9]{0,17}$" }))],
+            "responses": {
+                "200": linked_response("the job", schema_ref("Job"), report_links("/report_id", "the report the job stored")),
+                "400": error_response("not a job id"), "401": error_response("no token"), "403": error_response("invalid or revoked token"),
+                "404": error_response("no such job (or the library has no job queue)")
+            }
+        } },
         "/api/reports/{id}": { "get": {
             "operationId": "getReport",
             "summary": "the full report (token or share link)",

@@ -493,6 +493,8 @@ pub trait JobQueue: Send + Sync {
     fn finish(&self, id: i64, worker: &str, end: &JobEnd) -> Result<bool, StoreError>;
     /// Jobs, newest first, optionally of one state.
     fn jobs(&self, state: Option<JobState>, limit: usize) -> Result<Vec<JobInfo>, StoreError>;
+    /// One job.
+    fn job(&self, id: i64) -> Result<Option<JobInfo>, StoreError>;
     /// How many jobs are in each state.
     fn job_counts(&self) -> Result<Vec<(JobState, u64)>, StoreError>;
     /// Queues a failed job again (attempts start over); false when it is not failed.

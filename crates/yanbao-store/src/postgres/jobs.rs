@@ -9,8 +9,26 @@ use sha2::{Digest, Sha256};
 use super::{off_runtime, PgStore};
 use crate::{ClaimedJob, JobEnd, JobInfo, JobQueue, JobState, StoreError, MAX_JOB_ATTEMPTS};
 
-/// A timestamp as RFC 3339 UTC, in SQL.
-const RFC3339: &str = r#"'YYYY-MM-DD"T"HH24:MI:SS"Z"'"#;
+/// A job row as [`job_info`] reads it.
+const JOB_COLUMNS: &str = r#"id, name, sha256, bytes_len, state, attempts, worker, report_id, outcome, error,
+    to_char(enqueued_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"#;
+
+fn job_info(row: &postgres::Row) -> JobInfo {
+    JobInfo {
+        id: row.get(0),
+        name: row.get(1),
+        sha256: row.get(2),
+        bytes: row.get::<_, i64>(3) as u64,
+        state: JobState::parse(row.get(4)).unwrap_or(JobState::Failed),
+        attempts: row.get::<_, i32>(5) as u32,
+        worker: row.get(6),
+        report_id: row.get(7),
+        outcome: row.get(8),
+        error: row.get(9),
+        enqueued_at: row.get(10),
+        finished_at: row.get(11),
+    }
+}
 
 fn seconds(duration: Duration) -> f64 {
     duration.as_secs_f64().max(1.0)
@@ -117,31 +135,15 @@ impl JobQueue for PgStore {
     fn jobs(&self, state: Option<JobState>, limit: usize) -> Result<Vec<JobInfo>, StoreError> {
         off_runtime(|| {
             let rows = self.conn()?.query(
-                &format!(
-                    "SELECT id, name, sha256, bytes_len, state, attempts, worker, report_id, outcome, error,
-                            to_char(enqueued_at AT TIME ZONE 'UTC', {RFC3339}), to_char(finished_at AT TIME ZONE 'UTC', {RFC3339})
-                     FROM jobs WHERE $1::text IS NULL OR state = $1 ORDER BY id DESC LIMIT $2"
-                ),
+                &format!("SELECT {JOB_COLUMNS} FROM jobs WHERE $1::text IS NULL OR state = $1 ORDER BY id DESC LIMIT $2"),
                 &[&state.map(JobState::as_str), &(limit.min(i64::MAX as usize) as i64)],
             )?;
-            Ok(rows
-                .iter()
-                .map(|row| JobInfo {
-                    id: row.get(0),
-                    name: row.get(1),
-                    sha256: row.get(2),
-                    bytes: row.get::<_, i64>(3) as u64,
-                    state: JobState::parse(row.get(4)).unwrap_or(JobState::Failed),
-                    attempts: row.get::<_, i32>(5) as u32,
-                    worker: row.get(6),
-                    report_id: row.get(7),
-                    outcome: row.get(8),
-                    error: row.get(9),
-                    enqueued_at: row.get(10),
-                    finished_at: row.get(11),
-                })
-                .collect())
+            Ok(rows.iter().map(job_info).collect())
         })
+    }
+
+    fn job(&self, id: i64) -> Result<Option<JobInfo>, StoreError> {
+        off_runtime(|| Ok(self.conn()?.query_opt(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1"), &[&id])?.as_ref().map(job_info)))
     }
 
     fn job_counts(&self) -> Result<Vec<(JobState, u64)>, StoreError> {
