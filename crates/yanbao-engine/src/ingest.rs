@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use yanbao_knowledge::CompanyRegistry;
 use yanbao_model::{fingerprint, fingerprint_bands, fingerprint_similarity, report_id, same_report, Identity, Report};
-use yanbao_store::PutOutcome;
+use yanbao_store::{PutOptions, PutOutcome};
 
 use crate::parse::{detect_format, parse_file, MAX_SOURCE_BYTES};
 use crate::{EngineError, Library};
@@ -261,11 +261,11 @@ impl Library {
         registry.link(&mut report);
         let learned = registry.learn_from(&report);
         let duplicate_of = self.stored_copy_of(&report)?;
-        let outcome = self.store().put_with_companies(&report, Some(bytes), &learned)?;
-        if let Some(original) = &duplicate_of {
-            // Kept and readable by id, but searched once: through the original.
-            self.store().set_duplicate_of(&report.id, Some(original))?;
-        } else {
+        // A copy is kept and readable by id, but searched once (through the original): stored
+        // already marked, in one transaction, so no reader ever sees it as a report of its own.
+        let options = PutOptions { source: Some(bytes), companies: &learned, duplicate_of: duplicate_of.as_deref(), ..PutOptions::default() };
+        let outcome = self.store().put_with(&report, options)?;
+        if duplicate_of.is_none() {
             self.index_report(&report)?;
         }
         Ok(IngestResult {

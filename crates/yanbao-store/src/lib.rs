@@ -98,6 +98,9 @@ pub struct PutOptions<'a> {
     /// When the report was first stored (RFC 3339), for a library being moved; now when `None`.
     /// A report already stored keeps its own.
     pub added_at: Option<&'a str>,
+    /// The stored report this file is another copy of: marked in the same transaction (as
+    /// [`ReportStore::set_duplicate_of`] would), so no reader ever sees it unmarked.
+    pub duplicate_of: Option<&'a str>,
 }
 
 /// An API token as kept: its name, dates and the hash of its secret (what moving a library

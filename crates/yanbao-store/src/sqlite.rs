@@ -572,6 +572,22 @@ fn write_source(tx: &Transaction<'_>, id: &str, bytes: &[u8]) -> Result<(), Stor
     Ok(())
 }
 
+/// Marks `id` as another file of `original` (or a report of its own) in `tx`, moving its
+/// co-mention counts; true when the mark changed.
+fn mark_duplicate(tx: &Transaction<'_>, id: &str, original: Option<&str>) -> Result<bool, StoreError> {
+    let was_original = is_original(tx, id)?;
+    let changed = tx.execute("UPDATE reports SET duplicate_of = ?2 WHERE id = ?1 AND duplicate_of IS NOT ?2", params![id, original])?;
+    if changed > 0 {
+        match (was_original, original.is_none()) {
+            (true, false) => count_co_mentions(tx, id, -1)?,
+            (false, true) => count_co_mentions(tx, id, 1)?,
+            _ => {}
+        }
+        bump_generation(tx)?;
+    }
+    Ok(changed > 0)
+}
+
 /// Counts one change of the library (in the caller's transaction).
 fn bump_generation(conn: &Connection) -> Result<(), StoreError> {
     conn.execute(
@@ -594,7 +610,10 @@ impl ReportStore for SqliteStore {
             Some((json, doc)) => {
                 let old = decode_report(&report.id, json, doc.as_deref())?;
                 if to_json(&old) == to_json(report) {
-                    // What the registry learned from it is kept all the same.
+                    // What the registry learned from it (and a mark) is kept all the same.
+                    if let Some(original) = options.duplicate_of {
+                        mark_duplicate(&tx, &report.id, Some(original))?;
+                    }
                     tx.commit()?;
                     return Ok(PutOutcome::Unchanged);
                 }
@@ -605,6 +624,9 @@ impl ReportStore for SqliteStore {
         write_report(&tx, report, options.added_at.unwrap_or(&now()))?;
         if let Some(bytes) = options.source.filter(|b| b.len() <= MAX_KEPT_SOURCE_BYTES) {
             write_source(&tx, &report.id, bytes)?;
+        }
+        if let Some(original) = options.duplicate_of {
+            mark_duplicate(&tx, &report.id, Some(original))?;
         }
         tx.commit()?;
         Ok(outcome)
@@ -760,21 +782,9 @@ impl ReportStore for SqliteStore {
     fn set_duplicate_of(&self, id: &str, original: Option<&str>) -> Result<bool, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let was_original = is_original(&tx, id)?;
-        let changed = tx.execute(
-            "UPDATE reports SET duplicate_of = ?2 WHERE id = ?1 AND duplicate_of IS NOT ?2",
-            params![id, original],
-        )?;
-        if changed > 0 {
-            match (was_original, original.is_none()) {
-                (true, false) => count_co_mentions(&tx, id, -1)?,
-                (false, true) => count_co_mentions(&tx, id, 1)?,
-                _ => {}
-            }
-            bump_generation(&tx)?;
-        }
+        let changed = mark_duplicate(&tx, id, original)?;
         tx.commit()?;
-        Ok(changed > 0)
+        Ok(changed)
     }
 
     fn copy_candidates(&self, bands: &[i64]) -> Result<Vec<CopyCandidate>, StoreError> {

@@ -69,6 +69,7 @@ conformance!(
     the_registry_is_kept_and_found_by_code_name_or_alias,
     for_each_visits_every_report_and_can_stop,
     what_moving_a_library_copies_reads_back_the_same,
+    a_copy_is_stored_already_marked,
 );
 
 fn sample(text: &str) -> Report {
@@ -457,4 +458,21 @@ fn what_moving_a_library_copies_reads_back_the_same(store: &dyn Store) {
     assert_eq!(store.token_by_hash("h-old").unwrap(), None);
     store.set_setting("share_secret", "abc").unwrap();
     assert_eq!(store.settings().unwrap(), vec![("share_secret".to_string(), "abc".to_string())]);
+}
+
+fn a_copy_is_stored_already_marked(store: &dyn Store) {
+    let original = sample("原本");
+    let copy = sample("副本");
+    store.put(&original, None).unwrap();
+    let options = PutOptions { source: Some(b"copy bytes"), duplicate_of: Some(&original.id), ..PutOptions::default() };
+    assert_eq!(store.put_with(&copy, options).unwrap(), PutOutcome::Added);
+    assert_eq!(store.get(&copy.id).unwrap().unwrap().duplicate_of.as_deref(), Some(original.id.as_str()));
+    assert_eq!(store.copies(&original.id).unwrap(), vec![copy.id.clone()]);
+    // Counted once, through the original: events and co-mentions of the copy stay out.
+    assert_eq!(store.events(None, None, None, 10).unwrap().len(), 1);
+    assert_eq!(store.co_mentioned("孟晚舟", 5).unwrap(), vec![("USTR".to_string(), "org".to_string(), 1)]);
+    // The same file again, still a copy: nothing changes.
+    let generation = store.generation().unwrap();
+    assert_eq!(store.put_with(&copy, options).unwrap(), PutOutcome::Unchanged);
+    assert_eq!(store.generation().unwrap(), generation);
 }

@@ -157,6 +157,22 @@ fn record_change(tx: &mut impl GenericClient, report_id: &str) -> Result<(), Sto
     Ok(())
 }
 
+/// Marks `id` as another file of `original` (or a report of its own) in `tx`, moving its
+/// co-mention counts and recording the change; true when the mark changed.
+fn mark_duplicate(tx: &mut impl GenericClient, id: &str, original: Option<&str>) -> Result<bool, StoreError> {
+    let was_original = is_original(tx, id)?;
+    let changed = tx.execute("UPDATE reports SET duplicate_of = $2 WHERE id = $1 AND duplicate_of IS DISTINCT FROM $2", &[&id, &original])?;
+    if changed > 0 {
+        match (was_original, original.is_none()) {
+            (true, false) => count_co_mentions(tx, id, -1)?,
+            (false, true) => count_co_mentions(tx, id, 1)?,
+            _ => {}
+        }
+        record_change(tx, id)?;
+    }
+    Ok(changed > 0)
+}
+
 /// Serialises writers of one report id (to the commit), so two workers given the same file
 /// store it once.
 fn lock_report(tx: &mut impl GenericClient, report_id: &str) -> Result<(), StoreError> {
@@ -391,7 +407,10 @@ impl ReportStore for PgStore {
                 Some(row) => {
                     let old = decode_report(&report.id, "", Some(row.get::<_, &[u8]>(0)))?;
                     if to_json(&old) == to_json(report) {
-                        // What the registry learned from it is kept all the same.
+                        // What the registry learned from it (and a mark) is kept all the same.
+                        if let Some(original) = options.duplicate_of {
+                            mark_duplicate(&mut tx, &report.id, Some(original))?;
+                        }
                         tx.commit()?;
                         return Ok(PutOutcome::Unchanged);
                     }
@@ -407,6 +426,9 @@ impl ReportStore for PgStore {
                      ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes, codec = excluded.codec, original_len = excluded.original_len",
                     &[&report.id, &stored.as_ref(), &codec, &(bytes.len() as i64)],
                 )?;
+            }
+            if let Some(original) = options.duplicate_of {
+                mark_duplicate(&mut tx, &report.id, Some(original))?;
             }
             record_change(&mut tx, &report.id)?;
             tx.commit()?;
@@ -548,18 +570,9 @@ impl ReportStore for PgStore {
             let mut conn = self.conn()?;
             let mut tx = conn.transaction()?;
             lock_report(&mut tx, id)?;
-            let was_original = is_original(&mut tx, id)?;
-            let changed = tx.execute("UPDATE reports SET duplicate_of = $2 WHERE id = $1 AND duplicate_of IS DISTINCT FROM $2", &[&id, &original])?;
-            if changed > 0 {
-                match (was_original, original.is_none()) {
-                    (true, false) => count_co_mentions(&mut tx, id, -1)?,
-                    (false, true) => count_co_mentions(&mut tx, id, 1)?,
-                    _ => {}
-                }
-                record_change(&mut tx, id)?;
-            }
+            let changed = mark_duplicate(&mut tx, id, original)?;
             tx.commit()?;
-            Ok(changed > 0)
+            Ok(changed)
         })
     }
 
