@@ -148,7 +148,18 @@ def search(port, q):
     return [(h['report_id'], h.get('block')) for h in body['hits']], body['total_reports']
 
 
-time.sleep(3)  # both replicas apply the last changes
+def lag(port):
+    for line in urllib.request.urlopen(f'http://127.0.0.1:{port}/metrics').read().decode().splitlines():
+        if line.startswith('yanbao_replica_lag_changes '):
+            return float(line.split()[1])
+    return None
+
+
+# Both replicas caught up (their lag, as /metrics reads it, is 0), then the same searches.
+deadline = time.time() + 60
+while time.time() < deadline and not (lag(18391) == 0 and lag(18392) == 0):
+    time.sleep(0.5)
+print(f'PROOF replica lag at the end: node a {lag(18391)}, node b {lag(18392)} changes', flush=True)
 differ = [q for q in queries if search(18391, q) != search(18392, q)]
 for n in nodes.values():
     n.terminate(); n.wait()

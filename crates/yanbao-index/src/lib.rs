@@ -406,6 +406,21 @@ pub struct SearchIndex {
     meta: Mutex<CommitMeta>,
 }
 
+/// The best `limit` documents after `offset` by score, ties broken by report key (an equal score
+/// is common: series reports share paragraphs word for word), not by where documents happen to
+/// sit in the index — so replicas of one library, whose segments differ, rank alike.
+fn top_by_score(limit: usize, offset: usize) -> impl tantivy::collector::Collector<Fruit = Vec<((Score, std::cmp::Reverse<u64>), DocAddress)>> {
+    TopDocs::with_limit(limit.max(1)).and_offset(offset).tweak_score(|segment: &tantivy::SegmentReader| {
+        let keys = segment.fast_fields().u64(schema::REPORT_KEY_FIELD).ok().map(|column| column.first_or_default_col(0));
+        move |doc: tantivy::DocId, score: Score| (score, std::cmp::Reverse(keys.as_ref().map_or(0, |keys| keys.get_val(doc))))
+    })
+}
+
+/// [`top_by_score`]'s documents with their scores alone.
+fn scores_only(top: Vec<((Score, std::cmp::Reverse<u64>), DocAddress)>) -> Vec<(Score, DocAddress)> {
+    top.into_iter().map(|((score, _), address)| (score, address)).collect()
+}
+
 /// Key of the store generation in the commit metadata (see [`SearchIndex::commit_at`]).
 const GENERATION_KEY: &str = "generation";
 
@@ -771,9 +786,8 @@ impl SearchIndex {
                 outcome = Some(Matches::Grouped(groups, facets));
                 found
             } else {
-                let ranked = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
-                let (top, total, facets) = searcher.search(&query, &(ranked, Count, facet_collector))?;
-                outcome = Some(Matches::Ranked(top, total, facets));
+                let (top, total, facets) = searcher.search(&query, &(top_by_score(limit, offset), Count, facet_collector))?;
+                outcome = Some(Matches::Ranked(scores_only(top), total, facets));
                 total > 0
             };
             if found {
@@ -833,7 +847,8 @@ impl SearchIndex {
         let mut fetch = wanted.saturating_mul(2).max(20);
         let (reports, total_reports, facet_maps, groups) = loop {
             let facet_collector = req.with_facets.then_some(FacetCollector);
-            let (top, total_reports, facet_maps) = searcher.search(&report_query, &(TopDocs::with_limit(fetch).order_by_score(), Count, facet_collector))?;
+            let (top, total_reports, facet_maps) = searcher.search(&report_query, &(top_by_score(fetch, 0), Count, facet_collector))?;
+            let top = scores_only(top);
             if total_reports == 0 {
                 return Ok(None);
             }
