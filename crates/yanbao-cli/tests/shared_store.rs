@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use yanbao_store::testing::{postgres_url, ScratchDatabase};
+use yanbao_store::testing::scratch_or_skip;
 
 fn samples() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
@@ -104,11 +104,7 @@ fn until(limit: Duration, mut check: impl FnMut() -> bool) -> Option<Duration> {
 
 #[test]
 fn two_nodes_follow_ingests_from_elsewhere_and_survive_a_kill() {
-    let Some(admin) = postgres_url() else {
-        eprintln!("skipped: YANBAO_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres)");
-        return;
-    };
-    let db = ScratchDatabase::create(&admin, "cli_nodes");
+    let Some(db) = scratch_or_skip("cli_nodes") else { return };
     let dir = tempfile::tempdir().unwrap();
     let (data_a, data_b, data_worker) = (dir.path().join("a"), dir.path().join("b"), dir.path().join("worker"));
     let files = samples();
@@ -222,11 +218,7 @@ fn spawn_worker(db: &str, data: &Path, name: &str) -> Child {
 
 #[test]
 fn workers_killed_mid_queue_lose_nothing_and_store_nothing_twice() {
-    let Some(admin) = postgres_url() else {
-        eprintln!("skipped: YANBAO_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres)");
-        return;
-    };
-    let db = ScratchDatabase::create(&admin, "cli_workers");
+    let Some(db) = scratch_or_skip("cli_workers") else { return };
     let dir = tempfile::tempdir().unwrap();
     let inputs = dir.path().join("in");
     let mut files = synthetic_reports(&inputs, 120);
@@ -275,11 +267,7 @@ fn workers_killed_mid_queue_lose_nothing_and_store_nothing_twice() {
 
 #[test]
 fn a_worker_serves_its_metrics() {
-    let Some(admin) = postgres_url() else {
-        eprintln!("skipped: YANBAO_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres)");
-        return;
-    };
-    let db = ScratchDatabase::create(&admin, "cli_worker_metrics");
+    let Some(db) = scratch_or_skip("cli_worker_metrics") else { return };
     let dir = tempfile::tempdir().unwrap();
     let files = synthetic_reports(&dir.path().join("in"), 3);
     let out = yanbao(&db.url, dir.path(), &["enqueue", dir.path().join("in").to_str().unwrap()]);

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use yanbao_engine::{access, IngestOutcome, Library, Scope, SearchRequest};
-use yanbao_store::testing::{postgres_url, ScratchDatabase};
+use yanbao_store::testing::scratch_or_skip as scratch;
 
 fn text_samples() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
@@ -16,16 +16,6 @@ fn text_samples() -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-fn scratch(tag: &str) -> Option<ScratchDatabase> {
-    match postgres_url() {
-        Some(admin) => Some(ScratchDatabase::create(&admin, tag)),
-        None => {
-            eprintln!("skipped {tag}: YANBAO_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres)");
-            None
-        }
-    }
 }
 
 fn hits(library: &Library, query: &str) -> Vec<(String, String)> {

@@ -1093,29 +1093,13 @@ impl Store for SqliteStore {
 mod tests {
     use super::*;
     use crate::codec::rfc3339_utc;
-    use yanbao_model::{Block, BlockKind, Entity, EntityKind, EventOrigin};
+    use crate::testing::{company_note, sample_report as sample, zijin};
+    use yanbao_model::{Entity, EntityKind};
 
     /// Two real, different reports bundled in `samples/`.
     const WAFER_REPORT: &str = include_str!("../../../samples/mpb_晶圆代工龙头.md");
     const LIQUOR_REPORT: &str = include_str!("../../../samples/mpb_舍得酒业.md");
 
-    fn sample(text: &str) -> Report {
-        let mut report = Report::new_for_source(text.as_bytes(), "sample.md", "text/markdown");
-        report.title = format!("报告 {text}");
-        report.date = Some("2021-11-15".into());
-        report.blocks.push(Block { kind: BlockKind::Paragraph, text: text.into(), ..Block::default() });
-        report.events.push(Event {
-            date: "2021-09-25".into(),
-            date_text: "9 月 25 日".into(),
-            text: "中国公民孟晚舟乘坐中国政府包机返回中国。".into(),
-            actors: vec!["孟晚舟".into()],
-            origin: EventOrigin::Table,
-            ..Event::default()
-        });
-        report.entities.push(Entity { name: "孟晚舟".into(), kind: EntityKind::Person, mentions: 2, code: None });
-        report.entities.push(Entity { name: "USTR".into(), kind: EntityKind::Org, mentions: 1, code: None });
-        report
-    }
 
 
 
@@ -1284,30 +1268,7 @@ mod tests {
         assert_eq!(years, vec![(dated.id.clone(), Some("2023-02-02".into()), Some(2023)), (year_only.id.clone(), None, Some(2021))]);
     }
 
-    /// A company note of `broker`: 紫金矿业 with its rating, target price and two forecasts,
-    /// naming 洛阳钼业 (with its code) and 江西铜业 (without).
-    fn company_note(text: &str, broker: &str, date: &str, eps: f64) -> Report {
-        let mut report = sample(text);
-        report.institution = Some(broker.into());
-        report.date = Some(date.into());
-        report.company = Some(Company { name: "紫金矿业".into(), code: Some("601899".into()), exchange: Some("SH".into()) });
-        report.rating = Some("买入".into());
-        report.rating_action = Some(RatingAction::Maintain);
-        report.target_price = Some(20.5);
-        report.target_currency = Some("CNY".into());
-        report.forecasts = vec![
-            Forecast { year: 2024, metric: "eps".into(), value: eps, unit: "元".into() },
-            Forecast { year: 2024, metric: "net_profit".into(), value: 300.0, unit: "亿元".into() },
-        ];
-        report.entities.push(Entity { name: "紫金矿业".into(), kind: EntityKind::Company, mentions: 5, code: Some("601899".into()) });
-        report.entities.push(Entity { name: "洛阳钼业".into(), kind: EntityKind::Company, mentions: 1, code: Some("603993".into()) });
-        report.entities.push(Entity { name: "江西铜业".into(), kind: EntityKind::Org, mentions: 1, code: None });
-        report
-    }
 
-    fn zijin() -> KnownCompany {
-        KnownCompany { name: "紫金矿业".into(), code: "601899".into(), exchange: Some("SH".into()), aliases: ["紫金".to_string()].into() }
-    }
 
     fn note_ids(store: &SqliteStore) -> Vec<String> {
         store.company_notes("601899", &[]).unwrap().into_iter().map(|n| n.report_id).collect()

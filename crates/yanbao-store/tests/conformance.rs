@@ -9,9 +9,9 @@
 use std::sync::Arc;
 
 use yanbao_model::securities::{KnownCompany, RatingAction};
-use yanbao_model::{fingerprint, fingerprint_bands, Block, BlockKind, Company, Entity, EntityKind, Event, EventOrigin, Forecast, Report};
+use yanbao_model::{fingerprint, fingerprint_bands, Entity, EntityKind};
 use yanbao_store::prelude::*;
-use yanbao_store::testing::{postgres_url, ScratchDatabase};
+use yanbao_store::testing::{company_note, sample_report as sample, scratch_or_skip, zijin};
 use yanbao_store::{PgStore, PutOptions, PutOutcome, SqliteStore, TokenInfo, TokenRecord};
 
 /// Two real, different reports bundled in `samples/`.
@@ -27,11 +27,7 @@ fn on_sqlite(test: fn(&dyn Store)) {
 
 /// Runs `test` against a fresh PostgreSQL store, or says why it cannot.
 fn on_postgres(name: &str, test: fn(&dyn Store)) {
-    let Some(admin) = postgres_url() else {
-        eprintln!("skipped {name} on PostgreSQL: YANBAO_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres)");
-        return;
-    };
-    let database = ScratchDatabase::create(&admin, name);
+    let Some(database) = scratch_or_skip(name) else { return };
     let store = Arc::new(PgStore::connect(&database.url).unwrap());
     test(store.as_ref());
     drop(store);
@@ -71,24 +67,6 @@ conformance!(
     what_moving_a_library_copies_reads_back_the_same,
     a_copy_is_stored_already_marked,
 );
-
-fn sample(text: &str) -> Report {
-    let mut report = Report::new_for_source(text.as_bytes(), "sample.md", "text/markdown");
-    report.title = format!("报告 {text}");
-    report.date = Some("2021-11-15".into());
-    report.blocks.push(Block { kind: BlockKind::Paragraph, text: text.into(), ..Block::default() });
-    report.events.push(Event {
-        date: "2021-09-25".into(),
-        date_text: "9 月 25 日".into(),
-        text: "中国公民孟晚舟乘坐中国政府包机返回中国。".into(),
-        actors: vec!["孟晚舟".into()],
-        origin: EventOrigin::Table,
-        ..Event::default()
-    });
-    report.entities.push(Entity { name: "孟晚舟".into(), kind: EntityKind::Person, mentions: 2, code: None });
-    report.entities.push(Entity { name: "USTR".into(), kind: EntityKind::Org, mentions: 1, code: None });
-    report
-}
 
 fn put_is_idempotent_and_get_round_trips(store: &dyn Store) {
     let report = sample("关税排除清单");
@@ -346,31 +324,6 @@ fn for_each_visits_every_report_and_can_stop(store: &dyn Store) {
     let mut visited = 0;
     store.for_each(&mut |_| { visited += 1; visited < 5 }).unwrap();
     assert_eq!(visited, 5, "returning false stops the walk");
-}
-
-/// A company note of `broker`: 紫金矿业 with its rating, target price and two forecasts,
-/// naming 洛阳钼业 (with its code) and 江西铜业 (without).
-fn company_note(text: &str, broker: &str, date: &str, eps: f64) -> Report {
-    let mut report = sample(text);
-    report.institution = Some(broker.into());
-    report.date = Some(date.into());
-    report.company = Some(Company { name: "紫金矿业".into(), code: Some("601899".into()), exchange: Some("SH".into()) });
-    report.rating = Some("买入".into());
-    report.rating_action = Some(RatingAction::Maintain);
-    report.target_price = Some(20.5);
-    report.target_currency = Some("CNY".into());
-    report.forecasts = vec![
-        Forecast { year: 2024, metric: "eps".into(), value: eps, unit: "元".into() },
-        Forecast { year: 2024, metric: "net_profit".into(), value: 300.0, unit: "亿元".into() },
-    ];
-    report.entities.push(Entity { name: "紫金矿业".into(), kind: EntityKind::Company, mentions: 5, code: Some("601899".into()) });
-    report.entities.push(Entity { name: "洛阳钼业".into(), kind: EntityKind::Company, mentions: 1, code: Some("603993".into()) });
-    report.entities.push(Entity { name: "江西铜业".into(), kind: EntityKind::Org, mentions: 1, code: None });
-    report
-}
-
-fn zijin() -> KnownCompany {
-    KnownCompany { name: "紫金矿业".into(), code: "601899".into(), exchange: Some("SH".into()), aliases: ["紫金".to_string()].into() }
 }
 
 fn note_ids(store: &dyn Store) -> Vec<String> {

@@ -6,18 +6,8 @@ use std::sync::Arc;
 
 use yanbao_model::{Block, BlockKind, Entity, EntityKind, Report};
 use yanbao_store::prelude::*;
-use yanbao_store::testing::{postgres_url, ScratchDatabase};
+use yanbao_store::testing::scratch_or_skip as scratch;
 use yanbao_store::{PgStore, PutOutcome, StoreError};
-
-fn scratch(tag: &str) -> Option<ScratchDatabase> {
-    match postgres_url() {
-        Some(admin) => Some(ScratchDatabase::create(&admin, tag)),
-        None => {
-            eprintln!("skipped {tag}: YANBAO_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres)");
-            None
-        }
-    }
-}
 
 fn report(n: usize) -> Report {
     let text = format!("第{n}篇报告：半导体景气度持续回升，晶圆代工产能利用率提高。");
