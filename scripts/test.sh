@@ -17,3 +17,13 @@ if [[ -x tests/browser/run.sh ]]; then
   tests/browser/run.sh "$yanbao"
 fi
 scripts/api-contract.sh "$yanbao"
+# The shared library on one machine: PostgreSQL, two workers and two nodes as separate processes,
+# the visible corpus plus 2,000 synthetic reports, one worker and one node killed with SIGKILL
+# mid-way — nothing lost, nothing stored twice, both nodes answer alike (bench/shared/proof.py).
+if [[ -z "${YANBAO_TEST_POSTGRES:-}" ]]; then
+  echo "skip the shared-library proof: YANBAO_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres)"
+elif [[ ! -d ../shared/corpus ]]; then
+  echo "skip the shared-library proof: ../shared/corpus is not here (its reports are the proof's input)"
+else
+  python3 bench/shared/proof.py "$yanbao" --corpus ../shared/corpus --synthetic 2000
+fi
