@@ -120,9 +120,11 @@ fn restore_refuses_a_library_unasked_and_a_missing_or_damaged_backup() {
     let data = dir.path().join("data");
     let library = Library::open(&data).unwrap();
     library.ingest(&[reports(dir.path(), "in", 0, 5)], &mut |_| {}).unwrap();
-    drop(library);
+    // The same backup, from a library this process has open.
     let backup = dir.path().join("backup");
-    backup_folder(&data, &backup, &mut |_, _, _| {}).unwrap();
+    let summary = library.backup(&backup, &mut |_, _, _| {}).unwrap();
+    assert_eq!(summary.manifest.reports, 5);
+    drop(library);
     // A backup folder is never written over.
     let again = backup_folder(&data, &backup, &mut |_, _, _| {}).unwrap_err().to_string();
     assert!(again.contains("not empty"), "{again}");
