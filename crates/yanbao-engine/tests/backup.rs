@@ -70,7 +70,7 @@ fn a_backup_taken_during_an_ingest_restores_every_report_stored_before_it() {
 
     let (before, manifest, during) = std::thread::scope(|scope| {
         let ingesting = scope.spawn(|| {
-            let results = library.ingest(&[more.clone()], &mut |_| {}).unwrap();
+            let results = library.ingest(std::slice::from_ref(&more), &mut |_| {}).unwrap();
             done.store(true, Ordering::SeqCst);
             results
         });
