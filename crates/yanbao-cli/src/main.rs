@@ -224,6 +224,22 @@ enum Command {
         #[arg(long, value_name = "URL")]
         to: String,
     },
+    /// Copy the embedded library into a new folder DEST, consistently, while it goes on
+    /// ingesting and serving (the search index is rebuilt on restore). A shared library
+    /// (--db) is backed up with pg_dump.
+    Backup {
+        /// The backup folder to create (new, or empty).
+        dest: PathBuf,
+    },
+    /// Bring a backup (a folder `yanbao backup` wrote) back into --data: checked, then built
+    /// beside it and renamed into place.
+    Restore {
+        /// The backup folder.
+        src: PathBuf,
+        /// Replace the library already in --data.
+        #[arg(long)]
+        force: bool,
+    },
     /// Internal: parse one file in an isolated process and print its JSON (used by ingest).
     #[command(hide = true)]
     ParseWorker {
@@ -558,6 +574,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { from, to } => migrate(&from, &to, json),
+        Command::Backup { dest } => backup(&cli.data, cli.db.as_deref(), &dest, json),
+        Command::Restore { src, force } => restore(&src, &cli.data, cli.db.as_deref(), force, json),
         Command::Enqueue { paths } => {
             let library = open_worker(cli.db.as_deref(), "enqueue")?;
             let bar = progress_bar(json);
@@ -743,6 +761,66 @@ fn print_report(report: &yanbao_model::Report, format: Format) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
+}
+
+/// A progress bar's callback for a backup or restore: its phase as the message.
+fn backup_progress(bar: &ProgressBar) -> impl FnMut(yanbao_engine::backup::Phase, u64, u64) + '_ {
+    use yanbao_engine::backup::Phase;
+    move |phase, done, total| {
+        let message = match phase {
+            Phase::Copy => "copying the store",
+            Phase::Check => "checking the copy",
+            Phase::Index => "building the search index",
+        };
+        bar.set_message(message);
+        bar.set_length(total);
+        bar.set_position(done);
+    }
+}
+
+fn backup(data: &Path, db: Option<&str>, dest: &Path, json: bool) -> Result<ExitCode> {
+    if db.is_some() {
+        bail!("yanbao backup copies an embedded library; a shared library (--db) is backed up by its database server: pg_dump --format=custom (see docs/DEPLOY.md, Backups)");
+    }
+    let bar = progress_bar(json);
+    let summary = yanbao_engine::backup::backup_folder(data, dest, &mut backup_progress(&bar)).context("backup failed")?;
+    bar.finish_and_clear();
+    if json {
+        output::print_json(&summary)?;
+    } else {
+        println!(
+            "backed up {} reports ({:.1} MiB, generation {}) to {} in {:.1} s; restore with: yanbao restore {} --data DIR",
+            summary.manifest.reports,
+            summary.manifest.bytes as f64 / 1_048_576.0,
+            summary.manifest.generation,
+            summary.dest,
+            summary.seconds,
+            summary.dest
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn restore(src: &Path, data: &Path, db: Option<&str>, force: bool, json: bool) -> Result<ExitCode> {
+    if db.is_some() {
+        bail!("yanbao restore brings back an embedded library; a shared library (--db) is restored by its database server: pg_restore (see docs/DEPLOY.md, Backups)");
+    }
+    let bar = progress_bar(json);
+    let summary = yanbao_engine::backup::restore(src, data, force, &mut backup_progress(&bar)).context("restore failed")?;
+    bar.finish_and_clear();
+    if json {
+        output::print_json(&summary)?;
+    } else {
+        println!(
+            "restored {} reports ({} indexed) into {}{} in {:.1} s",
+            summary.reports,
+            summary.indexed,
+            summary.data_dir,
+            if summary.replaced { ", replacing the library there" } else { "" },
+            summary.seconds
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn migrate(from: &Path, to: &str, json: bool) -> Result<ExitCode> {

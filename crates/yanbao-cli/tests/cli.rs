@@ -313,3 +313,53 @@ fn company_prints_an_overview_csv_and_json_and_one_line_when_unknown() {
     assert_eq!(message.lines().count(), 1, "{message}");
     assert!(message.starts_with("error: no company \"宁德时代\""), "{message}");
 }
+
+#[test]
+fn backup_and_restore_bring_a_library_back_and_refuse_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(yanbao(&data, &["ingest", seed().to_str().unwrap()]).status.success());
+    let original = stdout(&yanbao(&data, &["export"]));
+
+    let backup = dir.path().join("backup");
+    let out = yanbao(&data, &["--json", "backup", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["reports"], 1);
+    assert_eq!(summary["format"], "yanbao-backup");
+
+    let restored = dir.path().join("restored");
+    let out = yanbao(&restored, &["restore", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("restored 1 reports"), "{}", stdout(&out));
+    assert_eq!(stdout(&yanbao(&restored, &["export"])), original);
+    let search = yanbao(&restored, &["--json", "search", "关税排除", "--in", "paragraphs"]);
+    assert!(search.status.success());
+    let hits: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
+    assert!(hits["total"].as_u64().unwrap() > 0, "{hits}");
+
+    // A library there already: refused in one line, unless --force.
+    let out = yanbao(&restored, &["restore", backup.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let error = stderr(&out);
+    assert_eq!(error.trim().lines().count(), 1, "{error}");
+    assert!(error.starts_with("error: restore failed:") && error.contains("--force"), "{error}");
+    let out = yanbao(&restored, &["--json", "restore", "--force", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["replaced"], true);
+
+    // No backup there; a backup of a folder with no library; a shared store.
+    let out = yanbao(&dir.path().join("fresh"), &["restore", dir.path().join("nowhere").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no such backup folder"), "{}", stderr(&out));
+    let out = yanbao(&dir.path().join("empty"), &["backup", dir.path().join("b2").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no library here"), "{}", stderr(&out));
+    let out = yanbao(&data, &["--db", "postgres://nobody@127.0.0.1:1/none", "backup", dir.path().join("b3").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let error = stderr(&out);
+    assert_eq!(error.trim().lines().count(), 1, "{error}");
+    assert!(error.contains("pg_dump"), "{error}");
+    assert!(!dir.path().join("b3").exists());
+}

@@ -8,6 +8,7 @@
 //! repairs the index, so store and index agree after every start.
 
 pub mod access;
+pub mod backup;
 mod company;
 mod ingest;
 pub mod migrate;
@@ -68,6 +69,14 @@ pub enum EngineError {
     /// No such report.
     #[error("no report with id {0}")]
     NotFound(String),
+    /// A backup cannot be made or restored.
+    #[error("backup {path}: {reason}")]
+    Backup {
+        /// The backup folder.
+        path: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Everything an entity page shows.
@@ -132,6 +141,14 @@ impl Library {
     /// then holds only this machine's search index, a replica brought up to date from the
     /// store), or, without `db`, the embedded library in `data_dir`.
     pub fn open_with(data_dir: &Path, db: Option<&str>) -> Result<Library, EngineError> {
+        let library = Self::open_unreconciled(data_dir, db)?;
+        library.reconcile()?;
+        Ok(library)
+    }
+
+    /// [`Library::open_with`] without bringing the index up to date (a restore rebuilds it
+    /// whole, with progress).
+    pub(crate) fn open_unreconciled(data_dir: &Path, db: Option<&str>) -> Result<Library, EngineError> {
         let dir_error = |reason: String| EngineError::DataDir { path: data_dir.display().to_string(), reason };
         std::fs::create_dir_all(data_dir).map_err(|e| dir_error(e.to_string()))?;
         if !data_dir.is_dir() {
@@ -154,7 +171,6 @@ impl Library {
         let follows = store.changes_since(u64::MAX, 0)?.is_some();
         let library =
             Library { data_dir: data_dir.to_path_buf(), store, follows, following: Default::default(), indexing: true, registry_relearned: Default::default(), index, parse_options: ParseOptions::default() };
-        library.reconcile()?;
         Ok(library)
     }
 

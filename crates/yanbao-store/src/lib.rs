@@ -75,6 +75,20 @@ pub enum StoreError {
         /// Newest version this build knows.
         supported: i64,
     },
+    /// The operation is not one this store offers (the message says what to do instead).
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// What a backup of the store copied: a consistent snapshot, as of one moment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StoreSnapshot {
+    /// Reports in the snapshot (copies of other reports included).
+    pub reports: u64,
+    /// The store generation the snapshot reflects: every change up to it, none after.
+    pub generation: u64,
+    /// Bytes of the copy.
+    pub bytes: u64,
 }
 
 /// What [`Store::put`] did.
@@ -319,6 +333,17 @@ pub trait ReportStore: Send + Sync {
     fn wait_for_change(&self, timeout: std::time::Duration) -> Result<bool, StoreError> {
         std::thread::sleep(timeout);
         Ok(false)
+    }
+    /// Writes a consistent copy of the whole store to the new file `dest` while other
+    /// connections and processes go on reading and writing: the copy is the store as of one
+    /// moment (every transaction committed before it, none after). `progress(done, total)`
+    /// counts units of work (pages for SQLite). A shared store refuses: its database server
+    /// has its own tools (`pg_dump`).
+    fn backup_to(&self, dest: &std::path::Path, progress: &mut dyn FnMut(u64, u64)) -> Result<StoreSnapshot, StoreError> {
+        let _ = (dest, progress);
+        Err(StoreError::Unsupported(
+            "a shared library is backed up by its database server: use pg_dump (see docs/DEPLOY.md, Backups); yanbao backup copies an embedded library".into(),
+        ))
     }
 }
 

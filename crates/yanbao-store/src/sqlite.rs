@@ -15,7 +15,7 @@ use yanbao_model::{fingerprint, fingerprint_bands, same_report, Company, Event, 
 
 use crate::codec::{decode_report, entity_kind, now, pack_report, pack_source, to_json, unpack_source, CO_MENTION_TOP, MAX_CANDIDATES, MAX_KEPT_SOURCE_BYTES};
 use crate::{
-    AccessStore, CompanyNote, PutOptions, TokenRecord, CopyCandidate, EntityMention, KnowledgeStore, PutOutcome, ReportStore, ReportSummary, Store, StoreError, StoreStats,
+    AccessStore, CompanyNote, PutOptions, TokenRecord, CopyCandidate, EntityMention, KnowledgeStore, PutOutcome, ReportStore, ReportSummary, Store, StoreError, StoreSnapshot, StoreStats,
     StoredEvent, TokenInfo,
 };
 
@@ -184,13 +184,18 @@ pub struct SqliteStore {
     conn: Mutex<Connection>,
     /// The file, for messages (`:memory:` for a throw-away store).
     location: String,
+    /// The file, when there is one: a backup reads it through a connection of its own, so the
+    /// store's connection (and its other callers) is never held for the length of a backup.
+    path: Option<std::path::PathBuf>,
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the store at `path`, migrating an older schema in place.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let conn = Connection::open(path)?;
-        Self::init(conn, path.display().to_string())
+        let mut store = Self::init(conn, path.display().to_string())?;
+        store.path = Some(path.to_path_buf());
+        Ok(store)
     }
 
     /// Opens a throw-away store in memory (tests, `parse`).
@@ -209,7 +214,7 @@ impl SqliteStore {
             return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
         }
         if found == SCHEMA_VERSION {
-            return Ok(SqliteStore { conn: Mutex::new(conn), location });
+            return Ok(SqliteStore { conn: Mutex::new(conn), location, path: None });
         }
         // One transaction for the whole layout: a first open killed halfway leaves no half
         // schema, and the WAL takes each page once, not once per statement.
@@ -236,7 +241,7 @@ impl SqliteStore {
         }
         conn.execute_batch(SCHEMA_4)?;
         tx.commit()?;
-        let store = SqliteStore { conn: Mutex::new(conn), location };
+        let store = SqliteStore { conn: Mutex::new(conn), location, path: None };
         if found == 1 {
             store.migrate_from_1()?;
         } else if found == 2 {
@@ -248,6 +253,85 @@ impl SqliteStore {
         }
         store.conn().pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(store)
+    }
+
+    /// Checks the whole file's structure (SQLite's `quick_check`: every page, every index
+    /// entry's row); a damaged file is an error naming what SQLite found.
+    pub fn check(&self) -> Result<(), StoreError> {
+        let conn = self.conn();
+        let mut statement = conn.prepare("PRAGMA quick_check")?;
+        let found: Vec<String> = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+        if found.len() == 1 && found[0] == "ok" {
+            return Ok(());
+        }
+        let first = found.into_iter().take(3).collect::<Vec<_>>().join("; ");
+        Err(StoreError::Database(format!("{} is damaged: {first}", self.location)))
+    }
+
+    /// Copies the whole store into the new file `dest` with SQLite's online backup API.
+    ///
+    /// A connection of its own opens one read transaction and the backup copies from it, a
+    /// slice of pages at a time: in WAL mode a reader never blocks a writer, so ingests and
+    /// searches in this or any other process go on, and since the snapshot is held from the
+    /// first page to the last the copy is the store as of that moment (SQLite restarts a backup
+    /// whose source changes between steps only when no read transaction pins it). The copy is
+    /// one self-contained file (rollback journal, no `-wal` beside it), flushed to disk.
+    fn backup_file(&self, dest: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<StoreSnapshot, StoreError> {
+        if dest.exists() {
+            return Err(StoreError::Database(format!("{} already exists", dest.display())));
+        }
+        let own;
+        let guard;
+        let source: &Connection = match &self.path {
+            Some(path) => {
+                own = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+                own.busy_timeout(std::time::Duration::from_secs(30))?;
+                &own
+            }
+            None => {
+                guard = self.conn();
+                &guard
+            }
+        };
+        // The snapshot: everything below reads the store as of this first read.
+        source.execute_batch("BEGIN DEFERRED")?;
+        let result = (|| {
+            let generation: u64 = source
+                .query_row("SELECT value FROM settings WHERE key = ?1", [GENERATION_KEY], |row| row.get::<_, String>(0))
+                .optional()?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let reports: u64 = source.query_row("SELECT count(*) FROM reports", [], |row| row.get(0))?;
+            let mut target = Connection::open(dest)?;
+            {
+                let backup = rusqlite::backup::Backup::new(source, &mut target)?;
+                // 1024 pages (4 MiB) a step: progress to show, and short steps.
+                loop {
+                    match backup.step(1024)? {
+                        rusqlite::backup::StepResult::Done => break,
+                        rusqlite::backup::StepResult::More => {}
+                        _ => std::thread::sleep(std::time::Duration::from_millis(20)),
+                    }
+                    let at = backup.progress();
+                    let total = at.pagecount.max(0) as u64;
+                    progress(total.saturating_sub(at.remaining.max(0) as u64), total);
+                }
+                let at = backup.progress();
+                progress(at.pagecount.max(0) as u64, at.pagecount.max(0) as u64);
+            }
+            // One file, no WAL beside it: the copy is what a restore (or `cp`) carries.
+            target.pragma_update(None, "journal_mode", "DELETE")?;
+            target.pragma_update(None, "synchronous", "FULL")?;
+            drop(target);
+            std::fs::File::open(dest).and_then(|file| file.sync_all()).map_err(|e| StoreError::Database(format!("{}: {e}", dest.display())))?;
+            let bytes = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
+            Ok(StoreSnapshot { reports, generation, bytes })
+        })();
+        let _ = source.execute_batch("COMMIT");
+        if result.is_err() {
+            let _ = std::fs::remove_file(dest);
+        }
+        result
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -834,6 +918,10 @@ impl ReportStore for SqliteStore {
     fn generation(&self) -> Result<u64, StoreError> {
         let value = self.setting(GENERATION_KEY)?;
         Ok(value.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    fn backup_to(&self, dest: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<StoreSnapshot, StoreError> {
+        self.backup_file(dest, progress)
     }
 }
 
