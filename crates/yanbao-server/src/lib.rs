@@ -13,6 +13,7 @@ pub mod auth;
 pub mod error;
 pub mod metrics;
 pub mod openapi;
+pub mod security;
 pub mod pages;
 
 use std::collections::{HashMap, VecDeque};
@@ -306,6 +307,8 @@ fn routes(state: Arc<AppState>) -> Router {
         // After routing, so each request is counted under its route pattern.
         .route_layer(axum::middleware::from_fn(metrics::track))
         .fallback(pages::not_found)
+        // Outermost, so every answer — pages, API, errors, the fallback — carries them.
+        .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }
 

@@ -924,3 +924,25 @@ async fn uploads_are_read_by_their_declared_media_type_and_malformed_ones_get_a_
         assert!(answer.json()["error"]["message"].as_str().unwrap().contains(code), "{}", answer.body);
     }
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let f = fixture();
+    let id = &f.seed.id;
+    // Pages, the API, errors, the fallback and the stylesheet alike.
+    for uri in ["/", &format!("/search?q={}", encode("关税")), &format!("/reports/{id}"), &format!("/reports/{id}/full"), "/figures", "/timeline", "/api/search?q=x", "/api/reports?limit=0", "/api/openapi.json", "/no/such/page", "/static/style.css", "/healthz"] {
+        let response = f.app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+        let headers = response.headers();
+        let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let csp = value("content-security-policy");
+        assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{uri}: {csp:?}");
+        assert_eq!(value("x-content-type-options"), "nosniff", "{uri}");
+        assert_eq!(value("referrer-policy"), "no-referrer", "{uri}: a share link's signature never leaves in a Referer");
+        assert_eq!(value("x-frame-options"), "DENY", "{uri}");
+    }
+    // The pages need nothing the policy forbids: no script, no inline style, no style attribute.
+    for uri in ["/".to_string(), format!("/reports/{id}"), format!("/search?q={}", encode("关税")), "/figures".to_string(), "/timeline".to_string()] {
+        let page = get(&f.app, &uri).await.body;
+        assert!(!page.contains("<script") && !page.contains("<style") && !page.contains(" style=") && !page.contains(" onclick="), "{uri}");
+    }
+}
