@@ -325,7 +325,11 @@ impl Library {
             Some(found) if found == identity => {}
             // An embedded index from before identities were recorded: its own folder's.
             None if !self.follows => self.index.set_meta(STORE_META_KEY, &identity)?,
-            _ if self.index.is_empty() => self.index.set_meta(STORE_META_KEY, &identity)?,
+            // A new replica: record its store, and no generation of any other.
+            _ if self.index.is_empty() => {
+                self.index.set_meta(STORE_META_KEY, &identity)?;
+                self.index.commit()?;
+            }
             found => {
                 tracing::warn!(?found, expected = %identity, "the search index was built from another store; rebuilding it");
                 self.index.clear()?;
