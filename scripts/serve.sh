@@ -7,4 +7,4 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup-pdfium.sh
 echo "building yanbao (release): the first build takes about 20 minutes on a 2-core machine; later ones are incremental"
 cargo build --release -p yanbao-cli
-exec target/release/yanbao --data "${YANBAO_DATA:-./yanbao-data}" serve --samples ./samples "$@"
+exec "${CARGO_TARGET_DIR:-target}/release/yanbao" --data "${YANBAO_DATA:-./yanbao-data}" serve --samples ./samples "$@"
