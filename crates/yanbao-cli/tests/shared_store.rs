@@ -9,18 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use yanbao_store::testing::scratch_or_skip;
-
-fn samples() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("md" | "txt")))
-        .collect();
-    files.sort();
-    files
-}
+use yanbao_store::testing::{scratch_or_skip, text_sample_files as samples};
 
 fn yanbao(db: &str, data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_yanbao")).arg("--db").arg(db).arg("--data").arg(data).args(args).output().expect("run yanbao")

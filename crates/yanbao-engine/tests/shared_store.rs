@@ -2,21 +2,9 @@
 //! store, and an embedded library moved into it. Runs when `YANBAO_TEST_POSTGRES` holds a URL;
 //! says why it skips otherwise.
 
-use std::path::{Path, PathBuf};
 
 use yanbao_engine::{access, IngestOutcome, Library, Scope, SearchRequest};
-use yanbao_store::testing::scratch_or_skip as scratch;
-
-fn text_samples() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("md" | "txt")))
-        .collect();
-    files.sort();
-    files
-}
+use yanbao_store::testing::{scratch_or_skip as scratch, text_sample_files as text_samples};
 
 fn hits(library: &Library, query: &str) -> Vec<(String, String)> {
     let response = library.search(&SearchRequest { query: query.into(), scope: Scope::Paragraphs, limit: 20, ..SearchRequest::default() }).unwrap();

@@ -5,6 +5,17 @@
 use yanbao_model::securities::{KnownCompany, RatingAction};
 use yanbao_model::{Block, BlockKind, Company, Entity, EntityKind, Event, EventOrigin, Forecast, Report};
 
+/// The bundled text and Markdown sample reports (`samples/*.md`, `*.txt`), in name order.
+pub fn text_sample_files() -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("md" | "txt")));
+    files.sort();
+    files
+}
+
 /// A scratch database for the test `tag` on the server `YANBAO_TEST_POSTGRES` names, or `None`
 /// after printing why the test skips (the variable is unset).
 pub fn scratch_or_skip(tag: &str) -> Option<ScratchDatabase> {
