@@ -217,7 +217,16 @@ impl Library {
         let extension = name.extension().and_then(|e| e.to_str()).unwrap_or("bin");
         let mut file = tempfile::Builder::new().prefix("yanbao-upload-").suffix(&format!(".{extension}")).tempfile().map_err(io)?;
         std::io::Write::write_all(&mut file, bytes).map_err(io)?;
-        let mut report = parse_file(file.path(), bytes, self.parse_options())?;
+        // The worker knows the file by its temporary path; the uploader must only ever see
+        // the name it gave.
+        let temporary = file.path().display().to_string();
+        let shown = name.display().to_string();
+        let mut report = parse_file(file.path(), bytes, self.parse_options()).map_err(|e| match e {
+            EngineError::Parse(message) => EngineError::Parse(message.replace(&temporary, &shown)),
+            EngineError::Unsupported(message) => EngineError::Unsupported(message.replace(&temporary, &shown)),
+            EngineError::Io { path, reason } => EngineError::Io { path: path.replace(&temporary, &shown), reason },
+            other => other,
+        })?;
         report.source.path = name.display().to_string();
         Ok(report)
     }

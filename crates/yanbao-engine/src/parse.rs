@@ -267,18 +267,22 @@ fn parse_in_worker(exe: &Path, path: &Path, options: &ParseOptions) -> Result<Re
         if ran_out_of_memory(&message, signal_of(&status), peak, options.worker_memory) {
             return Err(memory_error(options.worker_memory));
         }
-        let last = message.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
-        let last = last.strip_prefix("error: ").unwrap_or(last);
-        return Err(EngineError::Parse(if last.is_empty() {
-            match status.code() {
-                Some(code) => format!("pdf worker exited with code {code}"),
-                None => "the pdf parser crashed on this file (file skipped)".to_string(),
-            }
-        } else {
-            last.to_string()
-        }));
+        return Err(EngineError::Parse(worker_failure(&message, status.code())));
     }
     serde_json::from_slice(&out).map_err(|e| EngineError::Parse(format!("pdf worker returned unreadable output: {e}")))
+}
+
+/// What a failed worker's death means, in one line: the `error: …` line it printed (the CLI's
+/// one-line error), else a plain statement. Anything else on its stderr — a panic's message and
+/// source location, a backtrace hint, PDFium's chatter — is never passed on: it ends up in
+/// ingest results and API answers, where source paths and stack traces do not belong.
+fn worker_failure(stderr: &str, code: Option<i32>) -> String {
+    let said = stderr.lines().rev().find_map(|line| line.trim().strip_prefix("error: ")).map(str::trim).filter(|line| !line.is_empty());
+    match (said, code) {
+        (Some(line), _) => line.to_string(),
+        (None, Some(code)) if !stderr.contains("panicked") => format!("pdf worker exited with code {code}"),
+        _ => "the pdf parser crashed on this file (file skipped)".to_string(),
+    }
 }
 
 /// The error of a file whose parse went beyond the memory limit.
@@ -476,6 +480,13 @@ mod tests {
         assert!(crashed.unwrap_err().contains("crashed"));
         let (failed, _) = run("echo 'error: pdf is encrypted: a password is needed' >&2; exit 1", Duration::from_secs(10));
         assert_eq!(failed.unwrap_err(), "pdf is encrypted: a password is needed");
+        // A panicking worker: its message names a source file and suggests a backtrace; neither
+        // may reach an ingest result or an API answer.
+        let panic = "echo \"thread 'main' panicked at crates/yanbao-pdf/src/layout.rs:812:9:\" >&2; echo 'index out of bounds' >&2; echo 'note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace' >&2; exit 101";
+        let (panicked, _) = run(panic, Duration::from_secs(10));
+        assert_eq!(panicked.unwrap_err(), "the pdf parser crashed on this file (file skipped)");
+        let (exited, _) = run("echo 'some chatter' >&2; exit 3", Duration::from_secs(10));
+        assert_eq!(exited.unwrap_err(), "pdf worker exited with code 3");
         let (garbage, _) = run("echo not-json", Duration::from_secs(10));
         assert!(garbage.unwrap_err().contains("unreadable output"));
     }

@@ -291,11 +291,6 @@ pub fn notice_for(language: &str) -> &'static str {
     }
 }
 
-/// Returns the file name of a source path (uploads and sample paths should not reveal folders).
-fn file_name(path: &str) -> String {
-    path.rsplit(['/', '\\']).next().unwrap_or(path).to_string()
-}
-
 /// Builds the preview of `report` for `cut`; `full_report_url` is where the full report lives
 /// when the report does not carry its own link.
 pub fn preview_of(report: &Report, cut: &PreviewCut, own_full_url: Option<String>) -> ReportPreview {
@@ -329,7 +324,7 @@ pub fn preview_of(report: &Report, cut: &PreviewCut, own_full_url: Option<String
         target_price: report.target_price,
         target_currency: report.target_currency.clone(),
         pages: report.source.pages,
-        source: file_name(&report.source.path),
+        source: report.source.file_name().to_string(),
         media_type: report.source.media_type.clone(),
         duplicate_of: report.duplicate_of.clone(),
         more_sections: report.outline.len() - outline.len(),
@@ -557,7 +552,7 @@ mod tests {
         assert_eq!(preview.end.full_report_url.as_deref(), Some("https://example.com/r"));
         assert!(preview.end.truncated);
         assert_eq!(notice_for("en"), NOTICE_EN);
-        assert_eq!(file_name("/a/b/c.md"), "c.md");
+        assert_eq!(yanbao_model::file_name_of("/a/b/c.md"), "c.md");
     }
 
     #[test]

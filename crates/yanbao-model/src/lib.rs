@@ -217,6 +217,19 @@ pub struct Source {
     pub encoding: Option<String>,
 }
 
+/// The file name of a source path, without its folders: what a reader outside the machine that
+/// ingested the report is shown (folders say how that machine is laid out, not what the report is).
+pub fn file_name_of(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+impl Source {
+    /// The file name of [`Source::path`], without its folders (see [`file_name_of`]).
+    pub fn file_name(&self) -> &str {
+        file_name_of(&self.path)
+    }
+}
+
 /// An analyst on the cover.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

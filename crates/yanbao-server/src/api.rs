@@ -243,7 +243,11 @@ pub async fn list(State(state): State<Arc<AppState>>, params: Result<Query<ListP
     if limit == 0 || limit > state.config.max_page_size {
         return Err(ApiError::bad_request("page_size_out_of_range", format!("limit must be between 1 and {}", state.config.max_page_size)));
     }
-    let reports = blocking(&state, move |s| s.library.list(offset, limit).map_err(from_engine)).await?;
+    let mut reports = blocking(&state, move |s| s.library.list(offset, limit).map_err(from_engine)).await?;
+    // A public list: file names only, never the ingesting machine's folders.
+    for summary in &mut reports {
+        summary.source_path = yanbao_model::file_name_of(&summary.source_path).to_string();
+    }
     Ok(Json(serde_json::json!({ "offset": offset, "reports": reports })).into_response())
 }
 
@@ -261,11 +265,14 @@ pub async fn report(State(state): State<Arc<AppState>>, Path(id): Path<String>, 
     let id = report_id(&id)?;
     let Query(share) = share.map_err(query_error)?;
     check_form("exp", &share.exp, Form::Count)?;
-    let report = blocking(&state, move |s| {
+    let mut report = blocking(&state, move |s| {
         auth::require_reader(&s.library, &headers, &id, &share, auth::now_seconds())?;
         s.library.get(&id).map_err(from_engine)?.ok_or_else(|| ApiError::report_not_found(&id))
     })
     .await?;
+    // Served beyond the machine that ingested it: the file name, not its folders (the CLI's
+    // `show --json` keeps the whole path for the operator).
+    report.source.path = report.source.file_name().to_string();
     Ok(Json(report).into_response())
 }
 

@@ -66,10 +66,12 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "job_not_found", format!("no ingest job {id}"))
     }
 
-    /// 500: the library failed; the cause is logged and named.
+    /// 500: the library failed. The cause is logged, not answered: it can name files of the
+    /// data folder, the database's address or an internal state, none of which a client should
+    /// see. The answer points at the log line by the request's `x-request-id`.
     pub fn internal(error: impl std::fmt::Display) -> ApiError {
         tracing::error!(error = %error, "request failed");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("the library failed: {error}"))
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the library failed on this request; the server log has the cause under this answer's x-request-id")
     }
 
     /// Returns the JSON body of this error.
@@ -109,5 +111,20 @@ pub fn from_engine(error: yanbao_engine::EngineError) -> ApiError {
             }
         }
         _ => ApiError::internal(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_answers_without_its_cause() {
+        let cause = "cannot open /srv/yanbao/data/library.sqlite: disk I/O error at crates/yanbao-store/src/sqlite.rs:88";
+        let body = ApiError::internal(cause).body().to_string();
+        assert!(body.contains("\"internal\""), "{body}");
+        for secret in ["/srv/yanbao", "library.sqlite", ".rs:", "disk I/O"] {
+            assert!(!body.contains(secret), "the answer shows {secret}: {body}");
+        }
     }
 }

@@ -263,7 +263,8 @@ where
     F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
 {
     let state = state.clone();
-    match tokio::task::spawn_blocking(move || work(&state)).await {
+    let span = tracing::Span::current();
+    match tokio::task::spawn_blocking(move || span.in_scope(|| work(&state))).await {
         Ok(result) => result,
         Err(join_error) => Err(ApiError::internal(format!("request task failed: {join_error}"))),
     }

@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use tracing::Instrument;
 use yanbao_engine::Library;
 
 /// Latency buckets in seconds: from a cached search (0.5 ms) to a slow page (5 s).
@@ -84,7 +85,8 @@ pub async fn track(request: Request, next: Next) -> Response {
         .unwrap_or_else(|| format!("{:x}-{:x}", std::process::id(), NEXT_ID.fetch_add(1, Ordering::Relaxed)));
     let route = request.extensions().get::<MatchedPath>().map_or("unmatched", |path| path.as_str()).to_string();
     let method = request.method().as_str().to_string();
-    let mut response = next.run(request).await;
+    // Whatever the handler logs (an internal error's cause) carries the id the client is given.
+    let mut response = next.run(request).instrument(tracing::info_span!("request", request_id = %id)).await;
     let elapsed = started.elapsed();
     let status = response.status();
     tracing::info!(request_id = %id, %method, %route, status = status.as_u16(), ms = elapsed.as_secs_f64() * 1e3, "request");

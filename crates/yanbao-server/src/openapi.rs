@@ -255,7 +255,7 @@ fn other_schemas() -> Value {
         "Health": object(json!({ "status": { "type": "string", "enum": ["ok"] }, "reports": { "type": "integer", "minimum": 0 } })),
         "ReportSummary": object(json!({
             "id": { "type": "string" }, "title": { "type": "string" }, "institution": nullable("string"), "date": nullable("string"), "year": nullable("integer"),
-            "language": { "type": "string" }, "media_type": { "type": "string" }, "pages": nullable("integer"), "source_path": { "type": "string" },
+            "language": { "type": "string" }, "media_type": { "type": "string" }, "pages": nullable("integer"), "source_path": { "type": "string", "description": "the file name the report was read from (no folders)" },
             "added_at": { "type": "string", "description": "UTC, RFC 3339" }, "duplicate_of": nullable("string")
         })),
         "ReportList": object(json!({ "offset": { "type": "integer", "minimum": 0 }, "reports": { "type": "array", "items": schema_ref("ReportSummary") } })),
