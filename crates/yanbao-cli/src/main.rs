@@ -96,6 +96,9 @@ enum Command {
         /// Only reports by this author.
         #[arg(long)]
         author: Option<String>,
+        /// Only notes covering this company: its name, or its code (603477, 603477.SH).
+        #[arg(long)]
+        company: Option<String>,
         /// Hits to show.
         #[arg(long, default_value_t = 10)]
         limit: usize,
@@ -405,7 +408,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Search { query, scope, from, to, institution, author, limit } => {
+        Command::Search { query, scope, from, to, institution, author, company, limit } => {
             let library = open_library(&cli.data, cli.db.as_deref())?;
             let request = SearchRequest {
                 query,
@@ -414,6 +417,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 to,
                 institution,
                 author,
+                company,
                 limit: limit.clamp(1, 1000),
                 ..SearchRequest::default()
             };

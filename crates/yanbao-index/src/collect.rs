@@ -15,7 +15,7 @@ pub type FacetMaps = Vec<HashMap<String, u64>>;
 
 /// The string fast fields counted by [`FacetCollector`], in output order; the year is counted
 /// from the i64 field `year` and comes last.
-pub const STR_FACETS: [&str; 4] = ["institution", "author", "language", "kind"];
+pub const STR_FACETS: [&str; 5] = ["institution", "author", "language", "kind", "company"];
 
 /// Counts, over the matching documents, each value of the faceted fields.
 pub struct FacetCollector;

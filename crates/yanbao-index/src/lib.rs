@@ -264,6 +264,9 @@ pub struct SearchRequest {
     pub institution: Option<String>,
     /// Author, exact after normalisation.
     pub author: Option<String>,
+    /// The company a note covers: its name (exact after normalisation) or its code, bare or
+    /// with its exchange (`603477`, `603477.SH`, `SH603477`).
+    pub company: Option<String>,
     /// Report year.
     pub year: Option<i32>,
     /// Report language (`zh`, `en`).
@@ -385,6 +388,8 @@ pub struct Facets {
     pub institution: Vec<(String, u64)>,
     /// Per author.
     pub author: Vec<(String, u64)>,
+    /// Per covered company (company notes only).
+    pub company: Vec<(String, u64)>,
     /// Per report year.
     pub year: Vec<(String, u64)>,
     /// Per language.
@@ -1057,6 +1062,10 @@ impl SearchIndex {
         if let Some(author) = req.author.as_deref().filter(|s| !s.trim().is_empty()) {
             filters.push(exact(f.author_key, &name_key(author)));
         }
+        if let Some(company) = req.company.as_deref().filter(|s| !s.trim().is_empty()) {
+            let key = query::bare_code(company).unwrap_or_else(|| company.to_string());
+            filters.push(exact(f.company_key, &name_key(&key)));
+        }
         if let Some(language) = req.language.as_deref().filter(|s| !s.trim().is_empty()) {
             filters.push(exact(f.language, &language.trim().to_lowercase()));
         }
@@ -1361,13 +1370,14 @@ fn facets_from_maps(maps: FacetMaps) -> Facets {
         list.truncate(MAX_FACET_VALUES);
         list
     };
-    // Order of FacetCollector: institution, author, language, kind, then year.
+    // Order of FacetCollector: institution, author, language, kind, company, then year.
     Facets {
         institution: sorted(maps.first()),
         author: sorted(maps.get(1)),
         language: sorted(maps.get(2)),
         kind: sorted(maps.get(3)),
-        year: sorted(maps.get(4)),
+        company: sorted(maps.get(4)),
+        year: sorted(maps.get(5)),
     }
 }
 

@@ -94,7 +94,7 @@ pub fn parse_query(raw: &str) -> Result<Vec<Chunk>, IndexError> {
 /// Returns the bare code when the piece is one security code with its exchange (`603477.SH`,
 /// `SH603477`, `0700.HK`, `NASDAQ:AAPL`): reports print one listing as `603477`, `603477.SH` or
 /// `（603477）`, and all of them should match.
-fn bare_code(piece: &str) -> Option<String> {
+pub(crate) fn bare_code(piece: &str) -> Option<String> {
     let piece = piece.trim();
     match yanbao_model::securities::find_codes(piece).as_slice() {
         [one] if one.marked && one.start == 0 && one.end == piece.len() => Some(one.security.code.clone()),

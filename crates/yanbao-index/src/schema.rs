@@ -26,7 +26,7 @@ use crate::tokenize::has_letter_words;
 /// key for grouping hits by report; 5: each kind of document's text in fields of its own — a
 /// scope reads postings of its documents only, no kind filter over every passage — and each
 /// report's documents contiguous.)
-pub const INDEX_VERSION: u32 = 5;
+pub const INDEX_VERSION: u32 = 6;
 /// Name of the registered word tokenizer.
 pub const WORDS_TOKENIZER: &str = "yanbao_words";
 /// Name of the registered gram tokenizer.
@@ -102,6 +102,10 @@ pub struct Fields {
     pub institution: Field,
     /// Normalised institution (filter).
     pub institution_key: Field,
+    /// The company a note covers, its name as printed (fast: facets).
+    pub company: Field,
+    /// The covered company's normalised name and its bare code, lowercased (filter).
+    pub company_key: Field,
     /// Authors as printed (fast: facets).
     pub author: Field,
     /// Normalised authors (filter).
@@ -174,6 +178,8 @@ pub fn build_schema() -> (Schema, Fields) {
         text: b.add_text_field("text", STORED),
         institution: b.add_text_field("institution", STORED | FAST),
         institution_key: b.add_text_field("institution_key", STRING),
+        company: b.add_text_field("company", FAST),
+        company_key: b.add_text_field("company_key", STRING),
         author: b.add_text_field("author", FAST),
         author_key: b.add_text_field("author_key", STRING),
         language: b.add_text_field("language", STRING | FAST),
@@ -221,6 +227,13 @@ fn report_common(report: &Report, f: &Fields, kind: &str) -> TantivyDocument {
     if let Some(institution) = report.institution.as_deref().filter(|s| !s.trim().is_empty()) {
         doc.add_text(f.institution, institution.trim());
         doc.add_text(f.institution_key, name_key(institution));
+    }
+    if let Some(company) = report.company.as_ref().filter(|c| !c.name.trim().is_empty()) {
+        doc.add_text(f.company, company.name.trim());
+        doc.add_text(f.company_key, name_key(&company.name));
+        if let Some(code) = company.code.as_deref().filter(|c| !c.trim().is_empty()) {
+            doc.add_text(f.company_key, name_key(code));
+        }
     }
     for author in report.authors.iter().filter(|a| !a.trim().is_empty()) {
         doc.add_text(f.author, author.trim());

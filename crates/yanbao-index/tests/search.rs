@@ -754,4 +754,19 @@ fn a_company_note_ranks_first_for_its_company_name_and_code() {
         // 603477.SH searches the code however a report prints it: the weekly's （603477） too.
         assert_eq!(response.total_reports, Some(2), "{query}: the weekly naming it is found too");
     }
+    // The company facet counts the notes covering each company (not reports naming it), and
+    // the company filter takes its name or its code in any printed form.
+    let mut faceted = ask("出栏");
+    faceted.with_facets = true;
+    let facets = index.search(&faceted).unwrap().facets.unwrap();
+    assert_eq!(facets.company, vec![("巨星农牧".to_string(), 1)]);
+    for company in ["巨星农牧", "603477", "603477.SH", "SH603477", " 巨星 农牧 "] {
+        let mut filtered = ask("出栏");
+        filtered.company = Some(company.to_string());
+        let ids: Vec<String> = index.search(&filtered).unwrap().hits.into_iter().map(|h| h.report_id).collect();
+        assert_eq!(ids, ["00000000000000a1"], "company={company}");
+    }
+    let mut elsewhere = ask("出栏");
+    elsewhere.company = Some("牧原股份".into());
+    assert!(index.search(&elsewhere).unwrap().hits.is_empty());
 }

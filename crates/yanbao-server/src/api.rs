@@ -100,6 +100,8 @@ pub struct SearchParams {
     pub institution: Option<String>,
     /// Author filter.
     pub author: Option<String>,
+    /// Covered-company filter: name or code.
+    pub company: Option<String>,
     /// Year filter.
     pub year: Option<String>,
     /// Language filter.
@@ -182,6 +184,7 @@ pub fn search_request(params: &SearchParams, max_query_chars: usize, max_page_si
         to: present(&params.to),
         institution: present(&params.institution),
         author: present(&params.author),
+        company: present(&params.company),
         year,
         language: present(&params.language),
         limit,

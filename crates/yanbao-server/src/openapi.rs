@@ -224,8 +224,8 @@ fn search_schemas() -> Value {
         "Facets": {
             "type": "object",
             "description": "per facet, [value, count] pairs",
-            "required": ["institution", "author", "year", "language", "kind"],
-            "properties": { "institution": counted_values(), "author": counted_values(), "year": counted_values(), "language": counted_values(), "kind": counted_values() }
+            "required": ["institution", "author", "company", "year", "language", "kind"],
+            "properties": { "institution": counted_values(), "author": counted_values(), "company": counted_values(), "year": counted_values(), "language": counted_values(), "kind": counted_values() }
         },
         "SearchResponse": {
             "type": "object",
@@ -236,7 +236,7 @@ fn search_schemas() -> Value {
                 "grouped": { "type": "boolean", "description": "one hit per report; limit and offset count reports" },
                 "total_reports": { "type": "integer", "minimum": 0, "description": "grouped searches: reports whose text matches (exact)" },
                 "hits": { "type": "array", "items": schema_ref("Hit") },
-                "facets": { "anyOf": [schema_ref("Facets"), { "type": "null" }], "description": "with facets=true: institution, author, year, language, kind" }
+                "facets": { "anyOf": [schema_ref("Facets"), { "type": "null" }], "description": "with facets=true: institution, author, company (the company a note covers), year, language, kind" }
             }
         }
     })
@@ -299,6 +299,7 @@ fn search_params(config: &ServerConfig) -> Value {
         query_param("to", "latest date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD", date),
         query_param("institution", "institution", json!({ "type": "string" })),
         query_param("author", "author", json!({ "type": "string" })),
+        query_param("company", "the company a note covers: its name, or its code bare or with its exchange (603477, 603477.SH)", json!({ "type": "string" })),
         query_param("year", "report year", json!({ "type": "integer", "minimum": api::YEARS.start(), "maximum": api::YEARS.end() })),
         query_param("language", "zh or en", json!({ "type": "string" })),
         query_param("limit", &format!("hits per page, 1 to {} (default 10)", config.max_page_size), count(1, config.max_page_size as u64)),

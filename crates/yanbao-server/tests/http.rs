@@ -446,6 +446,20 @@ async fn a_company_answers_json_and_a_page_and_unknown_ones_a_json_404() {
     let id = json["reports"][0]["report_id"].as_str().unwrap().to_string();
     let report = get(&f.app, &format!("/reports/{id}")).await;
     assert!(report.body.contains("href=\"/companies/601899\""), "{}", report.body);
+
+    // Search: a company facet over the notes found, and a filter by name or any form of its code.
+    let faceted = get(&f.app, &format!("/api/search?q={}&facets=true", encode("紫金矿业"))).await.json();
+    assert_eq!(faceted["facets"]["company"], serde_json::json!([["紫金矿业", 3]]), "{faceted}");
+    for company in ["601899", "601899.SH", "紫金矿业"] {
+        let filtered = get(&f.app, &format!("/api/search?q={}&company={}", encode("矿业"), encode(company))).await.json();
+        assert_eq!(filtered["total_reports"], 3, "company={company}: {filtered}");
+    }
+    let other = get(&f.app, &format!("/api/search?q={}&company=600519", encode("矿业"))).await.json();
+    assert_eq!(other["hits"].as_array().unwrap().len(), 0, "{other}");
+    let page = get(&f.app, &format!("/search?q={}", encode("紫金矿业"))).await;
+    assert!(page.body.contains("公司") && page.body.contains(&format!("company={}", encode("紫金矿业"))), "the search page offers the company facet");
+    let narrowed = get(&f.app, &format!("/search?q={}&company=601899", encode("矿业"))).await;
+    assert!(narrowed.body.contains("li class=\"active\"") && narrowed.body.contains("601899"), "the active company filter shows, removable");
 }
 
 #[tokio::test]

@@ -64,13 +64,14 @@ pub struct SearchView {
 
 /// Returns the parameters as link pairs, with `overrides` replacing or removing (empty) values.
 fn link(params: &SearchParams, overrides: &[(&str, &str)]) -> String {
-    let base: [(&str, Option<&String>); 10] = [
+    let base: [(&str, Option<&String>); 11] = [
         ("q", params.q.as_ref()),
         ("in", params.scope.as_ref()),
         ("report", params.report.as_ref()),
         ("group", params.group.as_ref()),
         ("institution", params.institution.as_ref()),
         ("author", params.author.as_ref()),
+        ("company", params.company.as_ref()),
         ("year", params.year.as_ref()),
         ("language", params.language.as_ref()),
         ("from", params.from.as_ref()),
@@ -94,7 +95,7 @@ fn gather(state: &AppState, params: SearchParams) -> Result<SearchView, ApiError
     let mut request = search_request(&params, state.config.max_query_chars, state.config.max_page_size, PAGE_SIZE)?;
     request.with_facets = true;
     let mut view = SearchView { params, ..SearchView::default() };
-    let has_filters = request.institution.is_some() || request.author.is_some() || request.year.is_some() || request.language.is_some();
+    let has_filters = request.institution.is_some() || request.author.is_some() || request.company.is_some() || request.year.is_some() || request.language.is_some();
     if request.query.trim().is_empty() && !has_filters {
         view.newest = state.library.list(0, 8).map_err(from_engine)?;
         view.report_count = state.library.store().stats().map_err(|e| ApiError::internal(e.to_string()))?.reports;
@@ -216,6 +217,7 @@ fn facet_group(view: &SearchView, key: &str, zh: &str, en: &str, values: &[(Stri
     let active = match key {
         "institution" => view.params.institution.as_deref(),
         "author" => view.params.author.as_deref(),
+        "company" => view.params.company.as_deref(),
         "year" => view.params.year.as_deref(),
         "language" => view.params.language.as_deref(),
         _ => None,
@@ -245,6 +247,7 @@ fn facets(view: &SearchView, facets: &Facets) -> Markup {
     html! {
         aside.facets {
             (facet_group(view, "institution", "机构", "Institution", &facets.institution))
+            (facet_group(view, "company", "公司", "Company", &facets.company))
             (facet_group(view, "author", "作者", "Author", &facets.author))
             (facet_group(view, "year", "年份", "Year", &facets.year))
             (facet_group(view, "language", "语言", "Language", &facets.language))
@@ -361,7 +364,7 @@ pub fn render(view: &SearchView) -> Markup {
                             div.empty {
                                 h2 { "没有找到结果" span.en { "No results" } }
                                 p { "换个说法、减少关键词，或去掉筛选条件。中文可直接输入词语，如“元首会晤”；英文不区分大小写。" }
-                                p { a href=(link(&view.params, &[("institution", ""), ("author", ""), ("year", ""), ("language", ""), ("in", ""), ("from", ""), ("to", "")])) { "去掉所有筛选 · clear all filters" } }
+                                p { a href=(link(&view.params, &[("institution", ""), ("author", ""), ("company", ""), ("year", ""), ("language", ""), ("in", ""), ("from", ""), ("to", "")])) { "去掉所有筛选 · clear all filters" } }
                                 (suggestions(view))
                             }
                         } @else {
