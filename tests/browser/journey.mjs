@@ -129,7 +129,26 @@ try {
     check(await page.locator(`#${anchor}`).isVisible(), 'the chart link lands on the figure');
   }
 
-  // 6. The timeline.
+  // 6. A company: the search offers the company a note covers as a facet, and its page shows
+  // the broker's rating on a chart drawn by the server, the reports and the forecast consensus.
+  await page.goto(`${BASE}/search?q=${encodeURIComponent('舍得酒业')}`);
+  const companyFacet = page.locator('aside.facets .facet li a', { hasText: '舍得酒业' }).first();
+  check(await companyFacet.count() > 0, 'the search page offers the company facet');
+  if (await companyFacet.count() > 0) {
+    await Promise.all([page.waitForURL(/company=/), companyFacet.click()]);
+    check((await page.locator('ol.hits > li.hit').count()) > 0, 'the company filter keeps its notes');
+  }
+  await page.goto(`${BASE}/companies/600702`);
+  const companyPage = page.locator('section.company-page');
+  check(await companyPage.isVisible(), 'the company page opens by code');
+  check((await companyPage.locator('h1').innerText()).includes('舍得酒业'), 'the company page names the company');
+  const chart = companyPage.locator('svg.rating-chart');
+  const chartBox = await chart.boundingBox();
+  check(!!chartBox && chartBox.width >= 300 && chartBox.height >= 40, `the rating chart is drawn (${chartBox && Math.round(chartBox.width)}×${chartBox && Math.round(chartBox.height)}px)`);
+  check((await companyPage.locator('table.company-reports tbody tr').count()) > 0, 'the company page lists its reports');
+  await page.screenshot({ path: join(SHOTS, 'company.png'), fullPage: true });
+
+  // 7. The timeline.
   await page.goto(`${BASE}/timeline`);
   check((await page.locator('ol.timeline li.day').count()) > 0, 'the timeline shows days');
   await page.screenshot({ path: join(SHOTS, 'timeline.png'), fullPage: false });
@@ -137,7 +156,7 @@ try {
   check(external.length === 0, `no request leaves the server (${external.slice(0, 3).join(', ')})`);
   check(consoleErrors.length === 0, `no console errors (${consoleErrors.slice(0, 3).join(' | ')})`);
 
-  // 7. A phone: the report fits the width, tables scroll inside their box.
+  // 8. A phone: the report fits the width, tables scroll inside their box.
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
   const mobile = await phone.newPage();
   await mobile.goto(page.url().replace(/\/timeline.*/, '/search?q=' + encodeURIComponent('拜登')));
