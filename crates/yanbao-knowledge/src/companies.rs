@@ -70,15 +70,30 @@ const NOT_COMPANY_WORDS: [&str; 14] =
 /// would make every report naming its own research department mention a company.
 const NOT_COMPANY_ENDINGS: [&str; 4] = ["研究所", "研究院", "指数", "指"];
 
+/// Endings of the measures and section words printed next to codes in tables and headings
+/// (`BETA值`, `涨跌幅 | 002850`, `603121.SH 事件概述`, `标的理由`, `东吴研究`): a measure ends in
+/// 值/幅/率/额, a section heading in one of these words; no listed company's short name does.
+const NOT_COMPANY_TAILS: [&str; 18] = [
+    "值", "幅", "率", "额", "概述", "理由", "承诺", "研究", "至今", "要点", "提示", "点评", "摘要", "事件", "分析", "观点", "建议", "回顾",
+];
+
 /// True for a plausible company name: 2–10 characters with Chinese, no metric or column word,
 /// no rating word (`买入 | 600519` in a rating table), department or index.
 fn is_plausible_name(name: &str) -> bool {
     (2..=10).contains(&name.chars().count())
         && name.chars().any(yanbao_model::normalize::is_han)
-        && !NOT_COMPANY_WORDS.iter().chain(&NOT_COMPANY_ENDINGS).any(|w| name.ends_with(w))
+        && !NOT_COMPANY_WORDS.iter().chain(&NOT_COMPANY_ENDINGS).chain(&NOT_COMPANY_TAILS).any(|w| name.ends_with(w))
         && !["证券", "股票", "个股", "标的", "沪深", "上证", "深证", "中证"].contains(&name)
         && !yanbao_model::securities::RATING_WORDS.contains(&name)
         && !name.contains("ROE")
+}
+
+/// True for the code of a market index rather than a listed company: Shanghai's `000xxx`
+/// (`000001.SH` 上证指数, `000300.SH` 沪深300) and Shenzhen's `399xxx` (`399006` 创业板指).
+/// Index tables print them beside names like any stock.
+fn is_index_code(security: &Security) -> bool {
+    let code = security.code.as_str();
+    code.len() == 6 && (code.starts_with("399") || (code.starts_with("000") && security.exchange.as_deref() == Some("SH")))
 }
 
 /// `芯原股份-U ` → `芯原股份`: the listing mark is dropped before the name is cut from the run.
@@ -168,7 +183,7 @@ impl CompanyRegistry {
     pub fn learn(&mut self, name: &str, security: &Security) {
         let name = base_name(name);
         // Every path in (entities, covered companies) passes the same test of a name.
-        if !is_plausible_name(name) || security.code.is_empty() {
+        if !is_plausible_name(name) || security.code.is_empty() || is_index_code(security) {
             return;
         }
         let key = security.key();
@@ -332,6 +347,28 @@ mod tests {
         }
         assert!(registry.is_empty(), "{registry:?}");
         assert!(companies_in_text("买入 600519.SH").is_empty());
+    }
+
+    #[test]
+    fn measures_section_words_and_index_codes_are_never_companies() {
+        // Seen beside codes in the visible company notes and weeklies: column measures, section
+        // headings after a cover's code line, a credit line, and index tables.
+        let mut registry = CompanyRegistry::new();
+        for name in ["BETA值", "涨跌幅", "年涨幅", "近十年均值", "事件概述", "标的理由", "分红承诺", "入选至今", "东吴研究", "投资要点"] {
+            registry.learn(name, &sh("600753"));
+        }
+        registry.learn("上证指数", &sh("000001"));
+        registry.learn("沪深300", &sh("000300"));
+        registry.learn("筑村料一", &sh("000001"));
+        registry.learn("创业板", &Security { code: "399006".into(), exchange: Some("SZ".into()) });
+        assert!(registry.is_empty(), "{registry:?}");
+        assert!(companies_in_text("华培动力（603121.SH）\n603121.SH 事件概述").iter().all(|(name, _)| name == "华培动力"));
+        // Real names with those characters elsewhere stay companies; 000001.SZ is a bank.
+        for (name, code) in [("东方银星", "600753"), ("平安银行", "000001"), ("科达利", "002850"), ("宁德时代", "300750")] {
+            registry.learn(name, &Security { code: code.into(), exchange: yanbao_model::securities::a_share_exchange(code).map(String::from) });
+        }
+        assert_eq!(registry.len(), 4, "{registry:?}");
+        assert_eq!(registry.by_name("平安银行").map(|c| c.code.as_str()), Some("000001"));
     }
 
     #[test]
