@@ -92,7 +92,9 @@ if [[ "${YANBAO_FUZZ_HOSTILE_SEEDS:-1}" != 0 ]]; then
     echo "warning: could not write the hostile batch; seeding without it"
   fi
 fi
+# Committed seeds: queries, and three small PDFs (fuzz/seeds/pdf/README.md) that mutate fast.
 cp fuzz/seeds/search/* "$seeds/search/"
+cp fuzz/seeds/pdf/*.pdf "$seeds/pdf/"
 for t in "${ALL_TARGETS[@]}"; do
   echo "seeds for $t: $(find "$seeds/$t" -type f | wc -l) files"
 done
