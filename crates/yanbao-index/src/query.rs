@@ -186,6 +186,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_query_within_256_characters_but_over_32_words_is_refused_as_too_long() {
+        // The fuzzer's `search` target met this limit (a 226-character query, 34 words after
+        // segmentation: fuzz/fuzz_targets/search.rs); the refusal is `QueryTooLong`, not a panic.
+        let words: Vec<String> = (0..33).map(|i| format!("w{i}")).collect();
+        let query = words.join(" ");
+        assert!(query.chars().count() <= MAX_QUERY_CHARS);
+        let error = parse_query(&query).expect_err("33 words");
+        assert!(matches!(&error, IndexError::QueryTooLong(why) if why == "33 terms, at most 32"), "{error}");
+        assert!(parse_query(&words[..32].join(" ")).is_ok());
+    }
+
+    #[test]
     fn splits_phrases_and_words() {
         assert_eq!(
             split_pieces("USTR \"关税排除\" 清单"),
