@@ -1,4 +1,4 @@
-//! Any query string, with any other search fields (scope, dates, institution, author, year,
+//! Any query string, with any other search fields (scope, dates, institution, author, company, year,
 //! language, limit, offset, facets, report, grouping), goes through the query parser
 //! (`yanbao_index::query::parse_query`) and the whole search path (`Library::search`: index,
 //! snippets, facets, grouping, the store's copy counts) to `Ok` or a clean error.
@@ -45,6 +45,7 @@ struct Fields {
     to: Option<String>,
     institution: Option<String>,
     author: Option<String>,
+    company: Option<String>,
     year: Option<i32>,
     language: Option<String>,
     limit: usize,
@@ -79,6 +80,7 @@ fuzz_target!(
             to: fields.to,
             institution: fields.institution,
             author: fields.author,
+            company: fields.company,
             year: fields.year,
             language: fields.language,
             limit: fields.limit,
