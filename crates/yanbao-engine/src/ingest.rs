@@ -266,10 +266,12 @@ impl Library {
         // A copy is kept and readable by id, but searched once (through the original): stored
         // already marked, in one transaction, so no reader ever sees it as a report of its own.
         let options = PutOptions { source: Some(bytes), companies: &learned, duplicate_of: duplicate_of.as_deref(), ..PutOptions::default() };
+        let changing = self.changing();
         let outcome = self.store().put_with(&report, options)?;
         if duplicate_of.is_none() {
             self.index_report(&report)?;
         }
+        drop(changing);
         Ok(IngestResult {
             path: path.display().to_string(),
             id: Some(report.id.clone()),
