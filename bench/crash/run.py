@@ -40,7 +40,7 @@ import benchlib  # noqa: E402
 p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
 p.add_argument('binary')
 p.add_argument('--rounds', type=int, default=None, help='kills per part (default 20, --quick 5)')
-p.add_argument('--seed', type=int, default=None, help='random seed (default: a new one, printed)')
+p.add_argument('--seed', default='random', help='random seed (default `random`: a new one, printed)')
 p.add_argument('--db-url', default=os.environ.get('YANBAO_TEST_POSTGRES') or None,
                help='a PostgreSQL server for the worker part (a URL of a database that exists)')
 p.add_argument('--corpus', default=os.path.join(here, '../../../shared/corpus'))
@@ -51,7 +51,7 @@ p.add_argument('--keep', action='store_true', help='keep the work folder')
 args = p.parse_args()
 binary = os.path.abspath(args.binary)
 rounds = args.rounds if args.rounds is not None else (5 if args.quick else 20)
-seed = args.seed if args.seed is not None else random.randrange(1 << 30)
+seed = random.randrange(1 << 30) if args.seed == 'random' else int(args.seed)
 rng = random.Random(seed)
 parts = [x for x in args.only.split(',') if x]
 work = tempfile.mkdtemp(prefix='yanbao-crash-')
@@ -222,15 +222,21 @@ if not reference:
     fail('the clean ingest stored nothing')
 
 
+def kill_delay(seen, rounds_left):
+    """A random moment to kill at: on average the clean ingest's time for an equal share of what
+    is left to store among the rounds left, so the kills land across the whole batch (the early
+    ones on a start: reconciling, skipping what is stored)."""
+    left = max(0.05, 1 - len(seen) / len(reference))
+    return rng.uniform(0, 2 * clean_seconds * left / rounds_left)
+
+
 def ingest_part():
     data = os.path.join(work, 'ingest')
     seen, kills, parsing_kills, parent_only, finished_early = {}, 0, 0, 0, 0
     t = time.time()
     for r in range(1, rounds + 1):
         proc = start('--json', 'ingest', batch, data=data, logname='ingest.log')
-        # Each round is given about 1/rounds of the clean ingest's time on average: the kills
-        # land across the whole batch, and early ones fall on the start (reconciling, skipping).
-        delay = rng.uniform(0, 2 * clean_seconds / rounds)
+        delay = kill_delay(seen, rounds - r + 1)
         whole = rng.random() >= 0.25
         deadline = time.time() + delay
         while time.time() < deadline and proc.poll() is None:
@@ -277,7 +283,7 @@ def worker_part():
     workers = []
     for r in range(1, rounds + 1):
         workers = [start('worker', '--lease', '3', '--name', f'w{r}.{k}', db=db.url, logname='worker.log') for k in (1, 2)]
-        delay = rng.uniform(0, 2 * clean_seconds / rounds)
+        delay = kill_delay(seen, rounds - r + 1)
         time.sleep(delay)
         kind = rng.choice(['both', 'both', 'one', 'parent'])
         victims = workers if kind == 'both' else workers[:1]
@@ -350,8 +356,8 @@ def worker_part():
 
 def multipart(path, data):
     boundary = uuid.uuid4().hex
-    name = os.path.basename(path)
-    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{urllib.parse.quote(name)}"\r\n'
+    quoted = os.path.basename(path).replace('"', '%22')  # as a browser sends it: UTF-8, quotes escaped
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{quoted}"\r\n'
             f'Content-Type: application/octet-stream\r\n\r\n').encode()
     return head + data + f'\r\n--{boundary}--\r\n'.encode(), f'multipart/form-data; boundary={boundary}'
 
