@@ -370,6 +370,7 @@ def server_part():
     base = f'http://127.0.0.1:{port}'
     seen, kills, cut_total, acked_total, reads = {}, 0, 0, 0, [0]
     acked = {}  # id -> file, uploads answered 2xx (stored, whatever happens after)
+    loaded = [0.0, 0]  # seconds under upload, uploads answered
     queries = ['半导体', '新能源汽车', '美联储', '光伏', '白酒', 'CPI', 'revenue', '储能']
     t = time.time()
 
@@ -427,13 +428,20 @@ def server_part():
         proc = serve()
         queue = remaining()
         rng.shuffle(queue)
-        delay = rng.uniform(0.2, 2 * clean_seconds / rounds)
+        # Uploads (one commit each, under load) are slower than an ingest: the time the rounds so
+        # far took per answered upload stands for the rate, so the kills reach the batch's end.
+        per_upload = loaded[0] / max(1, loaded[1]) if loaded[1] >= 5 else clean_seconds / len(files)
+        left = max(0.05, 1 - len(seen) / len(reference))
+        to_go = per_upload * len(files) * left
+        delay = rng.uniform(0.2, 0.2 + min(to_go, 2 * to_go / (rounds - r + 1)))
         stop, threads, outcomes = load(queue, proc, delay)
         deadline = time.time() + delay
         while time.time() < deadline and any(th.is_alive() for th in threads[2:]):
             time.sleep(0.01)
         parsing = kill(proc, True)
         kills += 1
+        loaded[0] += delay
+        loaded[1] += sum(1 for _, status in outcomes if status is not None)
         stop.set()
         for th in threads:
             th.join()
