@@ -63,9 +63,17 @@ def log(line):
     print(f'CRASH {line}', flush=True)
 
 
+databases = []  # scratch PostgreSQL databases, dropped at the end (kept on a failure with --keep)
+
+
 def fail(message):
     print(f'CRASH FAILED (seed {seed}): {message}', flush=True)
     print(f'CRASH the work folder is kept: {work}', flush=True)
+    for db in databases:
+        if args.keep:
+            print(f'CRASH the database is kept: {db.url}', flush=True)
+        else:
+            db.drop()
     sys.exit(1)
 
 
@@ -275,6 +283,7 @@ def worker_part():
         summary.append('worker: skipped (no PostgreSQL)')
         return
     db = benchlib.ScratchDb(args.db_url, f'yb_crash_{os.getpid()}')
+    databases.append(db)
     data = os.path.join(work, 'replica')
     run('enqueue', batch, db=db.url)
     total = sum(json.loads(run('--json', 'jobs', '--limit', '0', db=db.url).stdout)['counts'].values())
