@@ -17,6 +17,12 @@ if [[ -x tests/browser/run.sh ]]; then
   tests/browser/run.sh "$yanbao"
 fi
 scripts/api-contract.sh "$yanbao"
+# Crash loops: `yanbao ingest`, two `yanbao worker`s (when YANBAO_TEST_POSTGRES is set) and the
+# server during uploads SIGKILLed at random moments of a batch of real reports (../shared/corpus
+# when present, else the bundled samples and text made from them), 5 rounds each: after every
+# restart store and index agree, every report is whole, nothing stored before is lost, and the
+# batch completes (bench/crash/run.py; without --quick, 20 rounds and a larger batch).
+python3 bench/crash/run.py "$yanbao" --quick --seed "${CRASH_LOOP_SEED:-1}"
 # The shared library on one machine: PostgreSQL, two workers and two nodes as separate processes,
 # the visible corpus plus 2,000 synthetic reports, one worker and one node killed with SIGKILL
 # mid-way — nothing lost, nothing stored twice, both nodes answer alike (bench/shared/proof.py).

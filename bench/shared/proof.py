@@ -15,9 +15,11 @@ usage: bench/shared/proof.py PATH/TO/yanbao [--corpus ../shared/corpus] [--synth
      a set of searches identically (after catching up).
 
 Exits non-zero on any difference; prints PROOF lines with the figures."""
-import argparse, hashlib, json, os, random, shutil, subprocess, sys, tempfile, time, urllib.parse, urllib.request
+import argparse, hashlib, json, os, shutil, subprocess, sys, tempfile, time, urllib.parse, urllib.request
 
 here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(here))
+import benchlib  # noqa: E402
 p = argparse.ArgumentParser()
 p.add_argument('binary')
 p.add_argument('--corpus', default=os.path.join(here, '../../../shared/corpus'))
@@ -25,14 +27,9 @@ p.add_argument('--synthetic', type=int, default=2000)
 p.add_argument('--admin', default=os.environ.get('YANBAO_TEST_POSTGRES') or 'postgres://postgres@127.0.0.1:5432/postgres')
 args = p.parse_args()
 binary = os.path.abspath(args.binary)
-base = args.admin.rsplit('/', 1)[0]
 work = tempfile.mkdtemp(prefix='yanbao-proof-')
-db_name = 'yb_proof'
-url = f'{base}/{db_name}'
-
-
-def psql(db, sql):
-    return subprocess.run(['psql', f'{base}/{db}', '-Atc', sql], check=True, capture_output=True, text=True).stdout.strip()
+db = benchlib.ScratchDb(args.admin, 'yb_proof')
+db_name, url, psql = db.name, db.url, db.psql
 
 
 def yanbao(*rest):
@@ -44,30 +41,15 @@ def fail(message):
     sys.exit(1)
 
 
-psql('postgres', f'DROP DATABASE IF EXISTS {db_name} WITH (FORCE)')
-psql('postgres', f'CREATE DATABASE {db_name}')
-
 # 1. Inputs: the visible corpus, synthetic reports, bad files.
 inputs = os.path.join(work, 'in')
 os.makedirs(inputs)
-corpus_files = []
-if os.path.isdir(args.corpus):
-    for root, _, files in os.walk(args.corpus):
-        for name in files:
-            if name.lower().endswith(('.pdf', '.md', '.txt')) and name not in ('README.md', 'PROVENANCE.tsv'):
-                corpus_files.append(os.path.join(root, name))
-else:
+corpus_files = [f for f in benchlib.corpus_files(args.corpus) if f.lower().endswith(('.pdf', '.md', '.txt'))]
+if not corpus_files:
     print(f'note: no corpus at {args.corpus}; synthetic reports only')
 synthetic = os.path.join(work, 'synthetic')
-if args.synthetic:
-    subprocess.run([sys.executable, os.path.join(here, '../scale/gen.py'), synthetic, str(args.synthetic), '--shared', os.path.join(args.corpus, '..')],
-                   check=True, capture_output=True)
-rng = random.Random(7)
-bad = {'empty.md': b'', 'junk.txt': bytes(rng.randrange(256) for _ in range(8192)),
-       'truncated.pdf': b'%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pa'}
-for name, data in bad.items():
-    with open(os.path.join(inputs, name), 'wb') as f:
-        f.write(data)
+benchlib.synthetic_reports(synthetic, args.synthetic, shared=os.path.join(args.corpus, '..'))
+bad = benchlib.write_bad_files(inputs)
 paths = corpus_files + ([synthetic] if args.synthetic else []) + [inputs]
 yanbao('enqueue', *paths)
 every = corpus_files + [os.path.join(synthetic, f) for f in (os.listdir(synthetic) if args.synthetic else [])]
@@ -84,15 +66,9 @@ def worker(name):
 def node(name, port):
     proc = subprocess.Popen([binary, '--db', url, '--data', os.path.join(work, name), 'serve', '--addr', f'127.0.0.1:{port}'],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(1200):
-        try:
-            urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=1)
-            return proc
-        except Exception:
-            if proc.poll() is not None:
-                fail(f'node {name} exited')
-            time.sleep(0.25)
-    fail(f'node {name} did not start')
+    if not benchlib.wait_http(f'http://127.0.0.1:{port}/healthz', proc):
+        fail(f'node {name} exited or did not start')
+    return proc
 
 
 def jobs():
@@ -166,6 +142,6 @@ for n in nodes.values():
 if differ:
     fail(f'nodes answer differently for {differ}')
 print(f'PROOF both nodes answer {len(queries)} searches identically; {len(stored)} reports = {len(digests)} distinct inputs - {good_failed} failed good files', flush=True)
-psql('postgres', f'DROP DATABASE IF EXISTS {db_name} WITH (FORCE)')
+db.drop()
 shutil.rmtree(work, ignore_errors=True)
 print('PROOF OK')

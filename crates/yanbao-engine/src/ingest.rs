@@ -208,20 +208,22 @@ impl Library {
     }
 
     /// Parses uploaded bytes. An isolated worker reads its input from a file, so the upload is
-    /// written to a private temporary file first (never to a path named by the uploader).
+    /// written to a private temporary folder first (never to a path named by the uploader), under
+    /// the upload's own (sanitised) name: what a report's file name tells — the year of
+    /// `2022-annual-report.pdf`, the title of a scan — is read from it as `ingest` reads it.
     fn parse_upload(&self, name: &Path, bytes: &[u8]) -> Result<Report, EngineError> {
         if !matches!(self.parse_options().isolation, crate::Isolation::Worker { .. }) {
             return parse_file(name, bytes, self.parse_options());
         }
         let io = |e: std::io::Error| EngineError::Io { path: name.display().to_string(), reason: e.to_string() };
-        let extension = name.extension().and_then(|e| e.to_str()).unwrap_or("bin");
-        let mut file = tempfile::Builder::new().prefix("yanbao-upload-").suffix(&format!(".{extension}")).tempfile().map_err(io)?;
-        std::io::Write::write_all(&mut file, bytes).map_err(io)?;
+        let dir = tempfile::Builder::new().prefix("yanbao-upload-").tempdir().map_err(io)?;
+        let file = dir.path().join(file_name_within(&name.display().to_string(), 200));
+        std::fs::write(&file, bytes).map_err(io)?;
         // The worker knows the file by its temporary path; the uploader must only ever see
         // the name it gave.
-        let temporary = file.path().display().to_string();
+        let temporary = file.display().to_string();
         let shown = name.display().to_string();
-        let mut report = parse_file(file.path(), bytes, self.parse_options()).map_err(|e| match e {
+        let mut report = parse_file(&file, bytes, self.parse_options()).map_err(|e| match e {
             EngineError::Parse(message) => EngineError::Parse(message.replace(&temporary, &shown)),
             EngineError::Unsupported(message) => EngineError::Unsupported(message.replace(&temporary, &shown)),
             EngineError::Io { path, reason } => EngineError::Io { path: path.replace(&temporary, &shown), reason },
@@ -273,10 +275,12 @@ impl Library {
         // A copy is kept and readable by id, but searched once (through the original): stored
         // already marked, in one transaction, so no reader ever sees it as a report of its own.
         let options = PutOptions { source: Some(bytes), companies: &learned, duplicate_of: duplicate_of.as_deref(), ..PutOptions::default() };
+        let changing = self.changing();
         let outcome = self.store().put_with(&report, options)?;
         if duplicate_of.is_none() {
             self.index_report(&report)?;
         }
+        drop(changing);
         Ok(IngestResult {
             path: path.display().to_string(),
             id: Some(report.id.clone()),
@@ -331,9 +335,51 @@ fn sanitize_name(name: &str) -> String {
     }
 }
 
+/// `name` cut to at most `max` bytes (file systems allow 255), its extension kept.
+fn file_name_within(name: &str, max: usize) -> String {
+    if name.len() <= max {
+        return name.to_string();
+    }
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.is_empty() && extension.len() <= 16 => (stem, format!(".{extension}")),
+        _ => (name, String::new()),
+    };
+    let mut cut = max.saturating_sub(extension.len());
+    while !stem.is_char_boundary(cut.min(stem.len())) {
+        cut -= 1;
+    }
+    format!("{}{extension}", &stem[..cut.min(stem.len())])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Crash loops (docs/RELIABILITY.md) compare every report a worker or an upload stored with
+    /// the same file ingested from disk: an isolated parse of an upload read the temporary file's
+    /// name (`yanbao-upload-x1Yz.pdf`), so a year or title taken from the file name was lost.
+    #[test]
+    fn an_isolated_parse_of_an_upload_reads_the_upload_s_name() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        // A stand-in worker for a scan: no title, no date.
+        let exe = dir.path().join("worker.sh");
+        std::fs::write(&exe, "#!/bin/sh\nprintf '{\"id\":\"00000000000000ab\",\"title\":\"\",\"language\":\"en\",\"format_version\":1}'\n").unwrap();
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut library = Library::open_in_memory().unwrap();
+        library.set_parse_options(crate::ParseOptions { isolation: crate::Isolation::Worker { exe }, ..crate::ParseOptions::default() });
+        let result = library.ingest_bytes("/jobs/from/2022-alphabet-annual-report.pdf", b"%PDF-1.7 scan").unwrap();
+        assert_eq!(result.outcome, IngestOutcome::Added, "{:?}", result.error);
+        let stored = library.get("00000000000000ab").unwrap().unwrap();
+        assert_eq!(stored.title, "2022 alphabet annual report");
+        assert_eq!(stored.year, Some(2022));
+        assert_eq!(stored.source.path, "2022-alphabet-annual-report.pdf");
+        // A name longer than a file system allows is cut, its extension kept.
+        let long = format!("{}.pdf", "研".repeat(100));
+        let cut = file_name_within(&long, 200);
+        assert!(cut.len() <= 200 && cut.ends_with(".pdf") && cut.starts_with("研研"), "{cut}");
+        assert_eq!(file_name_within("report.pdf", 200), "report.pdf");
+    }
 
     #[test]
     fn uploaded_pdfs_reach_an_isolated_worker() {

@@ -120,6 +120,11 @@ pub struct Library {
     follows: bool,
     /// One catch-up at a time (the follower and an explicit reconcile).
     following: std::sync::Mutex<()>,
+    /// Held shared by each change from its store transaction until the index has it too, and
+    /// exclusively by an index commit ([`Library::commit_index`]): a commit then never records a
+    /// store generation whose change is stored but not yet in the index — which, were the process
+    /// killed before the next commit, the next start would trust as agreement.
+    writing: std::sync::RwLock<()>,
     /// False for a worker of a shared store ([`Library::open_worker`]): it stores reports and
     /// leaves indexing to the search nodes, which follow the store.
     indexing: bool,
@@ -170,7 +175,7 @@ impl Library {
         }
         let follows = store.changes_since(u64::MAX, 0)?.is_some();
         let library =
-            Library { data_dir: data_dir.to_path_buf(), store, follows, following: Default::default(), indexing: true, registry_relearned: Default::default(), index, parse_options: ParseOptions::default() };
+            Library { data_dir: data_dir.to_path_buf(), store, follows, following: Default::default(), writing: Default::default(), indexing: true, registry_relearned: Default::default(), index, parse_options: ParseOptions::default() };
         Ok(library)
     }
 
@@ -186,6 +191,7 @@ impl Library {
             store: Arc::new(yanbao_store::PgStore::connect(db)?),
             follows: false,
             following: Default::default(),
+            writing: Default::default(),
             indexing: false,
             registry_relearned: Default::default(),
             index: SearchIndex::open_in_ram()?,
@@ -200,6 +206,7 @@ impl Library {
             store: Arc::new(SqliteStore::open_in_memory()?),
             follows: false,
             following: Default::default(),
+            writing: Default::default(),
             indexing: true,
             registry_relearned: Default::default(),
             index: SearchIndex::open_in_ram()?,
@@ -249,9 +256,18 @@ impl Library {
             }
             return Ok(());
         }
+        // No change half-applied (stored, not yet indexed) while the generation is read and
+        // the documents committed.
+        let _no_change_in_flight = self.writing.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         let generation = self.store.generation()?;
         self.index.commit_at(generation)?;
         Ok(())
+    }
+
+    /// Held from a change to the store until the index has it (see `writing`); dropped before
+    /// any [`Library::commit_index`] of the same thread.
+    pub(crate) fn changing(&self) -> std::sync::RwLockReadGuard<'_, ()> {
+        self.writing.read().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// True when the index is a replica following a shared store (see [`Library::apply_changes`]).
@@ -380,11 +396,14 @@ impl Library {
         if !is_report_id(id) || !self.store.contains(id)? {
             return Err(EngineError::NotFound(id.to_string()));
         }
-        if !self.store.set_duplicate_of(id, None)? {
-            return Ok(false);
-        }
-        if let Some(report) = self.store.get(id)? {
-            self.index_report(&report)?;
+        {
+            let _changing = self.changing();
+            if !self.store.set_duplicate_of(id, None)? {
+                return Ok(false);
+            }
+            if let Some(report) = self.store.get(id)? {
+                self.index_report(&report)?;
+            }
         }
         self.commit_index()?;
         Ok(true)
@@ -406,14 +425,17 @@ impl Library {
         if original == id {
             return Err(EngineError::Parse(format!("{id} cannot be a copy of itself")));
         }
-        if !self.store.set_duplicate_of(id, Some(&original))? {
-            return Ok(false);
+        {
+            let _changing = self.changing();
+            if !self.store.set_duplicate_of(id, Some(&original))? {
+                return Ok(false);
+            }
+            // Its own copies now point at the new original.
+            for copy in self.store.copies(id)? {
+                self.store.set_duplicate_of(&copy, Some(&original))?;
+            }
+            self.index.remove_report(id)?;
         }
-        // Its own copies now point at the new original.
-        for copy in self.store.copies(id)? {
-            self.store.set_duplicate_of(&copy, Some(&original))?;
-        }
-        self.index.remove_report(id)?;
         self.commit_index()?;
         Ok(true)
     }
@@ -437,6 +459,7 @@ impl Library {
             return Ok(false);
         }
         // Other files of the removed report stand alone once it is gone, and become searchable.
+        let changing = self.changing();
         let freed = self.store.copies(id)?;
         let removed = self.store.remove(id)?;
         if removed {
@@ -446,6 +469,7 @@ impl Library {
                     self.index_report(&report)?;
                 }
             }
+            drop(changing);
             self.commit_index()?;
         }
         Ok(removed)
@@ -604,4 +628,47 @@ fn dir_size(dir: &Path) -> u64 {
 /// Where the PDF library was found, or why PDFs cannot be read on this machine.
 pub fn pdf_support() -> Result<PathBuf, String> {
     yanbao_pdf::pdfium_status().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod crash_tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    /// Crash loops (docs/RELIABILITY.md): a server SIGKILLed during uploads left its store and
+    /// index apart for good. One upload had stored its report (the store's generation moved on)
+    /// but not yet indexed it when another upload's commit recorded that generation; killed
+    /// then, the index claimed a generation it did not hold, and the next start trusted it.
+    #[test]
+    fn an_index_commit_never_records_a_change_stored_but_not_yet_indexed() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = Arc::new(Library::open(dir.path()).unwrap());
+        let report = parse::parse_file(Path::new("a.md"), "# 关税排除清单跟踪\n\n美国贸易代表办公室延长部分商品的关税排除期限。\n".as_bytes(), &ParseOptions::default()).unwrap();
+        let (stored_tx, stored_rx) = std::sync::mpsc::channel();
+        // The first upload, between its store transaction and its index write.
+        let writer = {
+            let library = library.clone();
+            let report = report.clone();
+            std::thread::spawn(move || {
+                let changing = library.changing();
+                library.store().put(&report, None).unwrap();
+                stored_tx.send(()).unwrap();
+                std::thread::sleep(Duration::from_millis(300));
+                library.index_report(&report).unwrap();
+                drop(changing);
+            })
+        };
+        stored_rx.recv().unwrap();
+        // The second upload's commit, meanwhile.
+        library.commit_index().unwrap();
+        writer.join().unwrap();
+        // What a process started after a kill here would find on disk.
+        let committed = yanbao_index::SearchIndex::open(&dir.path().join("index")).unwrap();
+        let generation = library.store().generation().unwrap();
+        assert!(
+            committed.generation() != Some(generation) || committed.report_ids().unwrap().contains(&report.id),
+            "the index records the store's generation {generation} without the report stored in it"
+        );
+    }
 }

@@ -210,6 +210,7 @@ fn parse_in_worker(exe: &Path, path: &Path, options: &ParseOptions) -> Result<Re
         command.env("YANBAO_PDF_PASSWORD", password);
     }
     limit_memory(&mut command, address_space_cap(options.worker_memory));
+    die_with_parent(&mut command);
     let mut child = command.spawn().map_err(|e| EngineError::Parse(format!("cannot start the pdf worker: {e}")))?;
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
@@ -399,6 +400,30 @@ fn limit_memory(command: &mut Command, bytes: u64) {
 #[cfg(not(unix))]
 fn limit_memory(_command: &mut Command, _bytes: u64) {}
 
+/// Makes the worker die with the process that started it. Its time and memory limits are
+/// enforced by that process: a worker whose parent was killed (SIGKILL, a lost terminal) would
+/// otherwise parse on unwatched, a hung one forever. The kernel sends SIGKILL when the thread
+/// that spawned the worker ends, which is never before the worker (that thread waits for it).
+#[cfg(target_os = "linux")]
+fn die_with_parent(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    let parent = std::process::id();
+    // SAFETY: prctl, getppid and raise are async-signal-safe and touch only the child.
+    unsafe {
+        command.pre_exec(move || {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
+            // The parent may have died before the prctl: then nobody would send the signal.
+            if libc::getppid() as u32 != parent {
+                libc::raise(libc::SIGKILL);
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn die_with_parent(_command: &mut Command) {}
+
 /// Called first thing in an isolated worker: when an allocation fails under the address-space
 /// limit, PDFium aborts silently (Rust prints "memory allocation of N bytes failed" and aborts);
 /// the SIGABRT handler installed here sees the failed allocation's `ENOMEM` and writes
@@ -489,6 +514,60 @@ mod tests {
         assert_eq!(exited.unwrap_err(), "pdf worker exited with code 3");
         let (garbage, _) = run("echo not-json", Duration::from_secs(10));
         assert!(garbage.unwrap_err().contains("unreadable output"));
+    }
+
+    /// Not a test of its own: the process [`a_worker_dies_with_the_process_that_started_it`]
+    /// starts and kills. It parses with a worker that writes its pid and hangs.
+    #[cfg(target_os = "linux")]
+    #[test]
+    #[ignore = "run by a_worker_dies_with_the_process_that_started_it"]
+    fn parent_of_a_hanging_worker() {
+        let Some(dir) = std::env::var_os("YANBAO_TEST_WORKER_DIR").map(PathBuf::from) else { return };
+        let pdf = dir.join("x.pdf");
+        std::fs::write(&pdf, b"%PDF-1.7\n").unwrap();
+        let exe = fake_worker(&dir, &format!("echo $$ > {}/worker.pid; exec sleep 60", dir.display()));
+        let options = ParseOptions { isolation: Isolation::Worker { exe }, timeout: Duration::from_secs(120), ..ParseOptions::default() };
+        let _ = parse_file(&pdf, b"%PDF-1.7\n", &options);
+    }
+
+    /// Crash loops (docs/RELIABILITY.md): `yanbao ingest` SIGKILLed alone, without its process
+    /// group, left its PDF workers parsing on — with no one to enforce their time limit.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_worker_dies_with_the_process_that_started_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut parent = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--ignored", "--exact", "parse::tests::parent_of_a_hanging_worker", "--nocapture"])
+            .env("YANBAO_TEST_WORKER_DIR", dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid_file = dir.path().join("worker.pid");
+        let started = Instant::now();
+        let worker: i32 = loop {
+            if let Some(pid) = std::fs::read_to_string(&pid_file).ok().and_then(|s| s.trim().parse().ok()) {
+                break pid;
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "the worker did not start");
+            assert!(parent.try_wait().unwrap().is_none(), "the parent ended before its worker started");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        parent.kill().unwrap();
+        parent.wait().unwrap();
+        let alive = |pid: i32| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| stat.rsplit(") ").next().is_some_and(|rest| !rest.starts_with('Z')))
+        };
+        let killed = Instant::now();
+        while alive(worker) && killed.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let outlived = alive(worker);
+        if outlived {
+            // SAFETY: killing the stray test worker by its pid.
+            unsafe { libc::kill(worker, libc::SIGKILL) };
+        }
+        assert!(!outlived, "the pdf worker outlived the process that started it");
     }
 
     #[cfg(unix)]
