@@ -33,3 +33,12 @@ elif [[ ! -d ../shared/corpus ]]; then
 else
   python3 bench/shared/proof.py "$yanbao" --corpus ../shared/corpus --synthetic 2000
 fi
+# A fuzz pass over every part that reads untrusted bytes (scripts/fuzz.sh: cargo-fuzz/libFuzzer,
+# 60 s a target — text, pdf, search, access; any crash, hang over 10 s or out-of-memory fails).
+# Its first build takes long (every dependency again, instrumented): YANBAO_SKIP_FUZZ=1 skips it
+# on a developer's machine; CI (.ci/run) never sets it.
+if [[ -n "${YANBAO_SKIP_FUZZ:-}" ]]; then
+  echo "skip the fuzz pass: YANBAO_SKIP_FUZZ is set"
+else
+  scripts/fuzz.sh "${YANBAO_FUZZ_SECONDS:-60}"
+fi
