@@ -308,6 +308,19 @@ def run_wrk(port, seconds, connections, env):
     return r
 
 
+HEADER = "\n%5s %9s %9s %9s %9s %8s %7s %9s %9s %5s %5s" % ("slice", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "errors", "RSS MB", "anon MB", "fds", "load")
+
+
+def row(k, r, samples):
+    """A line of the table: the slice's wrk figures and the largest RSS, anonymous RSS and fds."""
+    ss = [s for s in samples if s[1] == k]
+    rss = max(s[2] for s in ss) / 1024 if ss else 0
+    anon = max(s[3] for s in ss) / 1024 if ss else 0
+    fds = max(s[4] for s in ss) if ss else 0
+    return "%5d %9d %9.0f %9.2f %9.2f %8.1f %7d %9.1f %9.1f %5d %5.2f" % (k + 1, r["requests"], r["rps"], r["p50_ms"], r["p99_ms"], r["max_ms"],
+                                                                       r["non2xx"] + r["socket_errors"], rss, anon, fds, r["load"])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("binary")
@@ -317,6 +330,7 @@ def main():
     ap.add_argument("--port", type=int, default=18191)
     ap.add_argument("--connections", type=int, default=8)
     args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
     if not shutil.which("wrk"):
         if os.environ.get("YANBAO_REQUIRE_SOAK") == "1":
             sys.exit("error: the soak cannot run: wrk is missing (apt-get install -y wrk; YANBAO_REQUIRE_SOAK=1)")
@@ -347,11 +361,13 @@ def main():
         for t in (sampler, uploader, hostile):
             t.start()
         rows = []
+        print(HEADER, flush=True)
         for k in range(slices):
             sampler.slice = k
             r = run_wrk(args.port, slice_s, args.connections, env)
             r["load"] = os.getloadavg()[0]
             rows.append(r)
+            print(row(k, r, sampler.samples), flush=True)
         uploader.stop.set()
         uploader.join(70)
         hostile.finish()
@@ -370,15 +386,6 @@ def main():
     if code not in (0, -15):
         failures.append("the server did not stop cleanly on SIGTERM (%s)" % code)
 
-    # The table.
-    print("\n%5s %9s %9s %9s %9s %8s %7s %9s %9s %5s %5s" % ("slice", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "errors", "RSS MB", "anon MB", "fds", "load"))
-    for k, r in enumerate(rows):
-        ss = [s for s in sampler.samples if s[1] == k]
-        rss = max(s[2] for s in ss) / 1024 if ss else 0
-        anon = max(s[3] for s in ss) / 1024 if ss else 0
-        fds = max(s[4] for s in ss) if ss else 0
-        print("%5d %9d %9.0f %9.2f %9.2f %8.1f %7d %9.1f %9.1f %5d %5.2f" % (k + 1, r["requests"], r["rps"], r["p50_ms"], r["p99_ms"], r["max_ms"],
-                                                                            r["non2xx"] + r["socket_errors"], rss, anon, fds, r["load"]))
     total = sum(r["requests"] for r in rows)
     rss_all = [s[2] for s in sampler.samples]
     half = [s for s in sampler.samples if s[1] >= slices // 2]
