@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: unit and integration tests of every crate (corpus-wide quality runs read
 # ../shared/corpus when present and say why they skip when not), then the headless-browser journey,
-# then the JSON API against its OpenAPI contract (Schemathesis, scripts/api-contract.sh).
+# then the JSON API against its OpenAPI contract (Schemathesis, scripts/api-contract.sh), then a
+# short soak under load with hostile clients (bench/soak/run.py --quick).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup-pdfium.sh
@@ -23,6 +24,10 @@ scripts/api-contract.sh "$yanbao"
 # restart store and index agree, every report is whole, nothing stored before is lost, and the
 # batch completes (bench/crash/run.py; without --quick, 20 rounds and a larger batch).
 python3 bench/crash/run.py "$yanbao" --quick --seed "${CRASH_LOOP_SEED:-1}"
+# Soak, short: 2 slices of 25 s of mixed wrk load with uploads, slowloris, idle and oversized-header
+# clients beside it; no error, p99, RSS and descriptors flat (bench/soak/run.py; the 10-minute run
+# and its figures: docs/RELIABILITY.md). Skips without wrk unless YANBAO_REQUIRE_SOAK=1 (CI).
+python3 bench/soak/run.py "$yanbao" --quick
 # The shared library on one machine: PostgreSQL, two workers and two nodes as separate processes,
 # the visible corpus plus 2,000 synthetic reports, one worker and one node killed with SIGKILL
 # mid-way — nothing lost, nothing stored twice, both nodes answer alike (bench/shared/proof.py).

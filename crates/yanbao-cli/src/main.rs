@@ -163,6 +163,20 @@ enum Command {
         /// Public base URL used in share links and QR codes (default: http://ADDR).
         #[arg(long)]
         base_url: Option<String>,
+        /// Seconds a client has to send a request's headers (idle keep-alive connections
+        /// included) before it is disconnected.
+        #[arg(long, value_name = "SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        header_timeout: u64,
+        /// Seconds a request (its body included) may take to arrive and be answered, uploads
+        /// excepted; slower ones are answered 408.
+        #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        request_timeout: u64,
+        /// Seconds an upload may take to arrive and be answered; slower ones are answered 408.
+        #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86400))]
+        upload_timeout: u64,
+        /// Most connections served at once; more wait until one closes.
+        #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        max_connections: u64,
     },
     /// Manage API tokens for full-text access and uploads.
     Token {
@@ -563,7 +577,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { addr, samples, base_url } => {
+        Command::Serve { addr, samples, base_url, header_timeout, request_timeout, upload_timeout, max_connections } => {
             let library = open_library(&cli.data, cli.db.as_deref())?;
             if let Some(samples) = samples {
                 let code = ingest(&library, &[samples], json)?;
@@ -572,7 +586,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             let base_url = base_url.unwrap_or_else(|| format!("http://{addr}"));
-            let config = yanbao_server::ServerConfig { addr, base_url, ..yanbao_server::ServerConfig::default() };
+            let config = yanbao_server::ServerConfig {
+                addr,
+                base_url,
+                header_read_timeout: std::time::Duration::from_secs(header_timeout),
+                request_timeout: std::time::Duration::from_secs(request_timeout),
+                upload_timeout: std::time::Duration::from_secs(upload_timeout),
+                max_connections: max_connections as usize,
+                ..yanbao_server::ServerConfig::default()
+            };
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             runtime.block_on(yanbao_server::serve(library, config))?;
             Ok(ExitCode::SUCCESS)
@@ -855,4 +877,20 @@ fn migrate(from: &Path, to: &str, json: bool) -> Result<ExitCode> {
         println!("next: yanbao serve --db URL --data DIR (each node builds its own search index from the store when it starts)");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serve_flags_default_to_the_server_config_defaults() {
+        let cli = Cli::try_parse_from(["yanbao", "serve"]).expect("parses");
+        let Command::Serve { header_timeout, request_timeout, upload_timeout, max_connections, .. } = cli.command else { panic!("not serve") };
+        let config = yanbao_server::ServerConfig::default();
+        assert_eq!(header_timeout, config.header_read_timeout.as_secs());
+        assert_eq!(request_timeout, config.request_timeout.as_secs());
+        assert_eq!(upload_timeout, config.upload_timeout.as_secs());
+        assert_eq!(max_connections as usize, config.max_connections);
+    }
 }

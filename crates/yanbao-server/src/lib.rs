@@ -48,6 +48,20 @@ pub struct ServerConfig {
     pub max_page_size: usize,
     /// Hours a share link printed on a preview page stays valid.
     pub share_link_hours: u64,
+    /// Longest wait for a request's line and headers, from the connection's opening or the end
+    /// of the previous answer: a client that trickles its headers (slowloris), or keeps an idle
+    /// connection open, is disconnected after it.
+    pub header_read_timeout: Duration,
+    /// Largest request line and headers together, in bytes: more is answered 431 and the
+    /// connection closed (at most 100 headers either way).
+    pub max_header_bytes: usize,
+    /// Longest time to receive a request's body and answer it, uploads excepted: a slower request
+    /// is answered 408 (`request_timeout`) and its connection closed.
+    pub request_timeout: Duration,
+    /// The same for an upload (`POST /api/reports`), whose body may be large.
+    pub upload_timeout: Duration,
+    /// Most connections served at once; more wait in the listen backlog until one closes.
+    pub max_connections: usize,
 }
 
 impl Default for ServerConfig {
@@ -60,6 +74,11 @@ impl Default for ServerConfig {
             max_query_chars: 256,
             max_page_size: 100,
             share_link_hours: 24 * 7,
+            header_read_timeout: Duration::from_secs(15),
+            max_header_bytes: 64 * 1024,
+            request_timeout: Duration::from_secs(30),
+            upload_timeout: Duration::from_secs(300),
+            max_connections: 1024,
         }
     }
 }
@@ -308,6 +327,8 @@ fn routes(state: Arc<AppState>) -> Router {
         // After routing, so each request is counted under its route pattern.
         .route_layer(axum::middleware::from_fn(metrics::track))
         .fallback(pages::not_found)
+        // Every request, the fallback included, is answered or cut off in its time.
+        .layer(axum::middleware::from_fn_with_state(TimeLimits::of(&state.config), time_limit))
         // Outermost, so every answer — pages, API, errors, the fallback — carries them.
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
@@ -339,7 +360,7 @@ pub async fn serve(library: Library, config: ServerConfig) -> Result<(), ServerE
             let _ = tokio::task::spawn_blocking(move || state.save_queries()).await;
         }
     });
-    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| ServerError::Serve(e.to_string()));
+    let served = serve_on(listener, app, &config, shutdown_signal()).await.map_err(|e| ServerError::Serve(e.to_string()));
     saver.abort();
     stop_following.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = tokio::task::spawn_blocking(move || state.save_queries()).await;
@@ -347,6 +368,99 @@ pub async fn serve(library: Library, config: ServerConfig) -> Result<(), ServerE
         let _ = tokio::task::spawn_blocking(move || follower.join()).await;
     }
     served
+}
+
+/// The request time limits of a config, for the [`time_limit`] middleware.
+#[derive(Debug, Clone, Copy)]
+struct TimeLimits {
+    request: Duration,
+    upload: Duration,
+}
+
+impl TimeLimits {
+    fn of(config: &ServerConfig) -> TimeLimits {
+        TimeLimits { request: config.request_timeout, upload: config.upload_timeout }
+    }
+}
+
+/// Middleware: a request not received and answered within its limit (the upload limit for
+/// `POST /api/reports`, the request limit otherwise) is answered 408 and its connection closed,
+/// so a client that trickles a body holds a connection for a bounded time.
+async fn time_limit(State(limits): State<TimeLimits>, request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let upload = request.method() == axum::http::Method::POST && request.uri().path() == "/api/reports";
+    let limit = if upload { limits.upload } else { limits.request };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let what = if upload { "an upload" } else { "a request" };
+            let message = format!("{what} must arrive and be answered within {} s", limit.as_secs_f64());
+            let mut response = ApiError::new(axum::http::StatusCode::REQUEST_TIMEOUT, "request_timeout", message).into_response();
+            response.headers_mut().insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+            response
+        }
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets the open connections finish
+/// their requests (for the upload limit at most). Each connection is read under the config's
+/// limits: its request headers within [`ServerConfig::header_read_timeout`] (idle keep-alive
+/// connections included) and [`ServerConfig::max_header_bytes`]; at most
+/// [`ServerConfig::max_connections`] are served at once, and the next wait in the listen backlog.
+pub async fn serve_on(listener: tokio::net::TcpListener, app: Router, config: &ServerConfig, shutdown: impl std::future::Future<Output = ()>) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    let max_connections = config.max_connections.clamp(1, tokio::sync::Semaphore::MAX_PERMITS.min(u32::MAX as usize));
+    let permits = Arc::new(tokio::sync::Semaphore::new(max_connections));
+    let (closing, close) = tokio::sync::watch::channel(false);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(config.header_read_timeout).max_header_size(config.max_header_bytes).max_headers(100);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            _ = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors, or a connection reset before it was accepted:
+                    // not the listener's end; wait a moment (the first frees a descriptor).
+                    tracing::warn!("cannot accept a connection: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let mut close = close.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let mut connection = std::pin::pin!(connection);
+            let stopping = tokio::select! {
+                _ = connection.as_mut() => false,
+                _ = close.wait_for(|closing| *closing) => true,
+            };
+            if stopping {
+                connection.as_mut().graceful_shutdown();
+                let _ = connection.await;
+            }
+        });
+    }
+    drop(listener);
+    let _ = closing.send(true);
+    // Every connection holds a permit until it ends: all permits back means all closed.
+    let drain = config.upload_timeout.max(config.request_timeout) + Duration::from_secs(1);
+    if tokio::time::timeout(drain, permits.acquire_many(max_connections as u32)).await.is_err() {
+        tracing::warn!("stopping with connections still open after {} s", drain.as_secs());
+    }
+    Ok(())
 }
 
 /// Longest a follower waits between two looks at the store (a change wakes it sooner).
