@@ -129,7 +129,15 @@ mod tests {
     fn histograms_are_drained_without_a_scrape() {
         let handle = super::handle();
         let named = |task: std::fs::DirEntry| std::fs::read_to_string(task.path().join("comm")).map(|name| name.trim() == super::UPKEEP_THREAD).unwrap_or(false);
-        let running = std::fs::read_dir("/proc/self/task").map(|tasks| tasks.flatten().any(named)).unwrap_or(true);
+        // The thread names itself once it runs: give it a moment on a busy machine.
+        let started = std::time::Instant::now();
+        let running = loop {
+            let running = std::fs::read_dir("/proc/self/task").map(|tasks| tasks.flatten().any(named)).unwrap_or(true);
+            if running || started.elapsed() > std::time::Duration::from_secs(5) {
+                break running;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
         assert!(running, "no upkeep thread: every histogram observation would be kept until a scrape");
         handle.run_upkeep();
         let _ = handle.render();
