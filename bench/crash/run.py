@@ -194,6 +194,17 @@ def check_round(stored, seen, reference, what):
     seen.update(stored)
 
 
+def check_end(part, seen, reference, data, db=None):
+    """After the last, uninterrupted run: every report whole, none lost, and exactly the clean ingest's."""
+    what = f'{part}, the end'
+    stored = library(data=data, db=db, what=what)
+    check_round(stored, seen, reference, what)
+    if set(stored) != set(reference):
+        fail(f'{part}: the batch ends with {len(stored)} reports, the clean ingest has {len(reference)}: '
+             f'missing {sorted(set(reference) - set(stored))[:5]}, extra {sorted(set(stored) - set(reference))[:5]}')
+    return stored
+
+
 # The batch.
 batch = os.path.join(work, 'batch')
 corpus = benchlib.corpus_files(args.corpus)
@@ -266,11 +277,7 @@ def ingest_part():
     out = run('--json', 'ingest', batch, data=data, check=False)
     if out.returncode not in (0, 1) or any(l.startswith('error:') for l in out.stderr.splitlines()):
         fail(f'the last, uninterrupted ingest did not complete the batch: exit {out.returncode}: {out.stderr[-2000:]}')
-    stored = library(data=data, what='ingest, the end')
-    check_round(stored, seen, reference, 'ingest, the end')
-    if set(stored) != set(reference):
-        fail(f'ingest: the batch ends with {len(stored)} reports, the clean ingest has {len(reference)}: '
-             f'missing {sorted(set(reference) - set(stored))[:5]}, extra {sorted(set(stored) - set(reference))[:5]}')
+    stored = check_end('ingest', seen, reference, data)
     took = time.time() - t
     log(f'ingest OK: {rounds} rounds, {kills} kills ({parent_only} of the parent alone, {parsing_kills} during PDF parsing), '
         f'{finished_early} finished first; {len(stored)} reports = the clean ingest\'s; {took:.0f} s')
@@ -351,11 +358,7 @@ def worker_part():
     still = [name for _, name, _ in failed_jobs() if by_name.get(os.path.basename(name)) in reference]
     if still:
         fail(f'worker: good files failed again when retried: {still}')
-    stored = library(data=data, db=db.url, what='worker, the end')
-    check_round(stored, seen, reference, 'worker, the end')
-    if set(stored) != set(reference):
-        fail(f'worker: {len(stored)} reports stored, the clean ingest has {len(reference)}: missing {sorted(set(reference) - set(stored))[:5]}, '
-             f'extra {sorted(set(stored) - set(reference))[:5]}')
+    stored = check_end('worker', seen, reference, data, db=db.url)
     took = time.time() - t
     log(f'worker OK: {rounds} rounds, {kills} worker kills ({parent_only} of a parent alone, {parsing_kills} rounds mid-PDF); '
         f'{total} jobs: {counts}, {len(stopped)} retried; {len(stored)} reports = the clean ingest\'s; {took:.0f} s')
@@ -482,11 +485,7 @@ def server_part():
     for f, status in outcomes:
         if status is None or status >= 500:
             fail(f'server: the last, uninterrupted run answered {status} for {f}')
-    stored = library(data=data, what='server, the end')
-    check_round(stored, seen, reference, 'server, the end')
-    if set(stored) != set(reference):
-        fail(f'server: the uploads end with {len(stored)} reports, the clean ingest has {len(reference)}: '
-             f'missing {sorted(set(reference) - set(stored))[:5]}, extra {sorted(set(stored) - set(reference))[:5]}')
+    stored = check_end('server', seen, reference, data)
     took = time.time() - t
     log(f'server OK: {rounds} rounds, {kills} kills mid-upload, {cut_total} uploads cut off, {reads[0]} searches/previews served; '
         f'{len(stored)} reports = the clean ingest\'s; {took:.0f} s')
