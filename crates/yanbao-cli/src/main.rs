@@ -152,6 +152,12 @@ enum Command {
     Stats,
     /// Rebuild the search index from the store.
     Reindex,
+    /// Draw the page and chart pictures of PDF reports ahead of their first reader (the web
+    /// reader otherwise draws each page on its first request). Pictures already made are kept.
+    Render {
+        /// Report ids (default: every report).
+        ids: Vec<String>,
+    },
     /// Serve the web reader and JSON API.
     Serve {
         /// Address to listen on.
@@ -257,12 +263,10 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Internal: parse one file in an isolated process and print its JSON (used by ingest).
+    /// Internal: the isolated PDF worker (parses a PDF or renders its pictures; reads one
+    /// request on stdin, see yanbao_engine::pdf_worker).
     #[command(hide = true)]
-    ParseWorker {
-        /// The file.
-        file: PathBuf,
-    },
+    PdfWorker,
 }
 
 #[derive(Subcommand)]
@@ -393,17 +397,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output::print_warnings(&file.display().to_string(), &report.warnings);
             Ok(ExitCode::SUCCESS)
         }
-        Command::ParseWorker { file } => {
-            yanbao_engine::parse::install_worker_guards();
-            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let password = std::env::var("YANBAO_PDF_PASSWORD").ok();
-            let format = yanbao_engine::detect_format(&file, &bytes).context("not a report yanbao reads")?;
-            let report = yanbao_engine::parse::parse_structure(&bytes, &file.display().to_string(), format, password.as_deref())?;
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            serde_json::to_writer(&mut out, &report)?;
-            out.flush()?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::PdfWorker => Ok(ExitCode::from(yanbao_engine::pdf_worker::serve().clamp(0, 255) as u8)),
         Command::Show { id, format } => {
             let library = open_library(&cli.data, cli.db.as_deref())?;
             let report = library.get(&id)?.with_context(|| format!("no report with id {id}"))?;
@@ -576,6 +570,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("reindexed {count} reports");
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Render { ids } => {
+            let library = open_library(&cli.data, cli.db.as_deref())?;
+            let bar = progress_bar(json);
+            let summary = library.render_reports(&ids, &mut |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            })?;
+            bar.finish_and_clear();
+            if json {
+                output::print_json(&summary)?;
+            } else {
+                println!("drew {} pictures of {} pdf reports", summary.pictures, summary.reports);
+                for (id, error) in &summary.failed {
+                    eprintln!("warning: {id}: {error}");
+                }
+            }
+            Ok(if summary.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Serve { addr, samples, base_url, header_timeout, request_timeout, upload_timeout, max_connections } => {
             let library = open_library(&cli.data, cli.db.as_deref())?;

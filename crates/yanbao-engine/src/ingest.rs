@@ -388,8 +388,10 @@ mod tests {
         // A stand-in worker that proves it was handed a readable file holding the upload's bytes.
         let exe = dir.path().join("worker.sh");
         let body = r#"#!/bin/sh
-if [ "$1" = parse-worker ] && grep -q 'UPLOADED' "$2"; then
-  printf '{"id":"00000000000000aa","title":"uploaded","language":"en","format_version":1}'
+request=$(cat)
+path=$(printf '%s' "$request" | sed -n 's/.*"path":"\([^"]*\)".*/\1/p')
+if [ "$1" = pdf-worker ] && grep -q 'UPLOADED' "$path"; then
+  printf '{"outcome":"parsed","report":{"id":"00000000000000aa","title":"uploaded","language":"en","format_version":1}}\n'
 else
   echo "error: worker got no upload" >&2; exit 1
 fi"#;

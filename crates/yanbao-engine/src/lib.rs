@@ -13,11 +13,13 @@ mod company;
 mod ingest;
 pub mod migrate;
 pub mod parse;
+pub mod pdf_worker;
+pub mod pictures;
 pub mod preview;
 pub mod worker;
 
 pub use company::{CompanyOverview, Consensus, RatingPoint, TargetPoint};
-pub use preview::{PreviewCut, PreviewPolicy, ReportPreview};
+pub use preview::{PreviewCut, PreviewFigure, PreviewPolicy, ReportPreview};
 pub use ingest::{collect_sources, IngestEvent, IngestOutcome, IngestResult};
 pub use parse::{detect_format, Isolation, ParseOptions, SourceFormat};
 pub use yanbao_index::{Facets, Hit, Scope, SearchRequest, SearchResponse};
@@ -69,6 +71,9 @@ pub enum EngineError {
     /// No such report.
     #[error("no report with id {0}")]
     NotFound(String),
+    /// Too much work in flight: try again shortly.
+    #[error("{0}")]
+    Busy(String),
     /// A backup cannot be made or restored.
     #[error("backup {path}: {reason}")]
     Backup {

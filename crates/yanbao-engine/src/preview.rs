@@ -277,9 +277,24 @@ pub struct ReportPreview {
     /// Tables among the shown blocks.
     pub tables: Vec<Table>,
     /// Figures among the shown blocks.
-    pub figures: Vec<Figure>,
+    pub figures: Vec<PreviewFigure>,
+    /// Pages shown as pictures: pages 1 to this number, each wholly before the cut
+    /// (`/reports/{id}/pages/{n}`); 0 for a report not read from a PDF.
+    pub page_pictures: u32,
     /// How the preview ends.
     pub end: PreviewEnd,
+}
+
+/// A figure of the preview, with its place among the report's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewFigure {
+    /// Index in the report's `figures` (`/reports/{id}/figures/{index}`).
+    pub index: usize,
+    /// True when the chart can be shown as a picture (a PDF figure whose region is known).
+    pub picture: bool,
+    /// The figure.
+    #[serde(flatten)]
+    pub figure: Figure,
 }
 
 /// Returns the notice for a report's language.
@@ -331,7 +346,14 @@ pub fn preview_of(report: &Report, cut: &PreviewCut, own_full_url: Option<String
         sections: sections_of(report, cut),
         outline,
         tables: report.tables.iter().filter(|t| cut.shows(t.block)).cloned().collect(),
-        figures: report.figures.iter().filter(|f| cut.shows(f.block)).cloned().collect(),
+        figures: report
+            .figures
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| cut.shows(f.block))
+            .map(|(index, f)| PreviewFigure { index, picture: crate::pictures::figure_has_picture(report, index), figure: f.clone() })
+            .collect(),
+        page_pictures: crate::pictures::public_pages(report, cut),
         end: PreviewEnd {
             truncated: cut.truncated || report.preview.truncated,
             notice: notice_for(&report.language).to_string(),

@@ -346,6 +346,10 @@ pub struct Hit {
     pub page: Option<u32>,
     /// Index of the block in the report (none for whole reports).
     pub block: Option<usize>,
+    /// Figure hits whose chart has a picture: the figure's index in the report's `figures`
+    /// (`/reports/{id}/figures/{k}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figure: Option<usize>,
     /// Report date.
     pub date: Option<String>,
     /// Report year, also when the date is not known (show with `yanbao_model::report_when`).
@@ -1165,6 +1169,7 @@ impl SearchIndex {
             snippet: snippet(text(f.text).as_deref().unwrap_or(""), marks),
             page: number(f.page).and_then(|p| u32::try_from(p).ok()),
             block: number(f.block).and_then(|b| usize::try_from(b).ok()),
+            figure: number(f.figure).and_then(|k| usize::try_from(k).ok()),
             date: text(f.date),
             year: number(f.year).and_then(|y| i32::try_from(y).ok()),
             institution: text(f.institution),

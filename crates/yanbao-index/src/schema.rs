@@ -25,8 +25,9 @@ use crate::tokenize::has_letter_words;
 /// rebuilt. Bump it whenever a field or a tokenizer changes. (4: stem fields, block kind, report
 /// key for grouping hits by report; 5: each kind of document's text in fields of its own — a
 /// scope reads postings of its documents only, no kind filter over every passage — and each
-/// report's documents contiguous.)
-pub const INDEX_VERSION: u32 = 6;
+/// report's documents contiguous; 7: a figure's place among its report's figures, when its
+/// chart has a picture.)
+pub const INDEX_VERSION: u32 = 7;
 /// Name of the registered word tokenizer.
 pub const WORDS_TOKENIZER: &str = "yanbao_words";
 /// Name of the registered gram tokenizer.
@@ -124,6 +125,9 @@ pub struct Fields {
     pub page: Field,
     /// Block index (stored).
     pub block: Field,
+    /// Figure documents whose chart has a picture (a PDF figure with its region): the figure's
+    /// index in the report's `figures` (stored).
+    pub figure: Field,
     /// Kind of the block of a paragraph document: `heading`, `paragraph` or `list` (stored).
     pub block_kind: Field,
     /// 1 when the document's block is in the report's public preview (stored; block documents).
@@ -188,7 +192,8 @@ pub fn build_schema() -> (Schema, Fields) {
         date_key: b.add_i64_field("date_key", indexed_fast_i64),
         event_date: b.add_text_field("event_date", STORED),
         page: b.add_i64_field("page", stored_i64.clone()),
-        block: b.add_i64_field("block", stored_i64),
+        block: b.add_i64_field("block", stored_i64.clone()),
+        figure: b.add_i64_field("figure", stored_i64),
         block_kind: b.add_text_field("block_kind", STORED),
         previewed: b.add_u64_field("previewed", STORED),
         preview_end: b.add_u64_field("preview_end", FAST),
@@ -434,8 +439,12 @@ pub fn report_documents(report: &Report, f: &Fields, shown: &[usize]) -> Vec<Tan
     }
 
     // Figures: label + caption boosted, source and notes in the body.
-    for figure in report.figures.iter().filter(|figure| !is_boilerplate(report, figure.block)) {
+    let pdf = report.source.media_type == "application/pdf";
+    for (k, figure) in report.figures.iter().enumerate().filter(|(_, figure)| !is_boilerplate(report, figure.block)) {
         let mut doc = report_common(report, f, KIND_FIGURE);
+        if pdf && figure.bbox.is_some() {
+            doc.add_i64(f.figure, k as i64);
+        }
         let heading = join_parts([figure.label.as_str(), figure.caption.as_str()], " ");
         let rest = join_parts([figure.source.as_deref().unwrap_or(""), figure.notes.as_deref().unwrap_or("")], "\n");
         add_searchable(&mut doc, f.caption_text(), &heading);

@@ -30,7 +30,9 @@ use sha2::{Digest, Sha256};
 /// `target_price` as a number with its `target_currency`, earnings `forecasts`, and entities of
 /// kind `company` with their code. Additive: a format-3 report reads as it is (a printed
 /// `target_price` string is read as its number) and [`Report::upgrade`] splits its rating.
-pub const FORMAT_VERSION: u32 = 4;
+/// 5: a PDF figure's region on its page (`bbox`), so the chart can be shown as a picture.
+/// Additive: an older report reads as it is, its figures without a region (caption cards).
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Returns the stable report id for a source file: the first 16 hex digits of its SHA-256.
 ///
@@ -341,8 +343,49 @@ pub struct Figure {
     pub notes: Option<String>,
     /// 1-based page of the caption.
     pub page: Option<u32>,
+    /// Where the chart lies on its page (between its caption and its source line), for PDF
+    /// sources: what its picture is cut from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<PageBox>,
     /// Index into [`Report::blocks`].
     pub block: usize,
+}
+
+/// A rectangle on a page in PDF points (1/72 inch), measured from the page's top-left corner,
+/// rounded outwards to whole points.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageBox {
+    /// Left edge.
+    pub x0: u32,
+    /// Top edge.
+    pub y0: u32,
+    /// Right edge.
+    pub x1: u32,
+    /// Bottom edge.
+    pub y1: u32,
+}
+
+impl PageBox {
+    /// The box around `x0..x1` × `y0..y1` (any order), rounded outwards; None when it is empty,
+    /// not finite or off the page's negative side.
+    pub fn around(x0: f32, y0: f32, x1: f32, y1: f32) -> Option<PageBox> {
+        let (left, right) = (x0.min(x1), x0.max(x1));
+        let (top, bottom) = (y0.min(y1), y0.max(y1));
+        if ![left, right, top, bottom].iter().all(|v| v.is_finite()) || right - left < 1.0 || bottom - top < 1.0 {
+            return None;
+        }
+        Some(PageBox { x0: left.max(0.0).floor() as u32, y0: top.max(0.0).floor() as u32, x1: right.max(0.0).ceil() as u32, y1: bottom.max(0.0).ceil() as u32 })
+    }
+
+    /// Width in points.
+    pub fn width(&self) -> u32 {
+        self.x1.saturating_sub(self.x0)
+    }
+
+    /// Height in points.
+    pub fn height(&self) -> u32 {
+        self.y1.saturating_sub(self.y0)
+    }
 }
 
 /// Where an event was found.

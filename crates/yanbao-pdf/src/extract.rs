@@ -113,9 +113,9 @@ impl Document {
 }
 
 /// Closes a PDFium document when dropped.
-struct DocumentHandle<'a> {
+pub(crate) struct DocumentHandle<'a> {
     bindings: &'a dyn PdfiumLibraryBindings,
-    handle: FPDF_DOCUMENT,
+    pub(crate) handle: FPDF_DOCUMENT,
 }
 
 impl Drop for DocumentHandle<'_> {
@@ -125,17 +125,13 @@ impl Drop for DocumentHandle<'_> {
     }
 }
 
-/// Opens the document and extracts up to `max_pages` pages.
-pub(crate) fn extract(
-    bindings: &dyn PdfiumLibraryBindings,
-    bytes: &[u8],
-    password: Option<&str>,
-    max_pages: usize,
-) -> Result<Document, PdfError> {
+/// Opens a document held in `bytes` (which must outlive the handle), telling an encrypted file,
+/// a wrong password and a damaged file apart.
+pub(crate) fn open_document<'a>(bindings: &'a dyn PdfiumLibraryBindings, bytes: &'a [u8], password: Option<&str>) -> Result<DocumentHandle<'a>, PdfError> {
     if bytes.is_empty() {
         return Err(PdfError::Corrupt("empty file".into()));
     }
-    // SAFETY: `bytes` outlives the document handle, which is dropped at the end of this function.
+    // SAFETY: `bytes` outlives the document handle (the lifetime ties them).
     let handle = unsafe { bindings.FPDF_LoadMemDocument64(bytes, password) };
     if handle.is_null() {
         // SAFETY: plain error query.
@@ -148,7 +144,17 @@ pub(crate) fn extract(
             (other, _) => PdfError::Corrupt(format!("pdfium error code {other}")),
         });
     }
-    let document = DocumentHandle { bindings, handle };
+    Ok(DocumentHandle { bindings, handle })
+}
+
+/// Opens the document and extracts up to `max_pages` pages.
+pub(crate) fn extract(
+    bindings: &dyn PdfiumLibraryBindings,
+    bytes: &[u8],
+    password: Option<&str>,
+    max_pages: usize,
+) -> Result<Document, PdfError> {
+    let document = open_document(bindings, bytes, password)?;
     // SAFETY: valid document handle.
     let page_count = unsafe { bindings.FPDF_GetPageCount(document.handle) }.max(0) as usize;
     if page_count > max_pages {

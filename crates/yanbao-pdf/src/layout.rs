@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use yanbao_model::normalize::{clean, fold, is_han};
-use yanbao_model::{Block, BlockKind, Figure, OutlineEntry, Report, Table};
+use yanbao_model::{Block, BlockKind, Figure, OutlineEntry, PageBox, Report, Table};
 
 use crate::extract::{Document, Shape};
 use crate::lines::{build_lines_ruled, Line};
@@ -509,6 +509,9 @@ struct CaptionHit {
     consumed: Vec<usize>,
     /// Table rows from the consumed grid.
     rows: Vec<Vec<String>>,
+    /// The chart's region on its page: the caption's column, between the caption and its source
+    /// line (or, without a source, the next caption below or the end of the page's text).
+    bbox: Option<PageBox>,
 }
 
 /// Builds blocks page by page.
@@ -718,6 +721,7 @@ impl BlockBuilder {
                 source: hit.source.clone(),
                 notes: hit.notes.clone(),
                 page: Some(page),
+                bbox: hit.bbox,
                 block,
             });
             if hit.source.is_none() {
@@ -940,6 +944,7 @@ fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
     let lines = &page.lines;
     let content_right = body.iter().map(|&i| lines[i].line.x1).fold(0.0f32, f32::max);
     let content_left = body.iter().map(|&i| lines[i].line.x0).fold(f32::MAX, f32::min);
+    let content_bottom = body.iter().map(|&i| lines[i].line.y1).fold(0.0f32, f32::max);
     let caption_lines: Vec<(usize, patterns::Caption)> = body
         .iter()
         .filter_map(|&i| patterns::caption(&lines[i].text).map(|c| (i, c)))
@@ -1070,6 +1075,25 @@ fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
                 hit.rows = grid_rows(lines, &grid);
             }
         }
+        // The chart: below the caption (and its wrapped line), above the source line — or,
+        // without one, down to the next caption or the end of the page's text.
+        let top = hit.consumed.first().filter(|&&i| !source.is_some_and(|s| s == i)).map_or(cap.y1, |&i| lines[i].line.y1.max(cap.y1));
+        // A caption that is not centred starts its chart's column (a chart in a cover's
+        // sidebar, the second of two side by side): the chart begins where its caption does.
+        let centred = ((cap.x0 + cap.x1) / 2.0 - (left + right) / 2.0).abs() < 0.1 * (right - left);
+        let chart_left = if centred { left } else { left.max(cap.x0 - 0.5 * cap.size) };
+        let bottom = match source {
+            Some(source_index) => lines[source_index].line.y0,
+            // Without a source line, the chart ends at the first line of text as large as the
+            // caption (its own axis labels and legend are smaller type).
+            None => below
+                .iter()
+                .map(|&i| &lines[i])
+                .filter(|l| l.line.y0 > top && l.line.x1 > chart_left && l.line.x0 < right)
+                .find(|l| l.line.size >= 0.9 * cap.size && l.text.chars().count() >= 4 && crate::numeric::numeric_share(&l.text) < 0.5)
+                .map_or(limit.min(content_bottom), |l| l.line.y0.min(limit)),
+        };
+        hit.bbox = PageBox::around(chart_left.max(0.0), top + 1.0, right.min(page.width), bottom - 1.0).filter(|b| b.height() >= 20);
         hits.push(hit);
     }
     hits

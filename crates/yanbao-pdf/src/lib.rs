@@ -5,6 +5,7 @@
 //! loaded at run time by [`library`]); [`lines`] groups characters into lines; [`layout`] finds
 //! running headers and footers, reading order, paragraphs, headings, captions with their source
 //! lines, tables (with [`ruled`] for tables drawn with cell borders) and the closing boilerplate; [`cover`] reads the cover metadata.
+//! [`render`] draws pages and figure regions as pictures.
 
 pub mod cover;
 pub mod extract;
@@ -13,6 +14,7 @@ mod library;
 pub mod lines;
 pub mod numeric;
 pub mod patterns;
+pub mod render;
 pub mod ruled;
 
 use std::path::PathBuf;

@@ -110,6 +110,7 @@ pub fn from_engine(error: yanbao_engine::EngineError) -> ApiError {
                 ApiError::internal(message)
             }
         }
+        EngineError::Busy(message) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message.clone()),
         _ => ApiError::internal(error),
     }
 }

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod security;
 pub mod pages;
+pub mod pictures;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -311,6 +312,8 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/companies/{code}", get(pages::company::page))
         .route("/reports/{id}", get(pages::report::preview_page))
         .route("/reports/{id}/full", get(pages::report::full_page))
+        .route("/reports/{id}/pages/{n}", get(pictures::page))
+        .route("/reports/{id}/figures/{k}", get(pictures::figure))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/healthz", get(api::healthz))
         .route("/api/search", get(api::search))

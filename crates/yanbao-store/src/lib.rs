@@ -19,6 +19,7 @@
 mod codec;
 mod postgres;
 mod sqlite;
+mod sqlite_pictures;
 pub mod testing;
 
 pub use postgres::PgStore;
@@ -406,8 +407,44 @@ pub trait AccessStore: Send + Sync {
     fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError>;
 }
 
+/// A picture of a report (a page or a chart) kept in the store: content-addressed, so one
+/// picture stored twice (two reports of one PDF, a render repeated by two nodes) is kept once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPicture {
+    /// SHA-256 hex of the bytes: the picture's address and its HTTP `ETag`.
+    pub hash: String,
+    /// `image/jpeg`, `image/png`.
+    pub media_type: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The encoded bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl StoredPicture {
+    /// A picture of these bytes, addressed by their SHA-256.
+    pub fn new(media_type: &str, width: u32, height: u32, bytes: Vec<u8>) -> StoredPicture {
+        use sha2::{Digest, Sha256};
+        StoredPicture { hash: hex::encode(Sha256::digest(&bytes)), media_type: media_type.to_string(), width, height, bytes }
+    }
+}
+
+/// Pictures of reports (pages, charts) under keys of their report (`page/3`, `figure/2/thumb`).
+/// They go with their report when it is removed.
+pub trait PictureStore: Send + Sync {
+    /// The picture under `key` of a report, if stored.
+    fn picture(&self, report_id: &str, key: &str) -> Result<Option<StoredPicture>, StoreError>;
+    /// Stores pictures under keys of a stored report, in one transaction (a key already held is
+    /// replaced); false when the report is not stored (nothing is written).
+    fn put_pictures(&self, report_id: &str, pictures: &[(String, StoredPicture)]) -> Result<bool, StoreError>;
+    /// Counts of stored pictures and their bytes (each stored picture once).
+    fn picture_stats(&self) -> Result<(u64, u64), StoreError>;
+}
+
 /// A whole store: reports, knowledge and access, and where it lives.
-pub trait Store: ReportStore + KnowledgeStore + AccessStore {
+pub trait Store: ReportStore + KnowledgeStore + AccessStore + PictureStore {
     /// Where the store lives, for messages (`library.sqlite` path, or the PostgreSQL URL
     /// without its password).
     fn location(&self) -> String;
@@ -534,5 +571,5 @@ pub const MAX_JOB_ATTEMPTS: u32 = 3;
 
 /// Everything needed to call the store's methods: `use yanbao_store::prelude::*;`.
 pub mod prelude {
-    pub use crate::{AccessStore, KnowledgeStore, ReportStore, Store};
+    pub use crate::{AccessStore, KnowledgeStore, PictureStore, ReportStore, Store};
 }

@@ -32,7 +32,8 @@ impl From<rusqlite::Error> for StoreError {
 /// for the timeline and entity pages (`event_names`, `co_mentions`, see [`SCHEMA_3`]).
 /// 4: companies (see [`SCHEMA_4`]): the registry learned from reports, each report's view of the
 /// company it covers and its forecasts, and the code of company entities.
-const SCHEMA_VERSION: i64 = 4;
+/// 6: report pictures (pages, charts; see `sqlite_pictures`).
+const SCHEMA_VERSION: i64 = 6;
 
 /// Settings key of the change counter.
 const GENERATION_KEY: &str = "generation";
@@ -240,6 +241,7 @@ impl SqliteStore {
             conn.execute_batch("ALTER TABLE entities ADD COLUMN code TEXT;")?;
         }
         conn.execute_batch(SCHEMA_4)?;
+        conn.execute_batch(crate::sqlite_pictures::SCHEMA_6)?;
         tx.commit()?;
         let store = SqliteStore { conn: Mutex::new(conn), location, path: None };
         if found == 1 {
@@ -334,7 +336,7 @@ impl SqliteStore {
         result
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll back),
         // so a poisoned lock is safe to keep using.
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -760,6 +762,7 @@ impl ReportStore for SqliteStore {
         if is_original(&tx, id)? {
             count_co_mentions(&tx, id, -1)?;
         }
+        crate::sqlite_pictures::forget_pictures(&tx, id)?;
         let removed = tx.execute("DELETE FROM reports WHERE id = ?1", [id])?;
         if removed > 0 {
             bump_generation(&tx)?;

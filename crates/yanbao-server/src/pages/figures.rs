@@ -1,5 +1,6 @@
-//! Chart search (`/figures?q=`): figure and table captions with their sources, each linking to
-//! its place in the report (the preview anchor, or the full view beyond the preview).
+//! Chart search (`/figures?q=`): a gallery of charts and tables — each chart's thumbnail when it
+//! has a public picture — with caption, source, report and date, each linking to its place in
+//! the report (the preview anchor, or the full view beyond the preview).
 
 use std::sync::Arc;
 
@@ -10,6 +11,7 @@ use yanbao_engine::{Scope, SearchRequest};
 
 use crate::api::{query_error, run_search, search_request, SearchParams};
 use crate::error::ApiError;
+use crate::pages::render::PictureLinks;
 use crate::pages::search::ShownHit;
 use crate::pages::{kind_label, layout, html_page, safe_snippet, url_encode, PageResult};
 use crate::{blocking, AppState};
@@ -36,13 +38,24 @@ fn gather(state: &AppState, params: &SearchParams) -> Result<(usize, Vec<ShownHi
     Ok((total, shown))
 }
 
-/// Renders one caption card.
+/// Renders one card of the gallery: the chart's thumbnail (opening the chart large) when it has
+/// a public picture, then caption, source, report and date, linking to its place in the report.
 fn caption_card(shown: &ShownHit) -> Markup {
     let hit = &shown.hit;
     let (zh, en) = kind_label(&hit.kind);
     let beyond = shown.href.contains("/full");
+    // Only a chart the public preview shows has a public picture; the rest stay captions.
+    let picture = hit.figure.filter(|_| hit.previewed).map(|k| {
+        let links = PictureLinks { report_id: hit.report_id.clone(), share_query: String::new() };
+        (links.figure(k, true), links.figure(k, false))
+    });
     html! {
         li.caption-card {
+            @if let Some((thumb, large)) = &picture {
+                a.thumb href=(large) title="查看大图 · open the chart" {
+                    img src=(thumb) alt={ (hit.label.as_deref().unwrap_or("")) " " (hit.caption.as_deref().unwrap_or("")) } loading="lazy" decoding="async";
+                }
+            }
             span class={ "kind kind-" (hit.kind) } title=(en) { (zh) }
             a.caption-title href=(shown.href) {
                 strong { (hit.label.as_deref().unwrap_or("")) } " " (hit.caption.as_deref().unwrap_or(""))
@@ -80,7 +93,7 @@ pub async fn page(State(state): State<Arc<AppState>>, params: Result<Query<Searc
                 div.empty { h2 { "没有找到图表" span.en { "No charts or tables" } } p { "换个词试试，或在" a href={ "/search?q=" (url_encode(&query)) } { "全文搜索" } "中查找。" } }
             } @else {
                 p.muted.summary { "共 " (total) " 个图表 · " (total) " charts and tables" }
-                ol.caption-list { @for shown in &hits { (caption_card(shown)) } }
+                ol.caption-list.gallery { @for shown in &hits { (caption_card(shown)) } }
             }
         }
     };

@@ -3,10 +3,10 @@
 //! Everything here works on a [`ReportPreview`], so it can only show what the preview holds.
 
 use maud::{html, Markup};
-use yanbao_model::{BlockKind, Figure, OutlineEntry, Table};
+use yanbao_model::{BlockKind, OutlineEntry, Table};
 
 use crate::pages::url_encode;
-use crate::preview::{PreviewBlock, ReportPreview};
+use crate::preview::{PreviewBlock, PreviewFigure, ReportPreview};
 
 /// Returns the label for a language code.
 fn language_name(code: &str) -> &'static str {
@@ -102,13 +102,72 @@ pub fn table(index: usize, table: &Table) -> Markup {
     }
 }
 
-/// Renders a figure: its caption, with source and notes below (the image itself is not kept).
-pub fn figure(index: usize, figure: &Figure) -> Markup {
+/// Where a report's pictures are fetched from: `/reports/{id}/…`, with the share link's query
+/// carried along for a reader who came by one (an `<img>` sends no token).
+#[derive(Debug, Clone, Default)]
+pub struct PictureLinks {
+    /// The report.
+    pub report_id: String,
+    /// `exp=…&sig=…` of the share link the page was opened with, else empty.
+    pub share_query: String,
+}
+
+impl PictureLinks {
+    /// The URL of page `n`'s picture (or thumbnail).
+    pub fn page(&self, n: u32, thumb: bool) -> String {
+        self.url(&format!("pages/{n}"), thumb)
+    }
+
+    /// The URL of figure `k`'s picture (or thumbnail).
+    pub fn figure(&self, k: usize, thumb: bool) -> String {
+        self.url(&format!("figures/{k}"), thumb)
+    }
+
+    fn url(&self, path: &str, thumb: bool) -> String {
+        let mut query: Vec<&str> = Vec::new();
+        if thumb {
+            query.push("size=thumb");
+        }
+        if !self.share_query.is_empty() {
+            query.push(&self.share_query);
+        }
+        let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
+        format!("/reports/{}/{path}{query}", url_encode(&self.report_id))
+    }
+}
+
+/// Renders a figure: the chart's picture when the report has one (a PDF figure whose region
+/// is known), else a placeholder; its caption, with source and notes below.
+pub fn figure(index: usize, figure: &PreviewFigure, links: &PictureLinks) -> Markup {
+    let shown = &figure.figure;
+    let alt = format!("{} {}", shown.label, shown.caption);
     html! {
         figure.chart id={ "b" (index) } {
-            div.chart-frame aria-hidden="true" { span { "图表" } }
-            figcaption { @if !figure.label.is_empty() { strong { (figure.label) } " " } (figure.caption) }
-            (source_and_notes(figure.source.as_deref(), figure.notes.as_deref()))
+            figcaption { @if !shown.label.is_empty() { strong { (shown.label) } " " } (shown.caption) }
+            @if figure.picture {
+                a.chart-picture href=(links.figure(figure.index, false)) {
+                    img src=(links.figure(figure.index, false)) alt=(alt.trim()) loading="lazy" decoding="async";
+                }
+            } @else {
+                div.chart-frame aria-hidden="true" { span { "图表" } }
+            }
+            (source_and_notes(shown.source.as_deref(), shown.notes.as_deref()))
+        }
+    }
+}
+
+/// Renders the pictures of pages 1 to `count` (the pages a preview shows whole).
+pub fn page_pictures(count: u32, links: &PictureLinks) -> Markup {
+    html! {
+        @if count > 0 {
+            section.pages aria-label="页面 Pages" {
+                @for n in 1..=count {
+                    figure.page-picture id={ "page" (n) } {
+                        img src=(links.page(n, false)) alt={ "第 " (n) " 页 · page " (n) } loading=(if n <= 2 { "eager" } else { "lazy" }) decoding="async";
+                        figcaption.muted { "第 " (n) " 页 · page " (n) }
+                    }
+                }
+            }
         }
     }
 }
@@ -122,8 +181,9 @@ fn source_and_notes(source: Option<&str>, notes: Option<&str>) -> Markup {
     }
 }
 
-/// Renders blocks in order; `outline` gives heading levels, `tables`/`figures` the structured content.
-pub fn blocks(blocks: &[PreviewBlock], outline: &[OutlineEntry], tables: &[Table], figures: &[Figure]) -> Markup {
+/// Renders blocks in order; `outline` gives heading levels, `tables`/`figures` the structured
+/// content, `links` where the charts' pictures are.
+pub fn blocks(blocks: &[PreviewBlock], outline: &[OutlineEntry], tables: &[Table], figures: &[PreviewFigure], links: &PictureLinks) -> Markup {
     html! {
         @for shown in blocks {
             @let index = shown.index;
@@ -142,8 +202,8 @@ pub fn blocks(blocks: &[PreviewBlock], outline: &[OutlineEntry], tables: &[Table
                     }
                 }
                 BlockKind::Figure => {
-                    @match figures.iter().find(|f| f.block == index) {
-                        Some(found) => { (figure(index, found)) }
+                    @match figures.iter().find(|f| f.figure.block == index) {
+                        Some(found) => { (figure(index, found, links)) }
                         None => { p id={ "b" (index) } class=(class) { (shown.block.text) } }
                     }
                 }

@@ -11,7 +11,7 @@ use yanbao_model::Report;
 use crate::api::load_preview;
 use crate::auth::{self, ShareParams};
 use crate::error::{from_engine, ApiError};
-use crate::pages::render::{blocks, metadata_card, outline};
+use crate::pages::render::{blocks, metadata_card, outline, page_pictures, PictureLinks};
 use crate::pages::{layout, html_page, qr_svg, url_encode, PageResult};
 use crate::preview::{preview_of, PreviewBlock, PreviewCut, PreviewEnd, PreviewSection, ReportPreview};
 use crate::{blocking, AppState};
@@ -140,15 +140,25 @@ fn preview_outline(preview: &ReportPreview) -> Markup {
     }
 }
 
-/// Renders the preview page body.
+/// Renders the preview page body. A PDF whose first pages lie wholly before the cut shows them
+/// as pictures, as report-sharing sites do, with the preview's text kept below them (folded) for
+/// search engines and screen readers; any other report shows its text.
 pub fn preview_markup(preview: &ReportPreview) -> Markup {
+    let links = PictureLinks { report_id: preview.id.clone(), share_query: String::new() };
+    let text = blocks(&body_blocks(&preview.blocks, &preview.title), &preview.outline, &preview.tables, &preview.figures, &links);
     html! {
         article.report {
             (metadata_card(preview))
             (copy_note(preview))
             (preview_outline(preview))
-            div.body {
-                (blocks(&body_blocks(&preview.blocks, &preview.title), &preview.outline, &preview.tables, &preview.figures))
+            @if preview.page_pictures > 0 {
+                (page_pictures(preview.page_pictures, &links))
+                details.card.preview-text {
+                    summary { "预览文字 " span.en { "Text of the preview" } }
+                    div.body { (text) }
+                }
+            } @else {
+                div.body { (text) }
             }
             (preview_end(&preview.end))
         }
@@ -170,16 +180,18 @@ fn full_cut(report: &Report) -> PreviewCut {
     PreviewCut { shown: (0..report.blocks.len()).collect(), end: report.blocks.len(), truncated: false }
 }
 
-/// Renders the full report.
-pub fn full_markup(report: &Report) -> Markup {
+/// Renders the full report; `share_query` is the share link it was opened with (`exp=…&sig=…`,
+/// else empty), carried to its pictures.
+pub fn full_markup(report: &Report, share_query: &str) -> Markup {
     let full = preview_of(report, &full_cut(report), None);
+    let links = PictureLinks { report_id: report.id.clone(), share_query: share_query.to_string() };
     html! {
         article.report {
             (metadata_card(&full))
             (copy_note(&full))
             p.badge-full { "完整报告 · Full report" }
             (outline(&outline_without_title(&full.outline, &full.blocks, &full.title), 0))
-            div.body { (blocks(&body_blocks(&full.blocks, &full.title), &full.outline, &full.tables, &full.figures)) }
+            div.body { (blocks(&body_blocks(&full.blocks, &full.title), &full.outline, &full.tables, &full.figures, &links)) }
             (entity_links(report))
         }
     }
@@ -192,13 +204,19 @@ pub async fn full_page(State(state): State<Arc<AppState>>, Path(id): Path<String
     }
     let id = id.to_ascii_lowercase();
     let share = share.map(|Query(s)| s).unwrap_or_default();
-    let report = blocking(&state, move |s| {
+    let (report, share_query) = blocking(&state, move |s| {
         let report = s.library.get(&id).map_err(from_engine)?.ok_or_else(|| ApiError::report_not_found(&id))?;
-        auth::require_reader(&s.library, &headers, &id, &share, auth::now_seconds())?;
-        Ok(report)
+        let grant = auth::require_reader(&s.library, &headers, &id, &share, auth::now_seconds())?;
+        // A reader who came by a share link fetches the pictures with it (the link was checked:
+        // its values are a number and hex).
+        let share_query = match (grant, &share.exp, &share.sig) {
+            (auth::Grant::ShareLink, Some(exp), Some(sig)) => format!("exp={}&sig={}", url_encode(exp.trim()), url_encode(sig.trim())),
+            _ => String::new(),
+        };
+        Ok((report, share_query))
     })
     .await?;
-    Ok(html_page(layout(&report.title, "", "", full_markup(&report))))
+    Ok(html_page(layout(&report.title, "", "", full_markup(&report, &share_query))))
 }
 
 #[cfg(test)]
@@ -229,7 +247,7 @@ mod tests {
     fn report_text_renders_as_text_never_as_markup() {
         let report = hostile_report();
         let preview = preview_of(&report, &cut(&report, &PreviewPolicy::Fraction(1.0)), Some("http://x/\"><script>".into()));
-        for html in [preview_markup(&preview).into_string(), full_markup(&report).into_string()] {
+        for html in [preview_markup(&preview).into_string(), full_markup(&report, "").into_string()] {
             assert!(!html.contains("<script>"), "{html}");
             assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
             assert!(html.contains("&amp;amp;"), "text that looks like an entity stays text");

@@ -33,6 +33,7 @@ use crate::{
 };
 
 mod jobs;
+mod pictures;
 
 mod embedded {
     refinery::embed_migrations!("migrations/postgres");
@@ -471,6 +472,7 @@ impl ReportStore for PgStore {
             if is_original(&mut tx, id)? {
                 count_co_mentions(&mut tx, id, -1)?;
             }
+            pictures::forget_pictures(&mut tx, id)?;
             let removed = tx.execute("DELETE FROM reports WHERE id = $1", &[&id])?;
             if removed > 0 {
                 record_change(&mut tx, id)?;
