@@ -1,6 +1,7 @@
 // The journey a reader makes through yanbao, in a real headless Chromium:
 // search a Chinese query → open the report → the preview ends with the notice, the link and a
-// visible QR code → chart search finds 图1 of the seed → timeline; plus a phone-sized check.
+// visible QR code → chart search finds 图1 of the seed → a PDF's charts and pages as pictures →
+// company → timeline; plus a phone-sized check.
 // Usage: BASE_URL=http://127.0.0.1:PORT SHOTS=DIR node journey.mjs (run.sh passes an ignored
 // folder; scripts/screenshots.sh passes docs/screenshots).
 import { chromium } from 'playwright-core';
@@ -128,6 +129,31 @@ try {
     await page.locator(`#${anchor}`).waitFor();
     check(await page.locator(`#${anchor}`).isVisible(), 'the chart link lands on the figure');
   }
+
+  // 5b. A PDF report: chart search is a gallery of chart pictures; the report's preview shows its
+  // first pages as pictures (its text folded below them), then the notice, link and QR code;
+  // the charts in the text are pictures too.
+  await page.goto(`${BASE}/figures?q=${encodeURIComponent('金刚线')}`);
+  const thumb = page.locator('ol.caption-list.gallery li.caption-card a.thumb img').first();
+  await thumb.waitFor({ timeout: 15000 });
+  await page.waitForFunction(() => [...document.querySelectorAll('a.thumb img')].every((img) => img.complete), null, { timeout: 30000 });
+  const thumbWidth = await thumb.evaluate((img) => img.naturalWidth);
+  check(thumbWidth >= 200, `chart search shows the chart as a picture (${thumbWidth}px wide)`);
+  await page.screenshot({ path: join(SHOTS, 'figures-gallery.png'), fullPage: true });
+  const pdfCard = page.locator('li.caption-card').filter({ has: page.locator('a.thumb') }).first();
+  await Promise.all([page.waitForURL(/\/reports\/[0-9a-f]+$/), pdfCard.locator('.hit-meta a').first().click()]);
+  const pagePictures = page.locator('section.pages figure.page-picture img');
+  await pagePictures.first().waitFor({ timeout: 15000 });
+  await page.waitForFunction(() => [...document.querySelectorAll('section.pages img')].every((img) => img.complete && img.naturalWidth > 0), null, { timeout: 60000 });
+  const firstPageWidth = await pagePictures.first().evaluate((img) => img.naturalWidth);
+  check(firstPageWidth >= 1000, `the PDF preview shows its first page as a picture (${firstPageWidth}px wide, ${await pagePictures.count()} page(s))`);
+  check(await page.locator('section.preview-end .qr-box svg').isVisible(), 'the pictured preview still ends with the notice, link and QR code');
+  await page.locator('details.preview-text > summary').click();
+  const chartPicture = page.locator('details.preview-text .chart-picture img').first();
+  await chartPicture.waitFor({ timeout: 15000 });
+  await page.waitForFunction(() => [...document.querySelectorAll('details.preview-text .chart-picture img')].every((img) => img.complete && img.naturalWidth > 0), null, { timeout: 30000 });
+  check((await chartPicture.evaluate((img) => img.naturalWidth)) >= 300, 'a chart in the preview text is a picture, not a grey box');
+  await page.screenshot({ path: join(SHOTS, 'report-pdf.png'), fullPage: false });
 
   // 6. A company: the search offers the company a note covers as a facet, and its page shows
   // the broker's rating on a chart drawn by the server, the reports and the forecast consensus.

@@ -86,6 +86,9 @@ stop_server() {
 }
 
 shots="${SHOTS:-$repo/target/browser-screenshots}"
+# A Chinese PDF note with charts (a test fixture written for yanbao) beside the samples: its
+# pages and charts are the journey's pictures.
+"$binary" --data "$data/library" ingest "$repo/crates/yanbao-server/tests/fixtures/charts.pdf" >>"$log" 2>&1
 start_server --samples "$samples"
 status=0
 (cd "$here" && BASE_URL="$base" SHOTS="$shots" CHROMIUM="$chromium" node journey.mjs) || status=$?

@@ -363,3 +363,26 @@ fn backup_and_restore_bring_a_library_back_and_refuse_with_one_line() {
     assert!(error.contains("pg_dump"), "{error}");
     assert!(!dir.path().join("b3").exists());
 }
+
+#[test]
+fn render_draws_every_page_and_chart_once_through_the_pdf_worker() {
+    if !pdfium_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let charts = repo().join("crates/yanbao-server/tests/fixtures/charts.pdf");
+    assert!(yanbao(dir.path(), &["ingest", charts.to_str().unwrap(), seed().to_str().unwrap()]).status.success());
+    let out = yanbao(dir.path(), &["--json", "render"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // 3 pages and 3 charts, each with its thumbnail; the seed is text and has none.
+    assert_eq!(summary["reports"], 1, "{summary}");
+    assert_eq!(summary["pictures"], 12, "{summary}");
+    assert_eq!(summary["failed"].as_array().map(Vec::len), Some(0), "{summary}");
+    let again = yanbao(dir.path(), &["render"]);
+    assert!(again.status.success());
+    assert_eq!(stdout(&again).trim(), "drew 0 pictures of 1 pdf reports", "pictures already made are kept");
+    let unknown = yanbao(dir.path(), &["render", "0000000000000000"]);
+    assert!(!unknown.status.success());
+    assert_eq!(stderr(&unknown).trim(), "error: no report with id 0000000000000000");
+}

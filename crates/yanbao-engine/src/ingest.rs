@@ -364,7 +364,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // A stand-in worker for a scan: no title, no date.
         let exe = dir.path().join("worker.sh");
-        std::fs::write(&exe, "#!/bin/sh\nprintf '{\"id\":\"00000000000000ab\",\"title\":\"\",\"language\":\"en\",\"format_version\":1}'\n").unwrap();
+        std::fs::write(&exe, "#!/bin/sh\ncat >/dev/null\nprintf '{\"outcome\":\"parsed\",\"report\":{\"id\":\"00000000000000ab\",\"title\":\"\",\"language\":\"en\",\"format_version\":1}}\\n'\n").unwrap();
         std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
         let mut library = Library::open_in_memory().unwrap();
         library.set_parse_options(crate::ParseOptions { isolation: crate::Isolation::Worker { exe }, ..crate::ParseOptions::default() });

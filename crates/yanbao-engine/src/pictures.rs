@@ -85,6 +85,9 @@ fn render_slots() -> usize {
 /// starting a worker each.
 static RENDERING: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
 
+/// Longest one worker run of drawing may take (a page or a few, with their charts).
+const RENDER_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Longest a request waits for a render slot before it is told to come back later.
 const SLOT_WAIT: Duration = Duration::from_secs(20);
 
@@ -226,7 +229,9 @@ impl Library {
         match &options.isolation {
             Isolation::Worker { exe } => {
                 let file = write_temp_pdf(source)?;
-                crate::pdf_worker::render(exe, file.path(), pictures, options)
+                // A reader is waiting: a page that takes longer than this to draw is not drawn.
+                let options = crate::ParseOptions { timeout: options.timeout.min(RENDER_TIMEOUT), ..options.clone() };
+                crate::pdf_worker::render(exe, file.path(), pictures, &options)
             }
             Isolation::InProcess => {
                 let results = yanbao_pdf::render::render(source, options.password.as_deref(), pictures).map_err(|e| EngineError::Parse(e.to_string()))?;

@@ -52,6 +52,7 @@ fn seed_report() -> Report {
             notes: Some("该数据更新截至2021年11月12日".into()),
             page: Some(3),
             block: 5,
+            ..Figure::default()
         }],
         events: vec![
             Event {

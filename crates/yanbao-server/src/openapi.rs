@@ -137,10 +137,21 @@ fn report_part_schemas() -> Value {
             "rows": { "type": "array", "items": { "type": "array", "items": { "type": "string" } } },
             "source": nullable("string"), "notes": nullable("string"), "page": nullable("integer"), "block": { "type": "integer", "minimum": 0 }
         })),
-        "Figure": object(json!({
-            "label": { "type": "string" }, "caption": { "type": "string" }, "source": nullable("string"), "notes": nullable("string"),
-            "page": nullable("integer"), "block": { "type": "integer", "minimum": 0 }
+        "Figure": {
+            "type": "object", "required": ["label", "caption", "source", "notes", "page", "block"],
+            "properties": {
+                "label": { "type": "string" }, "caption": { "type": "string" }, "source": nullable("string"), "notes": nullable("string"),
+                "page": nullable("integer"), "block": { "type": "integer", "minimum": 0 },
+                "bbox": { "description": "PDF figures: the chart's region on its page, in points from the top-left corner", "allOf": [schema_ref("PageBox")] }
+            }
+        },
+        "PageBox": object(json!({
+            "x0": { "type": "integer", "minimum": 0 }, "y0": { "type": "integer", "minimum": 0 }, "x1": { "type": "integer", "minimum": 0 }, "y1": { "type": "integer", "minimum": 0 }
         })),
+        "PreviewFigure": {
+            "description": "a figure of the preview with its index in the report's figures; `picture`: its chart is served at /reports/{id}/figures/{index}",
+            "allOf": [schema_ref("Figure"), object(json!({ "index": { "type": "integer", "minimum": 0 }, "picture": { "type": "boolean" } }))]
+        },
         "Event": {
             "type": "object", "required": ["date", "date_text", "text", "actors", "origin", "block"],
             "properties": {
@@ -187,14 +198,15 @@ fn preview_schema() -> Value {
     json!({
         "type": "object",
         "description": "metadata and the blocks before the preview cut; nothing beyond it but the section titles (sections)",
-        "required": ["id", "title", "institution", "authors", "date", "year", "language", "company", "outline", "sections", "blocks", "tables", "figures", "end"],
+        "required": ["id", "title", "institution", "authors", "date", "year", "language", "company", "outline", "sections", "blocks", "tables", "figures", "page_pictures", "end"],
         "properties": {
             "id": { "type": "string" }, "title": { "type": "string" }, "subtitle": nullable("string"), "publisher": nullable("string"), "institution": nullable("string"),
             "authors": { "type": "array", "items": { "type": "string" } }, "analysts": array_of("Analyst"), "date": nullable("string"), "year": nullable("integer"),
             "language": { "type": "string" }, "company": { "anyOf": [schema_ref("Company"), { "type": "null" }] },
             "outline": array_of("OutlineEntry"), "more_sections": { "type": "integer", "minimum": 0 },
             "sections": { "type": "array", "description": "every section title of the report, in_preview false beyond the cut", "items": section },
-            "blocks": array_of("PreviewBlock"), "tables": array_of("Table"), "figures": array_of("Figure"),
+            "blocks": array_of("PreviewBlock"), "tables": array_of("Table"), "figures": array_of("PreviewFigure"),
+            "page_pictures": { "type": "integer", "minimum": 0, "description": "pages 1 to this number lie wholly before the cut and are public pictures at /reports/{id}/pages/{n} (0 when the report is not a PDF)" },
             "end": object(json!({ "truncated": { "type": "boolean" }, "notice": { "type": "string" }, "full_report_url": nullable("string"), "shown_blocks": { "type": "integer", "minimum": 0 }, "body_blocks": { "type": "integer", "minimum": 0 } }))
         }
     })
@@ -211,6 +223,7 @@ fn search_schemas() -> Value {
                 "kind": { "type": "string", "enum": ["report", "paragraph", "figure", "table", "event"] },
                 "score": { "type": "number" }, "snippet": { "type": "string", "description": "HTML-escaped, matches in <mark>" },
                 "page": nullable("integer"), "block": nullable("integer"),
+                "figure": { "type": "integer", "minimum": 0, "description": "figure hits whose chart has a picture: its index, at /reports/{report_id}/figures/{figure} (public when `previewed`)" },
                 "date": nullable("string"), "year": { "type": "integer" }, "institution": nullable("string"),
                 "label": nullable("string"), "caption": nullable("string"), "source": nullable("string"),
                 "event_date": nullable("string"),
@@ -390,6 +403,8 @@ fn report_paths(config: &ServerConfig) -> Value {
                 "404": error_response("no such report")
             }
         } },
+        "/reports/{id}/pages/{n}": { "get": picture_operation("getPagePicture", "a picture of page n (1-based) of a PDF report, about 1,200 px wide (`size=thumb`: 240 px)", path_param("n", "1-based page", json!({ "type": "integer", "minimum": 1 })), &id) },
+        "/reports/{id}/figures/{k}": { "get": picture_operation("getFigurePicture", "a picture of figure k's chart (k: index in the report's figures; `size=thumb` for a small one)", path_param("k", "index in the report's figures", json!({ "type": "integer", "minimum": 0 })), &id) },
         "/api/reports/{id}/share": { "post": {
             "operationId": "shareReport",
             "summary": "a signed, expiring link to one report's full text, to hand to a reader without a token (public pages never carry one)",
@@ -400,6 +415,31 @@ fn report_paths(config: &ServerConfig) -> Value {
                 "400": error_response("bad hours"), "401": error_response("no token"), "403": error_response("invalid or revoked token"), "404": error_response("no such report")
             }
         } }
+    })
+}
+
+/// Returns the operation of a picture route: public before the preview cut, a reader's beyond it.
+fn picture_operation(operation_id: &str, summary: &str, number: Value, id: &Value) -> Value {
+    json!({
+        "operationId": operation_id,
+        "summary": summary,
+        "description": "Public (cached for good) when it shows only what the public preview shows; beyond the preview cut it needs a reader: an API token, a share link's exp and sig, or a signed-in session. Drawn on first request by the isolated PDF worker, then served from the store.",
+        "security": [{}, { "token": [] }],
+        "parameters": [
+            id, number,
+            query_param("size", "`thumb` for the small version", json!({ "type": "string", "enum": ["thumb", "full"] })),
+            query_param("exp", "share link expiry (seconds since the epoch)", json!({ "type": "integer", "minimum": 0 })),
+            query_param("sig", "share link signature", json!({ "type": "string" }))
+        ],
+        "responses": {
+            "200": { "description": "the picture", "headers": { "ETag": { "schema": { "type": "string" } } }, "content": { "image/jpeg": { "schema": { "type": "string", "format": "binary" } } } },
+            "304": { "description": "the client holds this picture (If-None-Match)" },
+            "400": error_response("bad size or exp"),
+            "401": error_response("the picture is beyond the preview and no reader's credentials were given"),
+            "403": error_response("invalid token or share link"),
+            "404": error_response("no such report or picture"),
+            "503": error_response("pictures are being drawn for others; try again")
+        }
     })
 }
 

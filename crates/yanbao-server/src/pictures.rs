@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use yanbao_engine::pictures::{NoPicture, PictureAccess, PictureOf};
 
-use crate::api::query_error;
+use crate::api::{check_form, query_error, Form};
 use crate::auth::{self, ShareParams};
 use crate::error::{from_engine, ApiError};
 use crate::{blocking, AppState};
@@ -32,15 +32,11 @@ pub struct PictureParams {
 }
 
 impl PictureParams {
+    /// True for the thumbnail; checks every value's form as the OpenAPI document states it.
     fn thumb(&self) -> Result<bool, ApiError> {
-        match self.size.as_deref().map(str::trim) {
-            None | Some("") | Some("full") => Ok(false),
-            Some("thumb") => Ok(true),
-            Some(other) => {
-                let shown: String = other.chars().take(32).collect();
-                Err(ApiError::bad_request("invalid_size", format!("size must be `thumb` or `full`, not {shown:?}")))
-            }
-        }
+        check_form("size", &self.size, Form::OneOf(&["thumb", "full"]))?;
+        check_form("exp", &self.exp, Form::Count)?;
+        Ok(self.size.as_deref() == Some("thumb"))
     }
 }
 

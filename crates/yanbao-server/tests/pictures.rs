@@ -194,7 +194,8 @@ async fn reports_without_such_pictures_answer_json_errors() {
         (format!("/reports/{}/pages/0", f.id), StatusCode::NOT_FOUND, "picture_not_found"),
         (format!("/reports/{}/pages/x", f.id), StatusCode::NOT_FOUND, "picture_not_found"),
         (format!("/reports/{}/figures/99999999999", f.id), StatusCode::NOT_FOUND, "picture_not_found"),
-        (format!("/reports/{}/pages/1?size=huge", f.id), StatusCode::BAD_REQUEST, "invalid_size"),
+        (format!("/reports/{}/pages/1?size=huge", f.id), StatusCode::BAD_REQUEST, "invalid_parameter"),
+        (format!("/reports/{}/pages/1?exp=soon", f.id), StatusCode::BAD_REQUEST, "invalid_parameter"),
         ("/reports/0000000000000000/pages/1".to_string(), StatusCode::NOT_FOUND, "report_not_found"),
         ("/reports/..%2F..%2Fetc/pages/1".to_string(), StatusCode::NOT_FOUND, "report_not_found"),
     ] {

@@ -33,8 +33,14 @@ pub(crate) fn forget_pictures(tx: &Transaction<'_>, id: &str) -> Result<(), Stor
         rows
     };
     for hash in hashes {
-        tx.execute("DELETE FROM pictures WHERE hash = ?1 AND NOT EXISTS (SELECT 1 FROM report_pictures WHERE hash = ?1)", [hash])?;
+        drop_unused(tx, &hash)?;
     }
+    Ok(())
+}
+
+/// Drops picture `hash` when no report shows it any more.
+fn drop_unused(tx: &Transaction<'_>, hash: &str) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM pictures WHERE hash = ?1 AND NOT EXISTS (SELECT 1 FROM report_pictures WHERE hash = ?1)", [hash])?;
     Ok(())
 }
 
@@ -64,7 +70,12 @@ impl PictureStore for SqliteStore {
                 "INSERT OR IGNORE INTO pictures (hash, media_type, width, height, bytes) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![picture.hash, picture.media_type, picture.width, picture.height, picture.bytes],
             )?;
+            let replaced: Option<String> =
+                tx.query_row("SELECT hash FROM report_pictures WHERE report_id = ?1 AND key = ?2", params![report_id, key], |row| row.get(0)).optional()?;
             tx.execute("INSERT OR REPLACE INTO report_pictures (report_id, key, hash) VALUES (?1, ?2, ?3)", params![report_id, key, picture.hash])?;
+            if let Some(old) = replaced.filter(|old| *old != picture.hash) {
+                drop_unused(&tx, &old)?;
+            }
         }
         tx.commit()?;
         Ok(true)

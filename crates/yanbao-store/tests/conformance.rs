@@ -12,7 +12,7 @@ use yanbao_model::securities::{KnownCompany, RatingAction};
 use yanbao_model::{fingerprint, fingerprint_bands, Entity, EntityKind};
 use yanbao_store::prelude::*;
 use yanbao_store::testing::{company_note, sample_report as sample, scratch_or_skip, zijin};
-use yanbao_store::{PgStore, PutOptions, PutOutcome, SqliteStore, TokenInfo, TokenRecord};
+use yanbao_store::{PgStore, PutOptions, PutOutcome, SqliteStore, StoredPicture, TokenInfo, TokenRecord};
 
 /// Two real, different reports bundled in `samples/`.
 const WAFER_REPORT: &str = include_str!("../../../samples/mpb_晶圆代工龙头.md");
@@ -66,6 +66,7 @@ conformance!(
     for_each_visits_every_report_and_can_stop,
     what_moving_a_library_copies_reads_back_the_same,
     a_copy_is_stored_already_marked,
+    pictures_are_kept_once_and_go_with_their_report,
 );
 
 fn put_is_idempotent_and_get_round_trips(store: &dyn Store) {
@@ -428,4 +429,34 @@ fn a_copy_is_stored_already_marked(store: &dyn Store) {
     let generation = store.generation().unwrap();
     assert_eq!(store.put_with(&copy, options).unwrap(), PutOutcome::Unchanged);
     assert_eq!(store.generation().unwrap(), generation);
+}
+
+fn pictures_are_kept_once_and_go_with_their_report(store: &dyn Store) {
+    let (a, b) = (sample("a"), sample("b"));
+    store.put(&a, Some(b"a")).unwrap();
+    store.put(&b, Some(b"b")).unwrap();
+    let page = StoredPicture::new("image/jpeg", 1200, 1697, vec![0xFF, 0xD8, 1, 2, 3, 0xFF, 0xD9]);
+    let thumb = StoredPicture::new("image/jpeg", 240, 339, vec![0xFF, 0xD8, 9, 0xFF, 0xD9]);
+    assert_eq!(page.hash.len(), 64);
+    assert!(store.put_pictures(&a.id, &[("page/1".into(), page.clone()), ("page/1/thumb".into(), thumb.clone())]).unwrap());
+    // The same bytes under another report: kept once.
+    assert!(store.put_pictures(&b.id, &[("page/1".into(), page.clone())]).unwrap());
+    assert_eq!(store.picture_stats().unwrap(), (2, (page.bytes.len() + thumb.bytes.len()) as u64));
+    assert_eq!(store.picture(&a.id, "page/1").unwrap(), Some(page.clone()));
+    assert_eq!(store.picture(&a.id, "page/1/thumb").unwrap(), Some(thumb.clone()));
+    assert_eq!(store.picture(&a.id, "page/2").unwrap(), None);
+    assert_eq!(store.picture(&b.id, "page/1/thumb").unwrap(), None);
+    // A key stored again points at the new picture.
+    let redrawn = StoredPicture::new("image/jpeg", 1200, 1697, vec![0xFF, 0xD8, 4, 0xFF, 0xD9]);
+    assert!(store.put_pictures(&a.id, &[("page/1/thumb".into(), redrawn.clone())]).unwrap());
+    assert_eq!(store.picture(&a.id, "page/1/thumb").unwrap(), Some(redrawn.clone()));
+    assert_eq!(store.picture_stats().unwrap(), (2, (page.bytes.len() + redrawn.bytes.len()) as u64), "the replaced thumbnail is not kept");
+    // No pictures for a report not stored.
+    assert!(!store.put_pictures("0123456789abcdef", &[("page/1".into(), page.clone())]).unwrap());
+    assert_eq!(store.picture("0123456789abcdef", "page/1").unwrap(), None);
+    // Removing a report drops its pictures, except those another report still shows.
+    assert!(store.remove(&a.id).unwrap());
+    assert_eq!(store.picture(&a.id, "page/1/thumb").unwrap(), None);
+    assert_eq!(store.picture(&b.id, "page/1").unwrap(), Some(page.clone()));
+    assert_eq!(store.picture_stats().unwrap(), (1, page.bytes.len() as u64), "b's page alone is left");
 }

@@ -48,10 +48,16 @@ impl PictureStore for PgStore {
                     "INSERT INTO pictures (hash, media_type, width, height, bytes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO NOTHING",
                     &[&picture.hash, &picture.media_type, &(picture.width as i32), &(picture.height as i32), &picture.bytes],
                 )?;
+                let replaced: Option<String> = tx
+                    .query_opt("SELECT hash FROM report_pictures WHERE report_id = $1 AND key = $2 FOR UPDATE", &[&report_id, key])?
+                    .map(|row| row.get(0));
                 tx.execute(
                     "INSERT INTO report_pictures (report_id, key, hash) VALUES ($1, $2, $3) ON CONFLICT (report_id, key) DO UPDATE SET hash = EXCLUDED.hash",
                     &[&report_id, key, &picture.hash],
                 )?;
+                if let Some(old) = replaced.filter(|old| *old != picture.hash) {
+                    tx.execute("DELETE FROM pictures p WHERE p.hash = $1 AND NOT EXISTS (SELECT 1 FROM report_pictures r WHERE r.hash = p.hash)", &[&old])?;
+                }
             }
             tx.commit()?;
             Ok(true)
