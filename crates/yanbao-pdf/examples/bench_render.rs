@@ -5,7 +5,7 @@
 //!
 //! `cargo run --release -p yanbao-pdf --example bench_render -- [--runs 3] FILE.pdf|DIR…`
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use yanbao_pdf::render::{render, Picture, PAGE_THUMB_WIDTH, PAGE_WIDTH};
 
@@ -62,7 +62,7 @@ fn main() {
             let small: Vec<Picture> = (1..=count).map(|page| Picture::Page { page, width: PAGE_THUMB_WIDTH }).collect();
             let charts: Vec<Picture> = report.figures.iter().filter_map(|f| Some(Picture::figure(f.page?, f.bbox?, false))).collect();
             let chart_thumbs: Vec<Picture> = report.figures.iter().filter_map(|f| Some(Picture::figure(f.page?, f.bbox?, true))).collect();
-            let mut timed = |pictures: &[Picture], total: &mut f64| -> usize {
+            let timed = |pictures: &[Picture], total: &mut f64| -> usize {
                 let started = cpu();
                 let made = render(&bytes, None, pictures).map(|r| r.into_iter().flatten().map(|p| p.bytes.len()).sum()).unwrap_or(0);
                 *total += (cpu() - started).as_secs_f64();
