@@ -148,12 +148,13 @@ try {
   const firstPageWidth = await pagePictures.first().evaluate((img) => img.naturalWidth);
   check(firstPageWidth >= 1000, `the PDF preview shows its first page as a picture (${firstPageWidth}px wide, ${await pagePictures.count()} page(s))`);
   check(await page.locator('section.preview-end .qr-box svg').isVisible(), 'the pictured preview still ends with the notice, link and QR code');
+  await page.locator('section.pages').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'report-pdf.png'), fullPage: false });
   await page.locator('details.preview-text > summary').click();
   const chartPicture = page.locator('details.preview-text .chart-picture img').first();
   await chartPicture.waitFor({ timeout: 15000 });
   await page.waitForFunction(() => [...document.querySelectorAll('details.preview-text .chart-picture img')].every((img) => img.complete && img.naturalWidth > 0), null, { timeout: 30000 });
   check((await chartPicture.evaluate((img) => img.naturalWidth)) >= 300, 'a chart in the preview text is a picture, not a grey box');
-  await page.screenshot({ path: join(SHOTS, 'report-pdf.png'), fullPage: false });
 
   // 6. A company: the search offers the company a note covers as a facet, and its page shows
   // the broker's rating on a chart drawn by the server, the reports and the forecast consensus.

@@ -92,4 +92,33 @@ fn main() {
     println!("| page thumbnails, {PAGE_THUMB_WIDTH} px | {thumb_cpu:.2} | {:.1} pages | {} |", pages as f64 / thumb_cpu.max(1e-9), thumb_bytes / pages.max(1));
     println!("| chart pictures | {figure_cpu:.2} | {:.1} charts | {} (thumbnail {}) |", figures as f64 / figure_cpu.max(1e-9), figure_bytes / figures.max(1), figure_thumb_bytes / figures.max(1));
     println!("drawing every page and chart at ingest would add {:.0} % to the parse's CPU", 100.0 * (page_cpu + thumb_cpu + figure_cpu) / parse.max(1e-9));
+    compare_encoders(&files);
+}
+
+/// Bytes and encode CPU of the same page pixels as JPEG at three qualities and as PNG (the first
+/// 5 pages of each file, at the reader's width).
+fn compare_encoders(files: &[PathBuf]) {
+    let mut pixels = Vec::new();
+    for file in files {
+        let Ok(bytes) = std::fs::read(file) else { continue };
+        let pictures: Vec<Picture> = (1..=5).map(|page| Picture::Page { page, width: PAGE_WIDTH }).collect();
+        if let Ok(drawn) = yanbao_pdf::render::draw_rgb(&bytes, None, &pictures) {
+            pixels.extend(drawn.into_iter().flatten());
+        }
+    }
+    println!("\n{} pages at {PAGE_WIDTH} px, encoded from the same pixels:", pixels.len());
+    println!("| encoding | KB per page (mean) | encode ms per page |");
+    println!("|---|---|---|");
+    let encoders: [(&str, Box<dyn Fn(&[u8], u32, u32) -> Result<Vec<u8>, String>>); 4] = [
+        ("JPEG q70", Box::new(|rgb, w, h| yanbao_pdf::render::encode_jpeg_at(rgb, w, h, 70))),
+        ("JPEG q82 (chosen)", Box::new(|rgb, w, h| yanbao_pdf::render::encode_jpeg_at(rgb, w, h, 82))),
+        ("JPEG q90", Box::new(|rgb, w, h| yanbao_pdf::render::encode_jpeg_at(rgb, w, h, 90))),
+        ("PNG (lossless)", Box::new(|rgb, w, h| yanbao_pdf::render::encode_png(rgb, w, h))),
+    ];
+    for (name, encode) in encoders {
+        let started = cpu();
+        let total: usize = pixels.iter().map(|(rgb, w, h)| encode(rgb, *w, *h).map(|b| b.len()).unwrap_or(0)).sum();
+        let ms = (cpu() - started).as_secs_f64() * 1000.0 / pixels.len().max(1) as f64;
+        println!("| {name} | {:.0} | {ms:.1} |", total as f64 / 1024.0 / pixels.len().max(1) as f64);
+    }
 }

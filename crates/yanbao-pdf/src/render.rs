@@ -7,8 +7,7 @@
 
 use std::os::raw::c_int;
 
-use image::codecs::jpeg::JpegEncoder;
-use image::ExtendedColorType;
+use image::{ExtendedColorType, ImageEncoder};
 use pdfium_render::prelude::PdfiumLibraryBindings;
 use serde::{Deserialize, Serialize};
 use yanbao_model::PageBox;
@@ -89,6 +88,19 @@ pub struct Rendered {
 /// missing, too large or fails to render is an error for that picture alone). The whole call
 /// fails only when the document cannot be opened.
 pub fn render(bytes: &[u8], password: Option<&str>, pictures: &[Picture]) -> Result<Vec<Result<Rendered, String>>, PdfError> {
+    draw_each(bytes, password, pictures, |rgb, width, height| {
+        Ok(Rendered { media_type: "image/jpeg".into(), width, height, bytes: encode_jpeg(&rgb, width, height)? })
+    })
+}
+
+/// Draws `pictures` as raw RGB pixels (row by row, 3 bytes a pixel) with their width and height,
+/// unencoded: for measuring encoders (`examples/bench_render.rs`).
+pub fn draw_rgb(bytes: &[u8], password: Option<&str>, pictures: &[Picture]) -> Result<Vec<Result<(Vec<u8>, u32, u32), String>>, PdfError> {
+    draw_each(bytes, password, pictures, |rgb, width, height| Ok((rgb, width, height)))
+}
+
+/// Opens the document once and hands each picture's pixels to `finish`.
+fn draw_each<T>(bytes: &[u8], password: Option<&str>, pictures: &[Picture], finish: impl Fn(Vec<u8>, u32, u32) -> Result<T, String>) -> Result<Vec<Result<T, String>>, PdfError> {
     let library = library::library()?;
     let bindings = library.bindings.as_ref();
     // PDFium keeps global state: one document at a time per process.
@@ -103,8 +115,9 @@ pub fn render(bytes: &[u8], password: Option<&str>, pictures: &[Picture]) -> Res
             if page == 0 || page > page_count {
                 return Err(format!("page {page} is not in this pdf (it has {page_count})"));
             }
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render_one(bindings, document.handle, picture)))
-                .unwrap_or_else(|_| Err(format!("page {page} could not be rendered")))
+            let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| draw(bindings, document.handle, picture)))
+                .unwrap_or_else(|_| Err(format!("page {page} could not be rendered")))?;
+            finish(drawn.0, drawn.1, drawn.2)
         })
         .collect())
 }
@@ -138,8 +151,8 @@ impl Drop for BitmapHandle<'_> {
 /// PDFium render flags: annotations drawn (form fields, stamps), bytes in R, G, B, A order.
 const RENDER_FLAGS: c_int = 0x01 | 0x10;
 
-/// Renders one picture of an open document.
-fn render_one(bindings: &dyn PdfiumLibraryBindings, document: pdfium_render::prelude::FPDF_DOCUMENT, picture: &Picture) -> Result<Rendered, String> {
+/// Draws one picture of an open document: its RGB pixels, width and height.
+fn draw(bindings: &dyn PdfiumLibraryBindings, document: pdfium_render::prelude::FPDF_DOCUMENT, picture: &Picture) -> Result<(Vec<u8>, u32, u32), String> {
     let number = picture.page();
     // SAFETY: valid document handle, index checked against the page count by the caller.
     let page = unsafe { bindings.FPDF_LoadPage(document, number as c_int - 1) };
@@ -197,8 +210,7 @@ fn render_one(bindings: &dyn PdfiumLibraryBindings, document: pdfium_render::pre
         rgb_rows(bindings.FPDFBitmap_GetBuffer_as_slice(bitmap.bitmap), stride, width as usize, height as usize)
     };
     let pixels = pixels.ok_or_else(|| format!("page {number} gave an unreadable bitmap"))?;
-    let bytes = encode_jpeg(&pixels, width, height)?;
-    Ok(Rendered { media_type: "image/jpeg".into(), width, height, bytes })
+    Ok((pixels, width, height))
 }
 
 /// The RGB bytes of an RGBx bitmap of `width` × `height` with rows `stride` bytes apart.
@@ -217,9 +229,25 @@ fn rgb_rows(buffer: &[u8], stride: usize, width: usize, height: usize) -> Option
 
 /// Encodes RGB pixels as a JPEG of [`JPEG_QUALITY`].
 pub fn encode_jpeg(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
+    encode_jpeg_at(rgb, width, height, JPEG_QUALITY)
+}
+
+/// Encodes RGB pixels as a JPEG of the given quality (1–100).
+pub fn encode_jpeg_at(rgb: &[u8], width: u32, height: u32, quality: u8) -> Result<Vec<u8>, String> {
+    let too_large = || format!("a picture of {width} × {height} pixels is too large to encode");
+    let (w, h) = (u16::try_from(width).map_err(|_| too_large())?, u16::try_from(height).map_err(|_| too_large())?);
     let mut out = Vec::with_capacity(rgb.len() / 10);
-    JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
-        .encode(rgb, width, height, ExtendedColorType::Rgb8)
+    jpeg_encoder::Encoder::new(&mut out, quality.clamp(1, 100))
+        .encode(rgb, w, h, jpeg_encoder::ColorType::Rgb)
+        .map_err(|e| format!("the picture could not be encoded: {e}"))?;
+    Ok(out)
+}
+
+/// Encodes RGB pixels as a PNG (lossless; for comparison in the benchmark).
+pub fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(rgb, width, height, ExtendedColorType::Rgb8)
         .map_err(|e| format!("the picture could not be encoded: {e}"))?;
     Ok(out)
 }
