@@ -326,7 +326,7 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/static/upload.js", get(pages::account::upload_script))
         .route("/login", get(pages::account::sign_in_page).post(pages::account::sign_in))
         .route("/logout", post(pages::account::sign_out))
-        .route("/upload", get(pages::account::upload_page))
+        .route("/upload", get(pages::account::upload_page).post(pages::account::upload_files).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/admin/users", get(pages::account::users_page).post(pages::account::users_action))
         .route("/healthz", get(api::healthz))
         .route("/api/search", get(api::search))
@@ -402,11 +402,11 @@ impl TimeLimits {
 }
 
 /// Middleware: a request not received and answered within its limit (the upload limit for
-/// `POST /api/reports`, the request limit otherwise) is answered 408 and its connection closed,
+/// `POST /api/reports` and `POST /upload`, the request limit otherwise) is answered 408 and its connection closed,
 /// so a client that trickles a body holds a connection for a bounded time.
 async fn time_limit(State(limits): State<TimeLimits>, request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let upload = request.method() == axum::http::Method::POST && request.uri().path() == "/api/reports";
+    let upload = request.method() == axum::http::Method::POST && matches!(request.uri().path(), "/api/reports" | "/upload");
     let limit = if upload { limits.upload } else { limits.request };
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,

@@ -392,3 +392,38 @@ async fn hostile_cookies_and_forms_are_nobody() {
     assert_eq!(anonymous_upload_page.status, StatusCode::SEE_OTHER);
     assert_eq!(anonymous_upload_page.header(header::LOCATION), "/login?next=%2Fupload");
 }
+
+#[tokio::test]
+async fn the_upload_form_works_without_its_script_too() {
+    let f = fixture();
+    let editor = session_of(&f.app, "editor").await;
+    let csrf = csrf_of(&f.app, &editor).await;
+    let boundary = "yanbaoNOSCRIPT";
+    let part = |name: &str, file: Option<&str>, content: &[u8]| {
+        let mut part = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").into_bytes();
+        if let Some(file) = file {
+            part.extend_from_slice(format!("; filename=\"{file}\"\r\nContent-Type: text/markdown").as_bytes());
+        }
+        part.extend_from_slice(b"\r\n\r\n");
+        part.extend_from_slice(content);
+        part.extend_from_slice(b"\r\n");
+        part
+    };
+    let post = |parts: Vec<Vec<u8>>| {
+        let mut body: Vec<u8> = parts.concat();
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let request = Request::post("/upload").header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).header(header::COOKIE, &editor).body(Body::from(body)).unwrap();
+        send(&f.app, request)
+    };
+    let one = "# 无脚本上传一\n\n## 正文\n\n没有脚本的浏览器上传的第一份报告正文。\n".as_bytes();
+    let two = "# 无脚本上传二\n\n## 正文\n\n没有脚本的浏览器上传的第二份报告，内容不同。\n".as_bytes();
+    let refused = post(vec![part("file", Some("one.md"), one), part("csrf", None, csrf.as_bytes())]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "a file before the token is refused unread");
+    let page = post(vec![part("csrf", None, csrf.as_bytes()), part("file", Some("one.md"), one), part("file", Some("two.md"), two), part("file", Some("empty.md"), b"")]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.body.matches("data-outcome=\"added\"").count(), 2, "{}", page.body);
+    assert!(page.body.contains("failed: the file is empty"));
+    assert!(page.body.contains("无脚本上传一") && page.body.contains("href=\"/reports/"));
+    let again = post(vec![part("csrf", None, csrf.as_bytes()), part("file", Some("one.md"), one)]).await;
+    assert!(again.body.contains("data-outcome=\"unchanged\""));
+}

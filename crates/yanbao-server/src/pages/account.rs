@@ -266,12 +266,139 @@ pub async fn upload_page(State(state): State<Arc<AppState>>, headers: HeaderMap)
         Ok(person) => person,
         Err(e) => return e.into_response(),
     };
+    upload_markup(&state, &person, &[])
+}
+
+/// What became of one file posted without the script: its name and the ingest's result, a
+/// queued job (shared library), or why it was refused.
+pub enum UploadLine {
+    /// Stored, found already stored, or failed to parse.
+    Ingested(String, yanbao_engine::IngestResult),
+    /// Queued for the workers as this job.
+    Queued(String, i64),
+    /// Refused before ingest (too large, empty).
+    Refused(String, String),
+}
+
+/// One result line, as the script writes it (`data-outcome` says which).
+fn result_line(line: &UploadLine) -> Markup {
+    use yanbao_engine::IngestOutcome;
+    let (name, outcome) = match line {
+        UploadLine::Ingested(name, result) => (name, match result.outcome {
+            IngestOutcome::Added => "added",
+            IngestOutcome::Unchanged => "unchanged",
+            IngestOutcome::Failed => "failed",
+        }),
+        UploadLine::Queued(name, _) => (name, "queued"),
+        UploadLine::Refused(name, _) => (name, "failed"),
+    };
+    html! {
+        li class={ "upload-line " (outcome) } data-outcome=(outcome) {
+            span.upload-name { (name) }
+            span.upload-status {
+                @match line {
+                    UploadLine::Ingested(_, result) if result.outcome == IngestOutcome::Failed => { "failed: " (result.error.as_deref().unwrap_or("unknown error")) }
+                    UploadLine::Ingested(_, result) => {
+                        (outcome) " "
+                        @if let Some(id) = &result.id { a href={ "/reports/" (id) } { (result.title.as_deref().unwrap_or(id)) } }
+                        @if let Some(original) = &result.duplicate_of { " — same report as " a href={ "/reports/" (original) } { (original) } }
+                    }
+                    UploadLine::Queued(_, job) => { "queued (job " (job) "): a worker stores it shortly" }
+                    UploadLine::Refused(_, reason) => { "failed: " (reason) }
+                }
+            }
+        }
+    }
+}
+
+/// `POST /upload`: the upload form posted without the script (a browser that runs none): the
+/// `csrf` field first, then any number of `file` fields, each ingested as `POST /api/reports`
+/// would; the page again with a result line per file.
+pub async fn upload_files(State(state): State<Arc<AppState>>, headers: HeaderMap, multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>) -> Response {
+    let person = match page_person(&state, headers, Action::Upload).await {
+        Ok(person) => person,
+        Err(e) => return e.into_response(),
+    };
+    let Ok(mut multipart) = multipart else {
+        return PageError(ApiError::bad_request("invalid_upload", "the form could not be read")).into_response();
+    };
+    let max = state.config.max_upload_bytes;
+    let mut checked = false;
+    let mut lines = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return PageError(ApiError::new(e.status(), "invalid_upload", e.body_text().to_lowercase())).into_response(),
+        };
+        match field.name() {
+            Some("csrf") => {
+                let given = field.text().await.unwrap_or_default();
+                if let Err(e) = auth::check_csrf(&person.csrf, Some(&given)) {
+                    return PageError(e).into_response();
+                }
+                checked = true;
+            }
+            // No file is read before the form has shown its token.
+            Some("file") if checked => {
+                let name = field.file_name().unwrap_or("upload.txt").to_string();
+                let content_type = field.content_type().map(str::to_string);
+                let bytes = match field.bytes().await {
+                    Ok(bytes) => bytes,
+                    Err(e) => return PageError(ApiError::new(e.status(), "upload_too_large", e.body_text().to_lowercase())).into_response(),
+                };
+                if bytes.is_empty() && name.is_empty() {
+                    continue;
+                }
+                if bytes.is_empty() {
+                    lines.push(UploadLine::Refused(name, "the file is empty".into()));
+                    continue;
+                }
+                if bytes.len() > max {
+                    lines.push(UploadLine::Refused(name, format!("uploads are limited to {max} bytes")));
+                    continue;
+                }
+                let read_as = crate::api::upload_name(&name, content_type.as_deref(), &bytes);
+                let shown = name.clone();
+                let line = blocking(&state, move |s| {
+                    if s.library.store().job_queue().is_some() {
+                        let (job, _) = s.library.enqueue_bytes(&read_as, &bytes).map_err(crate::error::from_engine)?;
+                        Ok(UploadLine::Queued(shown, job))
+                    } else {
+                        Ok(UploadLine::Ingested(shown, s.library.ingest_bytes(&read_as, &bytes).map_err(crate::error::from_engine)?))
+                    }
+                })
+                .await;
+                match line {
+                    Ok(line) => lines.push(line),
+                    Err(e) => lines.push(UploadLine::Refused(name, e.message)),
+                }
+            }
+            Some("file") => return PageError(csrf_missing(&person)).into_response(),
+            _ => return PageError(ApiError::bad_request("invalid_upload", "an upload form has the fields csrf and file")).into_response(),
+        }
+    }
+    if !checked {
+        return PageError(csrf_missing(&person)).into_response();
+    }
+    upload_markup(&state, &person, &lines)
+}
+
+/// The refusal of a form that did not show its CSRF token first.
+fn csrf_missing(person: &SignedIn) -> ApiError {
+    auth::check_csrf(&person.csrf, None).err().unwrap_or_else(|| ApiError::forbidden("csrf_failed", "no csrf token"))
+}
+
+/// The upload page, with the result lines of files posted without the script.
+fn upload_markup(state: &AppState, person: &SignedIn, results: &[UploadLine]) -> Response {
     let max_mib = state.config.max_upload_bytes as f64 / 1_048_576.0;
     let body = html! {
         section.card.upload {
             h1 { "上传报告" span.en { "Upload reports" } }
             p.muted { "PDF、Markdown、文本或 HTML，可一次多个，每个不超过 " (format!("{max_mib:.0}")) " MiB · PDF, Markdown, text or HTML; several at once, each up to " (format!("{max_mib:.0}")) " MiB." }
-            form id="upload-form" method="post" action="/api/reports" enctype="multipart/form-data" data-csrf=(person.csrf) {
+            form id="upload-form" method="post" action="/upload" enctype="multipart/form-data" data-csrf=(person.csrf) {
+                // First, so a browser without the script posts it before the files (POST /upload).
+                input type="hidden" name="csrf" value=(person.csrf);
                 div.drop-zone id="drop-zone" {
                     p { "把文件拖到这里" span.en { "Drop files here" } }
                     label.file-pick for="file-input" { "或选择文件 · or choose files" }
@@ -279,8 +406,9 @@ pub async fn upload_page(State(state): State<Arc<AppState>>, headers: HeaderMap)
                 }
                 button id="upload-button" type="submit" { "上传" span.en { "Upload" } }
             }
-            noscript { p.form-error { "上传页需要 JavaScript · The upload page needs JavaScript (or use " code { "yanbao ingest" } ")." } }
-            ol.upload-results id="upload-results" aria-live="polite" {}
+            ol.upload-results id="upload-results" aria-live="polite" {
+                @for line in results { (result_line(line)) }
+            }
         }
         script src="/static/upload.js" defer {}
     };
