@@ -201,7 +201,8 @@ pub async fn sign_in(State(state): State<Arc<AppState>>, headers: HeaderMap, for
         Err(e) => PageError(e).into_response(),
         Ok(None) => {
             state.sign_in_throttle.record_failure(&name, Instant::now());
-            tracing::info!(name = %shown_name, "sign-in refused");
+            // Not the name: a password typed into the name field must not reach the log.
+            tracing::info!("sign-in refused");
             sign_in_form(StatusCode::UNAUTHORIZED, &headers, &base_url, &next, &shown_name, Some("用户名或密码不正确 · Wrong name or password."))
         }
         Ok(Some(session)) => {
