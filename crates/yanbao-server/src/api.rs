@@ -519,9 +519,10 @@ pub async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, mult
 /// or a signed-in editor or admin with the session's `X-CSRF-Token`); 204, or 404 when there is
 /// no such report.
 pub async fn remove(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let id = report_id(&id)?;
     blocking(&state, move |s| {
+        // Credentials first: nobody learns anything of the library without them.
         let grant = auth::require(&s.library, &headers, auth::Action::Remove)?;
+        let id = report_id(&id)?;
         if !s.library.remove(&id).map_err(from_engine)? {
             return Err(ApiError::report_not_found(&id));
         }

@@ -427,3 +427,14 @@ async fn the_upload_form_works_without_its_script_too() {
     let again = post(vec![part("csrf", None, csrf.as_bytes()), part("file", Some("one.md"), one)]).await;
     assert!(again.body.contains("data-outcome=\"unchanged\""));
 }
+
+#[tokio::test]
+async fn removing_asks_for_credentials_before_anything_else() {
+    let f = fixture();
+    for uri in ["/api/reports/zz", "/api/reports/0123456789abcdef", &format!("/api/reports/{}", f.report)] {
+        let answer = delete_as(&f.app, uri, None, None, None).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{uri}: {}", answer.body);
+    }
+    assert_eq!(delete_as(&f.app, "/api/reports/0123456789abcdef", None, None, Some(&f.token)).await.status, StatusCode::NOT_FOUND);
+    assert!(f.library.get(&f.report).unwrap().is_some());
+}
