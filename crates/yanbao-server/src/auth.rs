@@ -154,7 +154,8 @@ pub fn local_next(next: Option<&str>) -> String {
         && next.len() <= 2048
         && !next.chars().any(|c| c.is_control() || c == '\\');
     if local && !next.starts_with("/login") {
-        next.to_string()
+        // Percent-encoded beyond ASCII, so it is always a valid `Location`.
+        next.bytes().map(|b| if b > 0x7e || b == b' ' { format!("%{b:02X}") } else { char::from(b).to_string() }).collect()
     } else {
         "/".into()
     }
@@ -284,6 +285,7 @@ mod tests {
             assert_eq!(local_next(Some(hostile)), "/", "{hostile:?}");
         }
         assert_eq!(local_next(None), "/");
+        assert_eq!(local_next(Some("/search?q=中 美")), "/search?q=%E4%B8%AD%20%E7%BE%8E");
     }
 
     #[test]

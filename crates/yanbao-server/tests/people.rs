@@ -350,6 +350,8 @@ async fn sign_in_never_redirects_to_another_site() {
         assert_eq!(answer.status, StatusCode::SEE_OTHER);
         assert_eq!(answer.header(header::LOCATION), "/", "{next}");
     }
+    let here = try_sign_in(&f.app, "reader", PASSWORD, "/search?q=中美").await;
+    assert_eq!(here.header(header::LOCATION), "/search?q=%E4%B8%AD%E7%BE%8E", "a local next is kept, encoded");
     let form = browse(&f.app, "/login?next=https%3A%2F%2Fevil.example", None).await;
     assert!(!form.body.contains("evil.example"), "the form does not carry it either");
 }
