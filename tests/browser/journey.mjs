@@ -1,11 +1,13 @@
 // The journey a reader makes through yanbao, in a real headless Chromium:
 // search a Chinese query → open the report → the preview ends with the notice, the link and a
 // visible QR code → chart search finds 图1 of the seed → a PDF's charts and pages as pictures →
-// company → timeline; plus a phone-sized check.
+// company → timeline; plus a phone-sized check; then a person signs in from a full-report link,
+// uploads a file and signs out.
 // Usage: BASE_URL=http://127.0.0.1:PORT SHOTS=DIR node journey.mjs (run.sh passes an ignored
 // folder; scripts/screenshots.sh passes docs/screenshots).
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const BASE = process.env.BASE_URL || 'http://127.0.0.1:8080';
@@ -195,6 +197,55 @@ try {
   check(phoneLink.id === 1, `on a phone the full-report link keeps the report id on one line (${phoneLink.all} lines, id on ${phoneLink.id})`);
   await mobile.screenshot({ path: join(SHOTS, 'report-mobile.png'), fullPage: false });
   await phone.close();
+
+  // 9. People (run.sh made an editor with `yanbao user add`): a full-report link opened
+  // anonymously asks to sign in → sign in → the full report → upload a file on /upload and see
+  // its result line → sign out → the same link asks again.
+  const editor = process.env.EDITOR_NAME;
+  const editorPassword = process.env.EDITOR_PASSWORD;
+  check(!!editor && !!editorPassword, 'run.sh made an editor to sign in with (EDITOR_NAME, EDITOR_PASSWORD)');
+  if (editor && editorPassword) {
+    const people = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const person = await people.newPage();
+    const peopleErrors = [];
+    person.on('console', (message) => { if (message.type() === 'error') peopleErrors.push(message.text()); });
+    person.on('pageerror', (error) => peopleErrors.push(String(error)));
+    const listed = await (await person.request.get(`${BASE}/api/reports?limit=50`)).json();
+    const target = listed.reports.find((r) => !r.duplicate_of) || listed.reports[0];
+    const fullPath = `/reports/${target.id}/full`;
+    await person.goto(`${BASE}${fullPath}`);
+    check(person.url().startsWith(`${BASE}/login?next=`), `an anonymous full-report link asks to sign in (${person.url()})`);
+    const signInForm = person.locator('section.signin form');
+    check(await signInForm.isVisible(), 'the sign-in page shows its form');
+    await person.screenshot({ path: join(SHOTS, 'sign-in.png'), fullPage: false });
+    await signInForm.locator('input[name=name]').fill(editor);
+    await signInForm.locator('input[name=password]').fill(editorPassword);
+    await Promise.all([person.waitForURL(`${BASE}${fullPath}`), signInForm.locator('button[type=submit]').click()]);
+    check(await person.locator('p.badge-full').isVisible(), 'signed in, the full report shows');
+    check((await person.locator('header .account .user').innerText()).trim() === editor, 'the header names who is signed in');
+    await person.screenshot({ path: join(SHOTS, 'full-signed-in.png'), fullPage: false });
+
+    await person.goto(`${BASE}/upload`);
+    check(await person.locator('#drop-zone').isVisible(), 'the upload page shows its drop zone');
+    const uploadDir = mkdtempSync(join(tmpdir(), 'yanbao-journey-'));
+    const uploadFile = join(uploadDir, 'journey-upload.md');
+    writeFileSync(uploadFile, `# 浏览器上传测试 ${Date.now()}\n\n## 一、正文\n\n这是旅程中从浏览器上传的一份报告，编号 ${Date.now()}，用于检查上传结果行。\n`);
+    await person.locator('#file-input').setInputFiles(uploadFile);
+    const resultLine = person.locator('#upload-results li.upload-line[data-outcome]').first();
+    await resultLine.waitFor({ timeout: 60000 });
+    const outcome = await resultLine.getAttribute('data-outcome');
+    check(outcome === 'added', `the upload's line says it was added (${outcome}: ${(await resultLine.innerText()).replace(/\s+/g, ' ')})`);
+    check((await resultLine.locator('a[href^="/reports/"]').count()) > 0, 'the result line links to the new report');
+    await person.screenshot({ path: join(SHOTS, 'upload.png'), fullPage: false });
+    rmSync(uploadDir, { recursive: true, force: true });
+
+    await Promise.all([person.waitForURL(`${BASE}/`), person.locator('header form.signout button').click()]);
+    check(await person.locator('header .account a.signin').isVisible(), 'signed out, the header offers to sign in');
+    await person.goto(`${BASE}${fullPath}`);
+    check(person.url().startsWith(`${BASE}/login?next=`), 'after signing out the full-report link asks to sign in again');
+    check(peopleErrors.length === 0, `no console errors while signed in (${peopleErrors.slice(0, 3).join(' | ')})`);
+    await people.close();
+  }
 } catch (error) {
   console.error(`FAIL journey stopped: ${error.message}`);
   failures += 1;

@@ -2,7 +2,8 @@
 # Runs the browser journey against a real `yanbao serve`.
 # Usage: tests/browser/run.sh PATH/TO/yanbao
 # Builds nothing. Starts the server on a free loopback port with the bundled samples in a
-# temporary data folder, waits for /healthz, runs journey.mjs with node (playwright-core driving
+# temporary data folder (with an editor made by `yanbao user add`, whom the journey signs in
+# as), waits for /healthz, runs journey.mjs with node (playwright-core driving
 # /usr/bin/chromium), then restarts the server on the same folder and checks that the home page
 # still suggests the searches made; stops the server and exits non-zero on failure. Skips (exit 0)
 # with a reason when chromium, node or playwright-core is missing.
@@ -89,9 +90,13 @@ shots="${SHOTS:-$repo/target/browser-screenshots}"
 # A Chinese PDF note with charts (a test fixture written for yanbao) beside the samples: its
 # pages and charts are the journey's pictures.
 "$binary" --data "$data/library" ingest "$repo/crates/yanbao-server/tests/fixtures/charts.pdf" >>"$log" 2>&1
+# The editor the journey signs in as, made as an admin would (password on standard input).
+editor_name="journey-editor"
+editor_password="journey-$RANDOM-$RANDOM-password"
+printf '%s\n' "$editor_password" | "$binary" --data "$data/library" user add "$editor_name" --role editor --password-stdin >/dev/null
 start_server --samples "$samples"
 status=0
-(cd "$here" && BASE_URL="$base" SHOTS="$shots" CHROMIUM="$chromium" node journey.mjs) || status=$?
+(cd "$here" && BASE_URL="$base" SHOTS="$shots" CHROMIUM="$chromium" EDITOR_NAME="$editor_name" EDITOR_PASSWORD="$editor_password" node journey.mjs) || status=$?
 if [[ $status -ne 0 ]]; then
   echo "--- server log ---" >&2
   tail -n 40 "$log" >&2

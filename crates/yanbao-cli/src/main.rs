@@ -12,7 +12,7 @@ use anyhow::{bail, Context, Result};
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use yanbao_engine::{access, IngestEvent, IngestOutcome, Isolation, Library, ParseOptions, Scope, SearchRequest};
+use yanbao_engine::{access, users, IngestEvent, IngestOutcome, Isolation, Library, ParseOptions, Scope, SearchRequest};
 
 /// yanbao (研报): a library engine for research reports — ingest PDFs and text/Markdown reports,
 /// structure them, search them in Chinese and English, and serve previews.
@@ -189,6 +189,12 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Manage the people who sign in to the web reader: readers (full reports), editors
+    /// (+ upload and remove reports), admins (+ people and tokens).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Print a signed, expiring link to a report's full text.
     Share {
         /// Report id.
@@ -237,7 +243,7 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
-    /// Copy an embedded library (reports, sources, marks, companies, tokens, settings) into a
+    /// Copy an embedded library (reports, sources, marks, companies, tokens, users, settings) into a
     /// PostgreSQL store and check every report arrived whole. Safe to run again.
     Migrate {
         /// The embedded library's data folder.
@@ -310,6 +316,70 @@ enum TokenAction {
         /// The token's name.
         name: String,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    /// Reads full reports.
+    Reader,
+    /// Also uploads and removes reports.
+    Editor,
+    /// Also manages people and API tokens.
+    Admin,
+}
+
+impl RoleArg {
+    fn role(self) -> users::Role {
+        match self {
+            RoleArg::Reader => users::Role::Reader,
+            RoleArg::Editor => users::Role::Editor,
+            RoleArg::Admin => users::Role::Admin,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add a person who signs in with a password (read from standard input, first line; at
+    /// least 8 characters; only its Argon2id hash is stored).
+    #[command(after_help = "Example: printf '%s\\n' \"$PASSWORD\" | yanbao user add 王编辑 --role editor --password-stdin")]
+    Add {
+        /// Sign-in name (1–64 printable characters).
+        name: String,
+        /// What they may do.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Read the password from standard input (a password never goes on a command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List the people who may sign in (names, roles, dates; never a password).
+    List,
+    /// Remove a person; their sessions end at once.
+    Remove {
+        /// Sign-in name.
+        name: String,
+    },
+    /// Give a person a new password (from standard input); their sessions end at once.
+    Passwd {
+        /// Sign-in name.
+        name: String,
+        /// Read the password from standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+/// Reads a password: the first line of standard input, without its line ending.
+fn read_password() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("cannot read the password from standard input")?;
+    let password = line.strip_suffix('\n').unwrap_or(&line);
+    let password = password.strip_suffix('\r').unwrap_or(password);
+    if password.is_empty() {
+        bail!("no password on standard input (give it as the first line, e.g. printf '%s\\n' \"$PASSWORD\" | yanbao user …)");
+    }
+    Ok(password.to_string())
 }
 
 /// Parses `--in` into the index's own [`Scope`], listing the choices in `--help`.
@@ -727,6 +797,48 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::User { action } => {
+            let library = open_library(&cli.data, cli.db.as_deref())?;
+            match action {
+                UserAction::Add { name, role, .. } => {
+                    let password = read_password()?;
+                    let user = users::add_user(library.store(), &name, role.role(), &password)?;
+                    if json {
+                        output::print_json(&user)?;
+                    } else {
+                        println!("user '{}' added ({})", user.name, user.role.as_str());
+                    }
+                }
+                UserAction::List => {
+                    let people = users::list_users(library.store())?;
+                    if json {
+                        output::print_json(&people)?;
+                    } else {
+                        for user in people {
+                            println!("{}\t{}\tadded {}", user.name, user.role.as_str(), user.created_at);
+                        }
+                    }
+                }
+                UserAction::Remove { name } => {
+                    users::remove_user(library.store(), &name)?;
+                    if json {
+                        output::print_json(&serde_json::json!({ "name": name.trim(), "removed": true }))?;
+                    } else {
+                        println!("user '{}' removed; their sessions are over", name.trim());
+                    }
+                }
+                UserAction::Passwd { name, .. } => {
+                    let password = read_password()?;
+                    users::set_password(library.store(), &name, &password)?;
+                    if json {
+                        output::print_json(&serde_json::json!({ "name": name.trim(), "password_changed": true }))?;
+                    } else {
+                        println!("password of '{}' changed; their sessions are over", name.trim());
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Share { id, hours, base_url } => {
             let library = open_library(&cli.data, cli.db.as_deref())?;
             if library.get(&id)?.is_none() {
@@ -874,7 +986,7 @@ fn migrate(from: &Path, to: &str, json: bool) -> Result<ExitCode> {
         output::print_json(&summary)?;
     } else {
         println!(
-            "moved {} reports ({} added, {} already there, {} replaced; {:.1} MiB of sources), {} copy marks, {} companies, {} tokens, {} settings",
+            "moved {} reports ({} added, {} already there, {} replaced; {:.1} MiB of sources), {} copy marks, {} companies, {} tokens, {} users, {} settings",
             summary.reports,
             summary.added,
             summary.unchanged,
@@ -883,6 +995,7 @@ fn migrate(from: &Path, to: &str, json: bool) -> Result<ExitCode> {
             summary.marks,
             summary.companies,
             summary.tokens,
+            summary.users,
             summary.settings
         );
         println!("checked {} reports in the target: same JSON, same source bytes, same marks", summary.verified);

@@ -223,6 +223,8 @@ pub fn restore(src: &Path, data_dir: &Path, force: bool, progress: &mut dyn FnMu
             if reports != manifest.reports {
                 return Err(backup_error(src, format!("{STORE_FILE} holds {reports} reports, the manifest {}", manifest.reports)));
             }
+            // People come back with their passwords; nobody comes back signed in.
+            store.purge_sessions(u64::MAX)?;
         }
         let library = Library::open_unreconciled(&building, None)?;
         let indexed = library.reindex(&mut |done, total| progress(Phase::Index, done as u64, total as u64))?;
@@ -319,7 +321,8 @@ fn copy_with_progress(from: &Path, to: &Path, progress: &mut dyn FnMut(u64)) -> 
     output.sync_all().map_err(|e| io_error(to, e))
 }
 
-fn chrono_now() -> String {
+/// Now, as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
+pub(crate) fn chrono_now() -> String {
     // Seconds since the epoch as a UTC date and time, without a date library.
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let (days, rest) = (secs / 86_400, secs % 86_400);

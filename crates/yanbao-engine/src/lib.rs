@@ -1,6 +1,6 @@
 //! The yanbao library engine: one data folder holding a store (the source of truth) and a search
 //! index (a read model derived from it), and the operations on them — ingest, search, timeline,
-//! entities, export, reindex and access control. It knows nothing of HTTP or terminals: the CLI
+//! entities, export, reindex and access control (tokens, share links, people and sessions). It knows nothing of HTTP or terminals: the CLI
 //! and the web service are thin layers over [`Library`].
 //!
 //! Consistency: a report is stored in one store transaction, then added to the index. If the
@@ -16,6 +16,7 @@ pub mod parse;
 pub mod pdf_worker;
 pub mod pictures;
 pub mod preview;
+pub mod users;
 pub mod worker;
 
 pub use company::{CompanyOverview, Consensus, RatingPoint, TargetPoint};

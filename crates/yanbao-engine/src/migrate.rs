@@ -1,6 +1,6 @@
 //! Moving a library from one store to another (`yanbao migrate --from DIR --to postgres://…`):
 //! every report with its source bytes, copy marks and first-stored date, the company registry,
-//! API tokens and settings; then a check that the target holds the same. Safe to run again:
+//! API tokens, people and settings; then a check that the target holds the same. Safe to run again:
 //! what is already there is left as it is.
 
 use std::collections::HashMap;
@@ -29,6 +29,8 @@ pub struct MigrationSummary {
     pub companies: usize,
     /// API tokens (live and revoked).
     pub tokens: usize,
+    /// People who sign in (with their password hashes; sessions stay behind).
+    pub users: usize,
     /// Library settings (the share-link key among them).
     pub settings: usize,
     /// Reports checked afterwards: the same JSON, the same source hash, the same mark.
@@ -98,6 +100,10 @@ pub fn migrate(from: &dyn Store, to: &dyn Store, progress: &mut dyn FnMut(usize,
     for record in from.token_records()? {
         to.restore_token(&record)?;
         summary.tokens += 1;
+    }
+    for record in from.user_records()? {
+        to.restore_user(&record)?;
+        summary.users += 1;
     }
     for (key, value) in from.settings()? {
         to.set_setting(&key, &value)?;

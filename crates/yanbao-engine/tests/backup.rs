@@ -184,3 +184,22 @@ fn copy_dir(from: &Path, to: &Path) {
         std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
     }
 }
+
+#[test]
+fn people_come_back_with_their_passwords_but_nobody_comes_back_signed_in() {
+    use yanbao_engine::users::{add_user, session, sign_in, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let backup = dir.path().join("backup");
+    let library = Library::open(&data).unwrap();
+    add_user(library.store(), "editor", Role::Editor, "a long password").unwrap();
+    let signed_in = sign_in(library.store(), "editor", "a long password", 1_000).unwrap().unwrap();
+    drop(library);
+    backup_folder(&data, &backup, &mut |_, _, _| {}).unwrap();
+    let restored = dir.path().join("restored");
+    restore(&backup, &restored, false, &mut |_, _, _| {}).unwrap();
+    let library = Library::open(&restored).unwrap();
+    assert_eq!(library.store().users().unwrap().iter().map(|u| (u.name.as_str(), u.role)).collect::<Vec<_>>(), [("editor", Role::Editor)]);
+    assert!(session(library.store(), &signed_in.token, 1_001).unwrap().is_none(), "sessions stay behind");
+    assert!(sign_in(library.store(), "editor", "a long password", 1_002).unwrap().is_some(), "the password still works");
+}

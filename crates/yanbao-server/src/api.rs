@@ -263,7 +263,7 @@ fn report_id(id: &str) -> Result<String, ApiError> {
     }
 }
 
-/// `GET /api/reports/{id}`: the full report JSON (token or share link).
+/// `GET /api/reports/{id}`: the full report JSON (token, signed-in reader or share link).
 pub async fn report(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap, share: Result<Query<ShareParams>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
     let id = report_id(&id)?;
     let Query(share) = share.map_err(query_error)?;
@@ -462,10 +462,11 @@ pub async fn company(State(state): State<Arc<AppState>>, Path(code): Path<String
     Ok(Json(overview).into_response())
 }
 
-/// `POST /api/reports`: uploads one report (multipart field `file`), token required.
+/// `POST /api/reports`: uploads one report (multipart field `file`): an API token, or a signed-in
+/// editor or admin whose request carries the session's `X-CSRF-Token`.
 pub async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<Response, ApiError> {
     let check_state = state.clone();
-    blocking(&check_state, move |s| auth::require_token(&s.library, &headers).map(|_| ())).await?;
+    blocking(&check_state, move |s| auth::require(&s.library, &headers, auth::Action::Upload).map(|_| ())).await?;
     let mut multipart = multipart.map_err(|e| ApiError::bad_request("invalid_upload", e.body_text().to_lowercase()))?;
     let max = state.config.max_upload_bytes;
     let mut upload: Option<(String, Vec<u8>)> = None;
@@ -514,11 +515,30 @@ pub async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, mult
     Ok((status, Json(result)).into_response())
 }
 
-/// `GET /api/jobs/{id}`: where an upload queued on a shared library stands (token required).
+/// `DELETE /api/reports/{id}`: removes a report and everything derived from it (an API token,
+/// or a signed-in editor or admin with the session's `X-CSRF-Token`); 204, or 404 when there is
+/// no such report.
+pub async fn remove(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+    blocking(&state, move |s| {
+        // Credentials first: nobody learns anything of the library without them.
+        let grant = auth::require(&s.library, &headers, auth::Action::Remove)?;
+        let id = report_id(&id)?;
+        if !s.library.remove(&id).map_err(from_engine)? {
+            return Err(ApiError::report_not_found(&id));
+        }
+        tracing::info!(report = %id, by = ?grant, "report removed");
+        Ok(())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /api/jobs/{id}`: where an upload queued on a shared library stands (a token, or a
+/// signed-in editor or admin).
 pub async fn job(State(state): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, ApiError> {
     let id: i64 = id.parse().ok().filter(|id| *id > 0).ok_or_else(|| ApiError::bad_request("invalid_parameter", "a job id is a positive integer"))?;
     let job = blocking(&state, move |s| {
-        auth::require_token(&s.library, &headers)?;
+        auth::require(&s.library, &headers, auth::Action::SeeJobs)?;
         s.library.job(id).map_err(from_engine)?.ok_or_else(|| ApiError::job_not_found(id))
     })
     .await?;

@@ -3,8 +3,8 @@
 //! One job: serve a [`yanbao_engine::Library`] over HTTP. The public reads the search page,
 //! chart search, timeline, entity and company pages and report previews (the first part of a report, cut at
 //! a block boundary by the engine's [`preview::cut`] under the configured policy, ending with the
-//! notice, the full-report link and its QR code); the full text and uploads need an API token or
-//! a signed share link ([`auth`]). HTML is rendered server-side in [`pages`], JSON in [`api`];
+//! notice, the full-report link and its QR code); the full text and uploads need an API token, a
+//! signed-in person of the right role, or (full text) a signed share link ([`auth`]). HTML is rendered server-side in [`pages`], JSON in [`api`];
 //! every library call runs on the blocking thread pool. Search never reads a report: hits carry
 //! what the pages need (whether their block is in the preview) from the index.
 
@@ -16,6 +16,7 @@ pub mod openapi;
 pub mod security;
 pub mod pages;
 pub mod pictures;
+pub mod throttle;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -63,6 +64,11 @@ pub struct ServerConfig {
     pub upload_timeout: Duration,
     /// Most connections served at once; more wait in the listen backlog until one closes.
     pub max_connections: usize,
+    /// Failed sign-ins allowed per name in [`ServerConfig::sign_in_window`]; the next attempts
+    /// for that name are answered 429 until the oldest failure leaves the window.
+    pub sign_in_failures: u32,
+    /// The sliding window failed sign-ins are counted over.
+    pub sign_in_window: Duration,
 }
 
 impl Default for ServerConfig {
@@ -80,6 +86,8 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(30),
             upload_timeout: Duration::from_secs(300),
             max_connections: 1024,
+            sign_in_failures: 5,
+            sign_in_window: Duration::from_secs(60),
         }
     }
 }
@@ -194,6 +202,8 @@ pub struct AppState {
     pub queries: Mutex<QueryLog>,
     /// Held while the query log is written, so an older snapshot never overwrites a newer one.
     saving_queries: Mutex<()>,
+    /// Failed sign-ins per name, to slow password guessing.
+    pub sign_in_throttle: throttle::SignInThrottle,
 }
 
 impl Drop for AppState {
@@ -218,7 +228,8 @@ impl AppState {
     /// Returns a new state over a library.
     pub fn new(library: Arc<Library>, config: ServerConfig) -> AppState {
         let queries = Mutex::new(QueryLog::load(&library));
-        AppState { library, config, queries, saving_queries: Mutex::new(()) }
+        let sign_in_throttle = throttle::SignInThrottle::new(config.sign_in_failures, config.sign_in_window);
+        AppState { library, config, queries, saving_queries: Mutex::new(()), sign_in_throttle }
     }
 
     /// Records a query that found something and saves the log when a save is due (never
@@ -315,10 +326,15 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/reports/{id}/pages/{n}", get(pictures::page))
         .route("/reports/{id}/figures/{k}", get(pictures::figure))
         .route("/static/style.css", get(pages::stylesheet))
+        .route("/static/upload.js", get(pages::account::upload_script))
+        .route("/login", get(pages::account::sign_in_page).post(pages::account::sign_in))
+        .route("/logout", post(pages::account::sign_out))
+        .route("/upload", get(pages::account::upload_page).post(pages::account::upload_files).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/admin/users", get(pages::account::users_page).post(pages::account::users_action))
         .route("/healthz", get(api::healthz))
         .route("/api/search", get(api::search))
         .route("/api/reports", get(api::list).post(api::upload).layer(DefaultBodyLimit::max(upload_limit)))
-        .route("/api/reports/{id}", get(api::report))
+        .route("/api/reports/{id}", get(api::report).delete(api::remove))
         .route("/api/jobs/{id}", get(api::job))
         .route("/api/reports/{id}/preview", get(api::preview))
         .route("/api/reports/{id}/share", post(api::share))
@@ -330,6 +346,8 @@ fn routes(state: Arc<AppState>) -> Router {
         // After routing, so each request is counted under its route pattern.
         .route_layer(axum::middleware::from_fn(metrics::track))
         .fallback(pages::not_found)
+        // Pages show who is signed in; a page that needs someone sends a browser to sign in.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), pages::account::frame))
         // Every request, the fallback included, is answered or cut off in its time.
         .layer(axum::middleware::from_fn_with_state(TimeLimits::of(&state.config), time_limit))
         // Outermost, so every answer — pages, API, errors, the fallback — carries them.
@@ -387,11 +405,11 @@ impl TimeLimits {
 }
 
 /// Middleware: a request not received and answered within its limit (the upload limit for
-/// `POST /api/reports`, the request limit otherwise) is answered 408 and its connection closed,
+/// `POST /api/reports` and `POST /upload`, the request limit otherwise) is answered 408 and its connection closed,
 /// so a client that trickles a body holds a connection for a bounded time.
 async fn time_limit(State(limits): State<TimeLimits>, request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let upload = request.method() == axum::http::Method::POST && request.uri().path() == "/api/reports";
+    let upload = request.method() == axum::http::Method::POST && matches!(request.uri().path(), "/api/reports" | "/upload");
     let limit = if upload { limits.upload } else { limits.request };
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,

@@ -344,8 +344,8 @@ fn report_paths(config: &ServerConfig) -> Value {
             "post": {
                 "operationId": "uploadReport",
                 "summary": "upload one report (multipart field `file`): a PDF, text, Markdown or HTML file",
-                "description": "The format is read from the file's content (PDF) or name (.pdf, .md, .markdown, .txt, .text, .htm, .html), else from the part's Content-Type. The same bytes twice are one report (200).",
-                "security": [{ "token": [] }],
+                "description": "The format is read from the file's content (PDF) or name (.pdf, .md, .markdown, .txt, .text, .htm, .html), else from the part's Content-Type. The same bytes twice are one report (200). A signed-in editor's browser sends the session's `X-CSRF-Token` header instead of a token.",
+                "security": [{ "token": [] }, { "session": [] }],
                 "requestBody": { "required": true, "content": { "multipart/form-data": {
                     "schema": { "type": "object", "required": ["file"], "additionalProperties": false, "properties": { "file": { "type": "string", "format": "binary", "minLength": 1 } } },
                     "encoding": { "file": { "contentType": upload_types.join(", ") } }
@@ -357,7 +357,7 @@ fn report_paths(config: &ServerConfig) -> Value {
                         "GetJob": { "operationId": "getJob", "parameters": { "id": "$response.body#/job" }, "description": "where the upload stands" }
                     })),
                     "400": error_response("not a multipart body with a non-empty `file` part"),
-                    "401": error_response("no token"), "403": error_response("invalid or revoked token"),
+                    "401": error_response("no credentials"), "403": error_response("invalid or revoked token, a role that may not upload, or no csrf token"),
                     "413": error_response(&format!("upload larger than {} bytes", config.max_upload_bytes)),
                     "422": json_response("not a report yanbao reads", schema_ref("IngestResult"))
                 }
@@ -366,7 +366,7 @@ fn report_paths(config: &ServerConfig) -> Value {
         "/api/jobs/{id}": { "get": {
             "operationId": "getJob",
             "summary": "where an upload queued on a shared library stands: queued, running, done (with its report) or failed (with the reason)",
-            "security": [{ "token": [] }],
+            "security": [{ "token": [] }, { "session": [] }],
             "parameters": [path_param("id", "job id (from the upload's 202)", json!({ "type": "string", "pattern": "^[1-9][0-9]{0,17}$" }))],
             "responses": {
                 "200": linked_response("the job", schema_ref("Job"), report_links("/report_id", "the report the job stored")),
@@ -376,8 +376,8 @@ fn report_paths(config: &ServerConfig) -> Value {
         } },
         "/api/reports/{id}": { "get": {
             "operationId": "getReport",
-            "summary": "the full report (token or share link)",
-            "security": [{ "token": [] }, {}],
+            "summary": "the full report (token, signed-in reader or share link)",
+            "security": [{ "token": [] }, { "session": [] }, {}],
             "parameters": [
                 id,
                 query_param("exp", "share link expiry (seconds since the epoch)", json!({ "type": "integer", "minimum": 0 })),
@@ -389,6 +389,16 @@ fn report_paths(config: &ServerConfig) -> Value {
                     "GetPreview": report_link("getReportPreview", "/id", "the report's public preview")
                 })),
                 "400": error_response("bad exp"), "401": error_response("no credentials"), "403": error_response("invalid token, expired or tampered link"), "404": error_response("no such report")
+            }
+        }, "delete": {
+            "operationId": "removeReport",
+            "summary": "remove a report and everything derived from it (a token, or a signed-in editor sending the session's X-CSRF-Token)",
+            "security": [{ "token": [] }, { "session": [] }],
+            "parameters": [id],
+            "responses": {
+                "204": { "description": "removed" },
+                "400": error_response("not a report id"), "401": error_response("no credentials"),
+                "403": error_response("invalid or revoked token, a role that may not remove, or no csrf token"), "404": error_response("no such report")
             }
         } },
         "/api/reports/{id}/preview": { "get": {
@@ -529,9 +539,12 @@ pub fn document(config: &ServerConfig) -> Value {
         "info": {
             "title": "yanbao API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Search, preview and read research reports. The full text and uploads need `Authorization: Bearer yb_…` (create with `yanbao token create NAME`) or, for one report, a signed share link. Errors are `{\"error\": {\"code\", \"message\"}}`. A query parameter given empty is the same as one not given; any other value must have the form and bounds stated here, or the answer is a 400."
+            "description": "Search, preview and read research reports. The full text and uploads need `Authorization: Bearer yb_…` (create with `yanbao token create NAME`), a signed-in person's session cookie (readers read, editors also upload and remove) or, for one report's full text, a signed share link. Errors are `{\"error\": {\"code\", \"message\"}}`. A query parameter given empty is the same as one not given; any other value must have the form and bounds stated here, or the answer is a 400."
         },
-        "components": { "securitySchemes": { "token": { "type": "http", "scheme": "bearer" } }, "schemas": schemas },
+        "components": { "securitySchemes": {
+            "token": { "type": "http", "scheme": "bearer" },
+            "session": { "type": "apiKey", "in": "cookie", "name": "yb_session", "description": "a signed-in person's session (POST /login); requests that change anything also send the session's X-CSRF-Token header" }
+        }, "schemas": schemas },
         "paths": paths
     })
 }

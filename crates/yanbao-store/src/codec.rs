@@ -21,6 +21,16 @@ pub(crate) const MAX_CANDIDATES: i64 = 200;
 /// name). Names a report mentions once in passing do not make two entities related.
 pub(crate) const CO_MENTION_TOP: i64 = 12;
 
+/// Reads a role as a store kept it (the schema allows only the three names).
+pub(crate) fn stored_role(name: &str) -> Result<crate::Role, crate::StoreError> {
+    crate::Role::parse(name).ok_or_else(|| crate::StoreError::Database(format!("a stored account has an unknown role {name:?}")))
+}
+
+/// Seconds since the epoch as an SQL integer (the far future stays the far future).
+pub(crate) fn sql_seconds(seconds: u64) -> i64 {
+    i64::try_from(seconds).unwrap_or(i64::MAX)
+}
+
 /// Now, as `YYYY-MM-DDTHH:MM:SSZ`.
 pub(crate) fn now() -> String {
     let secs = std::time::SystemTime::now()

@@ -1,11 +1,11 @@
 //! The source of truth of a yanbao library: every report's JSON, its source bytes, its events and
-//! entities, and the API tokens, behind one [`Store`] trait.
+//! entities, the API tokens and the people who sign in, behind one [`Store`] trait.
 //!
 //! [`Store`] is three traits in one, one per concern: [`ReportStore`] (reports, sources, copies
 //! and the change counter), [`KnowledgeStore`] (the read models of the timeline, entity and
-//! company pages, written with each report) and [`AccessStore`] (tokens and settings). Two
-//! implementations behave the same, and one conformance suite (`tests/conformance.rs`) holds
-//! both to it:
+//! company pages, written with each report) and [`AccessStore`] (tokens, people, sessions and
+//! settings). Two implementations behave the same, and one conformance suite
+//! (`tests/conformance.rs`) holds both to it:
 //!
 //! - [`SqliteStore`], the embedded default: one SQLite file in the data folder, written in WAL
 //!   mode so a killed process never leaves a half-written report (each [`ReportStore::put`] is
@@ -263,6 +263,68 @@ pub struct TokenInfo {
     pub revoked_at: Option<String>,
 }
 
+/// What a signed-in person may do, each role including the ones before it: a reader reads full
+/// reports, an editor also adds and removes reports, an admin also manages people and tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Reads full reports.
+    Reader,
+    /// A reader who also uploads and removes reports.
+    Editor,
+    /// An editor who also manages people and API tokens.
+    Admin,
+}
+
+impl Role {
+    /// The role's name, as stored, typed and printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Editor => "editor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Reads a role's name (`reader`, `editor`, `admin`).
+    pub fn parse(name: &str) -> Option<Role> {
+        [Role::Reader, Role::Editor, Role::Admin].into_iter().find(|role| role.as_str() == name)
+    }
+}
+
+/// A person who signs in, as listed (never the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UserInfo {
+    /// Sign-in name.
+    pub name: String,
+    /// What they may do.
+    pub role: Role,
+    /// When the account was made (UTC, RFC 3339).
+    pub created_at: String,
+}
+
+/// A person as kept: what listing shows and the password's hash (an Argon2id PHC string).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    /// Name, role and date.
+    pub info: UserInfo,
+    /// The password's hash, a PHC string (`$argon2id$…`).
+    pub password_hash: String,
+}
+
+/// A live sign-in session, as looked up by the hash of its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// The person signed in.
+    pub user: String,
+    /// Their role now (read from the account, so a changed role applies at once).
+    pub role: Role,
+    /// The session's CSRF token: what every form it submits must carry.
+    pub csrf: String,
+    /// When it ends, seconds since the epoch.
+    pub expires_at: u64,
+}
+
 /// Reports, their sources and their copies: the source of truth. Implementations make
 /// [`ReportStore::put`], [`ReportStore::remove`] and [`ReportStore::set_duplicate_of`] atomic,
 /// each one change of [`ReportStore::generation`].
@@ -381,7 +443,8 @@ pub trait KnowledgeStore: Send + Sync {
     fn company_mentions(&self, code: &str, names: &[&str]) -> Result<Vec<EntityMention>, StoreError>;
 }
 
-/// Who may read: API token hashes, and small library settings (the share-link signing key).
+/// Who may read: API token hashes, people (password hashes, roles) and their sign-in sessions,
+/// and small library settings (the share-link signing key).
 pub trait AccessStore: Send + Sync {
     /// Stores an API token hash under a name (replacing a revoked one of that name).
     fn create_token(&self, name: &str, hash: &str) -> Result<(), StoreError>;
@@ -405,6 +468,33 @@ pub trait AccessStore: Send + Sync {
     /// Writes a setting unless one is already there, and returns the value that is kept: how
     /// several processes sharing a store agree on one generated secret.
     fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError>;
+    /// Adds a person; false (and nothing changed) when the name is taken.
+    fn create_user(&self, record: &UserRecord) -> Result<bool, StoreError>;
+    /// Everyone who may sign in, by name.
+    fn users(&self) -> Result<Vec<UserInfo>, StoreError>;
+    /// One person with their password hash, to check a password against.
+    fn user(&self, name: &str) -> Result<Option<UserRecord>, StoreError>;
+    /// Replaces a person's password hash and ends all their sessions, in one transaction; false
+    /// when there is no such person.
+    fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError>;
+    /// Removes a person and ends all their sessions; false when there was none.
+    fn remove_user(&self, name: &str) -> Result<bool, StoreError>;
+    /// Every person with their hash, for moving a library.
+    fn user_records(&self) -> Result<Vec<UserRecord>, StoreError>;
+    /// Writes a person as another store kept them (date and hash included), replacing one of
+    /// that name.
+    fn restore_user(&self, record: &UserRecord) -> Result<(), StoreError>;
+    /// Starts a session for `user` under the hash of its secret (the secret is never stored),
+    /// ending at `expires_at` (seconds since the epoch); sessions already expired at `now` are
+    /// purged on the way. False when there is no such person.
+    fn create_session(&self, hash: &str, user: &str, csrf: &str, expires_at: u64, now: u64) -> Result<bool, StoreError>;
+    /// The session with this hash, unless it has expired by `now` (seconds since the epoch).
+    fn session(&self, hash: &str, now: u64) -> Result<Option<SessionRecord>, StoreError>;
+    /// Ends the session with this hash; false when there was none.
+    fn end_session(&self, hash: &str) -> Result<bool, StoreError>;
+    /// Deletes the sessions that expire at or before `now` (`u64::MAX`: all of them); returns
+    /// how many went.
+    fn purge_sessions(&self, now: u64) -> Result<u64, StoreError>;
 }
 
 /// A picture of a report (a page or a chart) kept in the store: content-addressed, so one

@@ -13,10 +13,10 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use yanbao_model::securities::{KnownCompany, RatingAction};
 use yanbao_model::{fingerprint, fingerprint_bands, same_report, Company, Event, Forecast, Report};
 
-use crate::codec::{decode_report, entity_kind, now, pack_report, pack_source, to_json, unpack_source, CO_MENTION_TOP, MAX_CANDIDATES, MAX_KEPT_SOURCE_BYTES};
+use crate::codec::{decode_report, entity_kind, now, pack_report, sql_seconds, stored_role, pack_source, to_json, unpack_source, CO_MENTION_TOP, MAX_CANDIDATES, MAX_KEPT_SOURCE_BYTES};
 use crate::{
     AccessStore, CompanyNote, PutOptions, TokenRecord, CopyCandidate, EntityMention, KnowledgeStore, PutOutcome, ReportStore, ReportSummary, Store, StoreError, StoreSnapshot, StoreStats,
-    StoredEvent, TokenInfo,
+    StoredEvent, TokenInfo, SessionRecord, UserInfo, UserRecord,
 };
 
 impl From<rusqlite::Error> for StoreError {
@@ -32,6 +32,7 @@ impl From<rusqlite::Error> for StoreError {
 /// for the timeline and entity pages (`event_names`, `co_mentions`, see [`SCHEMA_3`]).
 /// 4: companies (see [`SCHEMA_4`]): the registry learned from reports, each report's view of the
 /// company it covers and its forecasts, and the code of company entities.
+/// 5: people who sign in and their sessions (see [`SCHEMA_5`]).
 /// 6: report pictures (pages, charts; see `sqlite_pictures`).
 const SCHEMA_VERSION: i64 = 6;
 
@@ -179,6 +180,27 @@ CREATE TABLE IF NOT EXISTS company_forecasts (
 ) WITHOUT ROWID;
 "#;
 
+/// Added by schema 5: the people who sign in (`users`: a role and an Argon2id hash of the
+/// password, never the password) and their sessions (`sessions`: the SHA-256 of each session's
+/// secret, never the secret; its CSRF token; when it ends, in seconds since the epoch). A
+/// person's sessions go with them.
+const SCHEMA_5: &str = r#"
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('reader', 'editor', 'admin')),
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    hash TEXT PRIMARY KEY,
+    user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_name);
+CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions(expires_at);
+"#;
 
 /// A [`Store`] in one SQLite file.
 pub struct SqliteStore {
@@ -241,6 +263,7 @@ impl SqliteStore {
             conn.execute_batch("ALTER TABLE entities ADD COLUMN code TEXT;")?;
         }
         conn.execute_batch(SCHEMA_4)?;
+        conn.execute_batch(SCHEMA_5)?;
         conn.execute_batch(crate::sqlite_pictures::SCHEMA_6)?;
         tx.commit()?;
         let store = SqliteStore { conn: Mutex::new(conn), location, path: None };
@@ -1172,6 +1195,98 @@ impl AccessStore for SqliteStore {
         conn.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING", params![key, value])?;
         Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0))?)
     }
+
+    fn create_user(&self, record: &UserRecord) -> Result<bool, StoreError> {
+        let info = &record.info;
+        let added = self.conn().execute(
+            "INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name) DO NOTHING",
+            params![info.name, info.role.as_str(), record.password_hash, info.created_at],
+        )?;
+        Ok(added > 0)
+    }
+
+    fn users(&self) -> Result<Vec<UserInfo>, StoreError> {
+        Ok(self.user_records()?.into_iter().map(|record| record.info).collect())
+    }
+
+    fn user(&self, name: &str) -> Result<Option<UserRecord>, StoreError> {
+        let conn = self.conn();
+        let row = conn
+            .query_row("SELECT name, role, created_at, password_hash FROM users WHERE name = ?1", [name], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, String>(3)?))
+            })
+            .optional()?;
+        row.map(|(name, role, created_at, password_hash)| Ok(UserRecord { info: UserInfo { name, role: stored_role(&role)?, created_at }, password_hash })).transpose()
+    }
+
+    fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let changed = tx.execute("UPDATE users SET password_hash = ?2 WHERE name = ?1", params![name, password_hash])?;
+        tx.execute("DELETE FROM sessions WHERE user_name = ?1", [name])?;
+        tx.commit()?;
+        Ok(changed > 0)
+    }
+
+    fn remove_user(&self, name: &str) -> Result<bool, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM sessions WHERE user_name = ?1", [name])?;
+        let removed = tx.execute("DELETE FROM users WHERE name = ?1", [name])?;
+        tx.commit()?;
+        Ok(removed > 0)
+    }
+
+    fn user_records(&self) -> Result<Vec<UserRecord>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT name, role, created_at, password_hash FROM users ORDER BY name")?;
+        let rows = stmt
+            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, String>(3)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(|(name, role, created_at, password_hash)| Ok(UserRecord { info: UserInfo { name, role: stored_role(&role)?, created_at }, password_hash })).collect()
+    }
+
+    fn restore_user(&self, record: &UserRecord) -> Result<(), StoreError> {
+        let info = &record.info;
+        self.conn().execute(
+            "INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash, created_at = excluded.created_at",
+            params![info.name, info.role.as_str(), record.password_hash, info.created_at],
+        )?;
+        Ok(())
+    }
+
+    fn create_session(&self, hash: &str, user: &str, csrf: &str, expires_at: u64, now_seconds: u64) -> Result<bool, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM sessions WHERE expires_at <= ?1", [sql_seconds(now_seconds)])?;
+        let added = tx.execute(
+            "INSERT INTO sessions (hash, user_name, csrf, created_at, expires_at) SELECT ?1, name, ?3, ?4, ?5 FROM users WHERE name = ?2",
+            params![hash, user, csrf, now(), sql_seconds(expires_at)],
+        )?;
+        tx.commit()?;
+        Ok(added > 0)
+    }
+
+    fn session(&self, hash: &str, now_seconds: u64) -> Result<Option<SessionRecord>, StoreError> {
+        let conn = self.conn();
+        let row = conn
+            .query_row(
+                "SELECT s.user_name, u.role, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.hash = ?1 AND s.expires_at > ?2",
+                params![hash, sql_seconds(now_seconds)],
+                |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, i64>(3)?)),
+            )
+            .optional()?;
+        row.map(|(user, role, csrf, expires_at)| Ok(SessionRecord { user, role: stored_role(&role)?, csrf, expires_at: expires_at.max(0) as u64 })).transpose()
+    }
+
+    fn end_session(&self, hash: &str) -> Result<bool, StoreError> {
+        Ok(self.conn().execute("DELETE FROM sessions WHERE hash = ?1", [hash])? > 0)
+    }
+
+    fn purge_sessions(&self, now_seconds: u64) -> Result<u64, StoreError> {
+        Ok(self.conn().execute("DELETE FROM sessions WHERE expires_at <= ?1", [sql_seconds(now_seconds)])? as u64)
+    }
 }
 
 impl Store for SqliteStore {
@@ -1440,6 +1555,29 @@ mod tests {
         assert_eq!(store.get(&note.id).unwrap().unwrap(), note);
         drop(store);
         assert_eq!(SqliteStore::open(&path).unwrap().company_notes("601899", &[]).unwrap().len(), 1, "reopening changes nothing");
+    }
+
+    #[test]
+    fn a_schema_4_library_gets_its_people_tables_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.sqlite");
+        let report = sample("旧库");
+        {
+            let store = SqliteStore::open(&path).unwrap();
+            store.put(&report, None).unwrap();
+            store.create_token("ci", "h1").unwrap();
+            // What schema 4 looked like: no people, no sessions.
+            store.conn().execute_batch("DROP TABLE sessions; DROP TABLE users; PRAGMA user_version = 4;").unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let version: i64 = store.conn().pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        assert!(store.users().unwrap().is_empty());
+        let admin = UserRecord { info: UserInfo { name: "admin".into(), role: crate::Role::Admin, created_at: now() }, password_hash: "$argon2id$x".into() };
+        assert!(store.create_user(&admin).unwrap());
+        assert!(store.create_session("h", "admin", "c", 100, 0).unwrap());
+        assert_eq!(store.get(&report.id).unwrap().unwrap(), report, "reports are kept");
+        assert_eq!(store.token_by_hash("h1").unwrap().as_deref(), Some("ci"), "tokens are kept");
     }
 
     #[test]

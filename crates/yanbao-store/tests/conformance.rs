@@ -12,7 +12,7 @@ use yanbao_model::securities::{KnownCompany, RatingAction};
 use yanbao_model::{fingerprint, fingerprint_bands, Entity, EntityKind};
 use yanbao_store::prelude::*;
 use yanbao_store::testing::{company_note, sample_report as sample, scratch_or_skip, zijin};
-use yanbao_store::{PgStore, PutOptions, PutOutcome, SqliteStore, StoredPicture, TokenInfo, TokenRecord};
+use yanbao_store::{PgStore, PutOptions, PutOutcome, Role, SqliteStore, StoredPicture, TokenInfo, TokenRecord, UserInfo, UserRecord};
 
 /// Two real, different reports bundled in `samples/`.
 const WAFER_REPORT: &str = include_str!("../../../samples/mpb_晶圆代工龙头.md");
@@ -67,6 +67,9 @@ conformance!(
     what_moving_a_library_copies_reads_back_the_same,
     a_copy_is_stored_already_marked,
     pictures_are_kept_once_and_go_with_their_report,
+    people_are_added_listed_and_removed,
+    sessions_expire_and_end_with_their_person,
+    people_move_with_their_hashes,
 );
 
 fn put_is_idempotent_and_get_round_trips(store: &dyn Store) {
@@ -459,4 +462,66 @@ fn pictures_are_kept_once_and_go_with_their_report(store: &dyn Store) {
     assert_eq!(store.picture(&a.id, "page/1/thumb").unwrap(), None);
     assert_eq!(store.picture(&b.id, "page/1").unwrap(), Some(page.clone()));
     assert_eq!(store.picture_stats().unwrap(), (1, page.bytes.len() as u64), "b's page alone is left");
+}
+
+fn person(name: &str, role: Role, hash: &str) -> UserRecord {
+    UserRecord { info: UserInfo { name: name.into(), role, created_at: "2026-11-30T10:00:00Z".into() }, password_hash: hash.into() }
+}
+
+fn people_are_added_listed_and_removed(store: &dyn Store) {
+    assert!(store.users().unwrap().is_empty());
+    assert!(store.create_user(&person("王编辑", Role::Editor, "$argon2id$a")).unwrap());
+    assert!(store.create_user(&person("admin", Role::Admin, "$argon2id$b")).unwrap());
+    assert!(!store.create_user(&person("admin", Role::Reader, "$argon2id$c")).unwrap(), "a name is taken once");
+    let names: Vec<(String, Role)> = store.users().unwrap().into_iter().map(|u| (u.name, u.role)).collect();
+    assert_eq!(names, vec![("admin".to_string(), Role::Admin), ("王编辑".to_string(), Role::Editor)]);
+    assert_eq!(store.user("admin").unwrap().unwrap().password_hash, "$argon2id$b", "the first account is kept");
+    assert_eq!(store.user("Admin").unwrap(), None, "names are exact");
+    assert!(store.set_password("admin", "$argon2id$new").unwrap());
+    assert_eq!(store.user("admin").unwrap().unwrap().password_hash, "$argon2id$new");
+    assert!(!store.set_password("nobody", "$argon2id$x").unwrap());
+    assert!(store.remove_user("王编辑").unwrap());
+    assert!(!store.remove_user("王编辑").unwrap(), "removing twice changes nothing");
+    assert_eq!(store.users().unwrap().len(), 1);
+}
+
+fn sessions_expire_and_end_with_their_person(store: &dyn Store) {
+    store.create_user(&person("reader", Role::Reader, "$argon2id$r")).unwrap();
+    store.create_user(&person("editor", Role::Editor, "$argon2id$e")).unwrap();
+    assert!(store.create_session("s1", "reader", "csrf1", 2_000, 1_000).unwrap());
+    assert!(store.create_session("s2", "editor", "csrf2", 2_000, 1_000).unwrap());
+    assert!(!store.create_session("s3", "nobody", "csrf3", 2_000, 1_000).unwrap(), "no session for an unknown name");
+    let session = store.session("s1", 1_500).unwrap().unwrap();
+    assert_eq!((session.user.as_str(), session.role, session.csrf.as_str(), session.expires_at), ("reader", Role::Reader, "csrf1", 2_000));
+    assert_eq!(store.session("s1", 2_000).unwrap(), None, "a session ends at its expiry");
+    assert_eq!(store.session("nope", 1_500).unwrap(), None);
+    // Starting a session purges the ones already over.
+    assert!(store.create_session("s4", "reader", "csrf4", 9_000, 2_500).unwrap());
+    assert_eq!(store.purge_sessions(2_500).unwrap(), 0, "s1 and s2 went when s4 began");
+    assert!(store.end_session("s4").unwrap());
+    assert!(!store.end_session("s4").unwrap());
+    // A new password ends every session of its person; removing them too.
+    store.create_session("s5", "reader", "c", 9_000, 3_000).unwrap();
+    store.create_session("s6", "editor", "c", 9_000, 3_000).unwrap();
+    store.create_session("s7", "editor", "c", 9_000, 3_000).unwrap();
+    store.set_password("reader", "$argon2id$r2").unwrap();
+    assert_eq!(store.session("s5", 3_000).unwrap(), None);
+    assert!(store.session("s6", 3_000).unwrap().is_some());
+    store.remove_user("editor").unwrap();
+    assert_eq!(store.session("s6", 3_000).unwrap(), None);
+    assert_eq!(store.session("s7", 3_000).unwrap(), None);
+    store.create_session("s8", "reader", "c", 9_000, 3_000).unwrap();
+    assert_eq!(store.purge_sessions(u64::MAX).unwrap(), 1, "everything can be ended at once");
+}
+
+fn people_move_with_their_hashes(store: &dyn Store) {
+    let admin = person("admin", Role::Admin, "$argon2id$v=19$m=19456,t=2,p=1$abc$def");
+    let reader = UserRecord { info: UserInfo { created_at: "2021-01-01T00:00:00Z".into(), ..person("读者", Role::Reader, "").info }, password_hash: "$argon2id$x".into() };
+    for record in [&admin, &reader, &admin] {
+        store.restore_user(record).unwrap();
+    }
+    assert_eq!(store.user_records().unwrap(), vec![admin.clone(), reader.clone()]);
+    let promoted = person("读者", Role::Editor, "$argon2id$y");
+    store.restore_user(&promoted).unwrap();
+    assert_eq!(store.user("读者").unwrap().unwrap(), promoted, "restoring replaces a person of that name");
 }

@@ -2,6 +2,7 @@
 //! Report text always goes through maud's escaping; the only pre-escaped HTML is the index's
 //! snippets (checked by [`safe_snippet`]) and the QR code's SVG (made here).
 
+pub mod account;
 pub mod company;
 pub mod entity;
 pub mod figures;
@@ -15,6 +16,10 @@ use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::error::ApiError;
+
+/// Where [`layout`] leaves room in the header for who is signed in: filled per request by
+/// [`account::frame`] (a comment, so a page served without it just shows nothing there).
+pub const ACCOUNT_SLOT: &str = "<!--yanbao:account-->";
 
 /// The stylesheet (system fonts only, no downloads).
 pub const STYLESHEET: &str = include_str!("style.css");
@@ -34,7 +39,9 @@ impl IntoResponse for PageError {
         let error = self.0;
         let (heading, hint) = match error.status {
             StatusCode::NOT_FOUND => ("找不到页面 · Not found", "检查链接，或从搜索开始。"),
-            StatusCode::UNAUTHORIZED => ("需要授权 · Authorisation needed", "完整报告需要 API 令牌或有效的分享链接。预览对所有人开放。"),
+            StatusCode::UNAUTHORIZED => ("需要授权 · Authorisation needed", "完整报告需要登录、API 令牌或有效的分享链接。预览对所有人开放。"),
+            StatusCode::FORBIDDEN if error.code == "role_forbidden" => ("无权访问 · Not allowed", "你的账号角色不能做这件事，请联系管理员。"),
+            StatusCode::FORBIDDEN if error.code == "csrf_failed" => ("表单已过期 · Form expired", "请返回上一页，刷新后重试。"),
             StatusCode::FORBIDDEN => ("无法访问 · Access refused", "该链接已过期或无效，或令牌已被撤销。请向报告分享者索取新链接。"),
             StatusCode::BAD_REQUEST => ("请求有误 · Bad request", "请修改查询后重试。"),
             _ => ("出错了 · Something went wrong", "请稍后重试。"),
@@ -80,6 +87,7 @@ pub fn layout(title: &str, query: &str, active: &str, content: Markup) -> Markup
                             a href=(href) class=@if key == active { "active" } { (zh) span.en { (en) } }
                         }
                     }
+                    (PreEscaped(ACCOUNT_SLOT))
                 }
                 main { (content) }
                 footer { "yanbao · 研报库 — 自托管的研究报告检索与阅读" }

@@ -26,10 +26,10 @@ use r2d2_postgres::PostgresConnectionManager;
 use yanbao_model::securities::{KnownCompany, RatingAction};
 use yanbao_model::{fingerprint, fingerprint_bands, Company, Event, Forecast, Report};
 
-use crate::codec::{decode_report, entity_kind, now, pack_report, pack_source, to_json, unpack_source, CO_MENTION_TOP, MAX_CANDIDATES, MAX_KEPT_SOURCE_BYTES};
+use crate::codec::{decode_report, entity_kind, now, pack_report, sql_seconds, stored_role, pack_source, to_json, unpack_source, CO_MENTION_TOP, MAX_CANDIDATES, MAX_KEPT_SOURCE_BYTES};
 use crate::{
     AccessStore, CompanyNote, JobQueue, PutOptions, TokenRecord, CopyCandidate, EntityMention, KnowledgeStore, PutOutcome, ReportStore, ReportSummary, Store, StoreError, StoreStats,
-    StoredEvent, TokenInfo,
+    StoredEvent, TokenInfo, SessionRecord, UserInfo, UserRecord,
 };
 
 mod jobs;
@@ -388,6 +388,11 @@ fn candidate(row: &Row) -> CopyCandidate {
 
 fn mention(row: &Row) -> EntityMention {
     EntityMention { report_id: row.get(0), title: row.get(1), date: row.get(2), kind: row.get(3), mentions: row.get::<_, i64>(4) as u32 }
+}
+
+fn user_record(row: &Row) -> Result<UserRecord, StoreError> {
+    let role: String = row.get(1);
+    Ok(UserRecord { info: UserInfo { name: row.get(0), role: stored_role(&role)?, created_at: row.get(2) }, password_hash: row.get(3) })
 }
 
 fn decode_row(id: &str, doc: &[u8], duplicate_of: Option<String>) -> Result<Report, StoreError> {
@@ -889,6 +894,105 @@ impl AccessStore for PgStore {
             conn.execute("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", &[&key, &value])?;
             Ok(conn.query_one("SELECT value FROM settings WHERE key = $1", &[&key])?.get(0))
         })
+    }
+
+    fn create_user(&self, record: &UserRecord) -> Result<bool, StoreError> {
+        off_runtime(|| {
+            let info = &record.info;
+            let added = self.conn()?.execute(
+                "INSERT INTO users (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING",
+                &[&info.name, &info.role.as_str(), &record.password_hash, &info.created_at],
+            )?;
+            Ok(added > 0)
+        })
+    }
+
+    fn users(&self) -> Result<Vec<UserInfo>, StoreError> {
+        Ok(self.user_records()?.into_iter().map(|record| record.info).collect())
+    }
+
+    fn user(&self, name: &str) -> Result<Option<UserRecord>, StoreError> {
+        off_runtime(|| {
+            let row = self.conn()?.query_opt("SELECT name, role, created_at, password_hash FROM users WHERE name = $1", &[&name])?;
+            row.map(|row| user_record(&row)).transpose()
+        })
+    }
+
+    fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
+        off_runtime(|| {
+            let mut conn = self.conn()?;
+            let mut tx = conn.transaction()?;
+            let changed = tx.execute("UPDATE users SET password_hash = $2 WHERE name = $1", &[&name, &password_hash])?;
+            tx.execute("DELETE FROM sessions WHERE user_name = $1", &[&name])?;
+            tx.commit()?;
+            Ok(changed > 0)
+        })
+    }
+
+    fn remove_user(&self, name: &str) -> Result<bool, StoreError> {
+        off_runtime(|| {
+            let mut conn = self.conn()?;
+            let mut tx = conn.transaction()?;
+            tx.execute("DELETE FROM sessions WHERE user_name = $1", &[&name])?;
+            let removed = tx.execute("DELETE FROM users WHERE name = $1", &[&name])?;
+            tx.commit()?;
+            Ok(removed > 0)
+        })
+    }
+
+    fn user_records(&self) -> Result<Vec<UserRecord>, StoreError> {
+        off_runtime(|| {
+            let rows = self.conn()?.query("SELECT name, role, created_at, password_hash FROM users ORDER BY name", &[])?;
+            rows.iter().map(user_record).collect()
+        })
+    }
+
+    fn restore_user(&self, record: &UserRecord) -> Result<(), StoreError> {
+        off_runtime(|| {
+            let info = &record.info;
+            self.conn()?.execute(
+                "INSERT INTO users (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash, created_at = excluded.created_at",
+                &[&info.name, &info.role.as_str(), &record.password_hash, &info.created_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn create_session(&self, hash: &str, user: &str, csrf: &str, expires_at: u64, now_seconds: u64) -> Result<bool, StoreError> {
+        off_runtime(|| {
+            let mut conn = self.conn()?;
+            let mut tx = conn.transaction()?;
+            tx.execute("DELETE FROM sessions WHERE expires_at <= $1", &[&sql_seconds(now_seconds)])?;
+            let added = tx.execute(
+                "INSERT INTO sessions (hash, user_name, csrf, created_at, expires_at) SELECT $1, name, $3, $4, $5 FROM users WHERE name = $2",
+                &[&hash, &user, &csrf, &now(), &sql_seconds(expires_at)],
+            )?;
+            tx.commit()?;
+            Ok(added > 0)
+        })
+    }
+
+    fn session(&self, hash: &str, now_seconds: u64) -> Result<Option<SessionRecord>, StoreError> {
+        off_runtime(|| {
+            let row = self.conn()?.query_opt(
+                "SELECT s.user_name, u.role, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.hash = $1 AND s.expires_at > $2",
+                &[&hash, &sql_seconds(now_seconds)],
+            )?;
+            row.map(|row| {
+                let role: String = row.get(1);
+                Ok(SessionRecord { user: row.get(0), role: stored_role(&role)?, csrf: row.get(2), expires_at: row.get::<_, i64>(3).max(0) as u64 })
+            })
+            .transpose()
+        })
+    }
+
+    fn end_session(&self, hash: &str) -> Result<bool, StoreError> {
+        off_runtime(|| Ok(self.conn()?.execute("DELETE FROM sessions WHERE hash = $1", &[&hash])? > 0))
+    }
+
+    fn purge_sessions(&self, now_seconds: u64) -> Result<u64, StoreError> {
+        off_runtime(|| Ok(self.conn()?.execute("DELETE FROM sessions WHERE expires_at <= $1", &[&sql_seconds(now_seconds)])?))
     }
 }
 
