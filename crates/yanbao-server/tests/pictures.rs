@@ -220,3 +220,36 @@ async fn a_reports_pictures_go_with_it() {
     assert_eq!(f.library.store().picture_stats().unwrap(), (0, 0));
     assert_eq!(send(&f.app, &format!("/reports/{}/pages/1", f.id), &[]).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn on_a_long_report_every_picture_past_the_cut_needs_a_reader() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/pdf/zh_qp11_20170303-广发证券-低延迟趋势线与交易择时.pdf");
+    let Ok(bytes) = std::fs::read(&file) else {
+        println!("skipped: {} is absent (the shared corpus is not here)", file.display());
+        return;
+    };
+    let Some(f) = fixture() else { return };
+    let id = f.library.ingest_bytes("qp11.pdf", &bytes).expect("long report").id.expect("id");
+    let report = f.library.get(&id).unwrap().unwrap();
+    let pages = report.source.pages.unwrap();
+    assert!(pages >= 20 && report.figures.len() >= 15, "{pages} pages, {} figures", report.figures.len());
+    let preview: serde_json::Value = serde_json::from_slice(&send(&f.app, &format!("/api/reports/{id}/preview"), &[]).await.body).unwrap();
+    let public_pages = preview["page_pictures"].as_u64().unwrap() as u32;
+    let public_figures: Vec<u64> = preview["figures"].as_array().unwrap().iter().filter(|f| f["picture"] == true).map(|f| f["index"].as_u64().unwrap()).collect();
+    assert!(public_pages < pages, "the preview of a 20-page report is cut");
+    // Every page and every chart: public exactly when the preview shows it; the rest 401.
+    for n in 1..=pages {
+        let status = send(&f.app, &format!("/reports/{id}/pages/{n}?size=thumb"), &[]).await.status;
+        let expected = if n <= public_pages { StatusCode::OK } else { StatusCode::UNAUTHORIZED };
+        assert_eq!(status, expected, "page {n} (public: 1–{public_pages})");
+    }
+    for (k, figure) in report.figures.iter().enumerate() {
+        let status = send(&f.app, &format!("/reports/{id}/figures/{k}?size=thumb"), &[]).await.status;
+        let expected = match (figure.bbox.is_some(), public_figures.contains(&(k as u64))) {
+            (false, _) => StatusCode::NOT_FOUND,
+            (true, true) => StatusCode::OK,
+            (true, false) => StatusCode::UNAUTHORIZED,
+        };
+        assert_eq!(status, expected, "figure {k} ({} on page {:?})", figure.label, figure.page);
+    }
+}
