@@ -116,7 +116,7 @@ def group_members(pgid):
 def kill(proc, whole_group):
     """SIGKILLs `proc` (its whole process group, or the parent alone); returns how many PDF workers
     were parsing at that moment. Children that outlive a parent killed alone are a violation."""
-    parsing = sum(1 for _, cmd in group_members(proc.pid) if ' parse-worker ' in f'{cmd} ')
+    parsing = sum(1 for _, cmd in group_members(proc.pid) if ' pdf-worker ' in f'{cmd} ')
     if whole_group:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()

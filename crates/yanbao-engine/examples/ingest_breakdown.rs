@@ -10,14 +10,14 @@
 //! * `layout` — lines, running text, reading order, paragraphs, captions, cover
 //!   (`Report::new_for_source` + `layout::build_report`);
 //! * `json_out` / `json_in` — the worker → parent hand-off: the report serialised to JSON (what
-//!   `yanbao parse-worker` writes to its pipe) and read back (what the parent does);
+//!   `yanbao pdf-worker` writes to its pipe) and read back (what the parent does);
 //! * `knowledge` — events, entities, key numbers (`yanbao_knowledge::enrich`);
 //! * `store` — the same-report check (fingerprint, band candidates) and the SQLite transaction
 //!   (`Store::put`: report JSON, zstd, events, entities, bands, the source bytes);
 //! * `index` — tantivy documents (jieba words + CJK grams) for every report, and the commit.
 //!
 //! Once-per-process costs are apart (`startup_*`: PDFium loading, the knowledge and index jieba
-//! dictionaries). With `--worker`, each PDF is also parsed by `YANBAO_EXE parse-worker` as
+//! dictionaries). With `--worker`, each PDF is also parsed by `YANBAO_EXE pdf-worker` as
 //! `yanbao ingest` does (one child process per PDF): `worker_total` is the CPU of those child
 //! processes (exec, PDFium load, extract, layout, JSON out), `worker_overhead` what they cost
 //! beyond extract + layout + json_out measured in-process.
@@ -27,7 +27,6 @@
 //! `--dump DIR`, the enriched report of each PDF is written to `DIR/NAME.json` (to check that a
 //! speed-up changed nothing: compare two dumps byte for byte).
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 use yanbao_model::{fingerprint, fingerprint_bands, same_report, Identity, Report};
 use yanbao_store::prelude::*;
@@ -141,9 +140,10 @@ fn one_pass(files: &[(PathBuf, Vec<u8>)], worker: Option<&PathBuf>, dump: Option
     let worker_total = worker.map(|exe| {
         let c0 = cpu(libc::RUSAGE_CHILDREN);
         for (path, _) in files {
-            let status = Command::new(exe).arg("parse-worker").arg(path).stdout(Stdio::null()).stderr(Stdio::null()).status();
-            if !status.map(|s| s.success()).unwrap_or(false) {
-                eprintln!("{}: parse-worker failed", path.display());
+            // What ingest does: one `pdf-worker` process per PDF, its request on stdin.
+            let options = yanbao_engine::ParseOptions { isolation: yanbao_engine::Isolation::Worker { exe: exe.clone() }, ..Default::default() };
+            if let Err(e) = yanbao_engine::pdf_worker::parse(exe, path, &options) {
+                eprintln!("{}: pdf-worker failed: {e}", path.display());
             }
         }
         cpu(libc::RUSAGE_CHILDREN) - c0
@@ -237,7 +237,7 @@ fn main() {
             println!("| {name} (once per process) | {seconds:.3} | |");
         }
         if let Some(w) = worker_total {
-            println!("| parse-worker processes (one per PDF) | {w:.3} | |");
+            println!("| pdf-worker processes (one per PDF) | {w:.3} | |");
             println!("| worker overhead beyond extract+layout+json_out | {:.3} | |", w - medians[0].1 - medians[1].1 - medians[2].1);
         }
     }
