@@ -330,9 +330,10 @@ fn read_response(out: &[u8]) -> Result<(WorkerResponse, Vec<u8>), EngineError> {
 }
 
 /// What a worker's death means, in one line (a worker that answers says why it failed in its
-/// answer; this is for one that died): the `error: …` line it printed, else a plain statement. Anything else on its stderr — a panic's message and
-/// source location, a backtrace hint, PDFium's chatter — is never passed on: it ends up in
-/// ingest results and API answers, where source paths and stack traces do not belong.
+/// answer; this is for one that died): the `error: …` line it printed, else a plain statement.
+/// Anything else on its stderr — a panic's message and source location, a backtrace hint,
+/// PDFium's chatter — is never passed on: it ends up in ingest results and API answers, where
+/// source paths and stack traces do not belong.
 fn worker_failure(stderr: &str, code: Option<i32>) -> String {
     let said = stderr.lines().rev().find_map(|line| line.trim().strip_prefix("error: ")).map(str::trim).filter(|line| !line.is_empty());
     match (said, code) {
