@@ -128,15 +128,18 @@ pub fn parse_structure(bytes: &[u8], path: &str, format: SourceFormat, password:
                 }
                 report
             }
-            SourceFormat::Pdf => {
-                // A file with nothing on its pages (damaged past repair) fails rather than being
-                // stored as an empty report; a scanned file (images, no text) is still stored.
-                let options = yanbao_pdf::PdfOptions { password: password.map(String::from), refuse_blank: true, ..yanbao_pdf::PdfOptions::default() };
-                yanbao_pdf::parse_pdf(bytes, path, &options).map_err(|e| EngineError::Parse(e.to_string()))?
-            }
+            SourceFormat::Pdf => parse_pdf_source(bytes, path, password).map_err(|e| EngineError::Parse(e.to_string()))?,
         })
     });
     result.unwrap_or_else(|_| Err(EngineError::Parse("the parser failed on this file (internal error); it was skipped".into())))
+}
+
+/// Parses a PDF as ingest stores it, in this process (the isolated worker's parse, and the
+/// in-process one): a file with nothing on its pages (damaged past repair) fails rather than
+/// being stored as an empty report; a scanned file (images, no text) is still read.
+pub(crate) fn parse_pdf_source(bytes: &[u8], path: &str, password: Option<&str>) -> Result<Report, yanbao_pdf::PdfError> {
+    let options = yanbao_pdf::PdfOptions { password: password.map(String::from), refuse_blank: true, ..yanbao_pdf::PdfOptions::default() };
+    yanbao_pdf::parse_pdf(bytes, path, &options)
 }
 
 /// Fills events, entities and key numbers. Runs in the ingesting process, where the segmentation

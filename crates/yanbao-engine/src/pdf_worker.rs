@@ -208,8 +208,7 @@ fn answer(request: WorkerRequest) -> (WorkerResponse, Vec<u8>) {
             if crate::parse::detect_format(path, &bytes) != Some(SourceFormat::Pdf) {
                 return (failed(FailureKind::Request, "the pdf worker reads pdf files only".into()), Vec::new());
             }
-            let options = yanbao_pdf::PdfOptions { password: password.map(String::from), refuse_blank: true, ..yanbao_pdf::PdfOptions::default() };
-            let parsed = std::panic::catch_unwind(|| yanbao_pdf::parse_pdf(&bytes, &display, &options));
+            let parsed = std::panic::catch_unwind(|| crate::parse::parse_pdf_source(&bytes, &display, password));
             match parsed {
                 Ok(Ok(report)) => (WorkerResponse::Parsed { report: Box::new(report) }, Vec::new()),
                 Ok(Err(e)) => (WorkerResponse::Failed { failure: WorkerFailure::of_pdf(&e) }, Vec::new()),
