@@ -59,7 +59,10 @@ pub fn cover_company(report: &Report) -> Option<Company> {
     // A company note speaks of 公司 far more than of 行业; one company at its front is its company.
     let distinct: std::collections::BTreeSet<&str> = front.iter().map(|(_, s)| s.code.as_str()).collect();
     let joined = texts.concat();
-    let about_a_company = joined.matches("公司").count() >= 2 * joined.matches("行业").count().max(5);
+    let (company_words, industry_words) = (joined.matches("公司").count(), joined.matches("行业").count());
+    // A short note (an excerpt, a one-page comment) says 公司 less often; one that rates 公司
+    // itself (`预计公司…，维持“买入”评级`) needs only to speak of it more than of 行业.
+    let about_a_company = company_words >= 2 * industry_words.max(5) || (company_words >= 2 * industry_words.max(3) && rates_the_company(report));
     if distinct.len() == 1 && about_a_company {
         return front.first().map(|(name, security)| company(name, security));
     }
@@ -79,6 +82,14 @@ pub fn cover_company(report: &Report) -> Option<Company> {
         return anywhere.first().map(|(name, security)| company(name, security));
     }
     dominant(&anywhere, &texts, 5)
+}
+
+/// True when a block of the report's own text rates 公司 (`预计公司…，维持“买入”评级`): the
+/// rating of a company note, not of an industry (`维持行业“推荐”评级`).
+fn rates_the_company(report: &Report) -> bool {
+    report.blocks.iter().filter(|b| !b.boilerplate).any(|b| {
+        RATING_IN_TEXT.find(&b.text).is_some_and(|m| b.text[..m.start()].contains("公司") && !b.text[..m.end()].contains("行业"))
+    })
 }
 
 fn company(name: &str, security: &Security) -> Company {

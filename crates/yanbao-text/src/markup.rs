@@ -188,7 +188,9 @@ fn latex_command(name: &str) -> &'static str {
 }
 
 /// Collapses spaces inside a math reading: kept (as one) only between two ASCII alphanumerics,
-/// since LaTeX math ignores spaces (`95 %` → `95%`, `800 V` stays).
+/// since LaTeX math ignores spaces (`95 %` → `95%`, `800 V` stays). Between two single
+/// characters the space is the converter's, which spells a token out one character at a time
+/// (`$301201 . S Z$` → `301201.SZ`, `$\mathbf{6 8 8 9 8 1}$` → `688981`): dropped.
 fn collapse_math_spaces(expanded: &str) -> String {
     let chars: Vec<char> = expanded.trim().chars().collect();
     let mut out = String::with_capacity(expanded.len());
@@ -202,7 +204,10 @@ fn collapse_math_spaces(expanded: &str) -> String {
             let before = out.chars().last();
             let after = chars.get(j).copied();
             if let (Some(b), Some(a)) = (before, after) {
-                if b.is_ascii_alphanumeric() && a.is_ascii_alphanumeric() {
+                let alnum = |k: Option<&char>| k.is_some_and(|c| c.is_ascii_alphanumeric());
+                let single_before = !alnum(i.checked_sub(2).and_then(|k| chars.get(k)));
+                let single_after = !alnum(chars.get(j + 1));
+                if b.is_ascii_alphanumeric() && a.is_ascii_alphanumeric() && !(single_before && single_after) {
                     out.push(' ');
                 }
             }
@@ -318,6 +323,11 @@ mod tests {
     fn latex_numbers_become_plain() {
         assert_eq!(strip_inline(r"同比增长 $83.9 \%$"), "同比增长 83.9%");
         assert_eq!(strip_inline(r"$2.34 \%$"), "2.34%");
+        // A code or number spelled out one character at a time by the converter.
+        assert_eq!(strip_inline(r"| $301201 . S Z$ | 诚达药业 |"), "| 301201.SZ | 诚达药业 |");
+        assert_eq!(strip_inline(r"$\mathbf{6 8 8 9 8 1 . S H}$"), "688981.SH");
+        assert_eq!(strip_inline(r"$\mathbf{1 , 3 3 4}$"), "1,334");
+        assert_eq!(strip_inline(r"$800 V$ 平台"), "800 V 平台");
         assert_eq!(strip_inline(r"实现 $14 \mathrm{~nm}$ FinFET 量产"), "实现 14 nm FinFET 量产");
         assert_eq!(strip_inline(r"电解液: $\mathrm{NaPF}_{6}$ 为主流路线"), "电解液: NaPF6 为主流路线");
         assert_eq!(strip_inline(r"图 $9 \mathrm{CPI}$ : 当月同比 $(\%)$"), "图 9 CPI : 当月同比 (%)");
