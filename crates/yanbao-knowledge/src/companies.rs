@@ -79,7 +79,7 @@ const NOT_COMPANY_TAILS: [&str; 18] = [
 
 /// True for a plausible company name: 2–10 characters with Chinese, no metric or column word,
 /// no rating word (`买入 | 600519` in a rating table), department or index.
-fn is_plausible_name(name: &str) -> bool {
+pub(crate) fn is_plausible_name(name: &str) -> bool {
     (2..=10).contains(&name.chars().count())
         && name.chars().any(yanbao_model::normalize::is_han)
         && !NOT_COMPANY_WORDS.iter().chain(&NOT_COMPANY_ENDINGS).chain(&NOT_COMPANY_TAILS).any(|w| name.ends_with(w))

@@ -81,8 +81,58 @@ pub fn cover_company(report: &Report) -> Option<Company> {
     if distinct.len() == 1 {
         return anywhere.first().map(|(name, security)| company(name, security));
     }
-    dominant(&anywhere, &texts, 5)
+    if let Some(found) = dominant(&anywhere, &texts, 5) {
+        return Some(found);
+    }
+    // A note whose converter lost the cover's code: the name it introduces its company by.
+    if anywhere.is_empty() && rates_the_company(report) {
+        return introduced_company(&texts).map(|name| Company { name, code: None, exchange: None });
+    }
+    None
 }
+
+/// Words a company note puts right after its company's name when it introduces it (`我们认为，
+/// 金山办公作为…`, `美的集团是…`, `图表 1：美的集团三大财务报表`), names a report on it
+/// (`…-华熙生物年报预告点评》`) or charts its shares (`——华熙生物 一 沪深300`).
+const INTRODUCING: [&str; 14] =
+    ["作为", "是", "发布", "公告", "召开", "三大财务", "股价", "年报", "季报", "中报", "公司点评", "深度报告", "首次覆盖", "一沪深"];
+
+/// The company a note without printed codes keeps naming: a name (2–6 characters, starting a
+/// run of Chinese) that some sentence introduces with one of [`INTRODUCING`], named at least
+/// three times in the note and at least twice as often as any other such name.
+fn introduced_company(texts: &[&str]) -> Option<String> {
+    let mut candidates: Vec<String> = Vec::new();
+    for text in texts {
+        let folded: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        for (start, _) in folded.char_indices().filter(|(i, c)| is_han(*c) && !folded[..*i].chars().next_back().is_some_and(is_han)) {
+            let run: String = folded[start..].chars().take_while(|c| is_han(*c)).collect();
+            for word in INTRODUCING {
+                let Some(at) = run.find(word).filter(|at| *at > 0) else { continue };
+                let name = crate::companies::base_name(&run[..at]);
+                if (2..=6).contains(&name.chars().count()) && crate::companies::is_plausible_name(name) && !is_generic_subject(name) {
+                    candidates.push(name.to_string());
+                }
+            }
+        }
+    }
+    candidates.sort();
+    candidates.dedup();
+    let mentions = crate::entities::count_mentions(texts, candidates.iter().map(String::as_str));
+    let mut ranked: Vec<(u32, &String)> = candidates.iter().map(|n| (mentions.get(n).copied().unwrap_or(0), n)).collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.chars().count().cmp(&a.1.chars().count())));
+    let (top, name) = *ranked.first()?;
+    let runner_up = ranked.iter().skip(1).find(|(_, n)| !name.contains(n.as_str())).map_or(0, |r| r.0);
+    (top >= 3 && top >= 2 * runner_up).then(|| name.clone())
+}
+
+/// Subjects a sentence introduces that are never the company's name (`我们`, `本报告`, `该公司`).
+fn is_generic_subject(name: &str) -> bool {
+    const GENERIC: [&str; 12] = ["我们", "本报告", "报告", "该公司", "本公司", "公司", "行业", "市场", "目前", "同时", "其中", "此次"];
+    GENERIC.iter().any(|g| name.ends_with(g) || name.starts_with(g))
+        || name.chars().any(|c| "年月日季度了在将".contains(c))
+}
+
+use yanbao_model::normalize::is_han;
 
 /// True when a block of the report's own text rates 公司 (`预计公司…，维持“买入”评级`): the
 /// rating of a company note, not of an industry (`维持行业“推荐”评级`).
@@ -337,6 +387,27 @@ mod tests {
         report.blocks.push(paragraph("舍得酒业举行股东大会。舍得酒业坚持双品牌。"));
         let company = cover_company(&report).expect("covered");
         assert_eq!((company.name.as_str(), company.code.as_deref(), company.exchange.as_deref()), ("舍得酒业", Some("600702"), Some("SH")));
+    }
+
+    #[test]
+    fn a_note_that_lost_its_code_covers_the_company_it_introduces() {
+        // research_report_97d5017a…: the converter dropped the cover; the code is never printed.
+        let mut report = Report { title: "AI助力办公新质生产力平台进军B端市场".into(), ..Report::default() };
+        for text in [
+            "4 月9 日, 金山办公生产力大会在北京召开, 公司正式发布了 WPS 365 办公新质生产力平台。",
+            "金山办公 CEO 章庆元首先做了战略分享，公司的政企业务稳健发展。金山办公引入了五个大模型。",
+            "我们认为，金山办公作为国内办公服务软件领军企业，公司有望受益。",
+            "公司 AI 产品矩阵完善，公司订阅收入持续增长，公司生态合作深化。",
+            "预计公司 2024-2026 年归母净利润分别为 16.2、20.3、24.5 亿元，维持“买入”评级。",
+        ] {
+            report.blocks.push(paragraph(text));
+        }
+        assert_eq!(cover_company(&report), Some(Company { name: "金山办公".into(), code: None, exchange: None }));
+        // Without the note's own rating of 公司 it is not a company note: no company.
+        report.blocks.pop();
+        assert_eq!(cover_company(&report), None);
+        // 美的集团: a name holding 的 is still a name; `我们认为` and `分别` are never names.
+        assert_eq!(introduced_company(&["美的集团是白电巨头。", "市场担忧美的集团。", "图表 1：美的集团三大财务报表", "我们是买方。"]), Some("美的集团".into()));
     }
 
     #[test]

@@ -64,12 +64,15 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 0.005 * b.abs().max(0.01)
 }
 
-#[test]
-fn company_fields_score_against_the_annotations() {
-    let dir = PathBuf::from(FIXTURES).join("companies");
+const FIELDS: [&str; 6] = ["company", "rating", "rating_action", "target_price", "forecasts", "coded companies"];
+
+/// Scores every annotated report of `folder` (under tests/fixtures), printing a line per report
+/// and the table; None when no annotated report is present.
+fn score_folder(folder: &str) -> Option<Vec<Score>> {
+    let dir = PathBuf::from(FIXTURES).join(folder);
     let mut annotations: Vec<PathBuf> = std::fs::read_dir(&dir).expect("annotations").filter_map(|e| Some(e.ok()?.path())).collect();
     annotations.sort();
-    let fields = ["company", "rating", "rating_action", "target_price", "forecasts", "coded companies"];
+    let fields = FIELDS;
     let mut scores: Vec<Score> = fields.iter().map(|_| Score::default()).collect();
     let mut scored = 0;
     for path in annotations.iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
@@ -126,14 +129,31 @@ fn company_fields_score_against_the_annotations() {
     }
     if scored == 0 {
         println!("skip: no annotated report found (the shared corpus is not checked out here)");
-        return;
+        return None;
     }
-    println!("\n| field | precision | recall | out | annotated |\n|---|---|---|---|---|");
+    println!("\n{folder}: {scored} reports\n\n| field | precision | recall | out | annotated |\n|---|---|---|---|---|");
     for (field, score) in fields.iter().zip(&scores) {
         println!("| {field} | {:.2} | {:.2} | {} | {} |", score.precision(), score.recall(), score.predicted, score.annotated);
     }
-    // Floors at the measured figures: a rule change that loses ground fails here.
-    for (field, score) in fields.iter().zip(&scores) {
-        assert!(score.precision() >= 0.85 && score.recall() >= 0.7, "{field}: P {:.2} R {:.2}", score.precision(), score.recall());
+    Some(scores)
+}
+
+/// The development set: the notes the rules were written against, held at the goal.
+#[test]
+fn company_fields_score_against_the_annotations() {
+    let Some(scores) = score_folder("companies") else { return };
+    for (field, score) in FIELDS.iter().zip(&scores) {
+        assert!(score.precision() >= 0.9 && score.recall() >= 0.9, "{field}: P {:.2} R {:.2}", score.precision(), score.recall());
+    }
+}
+
+/// The validation set: the visible corpus's other company notes and negatives, annotated by
+/// someone who had not seen yanbao's output, after the development set's rules were written
+/// (docs/quality/companies.md says what they then taught). Held at the same goal.
+#[test]
+fn company_fields_score_on_the_validation_notes() {
+    let Some(scores) = score_folder("companies-validation") else { return };
+    for (field, score) in FIELDS.iter().zip(&scores) {
+        assert!(score.precision() >= 0.9 && score.recall() >= 0.9, "{field}: P {:.2} R {:.2}", score.precision(), score.recall());
     }
 }
