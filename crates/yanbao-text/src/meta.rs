@@ -94,16 +94,25 @@ fn cover_lines(items: &[Item]) -> Vec<&str> {
 fn title(items: &[Item], report: &Report) -> String {
     let mut seen_lines = 0;
     let mut first_heading: Option<&str> = None;
+    // Entries under a related-reports or risk heading are other reports' titles and risks; an
+    // unnumbered line there can still be the title a two-column cover printed beside the list.
+    let mut in_list_section = false;
     for item in items {
         match item {
             Item::Heading { hashes, text, numbering } if *hashes > 0 => {
                 first_heading.get_or_insert(text.as_str());
+                in_list_section = is_list_section(text);
+                // The summary has begun (`投资要点`): a cover prints its headline above it, so
+                // a note that printed none has lost it.
+                if is_summary_heading(text) && has_security_line(items) {
+                    break;
+                }
                 if !is_generic_title(text) && numbering.is_none() {
                     return text.clone();
                 }
             }
             Item::Text(text) => {
-                if plausible_plain_title(text) {
+                if !(in_list_section && LIST_ENTRY.is_match(text.trim())) && plausible_plain_title(text) {
                     return text.clone();
                 }
                 seen_lines += 1;
@@ -118,6 +127,14 @@ fn title(items: &[Item], report: &Report) -> String {
     if let Some(heading) = first_heading.filter(|h| !is_cover_label(h) && !is_generic_title(h)) {
         return heading.to_string();
     }
+    // A company note whose converter lost the headline: the cover's security line names what it
+    // is about (`充矿能源（600188. SH）/煤炭开采行业` → `充矿能源（600188. SH）`), where a body
+    // line would be a box label, a related report or half a sentence.
+    if let Some(line) = cover_lines(items).into_iter().find(|line| yanbao_model::securities::is_security_line(line)) {
+        let line = line.trim();
+        let end = line.find(['/', '|', '／']).unwrap_or(line.len());
+        return line[..end].trim().to_string();
+    }
     for block in &report.blocks {
         if matches!(block.kind, BlockKind::Heading | BlockKind::Paragraph) && !is_generic_title(&block.text) {
             let first_line = block.text.lines().next().unwrap_or("");
@@ -125,6 +142,23 @@ fn title(items: &[Item], report: &Report) -> String {
         }
     }
     String::new()
+}
+
+/// Headings a note's summary starts with (`投资要点`, `核心观点`, `报告摘要`).
+fn is_summary_heading(heading: &str) -> bool {
+    let bare: String = heading.chars().filter(|c| !c.is_whitespace() && !matches!(c, '：' | ':' | '【' | '】' | '#')).collect();
+    ["投资要点", "核心观点", "报告摘要", "摘要", "主要观点", "投资摘要"].contains(&bare.as_str())
+}
+
+/// True when the cover prints a security line (`金凯生科 (301509.SZ)`): a company note.
+fn has_security_line(items: &[Item]) -> bool {
+    cover_lines(items).into_iter().any(yanbao_model::securities::is_security_line)
+}
+
+/// Headings of the cover's lists of other reports and of risks (`相关报告`, `风险提示`).
+fn is_list_section(heading: &str) -> bool {
+    let bare: String = heading.chars().filter(|c| !c.is_whitespace() && !matches!(c, '：' | ':' | '【' | '】')).collect();
+    ["相关研究", "相关报告", "近期研究", "近期报告", "往期回顾", "历史报告", "风险提示", "风险因素"].iter().any(|w| bare.contains(w))
 }
 
 /// Section words and cover lines that are never a report's title.
@@ -139,6 +173,11 @@ fn is_generic_title(text: &str) -> bool {
         "报告日期", "发布日期", "公开市场操作", "分析师",
     ];
     if LABELS.iter().any(|label| text.trim_start().starts_with(label)) {
+        return true;
+    }
+    // Section heads of a note's body (`经营分析`, `业绩简评`, `投资逻辑`).
+    const SECTIONS: [&str; 8] = ["经营分析", "业绩简评", "投资逻辑", "盈利预测", "估值与评级", "事件点评", "核心逻辑", "投资亮点"];
+    if SECTIONS.iter().any(|section| text.trim().trim_end_matches(['：', ':']) == *section) {
         return true;
     }
     let bare: String = text.trim().trim_end_matches(['：', ':']).chars().filter(|c| !c.is_whitespace()).collect();
@@ -161,6 +200,16 @@ fn is_generic_title(text: &str) -> bool {
         || yanbao_model::securities::is_security_line(text)
 }
 
+/// An entry of a related-reports or risk list: numbered, a 《book title》, ending with a date,
+/// or `X-新股专题覆盖报告（X）`.
+static LIST_ENTRY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[0-9]{1,2}\s*[、.．)）]|《|(?:19|20)[0-9]{2}\s*[.\-/年]\s*[0-9]{1,2}(?:\s*[.\-/月]\s*[0-9]{1,2})?\s*日?\s*$|报告\s*[（(]").expect("valid regex")
+});
+
+static RELATED_OR_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[0-9]{1,2}\s*[)）]|^[0-9]{1,2}\s*[、.．].{0,40}(?:点评|报告|研究)").expect("valid regex")
+});
+
 /// Headings of cover-page data boxes, chart legends and sections that converted covers turn
 /// into `#` lines above the real title (`市场数据（人民币）`, `基本状况`, `行业相对表现`,
 /// `…（右轴）`, `汽车|汽车零部件`, `第三，…`, `一一行业评级`, `强于大市`).
@@ -170,13 +219,26 @@ fn is_cover_label(text: &str) -> bool {
         "主要财务", "盈利预测", "行业评级", "强于大市", "弱于大市", "总股本", "总市值", "流通股", "流通市值", "行业总市值",
         "股价表现",
     ];
-    const UNITS: [&str; 6] = ["（亿元）", "（亿股）", "（元/吨）", "（%）", "（万元）", "（元）"];
+    const UNITS: [&str; 9] = ["（亿元）", "（亿股）", "（元/吨）", "（%）", "（万元）", "（元）", "(%)", "(元)", "（人民币）"];
+    // Chart legends and data-box heads a cover draws around its price chart and tables
+    // (`股价与行业一市场走势对比`, `沪深300指数`, `交易数据`, `公司财务报表数据预测汇总`).
+    const CHART_AND_BOX_WORDS: [&str; 10] =
+        ["走势对比", "市场表现", "交易数据", "数据预测", "财务报表数据", "财务指标", "沪深300", "上证指数", "价格区间", "基本情况"];
     let trimmed = text.trim().trim_start_matches(['一', '—', '-', ' ']);
-    BOX_LABELS.iter().any(|label| trimmed.starts_with(label))
+    // A line led by a legend dash or a list dash (`一美国:Markit服务业PMI`, `- 收入: ToB业务…`):
+    // a chart's series or a bullet, never a headline (`一、` numbering is not a dash).
+    let dash_led = text.trim_start().starts_with(['—', '-', '–']) || (text.trim_start().starts_with('一') && !text.trim_start()[3..].starts_with(['、', '.', '．', '是', '季', '年', '月']));
+    let headline_punctuation = text.contains(['：', ':', '，', ',']);
+    (CHART_AND_BOX_WORDS.iter().any(|word| text.contains(word)) && !headline_punctuation && text.chars().count() <= 24)
+        || dash_led
+        || BOX_LABELS.iter().any(|label| trimmed.starts_with(label))
         || (text.chars().count() < 16 && UNITS.iter().any(|unit| text.trim_end().ends_with(unit)))
         || text.trim_start().starts_with('《')
-        || text.contains("（右轴）")
-        || text.contains("（左轴）")
+        // A related report (`1、穴矿能源(600188.SH) 2022年中报点评报告：…一2022.08.28`) or a list
+        // item cut from its sentence (`2 )新一轮激励政策…`).
+        || RELATED_OR_ITEM.is_match(text.trim())
+        || text.contains("右轴")
+        || text.contains("左轴")
         || text.contains('|')
         || ["第一，", "第二，", "第三，", "第四，", "首先，", "其次，"].iter().any(|ordinal| text.trim_start().starts_with(ordinal))
 }
@@ -510,12 +572,25 @@ mod tests {
         for label in ["市场数据（人民币）", "基本状况", "行业相对表现", "一一行业评级", "强于大市", "汽车|汽车零部件",
             "第三，联邦基金利率期货隐含加息预期已经从最高点回落。", "最近一年行业指数与沪深300比较",
             "企业债公司债短期融资券期票据定向工具一企业债+公司债：占比（右轴）", "总股本（亿股）", "行业总市值（亿元）",
-            "《中小盘行业周报：蔚来获批造车资质, 2023Q3"] {
+            "《中小盘行业周报：蔚来获批造车资质, 2023Q3", "股价与行业一市场走势对比", "沪深300指数", "交易数据",
+            "公司财务报表数据预测汇总", "2024年3月3日太阳能行业近一年市场表现", "-收入: ToB业务初显峥嵘",
+            "一2022年至今全国浮法玻璃月度均价（元/吨）", "一美国:Markit服务业PMI:商务活动：季调一美国:Markit制造业PMI",
+            "成长能力(%)", "公司基本情况（人民币）", "12个月价格区间", "2 )新一轮激励政策绑定核心人才：公司推出新一轮股权激励",
+            "1、穴矿能源(600188.SH) 2022年中报点评报告：全球煤价上涨，业绩续创新高一2022.08.28"] {
             assert!(is_cover_label(label), "{label}");
         }
-        for title in ["晶圆代工龙头，产能扩张与技术追赶并举", "舍得酒业(600702):双品牌战略不变，老酒战略深入推进", "中美元首视频会晤, 可能谈些什么"] {
+        for title in ["晶圆代工龙头，产能扩张与技术追赶并举", "舍得酒业(600702):双品牌战略不变，老酒战略深入推进", "中美元首视频会晤, 可能谈些什么",
+            "一季度业绩超预期，全年高增可期", "沪深300成分股调整点评：新进成分股的机会与风险"] {
             assert!(!is_cover_label(title), "{title}");
         }
+    }
+
+    #[test]
+    fn a_note_that_lost_its_headline_is_titled_by_its_security_line() {
+        // research_report_507ad7ef…: the cover's boxes and chart legend, no headline.
+        let cover = "充矿能源（600188. SH）/煤炭开采行业\n\n| 评级: 买入（维持） |  |\n| :---: | :---: |\n\n## 股价与行业一市场走势对比\n\n## 相关报告\n\n1、穴矿能源 (600188.SH) 2022 年中报点评报告：全球煤价上涨，业绩续创新高一2022.08.28\n\n## 投资要点\n\n公司发布 2022 年三季度报告。\n";
+        let report = crate::parse_text(cover.as_bytes(), "note.md").expect("parses");
+        assert_eq!(report.title, "充矿能源（600188. SH）");
     }
 
     #[test]
