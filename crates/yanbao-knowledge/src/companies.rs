@@ -115,7 +115,7 @@ pub fn companies_in_text(text: &str) -> Vec<(String, Security)> {
     if !text.bytes().any(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
         return found;
     }
-    for code in find_codes(text) {
+    for code in find_codes(text).into_iter().filter(|code| !is_index_code(&code.security)) {
         let name = name_before(text, code.start, code.marked).or_else(|| code.marked.then(|| name_after(text, code.end)).flatten());
         if let Some(name) = name {
             found.push((name, code.security));
@@ -133,7 +133,7 @@ pub fn companies_in_table(table: &Table) -> Vec<(String, Security)> {
             let cell = cell.trim();
             let codes = find_codes(cell);
             let [code] = codes.as_slice() else { continue };
-            if code.start != 0 || code.end != cell.len() {
+            if code.start != 0 || code.end != cell.len() || is_index_code(&code.security) {
                 continue;
             }
             let neighbour = [i + 1, i.wrapping_sub(1)].into_iter().filter_map(|j| row.get(j)).map(|c| c.trim()).find(|c| is_name_cell(c));
@@ -363,6 +363,10 @@ mod tests {
         registry.learn("创业板", &Security { code: "399006".into(), exchange: Some("SZ".into()) });
         assert!(registry.is_empty(), "{registry:?}");
         assert!(companies_in_text("华培动力（603121.SH）\n603121.SH 事件概述").iter().all(|(name, _)| name == "华培动力"));
+        // An index legend under a cover chart is no company, in text or in a table.
+        assert_eq!(companies_in_text("—801710. SI建筑村料一000001. SH上证碂指"), vec![]);
+        let index_row = Table { header: vec!["代码".into(), "名称".into()], rows: vec![vec!["000300.SH".into(), "沪深三百".into()]], ..Table::default() };
+        assert_eq!(companies_in_table(&index_row), vec![]);
         // Real names with those characters elsewhere stay companies; 000001.SZ is a bank.
         for (name, code) in [("东方银星", "600753"), ("平安银行", "000001"), ("科达利", "002850"), ("宁德时代", "300750")] {
             registry.learn(name, &Security { code: code.into(), exchange: yanbao_model::securities::a_share_exchange(code).map(String::from) });

@@ -81,11 +81,16 @@ pub fn cover_company(report: &Report) -> Option<Company> {
     if distinct.len() == 1 {
         return anywhere.first().map(|(name, security)| company(name, security));
     }
+    // Among many coded companies (an industry study profiling its leaders says 公司 often too),
+    // the one named most is the note's only when the note rates 公司 itself.
+    if !rates_the_company(report) {
+        return None;
+    }
     if let Some(found) = dominant(&anywhere, &texts, 5) {
         return Some(found);
     }
     // A note whose converter lost the cover's code: the name it introduces its company by.
-    if anywhere.is_empty() && rates_the_company(report) {
+    if anywhere.is_empty() {
         return introduced_company(&texts).map(|name| Company { name, code: None, exchange: None });
     }
     None
