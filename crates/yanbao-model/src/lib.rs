@@ -10,6 +10,7 @@
 
 pub mod normalize;
 pub mod excerpt;
+pub mod finish;
 mod fingerprint;
 pub mod render;
 pub mod securities;
