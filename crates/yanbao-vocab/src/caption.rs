@@ -83,7 +83,7 @@ pub fn parse(line: &str) -> Option<Caption> {
             Some(_) if spaced && !plausible_spaced_caption(caption) => return None,
             _ => {}
         }
-        if caption.chars().count() > 120 || caption.starts_with(['：', ':']) {
+        if normalised_len(caption) > 120 || caption.starts_with(['：', ':']) {
             return None;
         }
         return Some(Caption { label: label(word, number), caption: caption.to_string(), kind: kind_of(word) });
@@ -92,7 +92,7 @@ pub fn parse(line: &str) -> Option<Caption> {
     let word = caps.get(1).map_or("", |m| m.as_str());
     let number = caps.get(2).map(|m| m.as_str());
     let caption = caps.get(3).map_or("", |m| m.as_str()).trim();
-    if caption.chars().count() > 160 {
+    if normalised_len(caption) > 160 {
         return None;
     }
     Some(Caption { label: label(word, number), caption: caption.to_string(), kind: kind_of(word) })
@@ -101,8 +101,36 @@ pub fn parse(line: &str) -> Option<Caption> {
 /// A caption whose label is followed by a space instead of a colon (`图 2 商贸零售板块…`) must
 /// read like a title, not like a sentence that starts with `表 1 列示了…。`.
 fn plausible_spaced_caption(caption: &str) -> bool {
-    let length = caption.chars().count();
+    let length = normalised_len(caption);
     length <= 60 && !caption.contains('。')
+}
+
+/// The length of a caption once normalised: a run of spaces next to a Chinese character counts
+/// for nothing, any other run for one (`截至 22.02, 单位: 亿元` is measured as printed without
+/// its spaces, as the parsers store it).
+fn normalised_len(text: &str) -> usize {
+    let chars: Vec<char> = text.trim().chars().collect();
+    let cjk = |c: char| matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF);
+    let mut length = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            let (before, after) = (i.checked_sub(1).map(|k| chars[k]), chars.get(j).copied());
+            let both_alnum = before.is_some_and(|c| c.is_ascii_alphanumeric()) && after.is_some_and(|c| c.is_ascii_alphanumeric());
+            if both_alnum || !(before.is_some_and(cjk) || after.is_some_and(cjk)) {
+                length += 1;
+            }
+            i = j;
+            continue;
+        }
+        length += 1;
+        i += 1;
+    }
+    length
 }
 
 static PRINTED: LazyLock<Regex> = LazyLock::new(|| {
@@ -238,6 +266,15 @@ mod tests {
         assert_eq!(parse("Table 2: Forecasts").unwrap().kind, CaptionKind::Table);
         assert_eq!(parse("表 4 全球主要新冠疫苗销售额、销量情况（单位：亿美元/亿元人民币，亿剂）").unwrap().label, "表 4");
         assert_eq!(parse("图 24 2015-2024 年中国眼科医疗市场规模（单位: 十亿元）").unwrap().label, "图 24");
+    }
+
+    #[test]
+    fn spaced_captions_are_measured_without_their_spaces() {
+        // 上海证券: two captions on one line, the first 60 characters long once normalised.
+        let line = "图 7 基本医保累计结余及结余率情况（截至 22.02,单位: 亿元)图 8 基本医保当月结余及结余率情况（截至 22.02,单位: 亿元)";
+        assert_eq!(parse(line).map(|c| c.label), Some("图 7".to_string()));
+        assert_eq!(normalised_len("截至 22.02, 单位 亿元"), "截至22.02,单位亿元".chars().count());
+        assert_eq!(normalised_len("Revenue by segment"), 18);
     }
 
     #[test]
