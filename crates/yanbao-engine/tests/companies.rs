@@ -45,9 +45,9 @@ fn notes_teach_the_registry_and_the_overview_sums_up_the_brokers() {
     assert_eq!(
         ratings,
         vec![
-            ("华鑫证券研究所", "增持", Some(RatingAction::Initiate)),
-            ("光大证券研究所", "买入", Some(RatingAction::Maintain)),
-            ("华鑫证券研究所", "买入", Some(RatingAction::Upgrade)),
+            ("华鑫证券", "增持", Some(RatingAction::Initiate)),
+            ("光大证券", "买入", Some(RatingAction::Maintain)),
+            ("华鑫证券", "买入", Some(RatingAction::Upgrade)),
         ]
     );
     let targets: Vec<f64> = overview.target_prices.iter().map(|t| t.price).collect();

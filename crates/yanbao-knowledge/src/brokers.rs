@@ -12,69 +12,30 @@ use std::sync::LazyLock;
 use regex::Regex;
 use yanbao_model::Report;
 
-/// The register shipped with the crate: `name \t SAC firm codes \t domains` (see the file's header).
-const BROKERS_TSV: &str = include_str!("../data/brokers.tsv");
-
-/// A known broker and what identifies its reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Broker {
-    /// The broker's name as it prints it (`华鑫证券`).
-    pub name: &'static str,
-    /// Firm codes of its analysts' SAC numbers (`S1050`).
-    pub sac_codes: Vec<&'static str>,
-    /// Domains of its e-mail addresses and web site (`cfsc.com.cn`).
-    pub domains: Vec<&'static str>,
-}
-
-static BROKERS: LazyLock<Vec<Broker>> = LazyLock::new(|| {
-    let list = |field: Option<&'static str>| -> Vec<&'static str> {
-        field.unwrap_or("").split(',').map(str::trim).filter(|v| !v.is_empty()).collect()
-    };
-    BROKERS_TSV
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .map(|line| {
-            let mut fields = line.split('\t');
-            let name = fields.next().unwrap_or("").trim();
-            Broker { name, sac_codes: list(fields.next()), domains: list(fields.next()) }
-        })
-        .collect()
-});
-
-/// Endings a printed institution may carry after the broker's name (`华㘛证券研究所`).
-const NAME_ENDINGS: [&str; 6] = ["股份有限公司", "有限责任公司", "研究所", "研究院", "研究中心", "研究部"];
+pub use yanbao_vocab::brokers::{brokers, Broker};
+use yanbao_vocab::brokers::{canonical_broker, split_ending};
 
 static SAC_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"S[0-9]{13}").expect("valid regex"));
 /// An e-mail domain as converted text prints it, spaces and all (`sunss@cfsc. com.cn`).
 static EMAIL_DOMAIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"@\s?([A-Za-z0-9-]+(?:\s?\.\s?[A-Za-z0-9-]+)+)").expect("valid regex"));
 
-/// The brokers of the register.
-pub fn brokers() -> &'static [Broker] {
-    &BROKERS
-}
-
-/// Replaces a garbled `report.institution` by the broker it nearly spells when the report's own
-/// evidence names that broker and no other, keeping the printed name in
-/// `report.institution_as_printed`. A known or unmatched name is left as it is.
+/// Gives `report.institution` its one canonical broker name: a registered broker's other name
+/// (`光大证券研究所`, `Everbright Securities`) becomes its name (`光大证券`), so the institution
+/// facet counts one broker once; a garbled name becomes the broker it nearly spells when the
+/// report's own evidence names that broker and no other, keeping the printed name in
+/// `report.institution_as_printed`. An unmatched name is left as it is.
 pub fn match_institution(report: &mut Report) {
     let Some(printed) = report.institution.clone() else { return };
-    let Some(broker) = broker_spelled_by(&printed, report) else { return };
-    let (stem, ending) = split_ending(&printed);
-    if stem == broker.name {
+    if let Some(name) = canonical_broker(&printed) {
+        if name != printed {
+            report.institution = Some(name.to_string());
+        }
         return;
     }
-    report.institution = Some(format!("{}{ending}", broker.name));
+    let Some(broker) = broker_spelled_by(&printed, report) else { return };
+    report.institution = Some(broker.name.to_string());
     report.institution_as_printed = Some(printed);
-}
-
-/// Splits `华㘛证券研究所` into the name and its ending (`华㘛证券`, `研究所`).
-fn split_ending(printed: &str) -> (&str, &str) {
-    let printed = printed.trim();
-    NAME_ENDINGS
-        .iter()
-        .find_map(|ending| printed.strip_suffix(ending).map(|stem| (stem, &printed[stem.len()..])))
-        .unwrap_or((printed, ""))
 }
 
 /// The known broker a printed institution names: itself when it is one, else the one broker
@@ -161,23 +122,16 @@ mod tests {
     }
 
     #[test]
-    fn the_register_reads() {
-        let huaxin = brokers().iter().find(|b| b.name == "华鑫证券").expect("华鑫证券 listed");
-        assert_eq!((huaxin.sac_codes.as_slice(), huaxin.domains.as_slice()), (&["S1050"][..], &["cfsc.com.cn"][..]));
-        assert!(brokers().len() >= 80);
-    }
-
-    #[test]
     fn a_garbled_broker_is_matched_when_the_report_agrees() {
         // Lines of mpb_舍得酒业.md: the cover's analyst and e-mail, a source line.
         let mut garbled = report("华㘛证券", Some("S1050521110005"), "由箱： sunss@cfsc. com.cn\n资料来源：Wind，华㘛证券研究");
         match_institution(&mut garbled);
         assert_eq!(garbled.institution.as_deref(), Some("华鑫证券"));
         assert_eq!(garbled.institution_as_printed.as_deref(), Some("华㘛证券"));
-        // The e-mail domain alone is enough, and the printed ending is kept.
+        // The e-mail domain alone is enough; the broker goes by its one name.
         let mut by_mail = report("华刽证券研究所", None, "凶: sunss@cfsc.com.cn");
         match_institution(&mut by_mail);
-        assert_eq!(by_mail.institution.as_deref(), Some("华鑫证券研究所"));
+        assert_eq!(by_mail.institution.as_deref(), Some("华鑫证券"));
     }
 
     #[test]
@@ -190,11 +144,11 @@ mod tests {
         let mut torn = report("华㘛证券", Some("S1050521110005"), "华金证券 huajinsc.cn @huajinsc.cn");
         match_institution(&mut torn);
         assert_eq!(torn.institution.as_deref(), Some("华㘛证券"));
-        // A known broker, and a longer name of one, are never touched.
-        for name in ["光大证券研究所", "中国银河证券研究院", "国泰君安证券研究所"] {
+        // A known broker's other names become its one name, never another broker's.
+        for (name, canonical) in [("光大证券研究所", "光大证券"), ("中国银河证券研究院", "中国银河证券"), ("国泰君安证券研究所", "国泰君安证券"), ("Everbright Securities", "光大证券")] {
             let mut known = report(name, Some("S1050521110005"), "cfsc.com.cn");
             match_institution(&mut known);
-            assert_eq!((known.institution.as_deref(), known.institution_as_printed.as_deref()), (Some(name), None));
+            assert_eq!((known.institution.as_deref(), known.institution_as_printed.as_deref()), (Some(canonical), None));
         }
     }
 }

@@ -3,10 +3,10 @@
 //! parser's reports get them the same way.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
-use regex::Regex;
-use yanbao_model::securities::{parse_rating, RatingAction, Security, RATING_WORDS};
+use yanbao_model::securities::{parse_rating, RatingAction, Security};
+use yanbao_vocab::forecast::{ACTUAL_YEAR, FORECAST_YEAR, LABEL_UNIT, TARGET_PRICE};
+use yanbao_vocab::rating::RATING_IN_TEXT;
 use yanbao_model::{Company, Forecast, Report, Table};
 
 use crate::companies::{companies_in_table, companies_in_text};
@@ -167,16 +167,6 @@ fn dominant(candidates: &[(String, Security)], texts: &[&str], min_mentions: u32
     candidates.iter().find(|(n, _)| n == top).map(|(name, security)| company(name, security))
 }
 
-/// A rating word before 评级 in running text: `维持“买入”评级`, `首次覆盖，给予“增持”评级`,
-/// `维持买入-A 的投资评级`.
-static RATING_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    let words = RATING_WORDS.join("|");
-    Regex::new(&format!(
-        r#"(?:(维持|首次覆盖|首次|上调|下调|调高|调低)(?:\s*[，,]\s*)?)?[^。；，,]{{0,6}}?[“”「」"'\s]*({words})(?:\s*[-—]\s*[ABC])?[“”「」"'\s]*(?:[（(](维持|首次)[)）])?\s*(?:的)?\s*(?:投资)?评级"#
-    ))
-    .expect("valid regex")
-});
-
 /// The rating and action a report states: the cover's (as the parser read it), else the first
 /// `…“买入”评级` sentence of its body; an action missing from the cover is taken from the
 /// body's sentence of the same rating.
@@ -195,13 +185,6 @@ pub fn rating(report: &Report) -> Option<(String, Option<RatingAction>)> {
         (None, body) => body,
     }
 }
-
-/// A target price in text or a table cell: `目标价 32.96 元`, `6 个月目标价 349.3 元`,
-/// `目标价格（港元）：45.2`; a blank field (`目标价：元`) has no number.
-static TARGET_PRICE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:目标价格?|目标股价)\s*(?:[（(]\s*(元|港元|港币|美元|人民币)\s*[)）])?\s*(?:[:：为至是]\s*)?(人民币|HK\$|US\$|\$)?\s*(\d+(?:\.\d+)?)\s*(元|港元|港币|美元|HKD|USD|RMB)?")
-        .expect("valid regex")
-});
 
 /// The target price and its currency (`CNY`, `HKD`, `USD`); None when not printed or blank.
 /// A number that goes on as a year, a percentage or an amount (`目标价 2023 年`) is not a price.
@@ -239,13 +222,6 @@ fn price_in(text: &str) -> Option<(f64, String)> {
     }
     None
 }
-
-/// A forecast-year column head: `2024E`, `2024 E`, `24E`, `FY2024E`, `2024F`.
-static FORECAST_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:FY)?\s*((?:20)?\d{2})\s*[EeFfＥ](?:/[EeFf])?$").expect("valid regex"));
-/// A reported-year column head: `2022A`, `2022`.
-static ACTUAL_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:FY)?\s*(?:20)?\d{2}\s*[Aa]?$").expect("valid regex"));
-/// The unit printed with a row label: `营业收入（百万元）`, `每股收益 (元/股)`.
-static LABEL_UNIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[（(]\s*([^)）]{1,8}?)\s*[)）]?\s*$").expect("valid regex"));
 
 /// The metric a row label names, or None for growth rates and rows we do not read.
 fn metric(label: &str) -> Option<&'static str> {

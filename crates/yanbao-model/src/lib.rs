@@ -10,6 +10,7 @@
 
 pub mod normalize;
 pub mod excerpt;
+pub mod finish;
 mod fingerprint;
 pub mod render;
 pub mod securities;
@@ -78,7 +79,8 @@ pub struct Report {
     pub subtitle: Option<String>,
     /// Who published this copy (a news site or column, e.g. 财新网), when it differs from the institution.
     pub publisher: Option<String>,
-    /// Research institution (broker) that wrote the report, e.g. 光大证券研究所: the known broker
+    /// Research institution (broker) that wrote the report, e.g. 光大证券: a registered broker by
+    /// its one canonical name (see `yanbao_vocab::canonical_broker`), or the known broker
     /// when the name as printed is a garbled spelling of it that the report's other evidence
     /// confirms (see `institution_as_printed`).
     pub institution: Option<String>,

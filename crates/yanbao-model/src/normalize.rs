@@ -34,28 +34,15 @@ fn without_source_prefix(folded: String) -> String {
     source_without_label(&folded).to_string()
 }
 
-/// The labels a source line starts with, longest first (`数据来源` before `来源`).
-const SOURCE_LABELS: [&str; 9] = ["data sources", "data source", "资料来源", "数据来源", "资源来源", "信息来源", "sources", "source", "来源"];
-
 /// Returns a source line without its label: `资料来源：Wind，华泰证券` → `Wind，华泰证券`.
 ///
 /// The model's `source` fields hold the text after the label (renderers print their own
 /// `资料来源：`); parsers that keep the printed line pass it through here. The label must be
 /// followed by `:` or `：` (spaces allowed around it), so a source that merely begins with the
-/// word (`Sourced from Wind`) is left whole.
+/// word (`Sourced from Wind`) is left whole. The labels are the vocabulary's
+/// ([`yanbao_vocab::source::without_prefix`]).
 pub fn source_without_label(line: &str) -> &str {
-    let trimmed = line.trim();
-    for label in SOURCE_LABELS {
-        let Some(head) = trimmed.get(..label.len()) else { continue };
-        if !head.eq_ignore_ascii_case(label) {
-            continue;
-        }
-        let rest = trimmed[label.len()..].trim_start();
-        if let Some(after) = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：')) {
-            return after.trim();
-        }
-    }
-    trimmed
+    yanbao_vocab::source::without_prefix(line)
 }
 
 /// True for a line of mathematics rather than prose: it states an equality or a relation (`=`,

@@ -284,14 +284,8 @@ impl RatingAction {
     }
 }
 
-/// Rating words brokers print, longest first so that 强烈推荐 is not read as 推荐.
-pub const RATING_WORDS: [&str; 20] = [
-    "强烈推荐", "谨慎推荐", "审慎推荐", "审慎增持", "谨慎增持", "优于大市", "跑赢大市", "跑赢行业", "强于大市", "同步大市",
-    "弱于大市", "买入", "增持", "推荐", "中性", "持有", "减持", "卖出", "看好", "看淡",
-];
-
-/// Action words, longest first.
-const ACTION_WORDS: [&str; 11] = ["首次覆盖", "首次评级", "维持", "首次", "上调", "下调", "调高", "调低", "提高", "降低", "上修"];
+pub use yanbao_vocab::rating::RATING_WORDS;
+use yanbao_vocab::rating::ACTION_WORDS;
 
 /// Reads a rating as printed (`增持（维持）`, `买入-A`, `买入 (维持)`, `推荐 维持评级`,
 /// `看好/维持`, `买入-A 维持评级`) into the rating word and its action. None when the text does

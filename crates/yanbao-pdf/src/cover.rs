@@ -8,20 +8,8 @@ use yanbao_model::{securities, Analyst, Report};
 
 use crate::layout::{reading_order, LayoutPage, TextLine};
 use crate::lines::Line;
-use crate::patterns;
+use yanbao_vocab as vocab;
 
-/// Broker names as printed, most specific first (a name with 证券 is preferred to its stem).
-const INSTITUTIONS: &[&str] = &[
-    "国泰君安证券", "国泰君安", "中金公司", "中国国际金融", "申万宏源证券", "申万宏源", "中信建投证券", "中信建投", "中信证券",
-    "华泰证券", "国盛证券", "德邦证券", "东吴证券", "方正证券", "招商证券", "广发证券", "光大证券", "东方证券", "华西证券",
-    "浙商证券", "国信证券", "东北证券", "东海证券", "中泰证券", "西部证券", "兴业证券", "华创证券", "华福证券", "国海证券",
-    "天风证券", "海通证券", "安信证券", "长江证券", "民生证券", "开源证券", "国金证券", "平安证券", "财通证券", "太平洋证券",
-    "华安证券", "国元证券", "东兴证券", "信达证券", "中银证券", "中银国际", "中国银河证券", "银河证券", "华鑫证券", "国联证券",
-    "东莞证券", "万联证券", "首创证券", "川财证券", "山西证券", "华宝证券", "国投证券", "粤开证券", "华金证券", "中原证券",
-    "西南证券", "财信证券", "渤海证券", "长城证券", "华源证券", "甬兴证券", "国都证券", "中航证券", "东方财富证券", "湘财证券",
-    "南京证券", "第一创业证券", "红塔证券", "五矿证券", "中邮证券", "世纪证券", "国开证券", "中天证券", "华龙证券", "上海证券",
-    "北京证券", "江海证券", "九州证券", "大同证券", "联储证券", "华林证券", "东亚前海证券", "英大证券", "中山证券", "财达证券",
-];
 
 static SAC: Lazy<Regex> = Lazy::new(|| Regex::new(r"[SA][0-9]{13}").unwrap());
 static NAME_BEFORE_ROLE: Lazy<Regex> = Lazy::new(|| {
@@ -35,9 +23,6 @@ static NAME_BEFORE_CERTIFICATE: Lazy<Regex> = Lazy::new(|| {
 });
 static NAME_ONLY: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(\p{Han}{2,4})$").unwrap());
 static CONTACT: Lazy<Regex> = Lazy::new(|| Regex::new(r"执业证书|证书编号|资格编号|SAC|S[0-9]{13}|电话|邮箱|[Ee]-?mail|Tel|@|^1[3-9][0-9]{9}$|^0[0-9]{2,3}-?[0-9]{7,8}$").unwrap());
-static RATING: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^(?:投资评级|评级)?\s*[:：]?\s*((?:买入|增持|中性|减持|卖出|强烈推荐|谨慎推荐|推荐|审慎推荐|跑赢行业|优于大市|强于大市|同步大市|看好)(?:\s*[（(](?:维持|首次|上调|下调)[)）])?)$").unwrap()
-});
 static COPYRIGHT: Lazy<Regex> = Lazy::new(|| Regex::new(r"Copyright\s*©\s*(?:[0-9]{4}\s+)?([A-Z][A-Za-z&.]+)").unwrap());
 static SERIES_PREFIX: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(.{2,30}?(?:系列|专题|研究之|报告之|之[一二三四五六七八九十百]+|[（(][一二三四五六七八九十0-9]+[)）]))[：:]\s*(.{4,})$").unwrap());
 
@@ -80,7 +65,7 @@ pub fn read_cover(pages: &[LayoutPage], report: &mut Report) {
     }
     report.authors = analysts.iter().map(|a| a.name.clone()).collect();
     report.analysts = analysts;
-    report.rating = ordered.iter().find_map(|l| RATING.captures(&l.text).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()));
+    report.rating = ordered.iter().find_map(|l| vocab::rating::COVER_RATING.captures(&l.text).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()));
     report.split_rating();
     report.report_type = find_report_type(&ordered);
     report.related_reports = find_related(&ordered);
@@ -120,16 +105,16 @@ fn title_candidate(line: &TextLine) -> bool {
     if report_type_line || english_kind || folded.starts_with('—') {
         return false;
     }
-    if NOT_TITLES.iter().any(|w| folded == *w) || INSTITUTIONS.iter().any(|w| folded == *w || folded.strip_suffix("研究所") == Some(*w)) {
+    if NOT_TITLES.iter().any(|w| folded == *w) || vocab::brokers::PRINTED_NAMES.iter().any(|w| folded == *w || folded.strip_suffix("研究所") == Some(*w)) {
         return false;
     }
-    if patterns::find_date(&line.text).is_some() && chars < 16 {
+    if vocab::dates::find_date(&line.text).is_some() && chars < 16 {
         return false;
     }
     // A production credit (`制作：产品中心`) or a bare `国泰集团(603977.SH)` line names who made
     // the note or what it covers, never its headline.
     let credit_or_security = securities::is_production_credit(&line.text) || securities::is_security_line(&line.text);
-    !(SAC.is_match(&folded) || CONTACT.is_match(&folded) || patterns::caption(&line.text).is_some() || RATING.is_match(&folded) || credit_or_security)
+    !(SAC.is_match(&folded) || CONTACT.is_match(&folded) || vocab::caption::parse_printed(&line.text).is_some() || vocab::rating::COVER_RATING.is_match(&folded) || credit_or_security)
 }
 
 /// Finds the title (largest cover text, wrapped lines joined) and a subtitle or series line.
@@ -199,7 +184,7 @@ pub fn is_series_line(text: &str) -> bool {
 /// True for a running header that can stand as a title: long enough, not a date or a notice.
 fn running_title_candidate(text: &str) -> bool {
     let chars = fold(text).chars().count();
-    chars >= 6 && patterns::find_date(text).is_none() && !["请", "阅读", "声明", "参阅", "Copyright", "©", "http", "www"].iter().any(|w| text.contains(w))
+    chars >= 6 && vocab::dates::find_date(text).is_none() && !["请", "阅读", "声明", "参阅", "Copyright", "©", "http", "www"].iter().any(|w| text.contains(w))
 }
 
 /// Finds the institution: a known broker named on the cover or in the running text, else the
@@ -212,18 +197,17 @@ pub fn find_institution(pages: &[LayoutPage], running: &[String]) -> Option<Stri
     let running_text: String = scrub(running.iter().map(|r| fold(r)).collect());
     let back: String = scrub(pages.iter().rev().take(3).flat_map(|p| &p.lines).map(|l| fold(&l.text)).collect());
     let mut best: Option<(usize, &str)> = None;
-    for name in INSTITUTIONS {
+    for name in vocab::brokers::PRINTED_NAMES {
         let score = 3 * cover.matches(name).count() + 2 * running_text.matches(name).count() + back.matches(name).count();
         if score > 0 && best.map(|(s, _)| score > s).unwrap_or(true) {
             best = Some((score, name));
         }
     }
     if let Some((_, name)) = best {
-        let name = if name == "中国国际金融" { "中金公司" } else { name };
-        return Some(name.to_string());
+        return Some(vocab::canonical_broker(name).unwrap_or(name).to_string());
     }
     let edge_lines = pages.iter().take(3).chain(pages.iter().rev().take(2)).flat_map(|p| &p.lines).map(|l| l.text.as_str());
-    copyright_holder(running, edge_lines)
+    copyright_holder(running, edge_lines).map(|name| vocab::canonical_broker(&name).map_or(name, str::to_string))
 }
 
 /// The holder of the document's own `Copyright © Name` notice: one in the running text (the
@@ -246,13 +230,13 @@ fn find_date(lines: &[&TextLine], running: &[String], pages: &[LayoutPage]) -> O
     sorted.sort_by(|a, b| a.line.y0.total_cmp(&b.line.y0));
     for line in &sorted {
         if line.text.chars().count() <= 40 && usable(&line.text) {
-            if let Some(date) = patterns::find_date(&line.text) {
+            if let Some(date) = vocab::dates::find_date(&line.text) {
                 return Some(date);
             }
         }
     }
     for text in running {
-        if let Some(date) = patterns::find_date(text) {
+        if let Some(date) = vocab::dates::find_date(text) {
             return Some(date);
         }
     }
@@ -260,14 +244,14 @@ fn find_date(lines: &[&TextLine], running: &[String], pages: &[LayoutPage]) -> O
     for line in pages.iter().rev().flat_map(|p| &p.lines) {
         let folded = fold(&line.text);
         if ["报送日期", "批准报出", "报告日期", "发布日期", "报告发布日"].iter().any(|k| folded.contains(k)) {
-            if let Some(date) = patterns::find_date(&line.text) {
+            if let Some(date) = vocab::dates::find_date(&line.text) {
                 return Some(date);
             }
         }
     }
     for line in pages.iter().take(2).flat_map(|p| &p.lines) {
         if usable(&line.text) {
-            if let Some(date) = patterns::find_date(&line.text) {
+            if let Some(date) = vocab::dates::find_date(&line.text) {
                 return Some(date);
             }
         }
@@ -386,7 +370,7 @@ fn find_report_type(lines: &[&TextLine]) -> Option<String> {
         if let Some((left, right)) = text.split_once(['|', '｜']) {
             if left.contains("报告") || left.contains("研究") {
                 let right = right.trim();
-                if !right.is_empty() && right.chars().count() <= 12 && patterns::find_date(right).is_none() {
+                if !right.is_empty() && right.chars().count() <= 12 && vocab::dates::find_date(right).is_none() {
                     return Some(right.to_string());
                 }
             }
@@ -456,7 +440,7 @@ pub fn is_cover_metadata(text: &str, facts: &CoverFacts) -> bool {
     let contact = chars <= 60 && (SAC.is_match(&core) || CONTACT.is_match(&core));
     let name = facts.names.iter().any(|n| !n.is_empty() && (core == *n || name_in_line(text).as_deref() == Some(n.as_str())));
     let related = chars >= 4 && facts.related.contains(&core);
-    let date = chars <= 20 && patterns::find_date(text).is_some() && core.chars().filter(|c| is_han(*c)).count() <= 6;
+    let date = chars <= 20 && vocab::dates::find_date(text).is_some() && core.chars().filter(|c| is_han(*c)).count() <= 6;
     label || contact || name || related || date
 }
 
@@ -547,8 +531,8 @@ mod tests {
 
     #[test]
     fn ratings() {
-        assert!(RATING.is_match("增持（维持）"));
-        assert!(RATING.is_match("买入"));
-        assert!(!RATING.is_match("买入评级的理由"));
+        assert!(vocab::rating::COVER_RATING.is_match("增持（维持）"));
+        assert!(vocab::rating::COVER_RATING.is_match("买入"));
+        assert!(!vocab::rating::COVER_RATING.is_match("买入评级的理由"));
     }
 }

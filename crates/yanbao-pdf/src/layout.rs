@@ -8,11 +8,12 @@
 use std::collections::{HashMap, HashSet};
 
 use yanbao_model::normalize::{clean, fold, is_han};
-use yanbao_model::{Block, BlockKind, Figure, OutlineEntry, PageBox, Report, Table};
+use yanbao_model::finish::{BackMatter, Heading};
+use yanbao_model::{Block, BlockKind, Figure, PageBox, Report, Table};
 
 use crate::extract::{Document, Shape};
 use crate::lines::{build_lines_ruled, Line};
-use crate::patterns;
+use yanbao_vocab as vocab;
 
 /// The lines of one page with the page size.
 #[derive(Debug, Clone, Default)]
@@ -99,7 +100,7 @@ pub fn prepare_pages(document: &Document) -> Vec<LayoutPage> {
         let mut lines = Vec::new();
         let separators = crate::ruled::separators(&page.shapes);
         for line in split_double_captions(join_split_labels(build_lines_ruled(&page.glyphs, &separators))) {
-            let text = clean(&patterns::strip_template_tags(&line.text));
+            let text = clean(&vocab::page::strip_template_tags(&line.text));
             if text.is_empty() {
                 continue;
             }
@@ -116,7 +117,7 @@ pub fn join_split_labels(mut lines: Vec<Line>) -> Vec<Line> {
     // Bare labels reach far for their text; a caption reaches a little for the rest of its row
     // (申万: `表1：沪深300,` then `简单均线交叉策略年度表现` after a comma's gap).
     let labels: Vec<usize> = (0..lines.len())
-        .filter(|&i| patterns::is_bare_label(&lines[i].text) || patterns::caption(&lines[i].text).is_some() || patterns::is_source(&lines[i].text))
+        .filter(|&i| vocab::caption::is_bare_label(&lines[i].text) || vocab::caption::parse_printed(&lines[i].text).is_some() || vocab::source::is_source(&lines[i].text))
         .collect();
     if labels.is_empty() {
         return lines;
@@ -132,13 +133,13 @@ pub fn join_split_labels(mut lines: Vec<Line>) -> Vec<Line> {
             .filter(|&j| {
                 let o = &lines[j];
                 let gap = o.x0 - l.x1;
-                let reach = if patterns::is_bare_label(&l.text) { 6.0 } else { 2.0 };
+                let reach = if vocab::caption::is_bare_label(&l.text) { 6.0 } else { 2.0 };
                 crate::lines::vertical_overlap(l.y0, l.y1, o.y0, o.y1) >= 0.5
                     && gap > -1.0
                     && gap < reach * l.size.max(1.0)
                     && (o.size - l.size).abs() < 0.6
-                    && patterns::caption(&o.text).is_none()
-                    && !patterns::is_source(&o.text)
+                    && vocab::caption::parse_printed(&o.text).is_none()
+                    && !vocab::source::is_source(&o.text)
             })
             .min_by(|&a, &b| lines[a].x0.total_cmp(&lines[b].x0));
         if let Some(partner) = partner {
@@ -164,7 +165,7 @@ pub fn join_split_labels(mut lines: Vec<Line>) -> Vec<Line> {
 pub fn split_double_captions(lines: Vec<Line>) -> Vec<Line> {
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
-        let starts = patterns::inner_caption_starts(&line.text);
+        let starts = vocab::caption::inner_starts(&line.text);
         if starts.is_empty() {
             out.push(line);
             continue;
@@ -256,7 +257,7 @@ pub fn mark_running(pages: &mut [LayoutPage]) -> Vec<String> {
                 }
                 continue;
             };
-            if patterns::is_page_number(&line.text) {
+            if vocab::page::is_page_number(&line.text) {
                 line.running = true;
                 continue;
             }
@@ -585,8 +586,8 @@ impl BlockBuilder {
         // A caption of the previous page still waiting for its source: the first source line here.
         let mut consumed: HashSet<usize> = HashSet::new();
         if !self.pending_source.is_empty() {
-            let first_caption = order.iter().position(|&i| patterns::caption(&page.lines[i].text).is_some()).unwrap_or(order.len());
-            if let Some(&source_line) = order[..first_caption].iter().find(|&&i| patterns::is_source(&page.lines[i].text)) {
+            let first_caption = order.iter().position(|&i| vocab::caption::parse_printed(&page.lines[i].text).is_some()).unwrap_or(order.len());
+            if let Some(&source_line) = order[..first_caption].iter().find(|&&i| vocab::source::is_source(&page.lines[i].text)) {
                 let text = page.lines[source_line].text.clone();
                 for (is_table, index) in std::mem::take(&mut self.pending_source) {
                     if is_table {
@@ -645,9 +646,9 @@ impl BlockBuilder {
             let line = &page.lines[index];
             // Contents and list-of-figures entries are the outline, cover sidebar lines the
             // report's metadata (analysts, contacts, related reports): neither is body text.
-            let contents = patterns::ends_with_dot_leaders(&line.text)
-                || patterns::is_section_numbers(&line.text)
-                || (toc_page && (patterns::is_toc_entry(&line.text) || fold(&line.text).contains("目录")));
+            let contents = vocab::contents::ends_with_dot_leaders(&line.text)
+                || vocab::contents::is_section_numbers(&line.text)
+                || (toc_page && (vocab::contents::is_printed_entry(&line.text) || fold(&line.text).contains("目录")));
             let metadata = crate::cover::is_contact_line(&line.text) || (page.number == self.cover_page && crate::cover::is_cover_metadata(&line.text, &self.cover));
             if contents || metadata {
                 self.close_paragraph();
@@ -810,11 +811,11 @@ impl BlockBuilder {
     fn heading_level(&self, line: &TextLine) -> Option<u8> {
         let text = &line.text;
         let chars = text.chars().count();
-        if !(2..=45).contains(&chars) || text.ends_with(['。', '，', '；', ',', ';']) || patterns::is_source(text) {
+        if !(2..=45).contains(&chars) || text.ends_with(['。', '，', '；', ',', ';']) || vocab::source::is_source(text) {
             return None;
         }
         let emphasised = (line.line.bold && !self.body_bold) || line.line.size >= self.body_size + 0.9;
-        if let Some(level) = patterns::heading_numbering(text) {
+        if let Some(level) = vocab::numbering::printed_level(text) {
             // `1.《…》` is a related-report list item, not a section.
             if text.contains('《') {
                 return None;
@@ -837,27 +838,13 @@ impl BlockBuilder {
         None
     }
 
-    /// Finishes the report: outline, sections, boilerplate.
+    /// Finishes the report: outline, sections and boilerplate (the model's finishing steps, see
+    /// [`Report::finish`]), figures and tables.
     fn finish(mut self, report: &mut Report) {
         self.close_paragraph();
-        let mut levels: Vec<u8> = self.headings.iter().map(|(l, _, _)| *l).collect();
-        levels.sort_unstable();
-        levels.dedup();
-        for (raw, block, title) in &self.headings {
-            let level = levels.iter().position(|l| l == raw).map(|p| p as u8 + 1).unwrap_or(1);
-            report.outline.push(OutlineEntry { level, title: title.clone(), block: *block });
-        }
-        let mut section = None;
-        let mut outline_cursor = 0;
-        for (index, block) in self.blocks.iter_mut().enumerate() {
-            while outline_cursor < report.outline.len() && report.outline[outline_cursor].block <= index {
-                section = Some(outline_cursor);
-                outline_cursor += 1;
-            }
-            block.section = section;
-        }
-        mark_boilerplate(&mut self.blocks, self.page_count);
-        report.blocks = self.blocks;
+        let headings: Vec<Heading> =
+            self.headings.iter().map(|(raw_level, block, title)| Heading { raw_level: *raw_level, title: title.clone(), block: *block }).collect();
+        report.finish(self.blocks, &headings, BackMatter::FromFirstHeading { pages: self.page_count });
         report.figures = self.figures;
         report.tables = self.tables;
     }
@@ -868,7 +855,7 @@ impl BlockBuilder {
 fn continues_paragraph(open: &OpenParagraph, line: &TextLine, body_size: f32) -> bool {
     let last = &open.last;
     let size = last.size.max(1.0);
-    if (line.line.size - last.size).abs() > 0.8 || starts_list_item(&line.text) || patterns::is_source(&line.text) || patterns::is_note(&line.text) {
+    if (line.line.size - last.size).abs() > 0.8 || starts_list_item(&line.text) || vocab::source::is_source(&line.text) || vocab::source::is_note(&line.text) {
         return false;
     }
     // The rest of the same row (a run split off by a font or spacing change).
@@ -881,16 +868,16 @@ fn continues_paragraph(open: &OpenParagraph, line: &TextLine, body_size: f32) ->
     let gap = line.line.y0 - last.y1;
     if line.page == open.page && below && overlap_x && gap < 1.3 * last.height().max(size) {
         let indented = line.line.x0 > open.x0 + 1.5 * size;
-        let previous_short = open.lines >= 1 && last.x1 < open.x1 - 2.5 * size && patterns::ends_sentence(&open.text);
+        let previous_short = open.lines >= 1 && last.x1 < open.x1 - 2.5 * size && ends_sentence(&open.text);
         return !indented && !previous_short;
     }
-    if patterns::is_source(&open.text) || patterns::is_note(&open.text) {
+    if vocab::source::is_source(&open.text) || vocab::source::is_note(&open.text) {
         return false;
     }
     // Column or page continuation: only body-size text after an unfinished sentence whose last
     // line ran to the column's edge (a short last line ends its block: a sidebar item).
     let full_last_line = last.x1 >= open.x1 - 2.0 * size;
-    let unfinished = !patterns::ends_sentence(&open.text) && full_last_line && line.line.width() > 0.5 * (open.x1 - open.x0);
+    let unfinished = !ends_sentence(&open.text) && full_last_line && line.line.width() > 0.5 * (open.x1 - open.x0);
     let new_column = line.page == open.page && line.line.y0 < last.y0 && !overlap_x;
     let new_page = line.page == open.page + 1;
     unfinished && (new_column || new_page) && (last.size - body_size).abs() < 0.6
@@ -928,7 +915,7 @@ pub fn starts_list_item(text: &str) -> bool {
 
 /// True for a contents / list-of-figures page: a 目录 heading or several dot-leader entries.
 fn is_toc_page(page: &LayoutPage) -> bool {
-    let entries = page.lines.iter().filter(|l| patterns::is_toc_entry(&l.text)).count();
+    let entries = page.lines.iter().filter(|l| vocab::contents::is_printed_entry(&l.text)).count();
     // The heading matters only with one or two entries: fold the lines only then.
     let heading = || {
         page.lines.iter().any(|l| {
@@ -945,10 +932,10 @@ fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
     let content_right = body.iter().map(|&i| lines[i].line.x1).fold(0.0f32, f32::max);
     let content_left = body.iter().map(|&i| lines[i].line.x0).fold(f32::MAX, f32::min);
     let content_bottom = body.iter().map(|&i| lines[i].line.y1).fold(0.0f32, f32::max);
-    let caption_lines: Vec<(usize, patterns::Caption)> = body
+    let caption_lines: Vec<(usize, vocab::caption::Caption)> = body
         .iter()
-        .filter_map(|&i| patterns::caption(&lines[i].text).map(|c| (i, c)))
-        .filter(|(i, _)| !patterns::is_toc_entry(&lines[*i].text))
+        .filter_map(|&i| vocab::caption::parse_printed(&lines[i].text).map(|c| (i, c)))
+        .filter(|(i, _)| !vocab::contents::is_printed_entry(&lines[*i].text))
         .collect();
     let mut claimed: HashSet<usize> = caption_lines.iter().map(|(i, _)| *i).collect();
     let mut hits = Vec::new();
@@ -981,7 +968,7 @@ fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
             .filter(|other| other.y0 > cap.y1 - 0.5 && in_region(other))
             .map(|other| other.y0)
             .fold(page.height + 1.0, f32::min);
-        let mut hit = CaptionHit { line: *index, label: caption.label.clone(), caption: caption.text.clone(), is_table: caption.is_table, ..CaptionHit::default() };
+        let mut hit = CaptionHit { line: *index, label: caption.label.clone(), caption: caption.caption.clone(), is_table: caption.is_table(), ..CaptionHit::default() };
         // Wrapped caption: the next line, same style, right below, when the caption filled its region.
         let mut below: Vec<usize> = body
             .iter()
@@ -995,7 +982,7 @@ fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
                 && (n.size - cap.size).abs() < 0.3
                 && n.y0 - cap.y1 < 0.6 * cap.height()
                 && n.x0 < cap.x0 + 4.0 * cap.size
-                && !patterns::is_source(&lines[next].text)
+                && !vocab::source::is_source(&lines[next].text)
                 && lines[next].text.chars().count() < 40;
             if wrapped {
                 push_wrapped(&mut hit.caption, &lines[next].text);
@@ -1004,7 +991,7 @@ fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
                 claimed.insert(next);
             }
         }
-        let source = below.iter().copied().find(|&i| !claimed.contains(&i) && patterns::is_source(&lines[i].text));
+        let source = below.iter().copied().find(|&i| !claimed.contains(&i) && vocab::source::is_source(&lines[i].text));
         if let Some(source_index) = source {
             let source_line = &lines[source_index].line;
             hit.source = Some(lines[source_index].text.clone());
@@ -1021,8 +1008,8 @@ fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
                         && (l.size - source_line.size).abs() < 0.3
                         && (l.x0 - source_line.x0).abs() < 3.0 * source_line.size
                         && lines[i].text.chars().count() < 40
-                        && !patterns::is_note(&lines[i].text)
-                        && patterns::caption(&lines[i].text).is_none()
+                        && !vocab::source::is_note(&lines[i].text)
+                        && vocab::caption::parse_printed(&lines[i].text).is_none()
                 });
                 if let Some(next) = continuation {
                     hit.source = Some(clean(&format!("{}{}", lines[source_index].text, lines[next].text)));
@@ -1037,14 +1024,14 @@ fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
                 }
                 let l = &lines[i].line;
                 if l.y0 < source_line.y0 - 0.5 {
-                    if patterns::is_note(&lines[i].text) {
+                    if vocab::source::is_note(&lines[i].text) {
                         hit.notes = Some(join_notes(hit.notes.take(), &lines[i].text));
                     } else {
                         grid.push(i);
                     }
                     hit.consumed.push(i);
                     claimed.insert(i);
-                } else if l.y0 - source_line.y1 < 0.8 * source_line.height() && patterns::is_note(&lines[i].text) {
+                } else if l.y0 - source_line.y1 < 0.8 * source_line.height() && vocab::source::is_note(&lines[i].text) {
                     hit.notes = Some(join_notes(hit.notes.take(), &lines[i].text));
                     hit.consumed.push(i);
                     claimed.insert(i);
@@ -1064,7 +1051,7 @@ fn find_captions(page: &LayoutPage, body: &[usize]) -> Vec<CaptionHit> {
                 }
                 let text = &lines[i].text;
                 let prose = text.chars().count() > 16 && crate::numeric::numeric_share(text) < 0.5;
-                if prose || patterns::is_note(text) {
+                if prose || vocab::source::is_note(text) {
                     break;
                 }
                 grid.push(i);
@@ -1178,11 +1165,12 @@ fn find_grids(page: &LayoutPage, free: &[usize]) -> Vec<Vec<Vec<usize>>> {
     grids
 }
 
-/// Appends a note line to the notes collected so far.
+/// Appends a note line, without its `注：` prefix, to the notes collected so far.
 fn join_notes(previous: Option<String>, line: &str) -> String {
+    let note = vocab::source::note_without_prefix(line);
     match previous {
-        Some(text) => format!("{text}\n{line}"),
-        None => line.to_string(),
+        Some(text) => format!("{text} {note}"),
+        None => note.to_string(),
     }
 }
 
@@ -1205,19 +1193,9 @@ fn grid_rows(lines: &[TextLine], grid: &[usize]) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Marks everything from the closing disclaimer / rating heading onwards as boilerplate.
-fn mark_boilerplate(blocks: &mut [Block], page_count: usize) {
-    let earliest_page = ((page_count as f32) * 0.5).floor().max(1.0) as u32;
-    let start = blocks.iter().position(|block| {
-        block.page.map(|p| p > earliest_page || page_count <= 2).unwrap_or(false)
-            && matches!(block.kind, BlockKind::Heading | BlockKind::Paragraph)
-            && patterns::is_back_matter_heading(&block.text)
-    });
-    if let Some(start) = start {
-        for block in &mut blocks[start..] {
-            block.boilerplate = true;
-        }
-    }
+/// True when a line ends a sentence (so a paragraph may end with it).
+fn ends_sentence(line: &str) -> bool {
+    matches!(line.trim_end().chars().last(), Some('。' | '！' | '？' | '；' | '.' | '!' | '?' | ';' | '：' | ':'))
 }
 
 #[cfg(test)]

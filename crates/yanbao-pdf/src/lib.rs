@@ -13,7 +13,6 @@ pub mod layout;
 mod library;
 pub mod lines;
 pub mod numeric;
-pub mod patterns;
 pub mod render;
 pub mod ruled;
 
@@ -111,19 +110,29 @@ pub fn parse_pdf(bytes: &[u8], path: &str, options: &PdfOptions) -> Result<Repor
     if built.is_err() {
         return Err(PdfError::Corrupt("layout analysis failed on this file".into()));
     }
-    drop_source_labels(&mut report);
+    split_source_lines(&mut report);
     Ok(report)
 }
 
-/// Keeps only the text after `资料来源：` in figure and table sources: layout finds a source by
-/// its printed line, and the model's `source` holds it without the label (renderers add their
-/// own, which would otherwise print `资料来源：资料来源：…`).
-fn drop_source_labels(report: &mut Report) {
-    let sources = report.figures.iter_mut().map(|f| &mut f.source).chain(report.tables.iter_mut().map(|t| &mut t.source));
-    for source in sources {
-        if let Some(line) = source.take() {
-            let text = yanbao_model::normalize::source_without_label(&line);
-            *source = (!text.is_empty()).then(|| text.to_string());
+/// Splits figure and table sources as the model holds them: layout finds a source by its
+/// printed line (`资料来源：光大证券研究所，Wind； 注：样本区间…`), the model's `source` holds it
+/// without the prefix and its `notes` the note printed on the same line (renderers add their own
+/// `资料来源：`, which would otherwise print `资料来源：资料来源：…`).
+fn split_source_lines(report: &mut Report) {
+    let items = report
+        .figures
+        .iter_mut()
+        .map(|f| (&mut f.source, &mut f.notes))
+        .chain(report.tables.iter_mut().map(|t| (&mut t.source, &mut t.notes)));
+    for (source, notes) in items {
+        let Some(line) = source.take() else { continue };
+        let split = yanbao_vocab::source::split(&line);
+        *source = split.source;
+        if let Some(note) = split.note {
+            *notes = Some(match notes.take() {
+                Some(below) => format!("{note} {below}"),
+                None => note,
+            });
         }
     }
 }

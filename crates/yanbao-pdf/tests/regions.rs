@@ -80,7 +80,7 @@ fn a_chart_in_a_cover_sidebar_keeps_to_its_column() {
     }
     let report = parse_pdf(&bytes, "qp11.pdf", &PdfOptions::default()).unwrap();
     let first = &report.figures[0];
-    assert_eq!((first.label.as_str(), first.page), ("图1", Some(1)));
+    assert_eq!((first.label.as_str(), first.page), ("图 1", Some(1)));
     let bbox = first.bbox.unwrap();
     // The cover's body text runs from x ≈ 34 pt to ≈ 375 pt; the sidebar chart starts at ≈ 385 pt.
     assert!(bbox.x0 > 370, "{bbox:?}");

@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 use yanbao_model::normalize::is_han;
 use yanbao_model::{Analyst, BlockKind, Report};
+use yanbao_vocab::brokers::PRINTED_BROKER;
+use yanbao_vocab::rating::{RATING_LABEL, RATING_WITH_ACTION};
 
 /// How many leading items count as the cover (where dates, analysts and ratings are printed).
 const COVER_ITEMS: usize = 150;
@@ -15,9 +17,6 @@ const SAMPLE_BYTES: usize = 2 << 20;
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^【([^】]{2,20})】\s*[（(]\s*(?:(专栏作家|特约作者|作者|记者|撰稿|文)\s*[:：]?\s*)?([\p{Han}·]{2,6}(?:[、,，\s]+[\p{Han}·]{2,6})*)\s*[)）]").expect("valid regex")
-});
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"((?:19|20)[0-9]{2})\s*[年./\-]\s*([0-9]{1,2})\s*[月./\-]\s*([0-9]{1,2})(?:\s*日|[^0-9]|$)").expect("valid regex")
 });
 static FULL_DATE_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"((?:19|20)[0-9]{2})\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日").expect("valid regex"));
@@ -31,15 +30,8 @@ static ROLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
 });
 static NAME_BEFORE_SAC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([\p{Han}]{2,3})\s*[（(]?\s*(?:SAC[^S]{0,12})?S[0-9]{13}").expect("valid regex"));
-static RATING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(强烈推荐|谨慎推荐|审慎增持|优于大市|跑赢大市|跑赢行业|同步大市|弱于大市|买入|增持|推荐|中性|持有|减持|卖出)\s*(?:[（(]\s*(维持|首次|上调|下调|首次覆盖)\s*[)）]|[-—]\s*[ABC]|\s*(维持|首次)(?:评级)?)?").expect("valid regex")
-});
-static RATING_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:投资评级|评级|Rating)\s*[:：]|^(?:投资评级|评级)\s*").expect("valid regex"));
 static REPORT_TYPE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(公司点评|公司研究|公司深度|公司报告|首次覆盖|行业周报|行业月报|行业点评|行业研究|行业深度|行业报告|宏观研究|宏观点评|宏观报告|策略研究|策略周报|策略报告|金融工程|固收研究|固定收益|债券研究|晨会纪要|事件点评|深度报告|专题报告|投资策略)").expect("valid regex")
-});
-static BROKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([\p{Han}]{2,8}(?:证券|期货|资信))(股份有限公司|有限责任公司|研究所|研究院|研究中心|研究部)?").expect("valid regex")
 });
 
 /// Names that the analyst patterns catch but that are not people.
@@ -327,18 +319,7 @@ fn typed_compact_date(line: &str) -> Option<String> {
     date_in(&format!("{}-{}-{}", &digits[..4], &digits[4..6], &digits[6..]))
 }
 
-/// Returns the first valid `YYYY-MM-DD` date in a line (`2023 年 07 月 15 日`, `2023.3 .17`).
-pub fn date_in(line: &str) -> Option<String> {
-    for caps in DATE.captures_iter(line) {
-        let year: i32 = caps.get(1)?.as_str().parse().ok()?;
-        let month: u32 = caps.get(2)?.as_str().parse().ok()?;
-        let day: u32 = caps.get(3)?.as_str().parse().ok()?;
-        if (1..=12).contains(&month) && (1..=31).contains(&day) && (1990..=2100).contains(&year) {
-            return Some(format!("{year:04}-{month:02}-{day:02}"));
-        }
-    }
-    None
-}
+pub use yanbao_vocab::dates::date_in;
 
 /// The most plausible report year when no date is printed: the most frequent year of full dates
 /// (2021年11月12日), else of year-months, else of any `YYYY 年` (later year wins ties).
@@ -446,13 +427,13 @@ fn push_analyst(found: &mut Vec<Analyst>, analyst: Analyst) {
 /// Returns a rating printed on a cover line: `增持（维持）`, `买入`, `推荐 维持评级` → `推荐（维持）`.
 pub fn rating_in(line: &str) -> Option<String> {
     let line = line.trim();
-    let labelled = RATING_LINE.find(line).map(|m| &line[m.end()..]);
+    let labelled = RATING_LABEL.find(line).map(|m| &line[m.end()..]);
     let candidate = match labelled {
         Some(rest) => rest.trim(),
         None if line.chars().count() <= 12 => line,
         None => return None,
     };
-    let caps = RATING.captures(candidate)?;
+    let caps = RATING_WITH_ACTION.captures(candidate)?;
     let whole = caps.get(0)?;
     if labelled.is_none() && whole.start() != 0 {
         return None;
@@ -465,7 +446,7 @@ pub fn rating_in(line: &str) -> Option<String> {
 }
 
 /// The institution: the broker most named in source lines (`…, 光大证券研究所`), else a broker
-/// named on the cover.
+/// named on the cover; a registered broker by its one canonical name (`光大证券`).
 fn institution(report: &Report, cover: &[&str]) -> Option<String> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     let sources = report
@@ -476,7 +457,7 @@ fn institution(report: &Report, cover: &[&str]) -> Option<String> {
     for source in sources {
         for part in source.split([',', '，', '、', ';', '；', ' ']) {
             if let Some(name) = broker_in(part) {
-                *counts.entry(name).or_default() += 1;
+                *counts.entry(canonical(name)).or_default() += 1;
             }
         }
     }
@@ -489,6 +470,12 @@ fn institution(report: &Report, cover: &[&str]) -> Option<String> {
         .take(60)
         .filter(|line| line.chars().count() <= 30 || line.contains("研究所") || line.contains("研究院") || line.contains("有限公司"))
         .find_map(|line| broker_in(line))
+        .map(canonical)
+}
+
+/// The one name of a registered broker (`光大证券研究所` → `光大证券`), else the name as printed.
+fn canonical(name: String) -> String {
+    yanbao_vocab::canonical_broker(&name).map_or(name, str::to_string)
 }
 
 /// Returns a broker name in a text: `中国银河证券研究院整理` → `中国银河证券研究院`,
@@ -496,7 +483,7 @@ fn institution(report: &Report, cover: &[&str]) -> Option<String> {
 fn broker_in(text: &str) -> Option<String> {
     const CUT_AFTER: [&str; 12] = ["属于", "来自", "加入", "整理自", "版权", "报告", "关于", "以及", "或", "的", "下调", "上调"];
     const LEADING: [char; 10] = ['由', '据', '自', '和', '及', '与', '于', '年', '月', '日'];
-    for caps in BROKER.captures_iter(text) {
+    for caps in PRINTED_BROKER.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
         let after = &text[whole.end()..];
         let before = &text[..whole.start()];

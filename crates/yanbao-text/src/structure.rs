@@ -5,6 +5,7 @@
 
 use crate::items::Item;
 use crate::lines::{self, Caption, CaptionKind, Numbering, SourceLine};
+use yanbao_model::finish::BackMatter;
 use yanbao_model::{Block, BlockKind, Figure, OutlineEntry, Report, Table};
 use yanbao_model::normalize::is_cjk;
 
@@ -74,13 +75,9 @@ pub fn build(items: &[Item]) -> Body {
     while index < items.len() {
         index = builder.step(items, index);
     }
-    let outline = assign_levels(&builder.headings);
-    let mut blocks = builder.blocks;
-    assign_sections(&mut blocks, &outline);
-    mark_boilerplate(&mut blocks, &outline);
     Body {
-        blocks,
-        outline,
+        blocks: builder.blocks,
+        outline: assign_levels(&builder.headings),
         tables: builder.tables,
         figures: builder.figures,
         notice: builder.notice,
@@ -494,50 +491,10 @@ fn assign_levels(headings: &[PendingHeading]) -> Vec<OutlineEntry> {
         .collect()
 }
 
-/// Sets each block's section to the latest outline entry at or before it.
-fn assign_sections(blocks: &mut [Block], outline: &[OutlineEntry]) {
-    let mut current: Option<usize> = None;
-    let mut next_entry = 0;
-    for (index, block) in blocks.iter_mut().enumerate() {
-        while next_entry < outline.len() && outline[next_entry].block <= index {
-            current = Some(next_entry);
-            next_entry += 1;
-        }
-        block.section = current;
-    }
-}
-
-/// True for a section title of back matter: disclaimers, analyst statements, rating definitions.
-pub fn is_boilerplate_title(title: &str) -> bool {
-    const WORDS: [&str; 12] = [
-        "免责声明", "重要声明", "法律声明", "特别声明", "披露声明", "分析师声明", "分析师承诺", "评级说明", "评级体系", "评级标准", "投资评级说明", "一般声明",
-    ];
-    title.chars().count() <= 30 && WORDS.iter().any(|w| title.contains(w))
-}
-
-/// Marks the blocks of back-matter sections as boilerplate (kept for authorised readers; never previewed or indexed): from a
-/// boilerplate heading up to the next heading of the same or a higher level that is not one.
-fn mark_boilerplate(blocks: &mut [Block], outline: &[OutlineEntry]) {
-    let mut open_level: Option<u8> = None;
-    let mut entries = outline.iter().peekable();
-    for (index, block) in blocks.iter_mut().enumerate() {
-        while let Some(entry) = entries.next_if(|e| e.block <= index) {
-            if is_boilerplate_title(&entry.title) {
-                open_level = Some(open_level.map_or(entry.level, |l| l.min(entry.level)));
-            } else if open_level.is_some_and(|l| entry.level <= l) {
-                open_level = None;
-            }
-        }
-        if open_level.is_some() {
-            block.boilerplate = true;
-        }
-    }
-}
-
 /// Fills the body into a report.
 pub fn fill(report: &mut Report, body: Body) {
-    report.blocks = body.blocks;
-    report.outline = body.outline;
+    // The model's finishing steps: sections, and back-matter sections marked as boilerplate.
+    report.finish_with_outline(body.blocks, body.outline, BackMatter::Sections);
     report.tables = body.tables;
     report.figures = body.figures;
     if let Some(notice) = body.notice {
@@ -561,8 +518,9 @@ mod tests {
 
     #[test]
     fn disclaimers_are_boilerplate() {
-        let body = build(&items_of("## 一、正文\n\n正文段落。\n\n## 免责声明\n\n本报告仅供客户使用。\n\n## 评级体系说明\n\n买入：…\n", false));
-        let flags: Vec<bool> = body.blocks.iter().map(|b| b.boilerplate).collect();
+        let mut report = Report::default();
+        fill(&mut report, build(&items_of("## 一、正文\n\n正文段落。\n\n## 免责声明\n\n本报告仅供客户使用。\n\n## 评级体系说明\n\n买入：…\n", false)));
+        let flags: Vec<bool> = report.blocks.iter().map(|b| b.boilerplate).collect();
         assert_eq!(flags, [false, false, true, true, true, true]);
     }
 

@@ -23,7 +23,7 @@ fn same(a: &str, b: &str) -> bool {
 fn hydrogen_report_unnumbered_exhibits_analysts_and_escapes() {
     let report = parse_fixture("research_report_0b0f11949f37d8491b9a1994dfd571e8.md");
     assert_eq!(report.date.as_deref(), Some("2023-03-17"));
-    assert_eq!(report.institution.as_deref(), Some("中泰证券研究所"));
+    assert_eq!(report.institution.as_deref(), Some("中泰证券"));
     let names: Vec<(&str, Option<&str>)> = report.analysts.iter().map(|a| (a.name.as_str(), a.sac.as_deref())).collect();
     assert_eq!(names, [("曾彪", Some("S0740522020001")), ("朱柏睿", Some("S0740522080002"))]);
     // `## 图表：…` is a caption, not a section.
@@ -93,7 +93,7 @@ fn building_materials_weekly_glued_captions_split_tables_and_toc() {
     assert!(level("2.1 水泥") > level("2 本周建材价格变化"));
     // Table-of-contents lines stay out of the body.
     assert!(!report.blocks.iter().any(|b| b.text.contains(".....")));
-    assert_eq!(report.institution.as_deref(), Some("民生证券研究院"));
+    assert_eq!(report.institution.as_deref(), Some("民生证券"));
 }
 
 #[test]
@@ -124,7 +124,7 @@ fn html_report_headings_tables_and_paragraphs() {
     assert_eq!(table.label, "表 1");
     assert_eq!(table.header, ["资产", "涨跌幅"]);
     assert_eq!(table.rows, [["黄金", "1.2%"]]);
-    assert_eq!(report.institution.as_deref(), Some("光大证券研究所"));
+    assert_eq!(report.institution.as_deref(), Some("光大证券"));
     assert!(!report.blocks.iter().any(|b| b.text.contains('<')));
 }
 

@@ -66,7 +66,7 @@ fn utf16_big_endian_with_bom_parses() {
     let report = parse_text(&be, "be.txt").expect("utf-16be parses");
     assert_eq!(report.source.encoding.as_deref(), Some("UTF-16BE"));
     assert_eq!(report.figures.len(), 1);
-    assert_eq!(report.institution.as_deref(), Some("东吴证券研究所"));
+    assert_eq!(report.institution.as_deref(), Some("东吴证券"));
 }
 
 /// One section of a realistic report, about 0.5 KB (numbers cycle as in real reports).
