@@ -26,8 +26,9 @@ use crate::tokenize::has_letter_words;
 /// key for grouping hits by report; 5: each kind of document's text in fields of its own — a
 /// scope reads postings of its documents only, no kind filter over every passage — and each
 /// report's documents contiguous; 7: a figure's place among its report's figures, when its
-/// chart has a picture.)
-pub const INDEX_VERSION: u32 = 7;
+/// chart has a picture; 8: reports of format 6 — institutions, labels and sources in the
+/// vocabulary's one form, so the institution facet counts each broker once.)
+pub const INDEX_VERSION: u32 = 8;
 /// Name of the registered word tokenizer.
 pub const WORDS_TOKENIZER: &str = "yanbao_words";
 /// Name of the registered gram tokenizer.

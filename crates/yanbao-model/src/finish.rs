@@ -39,6 +39,45 @@ pub fn rank_levels<K: Ord + Clone>(raw: &[K]) -> Vec<u8> {
 }
 
 impl Report {
+    /// Holds figure and table sources as the model does: a parser that found a source by its
+    /// printed line (`资料来源：光大证券研究所，Wind； 注：样本区间…`) keeps it without the prefix,
+    /// and the note printed on the same line goes to `notes`, before any note printed below
+    /// (renderers add their own `资料来源：`, which would otherwise print twice).
+    pub fn split_source_lines(&mut self) {
+        let items = self
+            .figures
+            .iter_mut()
+            .map(|f| (&mut f.source, &mut f.notes))
+            .chain(self.tables.iter_mut().map(|t| (&mut t.source, &mut t.notes)));
+        for (source, notes) in items {
+            let Some(line) = source.take() else { continue };
+            let split = yanbao_vocab::source::split(&line);
+            *source = split.source;
+            if let Some(note) = split.note {
+                *notes = Some(match notes.take() {
+                    Some(below) => format!("{note} {below}"),
+                    None => note,
+                });
+            }
+        }
+    }
+
+    /// Brings what an older parser printed in its own form to the vocabulary's one form
+    /// (report format 6): the institution's canonical broker name (`光大证券研究所` →
+    /// `光大证券`), caption labels as `图 1`, sources without prefix and their notes apart.
+    pub fn to_canonical_forms(&mut self) {
+        if let Some(name) = self.institution.as_deref().and_then(yanbao_vocab::canonical_broker) {
+            self.institution = Some(name.to_string());
+        }
+        for label in self.figures.iter_mut().map(|f| &mut f.label).chain(self.tables.iter_mut().map(|t| &mut t.label)) {
+            // The label read again as a caption's start: `图1` → `图 1`, `Fig. 3` → `Figure 3`.
+            if let Some(caption) = yanbao_vocab::caption::parse(&format!("{label}：x")) {
+                *label = caption.label;
+            }
+        }
+        self.split_source_lines();
+    }
+
     /// Finishes a parsed body: the outline from `headings` (levels densely ranked, see
     /// [`rank_levels`]), every block's `section`, and back matter marked `boilerplate` the way
     /// `back_matter` says. Replaces the report's blocks and outline.

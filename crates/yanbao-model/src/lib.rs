@@ -33,7 +33,10 @@ use sha2::{Digest, Sha256};
 /// `target_price` string is read as its number) and [`Report::upgrade`] splits its rating.
 /// 5: a PDF figure's region on its page (`bbox`), so the chart can be shown as a picture.
 /// Additive: an older report reads as it is, its figures without a region (caption cards).
-pub const FORMAT_VERSION: u32 = 5;
+/// 6: one vocabulary for both parsers (`yanbao-vocab`): the institution as its broker's one
+/// canonical name, caption labels in one form (`图 1`), sources without their prefix and the note
+/// printed on a source line in `notes`. [`Report::upgrade`] brings an older report to these forms.
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Returns the stable report id for a source file: the first 16 hex digits of its SHA-256.
 ///
@@ -572,10 +575,14 @@ impl Report {
     /// in their block, or are glued into a run of numbers ([`excerpt::is_glued_number`], as
     /// extraction now leaves them out), are dropped. Events of running text are found in their
     /// block and get their `span`; every event text is bounded to
-    /// [`excerpt::EVENT_TEXT_CHARS`] characters.
+    /// [`excerpt::EVENT_TEXT_CHARS`] characters. From a format before 6: the vocabulary's one
+    /// form ([`Report::to_canonical_forms`]).
     pub fn upgrade(&mut self) {
         if self.format_version < 4 {
             self.split_rating();
+        }
+        if self.format_version < 6 {
+            self.to_canonical_forms();
         }
         if self.format_version >= 2 {
             // Format 3 only added fields and a block kind: nothing to rewrite.
@@ -865,5 +872,30 @@ mod tests {
         report.upgrade();
         let kept: Vec<&str> = report.numbers.iter().map(|n| n.text.as_str()).collect();
         assert_eq!(kept, vec!["12%"]);
+    }
+
+    #[test]
+    fn a_format_5_report_reads_in_the_vocabularys_one_form() {
+        let mut report = Report { format_version: 5, institution: Some("光大证券研究所".into()), ..Report::default() };
+        report.figures.push(Figure {
+            label: "图1".into(),
+            caption: "样本".into(),
+            source: Some("资料来源：光大证券研究所，Wind； 注：样本区间为 2017/3/31".into()),
+            notes: Some("折线为支持率".into()),
+            ..Figure::default()
+        });
+        report.tables.push(Table { label: String::new(), source: Some("数据来源: Wind".into()), ..Table::default() });
+        report.upgrade();
+        assert_eq!(report.format_version, FORMAT_VERSION);
+        assert_eq!(report.institution.as_deref(), Some("光大证券"));
+        let figure = &report.figures[0];
+        assert_eq!(figure.label, "图 1");
+        assert_eq!(figure.source.as_deref(), Some("光大证券研究所，Wind"));
+        assert_eq!(figure.notes.as_deref(), Some("样本区间为 2017/3/31 折线为支持率"));
+        assert_eq!((report.tables[0].label.as_str(), report.tables[0].source.as_deref()), ("", Some("Wind")));
+        // A current report is left as it is.
+        let before = report.clone();
+        report.upgrade();
+        assert_eq!(report, before);
     }
 }

@@ -110,31 +110,8 @@ pub fn parse_pdf(bytes: &[u8], path: &str, options: &PdfOptions) -> Result<Repor
     if built.is_err() {
         return Err(PdfError::Corrupt("layout analysis failed on this file".into()));
     }
-    split_source_lines(&mut report);
+    report.split_source_lines();
     Ok(report)
-}
-
-/// Splits figure and table sources as the model holds them: layout finds a source by its
-/// printed line (`资料来源：光大证券研究所，Wind； 注：样本区间…`), the model's `source` holds it
-/// without the prefix and its `notes` the note printed on the same line (renderers add their own
-/// `资料来源：`, which would otherwise print `资料来源：资料来源：…`).
-fn split_source_lines(report: &mut Report) {
-    let items = report
-        .figures
-        .iter_mut()
-        .map(|f| (&mut f.source, &mut f.notes))
-        .chain(report.tables.iter_mut().map(|t| (&mut t.source, &mut t.notes)));
-    for (source, notes) in items {
-        let Some(line) = source.take() else { continue };
-        let split = yanbao_vocab::source::split(&line);
-        *source = split.source;
-        if let Some(note) = split.note {
-            *notes = Some(match notes.take() {
-                Some(below) => format!("{note} {below}"),
-                None => note,
-            });
-        }
-    }
 }
 
 /// Refuses a document with nothing to read: no pages, no page that loads, only absurd pages, or
