@@ -304,7 +304,7 @@ fn company_prints_an_overview_csv_and_json_and_one_line_when_unknown() {
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows[0], "report_id,date,broker,rating,action,target_price,currency,year,metric,value,unit");
     assert_eq!(rows.len(), 1 + 3 * 6, "three notes of six forecasts each: {csv}");
-    assert!(rows[1].contains(",2024-03-25,华鑫证券研究所,买入,上调,17,CNY,2024,"), "{}", rows[1]);
+    assert!(rows[1].contains(",2024-03-25,华鑫证券,买入,上调,17,CNY,2024,"), "{}", rows[1]);
 
     let json: serde_json::Value = serde_json::from_slice(&yanbao(&data, &["company", "601899", "--json"]).stdout).unwrap();
     assert_eq!(json["company"]["code"], "601899");

@@ -60,9 +60,10 @@ pub fn cover_company(report: &Report) -> Option<Company> {
     let distinct: std::collections::BTreeSet<&str> = front.iter().map(|(_, s)| s.code.as_str()).collect();
     let joined = texts.concat();
     let (company_words, industry_words) = (joined.matches("公司").count(), joined.matches("行业").count());
-    // A short note (an excerpt, a one-page comment) says 公司 less often; one that rates 公司
-    // itself (`预计公司…，维持“买入”评级`) needs only to speak of it more than of 行业.
-    let about_a_company = company_words >= 2 * industry_words.max(5) || (company_words >= 2 * industry_words.max(3) && rates_the_company(report));
+    // A short note (an excerpt, a one-page comment: 公司 five times in its own text) says 公司
+    // less often; one that rates 公司 itself (`预计公司…，维持“买入”评级`) needs only to speak of
+    // it twice as often as of 行业.
+    let about_a_company = company_words >= 2 * industry_words.max(5) || (company_words >= 2 * industry_words.max(2) && rates_the_company(report));
     if distinct.len() == 1 && about_a_company {
         return front.first().map(|(name, security)| company(name, security));
     }
