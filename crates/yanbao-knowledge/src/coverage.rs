@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use yanbao_model::normalize::is_han;
 use yanbao_model::securities::{parse_rating, RatingAction, Security};
 use yanbao_vocab::forecast::{ACTUAL_YEAR, FORECAST_YEAR, LABEL_UNIT, TARGET_PRICE};
 use yanbao_vocab::rating::RATING_IN_TEXT;
@@ -63,7 +64,8 @@ pub fn cover_company(report: &Report) -> Option<Company> {
     // A short note (an excerpt, a one-page comment: 公司 five times in its own text) says 公司
     // less often; one that rates 公司 itself (`预计公司…，维持“买入”评级`) needs only to speak of
     // it twice as often as of 行业.
-    let about_a_company = company_words >= 2 * industry_words.max(5) || (company_words >= 2 * industry_words.max(2) && rates_the_company(report));
+    let rates_the_company = rates_the_company(report);
+    let about_a_company = company_words >= 2 * industry_words.max(5) || (company_words >= 2 * industry_words.max(2) && rates_the_company);
     if distinct.len() == 1 && about_a_company {
         return front.first().map(|(name, security)| company(name, security));
     }
@@ -84,7 +86,7 @@ pub fn cover_company(report: &Report) -> Option<Company> {
     }
     // Among many coded companies (an industry study profiling its leaders says 公司 often too),
     // the one named most is the note's only when the note rates 公司 itself.
-    if !rates_the_company(report) {
+    if !rates_the_company {
         return None;
     }
     if let Some(found) = dominant(&anywhere, &texts, 5) {
@@ -137,8 +139,6 @@ fn is_generic_subject(name: &str) -> bool {
     GENERIC.iter().any(|g| name.ends_with(g) || name.starts_with(g))
         || name.chars().any(|c| "年月日季度了在将".contains(c))
 }
-
-use yanbao_model::normalize::is_han;
 
 /// True when a block of the report's own text rates 公司 (`预计公司…，维持“买入”评级`): the
 /// rating of a company note, not of an industry (`维持行业“推荐”评级`).

@@ -86,6 +86,8 @@ fn cover_lines(items: &[Item]) -> Vec<&str> {
 fn title(items: &[Item], report: &Report) -> String {
     let mut seen_lines = 0;
     let mut first_heading: Option<&str> = None;
+    // A company note's cover line (`金凯生科 (301509.SZ)`), if it prints one.
+    let security_line = cover_lines(items).into_iter().find(|line| yanbao_model::securities::is_security_line(line));
     // Entries under a related-reports or risk heading are other reports' titles and risks; an
     // unnumbered line there can still be the title a two-column cover printed beside the list.
     let mut in_list_section = false;
@@ -96,7 +98,7 @@ fn title(items: &[Item], report: &Report) -> String {
                 in_list_section = is_list_section(text);
                 // The summary has begun (`投资要点`): a cover prints its headline above it, so
                 // a note that printed none has lost it.
-                if is_summary_heading(text) && has_security_line(items) {
+                if is_summary_heading(text) && security_line.is_some() {
                     break;
                 }
                 if !is_generic_title(text) && numbering.is_none() {
@@ -122,7 +124,7 @@ fn title(items: &[Item], report: &Report) -> String {
     // A company note whose converter lost the headline: the cover's security line names what it
     // is about (`充矿能源（600188. SH）/煤炭开采行业` → `充矿能源（600188. SH）`), where a body
     // line would be a box label, a related report or half a sentence.
-    if let Some(line) = cover_lines(items).into_iter().find(|line| yanbao_model::securities::is_security_line(line)) {
+    if let Some(line) = security_line {
         let line = line.trim();
         let end = line.find(['/', '|', '／']).unwrap_or(line.len());
         return line[..end].trim().to_string();
@@ -140,11 +142,6 @@ fn title(items: &[Item], report: &Report) -> String {
 fn is_summary_heading(heading: &str) -> bool {
     let bare: String = heading.chars().filter(|c| !c.is_whitespace() && !matches!(c, '：' | ':' | '【' | '】' | '#')).collect();
     ["投资要点", "核心观点", "报告摘要", "摘要", "主要观点", "投资摘要"].contains(&bare.as_str())
-}
-
-/// True when the cover prints a security line (`金凯生科 (301509.SZ)`): a company note.
-fn has_security_line(items: &[Item]) -> bool {
-    cover_lines(items).into_iter().any(yanbao_model::securities::is_security_line)
 }
 
 /// Headings of the cover's lists of other reports and of risks (`相关报告`, `风险提示`).
@@ -219,7 +216,8 @@ fn is_cover_label(text: &str) -> bool {
     let trimmed = text.trim().trim_start_matches(['一', '—', '-', ' ']);
     // A line led by a legend dash or a list dash (`一美国:Markit服务业PMI`, `- 收入: ToB业务…`):
     // a chart's series or a bullet, never a headline (`一、` numbering is not a dash).
-    let dash_led = text.trim_start().starts_with(['—', '-', '–']) || (text.trim_start().starts_with('一') && !text.trim_start()[3..].starts_with(['、', '.', '．', '是', '季', '年', '月']));
+    let start = text.trim_start();
+    let dash_led = start.starts_with(['—', '-', '–']) || start.strip_prefix('一').is_some_and(|rest| !rest.starts_with(['、', '.', '．', '是', '季', '年', '月']));
     let headline_punctuation = text.contains(['：', ':', '，', ',']);
     (CHART_AND_BOX_WORDS.iter().any(|word| text.contains(word)) && !headline_punctuation && text.chars().count() <= 24)
         || dash_led
