@@ -15,7 +15,8 @@ client on loopback (keep-alive):
   - GET /api/timeline?from=&to= over a month, a year and the whole range;
   - GET /entities/{name} (page) and GET /api/entities/{name} for the most and less named entities;
   - GET /reports/{id} (preview page) for 50 reports;
-and the server's peak RSS (VmHWM); then a new `yanbao search` process per query for every scope
+and the server's peak RSS (VmHWM) — the server keeps no answers (YANBAO_CACHE_MB=0 unless set), so
+repeated rounds measure the engine; then a new `yanbao search` process per query for every scope
 (wall, start-up included; a warm-up round first, then CLI_ROUNDS rounds) and `yanbao reindex`
 (wall, CPU, peak RSS). Latencies are medians (p50) and p99 over all timed requests.
 --skip ingest measures DATA_DIR as it is (taking the ingest figures from --ingest-from, if given).
@@ -203,7 +204,10 @@ def measure(binary, src, data, out, res, labels, port, rounds, cli_rounds, skip)
     # serve
     log = open(out + '.server.log', 'w')
     t0 = time.perf_counter()
-    server = subprocess.Popen([binary, '--data', data, 'serve', '--addr', '127.0.0.1:%d' % port], stdout=log, stderr=subprocess.STDOUT)
+    # The engine's own cost: no kept answers (the rounds repeat each query), unless the caller
+    # sets YANBAO_CACHE_MB.
+    env = dict(os.environ, YANBAO_CACHE_MB=os.environ.get('YANBAO_CACHE_MB', '0'))
+    server = subprocess.Popen([binary, '--data', data, 'serve', '--addr', '127.0.0.1:%d' % port], stdout=log, stderr=subprocess.STDOUT, env=env)
     c = None
     for _ in range(2400):
         try:

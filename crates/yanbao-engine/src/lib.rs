@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod backup;
+mod cache;
 mod company;
 mod ingest;
 pub mod migrate;
@@ -139,6 +140,10 @@ pub struct Library {
     registry_relearned: std::sync::atomic::AtomicBool,
     index: SearchIndex,
     parse_options: ParseOptions,
+    /// Recent search pages, for the index generation they were computed on.
+    searches: cache::AnswerCache<SearchResponse>,
+    /// Recent public previews, likewise.
+    previews: cache::AnswerCache<ReportPreview>,
 }
 
 impl Library {
@@ -181,7 +186,7 @@ impl Library {
         }
         let follows = store.changes_since(u64::MAX, 0)?.is_some();
         let library =
-            Library { data_dir: data_dir.to_path_buf(), store, follows, following: Default::default(), writing: Default::default(), indexing: true, registry_relearned: Default::default(), index, parse_options: ParseOptions::default() };
+            Library { data_dir: data_dir.to_path_buf(), store, follows, following: Default::default(), writing: Default::default(), indexing: true, registry_relearned: Default::default(), index, parse_options: ParseOptions::default(), searches: cache::AnswerCache::from_env(), previews: cache::AnswerCache::from_env() };
         Ok(library)
     }
 
@@ -202,6 +207,8 @@ impl Library {
             registry_relearned: Default::default(),
             index: SearchIndex::open_in_ram()?,
             parse_options: ParseOptions::default(),
+            searches: cache::AnswerCache::from_env(),
+            previews: cache::AnswerCache::from_env(),
         })
     }
 
@@ -217,6 +224,8 @@ impl Library {
             registry_relearned: Default::default(),
             index: SearchIndex::open_in_ram()?,
             parse_options: ParseOptions::default(),
+            searches: cache::AnswerCache::from_env(),
+            previews: cache::AnswerCache::from_env(),
         })
     }
 
@@ -485,8 +494,28 @@ impl Library {
     /// (they are searched once, through this report). In scopes `all` and `paragraphs` hits
     /// are one per report unless the request says otherwise
     /// ([`SearchRequest::group_by_report`]): the CLI, the API and the pages agree.
+    /// A page asked again before the library changes is answered from the pages kept for the
+    /// index's generation (see `cache`): the same hits, totals and copy counts.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, EngineError> {
         let started = std::time::Instant::now();
+        let generation = self.index.reader_generation();
+        let key = serde_json::to_string(request).unwrap_or_default();
+        if let Some(kept) = self.searches.get(generation, &key) {
+            let mut response = SearchResponse::clone(&kept);
+            response.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+            metrics::histogram!("yanbao_search_seconds", "scope" => request.scope.as_str()).record(started.elapsed().as_secs_f64());
+            return Ok(response);
+        }
+        let response = self.search_index(request)?;
+        if self.searches.keeps_answers() {
+            self.searches.put(generation, key, Arc::new(response.clone()));
+        }
+        metrics::histogram!("yanbao_search_seconds", "scope" => request.scope.as_str()).record(started.elapsed().as_secs_f64());
+        Ok(response)
+    }
+
+    /// [`Library::search`] without the kept pages: the index's hits with their copy counts.
+    fn search_index(&self, request: &SearchRequest) -> Result<SearchResponse, EngineError> {
         let mut response = self.index.search(request)?;
         let ids: Vec<&str> = {
             let mut ids: Vec<&str> = response.hits.iter().map(|h| h.report_id.as_str()).collect();
@@ -503,7 +532,6 @@ impl Library {
                 }
             }
         }
-        metrics::histogram!("yanbao_search_seconds", "scope" => request.scope.as_str()).record(started.elapsed().as_secs_f64());
         Ok(response)
     }
 

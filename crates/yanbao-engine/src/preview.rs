@@ -18,6 +18,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::Serialize;
 use yanbao_model::{Analyst, Block, BlockKind, Figure, OutlineEntry, Report, Table};
@@ -428,10 +429,22 @@ impl Library {
     /// The public preview of a stored report under the library's policy, `None` when there is
     /// no such report. `own_full_url` is where the full report can be read when the report does
     /// not carry its own link (the server's public full-view link).
-    pub fn preview(&self, id: &str, own_full_url: Option<String>) -> Result<Option<ReportPreview>, EngineError> {
+    ///
+    /// A report previewed again before the library changes is answered from the previews kept
+    /// for the index's generation (every change of a report commits the index), without reading
+    /// the report again.
+    pub fn preview(&self, id: &str, own_full_url: Option<String>) -> Result<Option<Arc<ReportPreview>>, EngineError> {
+        let policy = self.preview_policy();
+        let generation = self.index.reader_generation();
+        let key = format!("{id}\u{1f}{policy}\u{1f}{}", own_full_url.as_deref().unwrap_or(""));
+        if let Some(kept) = self.previews.get(generation, &key) {
+            return Ok(Some(kept));
+        }
         let Some(report) = self.get(id)? else { return Ok(None) };
-        let shown = cut(&report, &self.preview_policy());
-        Ok(Some(preview_of(&report, &shown, own_full_url)))
+        let shown = cut(&report, &policy);
+        let preview = Arc::new(preview_of(&report, &shown, own_full_url));
+        self.previews.put(generation, key, preview.clone());
+        Ok(Some(preview))
     }
 
     /// For each `(report id, block)`, whether the public preview shows that block — read from

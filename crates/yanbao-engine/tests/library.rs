@@ -141,3 +141,37 @@ fn the_same_report_in_two_files_is_searched_once() {
     let after = search(&library, "第一阶段协议", Scope::Reports);
     assert_eq!(after.hits.first().map(|h| h.report_id.as_str()), Some(copy.as_str()));
 }
+
+#[test]
+fn a_kept_answer_never_outlives_a_change_of_the_library() {
+    // Searches and previews asked again are answered from what the library keeps; every change
+    // (an ingest, a removal, a copy marked or un-marked) must show in the next answer.
+    let dir = tempfile::tempdir().unwrap();
+    let library = Library::open(dir.path()).unwrap();
+    let seed_text = std::fs::read_to_string(seed()).unwrap();
+    let first = library.ingest_bytes("seed.txt", seed_text.as_bytes()).unwrap().id.unwrap();
+    let ask = || search(&library, "第一阶段协议", Scope::Reports);
+    assert_eq!(ask().total, 1);
+    assert_eq!(ask().hits, ask().hits, "asked twice, answered alike");
+    let preview = library.preview(&first, None).unwrap().unwrap();
+    assert!(std::sync::Arc::ptr_eq(&preview, &library.preview(&first, None).unwrap().unwrap()), "the second preview is the kept one");
+
+    let other = "# 第一阶段协议的执行进度\n\n中美第一阶段协议的执行进度落后于预期，采购完成率不足六成。\n";
+    let second = library.ingest_bytes("other.md", other.as_bytes()).unwrap().id.unwrap();
+    assert_eq!(ask().total, 2, "a new report shows in the next answer");
+    let copy = library.ingest_bytes("copy.txt", format!("来源：另一个网站\n\n{seed_text}").as_bytes()).unwrap();
+    assert_eq!(copy.duplicate_of.as_deref(), Some(first.as_str()));
+    let hit = |id: &str| ask().hits.into_iter().find(|h| h.report_id == id).unwrap();
+    assert_eq!(hit(&first).other_files, 1, "a new copy is counted in the next answer");
+    let copy = copy.id.unwrap();
+    assert!(library.unmark_duplicate(&copy).unwrap());
+    assert_eq!((ask().total, hit(&first).other_files), (3, 0));
+    assert!(library.mark_duplicate(&copy, &first).unwrap());
+    assert_eq!((ask().total, hit(&first).other_files), (2, 1));
+    assert!(library.remove(&second).unwrap());
+    assert_eq!(ask().total, 1, "a removed report is gone from the next answer");
+    assert!(library.preview(&second, None).unwrap().is_none());
+    assert!(library.remove(&first).unwrap());
+    assert!(library.preview(&first, None).unwrap().is_none(), "a removed report has no preview");
+    assert_eq!(ask().hits[0].report_id, copy, "its copy stands alone");
+}

@@ -657,6 +657,12 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// The generation of the reader searches use now: it changes with every commit (and
+    /// reload), so an answer computed on one generation holds until it changes.
+    pub fn reader_generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
+    }
+
     /// The store generation recorded by the last [`commit_at`](Self::commit_at), if any.
     pub fn generation(&self) -> Option<u64> {
         parse_payload(&self.index.load_metas().ok()?.payload?).get(GENERATION_KEY)?.parse().ok()

@@ -282,7 +282,7 @@ pub async fn report(State(state): State<Arc<AppState>>, Path(id): Path<String>, 
 /// Returns the engine's preview of a stored report, with this server's public full link (used
 /// when the report does not carry its own). The link is never signed: the preview is public, and
 /// a signed link on it would hand the full text to anyone (see [`share`]).
-pub fn load_preview(state: &AppState, id: &str) -> Result<preview::ReportPreview, ApiError> {
+pub fn load_preview(state: &AppState, id: &str) -> Result<Arc<preview::ReportPreview>, ApiError> {
     let own_link = auth::public_full_link(&state.config.base_url, id);
     state.library.preview(id, Some(own_link)).map_err(from_engine)?.ok_or_else(|| ApiError::report_not_found(id))
 }
@@ -326,7 +326,7 @@ pub async fn share(State(state): State<Arc<AppState>>, Path(id): Path<String>, h
 pub async fn preview(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let id = report_id(&id)?;
     let shown = blocking(&state, move |s| load_preview(s, &id)).await?;
-    Ok(Json(shown).into_response())
+    Ok(Json(shown.as_ref()).into_response())
 }
 
 /// Parameters of the timeline.

