@@ -4,7 +4,8 @@
 # sentences), ingested once, then served and loaded with wrk (bench/load/wrk.sh) with the 20 topic
 # queries of trust-check.py (bench/load/qznan-queries.txt).
 # Usage: bench/load/qznan.sh PATH/TO/yanbao [DATA_DIR]     (default DATA_DIR /tmp/yanbao-qznan-data)
-# Environment: as bench/load/wrk.sh (DURATION, CONNECTIONS="32 8", REPEAT, PORT); SHARED (default ../shared).
+# Environment: as bench/load/wrk.sh (DURATION, CONNECTIONS="32 8", REPEAT, PORT); SHARED (default ../shared);
+# CACHE_MB_RUNS (default "64 0": the server as configured by default, then without kept answers).
 # Goals (issue 8): >= 3,000 search req/s with p99 <= 20 ms at 32 connections, >= 1,000 preview pages/s.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,4 +36,9 @@ PY
   touch "$data/.built"
 fi
 "$binary" --data "$data" stats
-QUERIES_FILE="${QUERIES_FILE:-$here/qznan-queries.txt}" CONNECTIONS="${CONNECTIONS:-32 8}" "$here/wrk.sh" "$binary" "$data"
+# Twice: as served (recent answers kept until the library changes) and the engine alone
+# (YANBAO_CACHE_MB=0: every search runs the index, every preview reads its report).
+for cache_mb in ${CACHE_MB_RUNS:-64 0}; do
+  echo "== YANBAO_CACHE_MB=$cache_mb"
+  YANBAO_CACHE_MB=$cache_mb QUERIES_FILE="${QUERIES_FILE:-$here/qznan-queries.txt}" CONNECTIONS="${CONNECTIONS:-32 8}" "$here/wrk.sh" "$binary" "$data"
+done
