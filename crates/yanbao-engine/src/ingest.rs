@@ -271,10 +271,11 @@ impl Library {
     fn store_report(&self, path: &Path, bytes: &[u8], mut report: Report, registry: &mut CompanyRegistry) -> Result<IngestResult, EngineError> {
         registry.link(&mut report);
         let learned = registry.learn_from(&report);
-        let duplicate_of = self.stored_copy_of(&report)?;
+        let print = fingerprint(&report);
+        let duplicate_of = self.stored_copy_of(&report, &print)?;
         // A copy is kept and readable by id, but searched once (through the original): stored
         // already marked, in one transaction, so no reader ever sees it as a report of its own.
-        let options = PutOptions { source: Some(bytes), companies: &learned, duplicate_of: duplicate_of.as_deref(), ..PutOptions::default() };
+        let options = PutOptions { source: Some(bytes), companies: &learned, duplicate_of: duplicate_of.as_deref(), fingerprint: Some(&print), ..PutOptions::default() };
         let changing = self.changing();
         let outcome = self.store().put_with(&report, options)?;
         if duplicate_of.is_none() {
@@ -294,17 +295,17 @@ impl Library {
 
     /// The stored report `report` is another file of, if any: candidates come from the
     /// fingerprint bands (no scan of the library), the decision from [`same_report`].
-    fn stored_copy_of(&self, report: &Report) -> Result<Option<String>, EngineError> {
-        let print = fingerprint(report);
+    /// `print` is the report's [`fingerprint`].
+    fn stored_copy_of(&self, report: &Report, print: &str) -> Result<Option<String>, EngineError> {
         if print.is_empty() {
             return Ok(None);
         }
-        let identity = Identity::of(report, &print);
-        let candidates = self.store().copy_candidates(&fingerprint_bands(&print))?;
+        let identity = Identity::of(report, print);
+        let candidates = self.store().copy_candidates(&fingerprint_bands(print))?;
         Ok(candidates
             .iter()
             .filter(|candidate| candidate.id != report.id && same_report(&identity, &candidate.identity()))
-            .max_by(|a, b| fingerprint_similarity(&print, &a.fingerprint).total_cmp(&fingerprint_similarity(&print, &b.fingerprint)))
+            .max_by(|a, b| fingerprint_similarity(print, &a.fingerprint).total_cmp(&fingerprint_similarity(print, &b.fingerprint)))
             .map(|candidate| candidate.id.clone()))
     }
 }

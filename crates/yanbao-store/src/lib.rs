@@ -116,6 +116,9 @@ pub struct PutOptions<'a> {
     /// The stored report this file is another copy of: marked in the same transaction (as
     /// [`ReportStore::set_duplicate_of`] would), so no reader ever sees it unmarked.
     pub duplicate_of: Option<&'a str>,
+    /// The report's fingerprint ([`yanbao_model::fingerprint`]) when the caller computed it
+    /// already (to look for stored copies); `None`: computed here.
+    pub fingerprint: Option<&'a str>,
 }
 
 /// An API token as kept: its name, dates and the hash of its secret (what moving a library

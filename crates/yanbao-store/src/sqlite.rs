@@ -415,7 +415,7 @@ impl SqliteStore {
             for (id, json, doc) in page {
                 let mut report = decode_report(&id, &json, doc.as_deref())?;
                 report.upgrade();
-                write_report(&tx, &report, &now())?;
+                write_report(&tx, &report, &now(), None)?;
                 let source: Option<(Vec<u8>, Option<String>)> =
                     tx.query_row("SELECT bytes, codec FROM sources WHERE id = ?1", [&id], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
                 if let Some((bytes, None)) = source {
@@ -550,9 +550,9 @@ fn is_original(tx: &Transaction<'_>, report_id: &str) -> Result<bool, StoreError
 
 /// Writes (inserting or replacing) a report's row, bands, events and entities in `tx`. The
 /// `duplicate_of` column and the source are left as they are.
-fn write_report(tx: &Transaction<'_>, report: &Report, added_at: &str) -> Result<(), StoreError> {
+fn write_report(tx: &Transaction<'_>, report: &Report, added_at: &str, print: Option<&str>) -> Result<(), StoreError> {
     let doc = pack_report(report)?;
-    let print = fingerprint(report);
+    let print = print.map_or_else(|| fingerprint(report), str::to_string);
     // Replacing: drop derived rows first; ON DELETE CASCADE would also drop the source.
     if is_original(tx, &report.id)? {
         count_co_mentions(tx, &report.id, -1)?;
@@ -730,7 +730,7 @@ impl ReportStore for SqliteStore {
             }
             None => PutOutcome::Added,
         };
-        write_report(&tx, report, options.added_at.unwrap_or(&now()))?;
+        write_report(&tx, report, options.added_at.unwrap_or(&now()), options.fingerprint)?;
         if let Some(bytes) = options.source.filter(|b| b.len() <= MAX_KEPT_SOURCE_BYTES) {
             write_source(&tx, &report.id, bytes)?;
         }

@@ -226,9 +226,9 @@ fn count_co_mentions(tx: &mut impl GenericClient, report_id: &str, delta: i64) -
 
 /// Writes (inserting or replacing) a report's row, bands, events, entities and company facts in
 /// `tx`, each table in one statement. The `duplicate_of` column and the source are left as they are.
-fn write_report(tx: &mut impl GenericClient, report: &Report, added_at: &str) -> Result<(), StoreError> {
+fn write_report(tx: &mut impl GenericClient, report: &Report, added_at: &str, print: Option<&str>) -> Result<(), StoreError> {
     let doc = pack_report(report)?;
-    let print = fingerprint(report);
+    let print = print.map_or_else(|| fingerprint(report), str::to_string);
     if is_original(tx, &report.id)? {
         count_co_mentions(tx, &report.id, -1)?;
     }
@@ -424,7 +424,7 @@ impl ReportStore for PgStore {
                 }
                 None => PutOutcome::Added,
             };
-            write_report(&mut tx, report, options.added_at.unwrap_or(&now()))?;
+            write_report(&mut tx, report, options.added_at.unwrap_or(&now()), options.fingerprint)?;
             if let Some(bytes) = options.source.filter(|b| b.len() <= MAX_KEPT_SOURCE_BYTES) {
                 let (stored, codec) = pack_source(bytes)?;
                 tx.execute(
