@@ -479,7 +479,7 @@ fn canonical(name: String) -> String {
 /// Returns a broker name in a text: `中国银河证券研究院整理` → `中国银河证券研究院`,
 /// `本报告版权属于中原证券股份有限公司` → `中原证券股份有限公司`; not the `证券研究报告` banner.
 fn broker_in(text: &str) -> Option<String> {
-    const CUT_AFTER: [&str; 12] = ["属于", "来自", "加入", "整理自", "版权", "报告", "关于", "以及", "或", "的", "下调", "上调"];
+    const CUT_AFTER: [&str; 13] = ["属于", "来自", "加入", "整理自", "版权", "报告", "关于", "以及", "或", "的", "下调", "上调", "仅供"];
     const LEADING: [char; 10] = ['由', '据', '自', '和', '及', '与', '于', '年', '月', '日'];
     for caps in PRINTED_BROKER.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
@@ -496,6 +496,11 @@ fn broker_in(text: &str) -> Option<String> {
             }
         }
         base = base.trim_start_matches(LEADING);
+        // Words of a sentence, not of a firm's name (`研究所证券`, `核心组合证券代码证券`).
+        let firm = base.strip_suffix("证券").or_else(|| base.strip_suffix("期货")).or_else(|| base.strip_suffix("资信")).unwrap_or(base);
+        if ["证券", "研究", "代码"].iter().any(|word| firm.contains(word)) {
+            continue;
+        }
         let suffix = caps.get(2).map_or("", |m| m.as_str());
         if base.chars().count() >= 4 {
             return Some(format!("{base}{suffix}"));
@@ -641,6 +646,10 @@ mod tests {
         assert_eq!(broker_in("美国财政部"), None);
         assert_eq!(broker_in("本报告版权属于中原证券股份有限公司www.ccnew.com").as_deref(), Some("中原证券股份有限公司"));
         assert_eq!(broker_in("医药生物证券研究报告"), None);
+        // Sentence words glued to 证券 by a converter that lost line breaks are not firms.
+        assert_eq!(broker_in("核心组合证券代码证券"), None);
+        assert_eq!(broker_in("研究所证券"), None);
+        assert_eq!(broker_in("本报告仅供广州广证恒生证券研究所客户使用").as_deref(), Some("广州广证恒生证券研究所"));
         assert_eq!(broker_in("米金刚线项目投资"), None);
         assert_eq!(broker_in("wind 国投安信期货").as_deref(), Some("国投安信期货"));
         assert_eq!(broker_in("2019年加入德邦证券").as_deref(), Some("德邦证券"));

@@ -115,7 +115,12 @@ pub fn canonical_broker(printed: &str) -> Option<&'static str> {
         .map_or(stem, |form| stem[..stem.len() - form.len()].trim_end_matches([',', ' ']));
     let alias = ALIASES.iter().find(|(alias, _)| alias.eq_ignore_ascii_case(stem)).map(|(_, name)| *name);
     let name = alias.unwrap_or(stem);
-    brokers().iter().find(|b| b.name == name).map(|b| b.name)
+    brokers().iter().find(|b| b.name == name).map(|b| b.name).or_else(|| {
+        // A converter that lost line breaks glues the name to what was printed before it (an
+        // address, a heading): `国际中心七层山西证券股份有限公司`, `免责声明渤海证券股份有限公司`.
+        // The longest registered name ending the stem is the broker.
+        brokers().iter().filter(|b| b.name.chars().count() >= 4 && name.ends_with(b.name)).max_by_key(|b| b.name.len()).map(|b| b.name)
+    })
 }
 
 #[cfg(test)]
@@ -138,6 +143,10 @@ mod tests {
         assert_eq!(canonical_broker("国泰君安证券研究所"), Some("国泰君安证券"));
         assert_eq!(canonical_broker("中国银河证券研究院"), Some("中国银河证券"));
         assert_eq!(canonical_broker("华㘛证券"), None);
+        // Glued to the address or heading printed before it.
+        assert_eq!(canonical_broker("国际中心七层山西证券股份有限公司"), Some("山西证券"));
+        assert_eq!(canonical_broker("免责声明渤海证券股份有限公司"), Some("渤海证券"));
+        assert_eq!(canonical_broker("东方财富证券研究所"), Some("东方财富证券"));
         assert_eq!(canonical_broker("Cboe"), None);
         // Every name a report prints is a registered broker's.
         for printed in PRINTED_NAMES {
