@@ -494,20 +494,22 @@ impl Library {
     /// (they are searched once, through this report). In scopes `all` and `paragraphs` hits
     /// are one per report unless the request says otherwise
     /// ([`SearchRequest::group_by_report`]): the CLI, the API and the pages agree.
+    ///
     /// A page asked again before the library changes is answered from the pages kept for the
     /// index's generation (see `cache`): the same hits, totals and copy counts.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, EngineError> {
         let started = std::time::Instant::now();
         let generation = self.index.reader_generation();
-        let key = serde_json::to_string(request).unwrap_or_default();
-        if let Some(kept) = self.searches.get(generation, &key) {
+        // The whole request is the key (a request that cannot be written out is never kept).
+        let key = serde_json::to_string(request).ok().filter(|_| self.searches.keeps_answers());
+        if let Some(kept) = key.as_deref().and_then(|key| self.searches.get(generation, key)) {
             let mut response = SearchResponse::clone(&kept);
             response.took_ms = started.elapsed().as_secs_f64() * 1000.0;
             metrics::histogram!("yanbao_search_seconds", "scope" => request.scope.as_str()).record(started.elapsed().as_secs_f64());
             return Ok(response);
         }
         let response = self.search_index(request)?;
-        if self.searches.keeps_answers() {
+        if let Some(key) = key {
             self.searches.put(generation, key, Arc::new(response.clone()));
         }
         metrics::histogram!("yanbao_search_seconds", "scope" => request.scope.as_str()).record(started.elapsed().as_secs_f64());
