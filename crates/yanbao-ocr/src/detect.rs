@@ -1,0 +1,252 @@
+//! Text detection around the PP-OCR DB model: the page image into the model's input, and the
+//! model's text-probability map back into line boxes.
+//!
+//! DB ("differentiable binarisation") predicts, per pixel, how likely it lies in the shrunk core
+//! of a text line. Cores are found as connected regions above [`DetectParams::threshold`], kept
+//! when their mean probability reaches [`DetectParams::box_threshold`], and grown back to the
+//! line's full extent by the "unclip" offset the model was trained with. Research reports print
+//! horizontal lines, so boxes are axis-aligned rectangles (no rotated boxes).
+
+use image::imageops::FilterType;
+use image::RgbImage;
+
+/// Tuning of detection; the defaults are PP-OCRv4's (RapidOCR's configuration).
+#[derive(Debug, Clone, Copy)]
+pub struct DetectParams {
+    /// Pixels above this probability are text core.
+    pub threshold: f32,
+    /// A region is kept when its mean probability reaches this.
+    pub box_threshold: f32,
+    /// How far a core grows back: `area × ratio / perimeter` on each side.
+    pub unclip_ratio: f32,
+    /// The shorter image side is scaled up to at least this before detection.
+    pub min_side: u32,
+    /// The longer image side is scaled down to at most this before detection.
+    pub max_side: u32,
+}
+
+impl Default for DetectParams {
+    fn default() -> Self {
+        DetectParams { threshold: 0.3, box_threshold: 0.5, unclip_ratio: 1.6, min_side: 736, max_side: 2400 }
+    }
+}
+
+/// An axis-aligned box in image pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PixelBox {
+    /// Left edge.
+    pub x0: f32,
+    /// Top edge.
+    pub y0: f32,
+    /// Right edge.
+    pub x1: f32,
+    /// Bottom edge.
+    pub y1: f32,
+}
+
+impl PixelBox {
+    /// Width in pixels.
+    pub fn width(&self) -> f32 {
+        self.x1 - self.x0
+    }
+
+    /// Height in pixels.
+    pub fn height(&self) -> f32 {
+        self.y1 - self.y0
+    }
+}
+
+/// The model input for one image: CHW floats, its size, and the scale from the image to it.
+#[derive(Debug)]
+pub struct DetectInput {
+    /// `3 × height × width` values, BGR planes normalised to [-1, 1] (the model was trained on
+    /// OpenCV's BGR images).
+    pub data: Vec<f32>,
+    /// Input width (a multiple of 32).
+    pub width: u32,
+    /// Input height (a multiple of 32).
+    pub height: u32,
+    /// Input width / image width.
+    pub scale_x: f32,
+    /// Input height / image height.
+    pub scale_y: f32,
+}
+
+/// The input size for an image: scaled so the short side reaches `min_side` and the long side
+/// stays within `max_side`, each side then rounded to a multiple of 32 (the network's stride).
+pub fn input_size(width: u32, height: u32, params: &DetectParams) -> (u32, u32) {
+    let (w, h) = (width.max(1) as f32, height.max(1) as f32);
+    let mut ratio = 1.0f32;
+    if w.min(h) < params.min_side as f32 {
+        ratio = params.min_side as f32 / w.min(h);
+    }
+    if w.max(h) * ratio > params.max_side as f32 {
+        ratio = params.max_side as f32 / w.max(h);
+    }
+    let round32 = |v: f32| (((v / 32.0).round() as u32).max(1)) * 32;
+    (round32(w * ratio), round32(h * ratio))
+}
+
+/// Resizes and normalises an image for the detection model.
+pub fn prepare(image: &RgbImage, params: &DetectParams) -> DetectInput {
+    let (width, height) = input_size(image.width(), image.height(), params);
+    let resized = if (width, height) == image.dimensions() { image.clone() } else { image::imageops::resize(image, width, height, FilterType::Triangle) };
+    let data = to_chw_bgr(&resized);
+    DetectInput { data, width, height, scale_x: width as f32 / image.width().max(1) as f32, scale_y: height as f32 / image.height().max(1) as f32 }
+}
+
+/// Planar BGR floats normalised as `(v / 255 − 0.5) / 0.5`, the normalisation both models use.
+pub fn to_chw_bgr(image: &RgbImage) -> Vec<f32> {
+    let plane = image.width() as usize * image.height() as usize;
+    let mut data = vec![0f32; 3 * plane];
+    for (index, pixel) in image.pixels().enumerate() {
+        // BGR order: plane 0 is blue.
+        data[index] = pixel[2] as f32 / 127.5 - 1.0;
+        data[plane + index] = pixel[1] as f32 / 127.5 - 1.0;
+        data[2 * plane + index] = pixel[0] as f32 / 127.5 - 1.0;
+    }
+    data
+}
+
+/// Turns the model's probability map (`width × height`, row-major) into line boxes in the
+/// coordinates of the map; divide by [`DetectInput::scale_x`]/`scale_y` for the image's.
+pub fn boxes_from_map(map: &[f32], width: usize, height: usize, params: &DetectParams) -> Vec<PixelBox> {
+    if width == 0 || height == 0 || map.len() < width * height {
+        return Vec::new();
+    }
+    // Binarise, then dilate by one pixel right and down (a 2 × 2 kernel, as PP-OCR does) so cores
+    // broken by a thin gap join up.
+    let core: Vec<bool> = map[..width * height].iter().map(|&p| p > params.threshold).collect();
+    let mut mask = core.clone();
+    for y in 0..height {
+        for x in 0..width {
+            if core[y * width + x] {
+                if x + 1 < width {
+                    mask[y * width + x + 1] = true;
+                }
+                if y + 1 < height {
+                    mask[(y + 1) * width + x] = true;
+                    if x + 1 < width {
+                        mask[(y + 1) * width + x + 1] = true;
+                    }
+                }
+            }
+        }
+    }
+    let mut boxes = Vec::new();
+    let mut seen = vec![false; width * height];
+    let mut stack = Vec::new();
+    for start in 0..width * height {
+        if !mask[start] || seen[start] {
+            continue;
+        }
+        // One 8-connected region: its bounding box.
+        let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0usize, 0usize);
+        seen[start] = true;
+        stack.push(start);
+        while let Some(index) = stack.pop() {
+            let (x, y) = (index % width, index / width);
+            x0 = x0.min(x);
+            x1 = x1.max(x);
+            y0 = y0.min(y);
+            y1 = y1.max(y);
+            for dy in -1i64..=1 {
+                for dx in -1i64..=1 {
+                    let (nx, ny) = (x as i64 + dx, y as i64 + dy);
+                    if nx < 0 || ny < 0 || nx >= width as i64 || ny >= height as i64 {
+                        continue;
+                    }
+                    let next = ny as usize * width + nx as usize;
+                    if mask[next] && !seen[next] {
+                        seen[next] = true;
+                        stack.push(next);
+                    }
+                }
+            }
+        }
+        let (w, h) = ((x1 - x0 + 1) as f32, (y1 - y0 + 1) as f32);
+        if w.min(h) < 3.0 {
+            continue;
+        }
+        // "Fast" box score: the mean probability over the box.
+        let mut sum = 0f64;
+        for y in y0..=y1 {
+            sum += map[y * width + x0..=y * width + x1].iter().map(|&p| p as f64).sum::<f64>();
+        }
+        let score = sum / (w as f64 * h as f64);
+        if score < params.box_threshold as f64 {
+            continue;
+        }
+        // Unclip: grow each side by area × ratio / perimeter (the offset DB shrank cores by).
+        let grow = w * h * params.unclip_ratio / (2.0 * (w + h));
+        let grown = PixelBox {
+            x0: (x0 as f32 - grow).max(0.0),
+            y0: (y0 as f32 - grow).max(0.0),
+            x1: (x1 as f32 + 1.0 + grow).min(width as f32),
+            y1: (y1 as f32 + 1.0 + grow).min(height as f32),
+        };
+        if grown.width().min(grown.height()) < 5.0 {
+            continue;
+        }
+        boxes.push(grown);
+    }
+    // Reading order within the page is the layout's job; a stable top-down order helps tests.
+    boxes.sort_by(|a, b| (a.y0, a.x0).partial_cmp(&(b.y0, b.x0)).unwrap_or(std::cmp::Ordering::Equal));
+    boxes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_sizes_are_multiples_of_32_within_the_limits() {
+        let params = DetectParams::default();
+        // An A4 page at 150 dpi keeps its size, rounded to the stride.
+        assert_eq!(input_size(1240, 1754, &params), (1248, 1760));
+        // A small crop is scaled up until its short side reaches min_side.
+        let (w, h) = input_size(100, 50, &params);
+        assert_eq!(h, 736);
+        assert_eq!(w, 1472);
+        // A huge page is scaled down to max_side.
+        let (w, h) = input_size(10_000, 20_000, &params);
+        assert!(h <= params.max_side + 16 && w % 32 == 0 && h % 32 == 0, "{w}×{h}");
+        // Degenerate sizes never give a zero side.
+        let (w, h) = input_size(0, 0, &params);
+        assert!(w >= 32 && h >= 32);
+    }
+
+    #[test]
+    fn two_lines_of_probability_become_two_grown_boxes() {
+        let (width, height) = (100, 40);
+        let mut map = vec![0f32; width * height];
+        for y in 8..12 {
+            for x in 10..90 {
+                map[y * width + x] = 0.9;
+            }
+        }
+        for y in 26..30 {
+            for x in 10..50 {
+                map[y * width + x] = 0.8;
+            }
+        }
+        // Noise: one pixel and a faint region are not lines.
+        map[35 * width + 95] = 0.99;
+        for y in 33..38 {
+            for x in 60..90 {
+                map[y * width + x] = 0.35;
+            }
+        }
+        let boxes = boxes_from_map(&map, width, height, &DetectParams::default());
+        assert_eq!(boxes.len(), 2, "{boxes:?}");
+        let first = boxes[0];
+        assert!(first.x0 < 10.0 && first.x1 > 90.0, "grown sideways: {first:?}");
+        assert!(first.y0 < 8.0 && first.y1 > 13.0, "grown vertically: {first:?}");
+        assert!(boxes[1].y0 > first.y0);
+    }
+
+    #[test]
+    fn a_short_map_gives_nothing() {
+        assert!(boxes_from_map(&[0.9; 10], 100, 100, &DetectParams::default()).is_empty());
+    }
+}

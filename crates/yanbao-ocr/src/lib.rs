@@ -1,0 +1,215 @@
+//! Offline OCR for scanned reports: a page image in, text lines with their boxes out.
+//!
+//! [`Engine`] runs PaddleOCR's PP-OCRv4 models (Chinese and English, Apache-2.0) with ONNX
+//! Runtime, which is bound at run time like PDFium: `scripts/setup-ocr.sh` copies the models and
+//! `libonnxruntime` under `.tools/ocr/`, and [`locate`] finds them. [`detect`] turns the page into
+//! line boxes (DB text detection), [`recognise`] reads each line (CTC text recognition). Both
+//! modules are pure functions around the two model calls, tested without the models.
+//!
+//! The lines come back in image pixels; the PDF parser turns them into page lines for its layout
+//! stages, the same stages born-digital text goes through.
+
+pub mod detect;
+pub mod locate;
+pub mod recognise;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use image::RgbImage;
+use ort::session::Session;
+use ort::value::TensorRef;
+
+use detect::{DetectParams, PixelBox};
+use recognise::{Charset, LineInput};
+
+/// Pages larger than this many pixels are refused (100 megapixels would need gigabytes).
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// Lines read per recognition call (lines of similar width go together).
+const BATCH: usize = 8;
+/// Lines read with less confidence than this are dropped as noise (RapidOCR's `text_score`).
+const MIN_CONFIDENCE: f32 = 0.5;
+/// At most this many line boxes per page.
+const MAX_LINES: usize = 2000;
+
+/// Why OCR could not run. Each message is one lowercase line.
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    /// Models or runtime not installed; the message says how to install them.
+    #[error("{0}")]
+    Missing(String),
+    /// ONNX Runtime refused to load or run a model.
+    #[error("ocr runtime failed: {0}")]
+    Runtime(String),
+    /// The image cannot be read as a page.
+    #[error("{0}")]
+    BadImage(String),
+}
+
+/// One line of text read off a page image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OcrLine {
+    /// The text read.
+    pub text: String,
+    /// The line's box in image pixels.
+    pub area: PixelBox,
+    /// Mean probability of its characters, 0..1.
+    pub confidence: f32,
+    /// Horizontal centre of each character of `text`, in image pixels (vertical lines: along
+    /// the line from its top).
+    pub char_centres: Vec<f32>,
+}
+
+/// The ONNX Runtime environment, created once per process from the located library.
+static RUNTIME: OnceLock<Result<(ort::environment::Environment, PathBuf), String>> = OnceLock::new();
+
+/// Binds ONNX Runtime from `library` once per process; later calls reuse the first binding.
+fn runtime(library: &Path) -> Result<&'static ort::environment::Environment, OcrError> {
+    let bound = RUNTIME.get_or_init(|| {
+        let library = library.to_path_buf();
+        std::panic::catch_unwind(|| {
+            let builder = ort::init_from(&library).map_err(|error| format!("cannot load {}: {error}", library.display()))?;
+            let environment = builder.with_name("yanbao-ocr").build().map_err(|error| error.to_string())?;
+            Ok((environment, library.clone()))
+        })
+        .unwrap_or_else(|_| Err("onnx runtime failed to load (panic while binding)".to_string()))
+    });
+    bound.as_ref().map(|(environment, _)| environment).map_err(|message| OcrError::Missing(message.clone()))
+}
+
+/// Opens one model with one intra-op thread: parallelism comes from running several files.
+fn open_model(environment: &ort::environment::Environment, path: &Path) -> Result<Session, OcrError> {
+    let failed = |error: String| OcrError::Runtime(format!("{}: {error}", path.display()));
+    Session::builder(environment)
+        .map_err(|error| failed(error.to_string()))?
+        .with_optimization_level(ort::session::builder::GraphOptimizationLevel::All)
+        .and_then(|builder| builder.with_intra_threads(1))
+        .and_then(|builder| builder.with_inter_threads(1))
+        .map_err(|error| failed(error.to_string()))?
+        .commit_from_file(path)
+        .map_err(|error| failed(error.to_string()))
+}
+
+/// The detection and recognition models, loaded and ready.
+pub struct Engine {
+    det: Session,
+    rec: Session,
+    charset: Charset,
+    params: DetectParams,
+}
+
+impl Engine {
+    /// Loads the models and runtime from where [`locate::models`] finds them.
+    pub fn load() -> Result<Engine, OcrError> {
+        Engine::load_from(&locate::models()?)
+    }
+
+    /// Loads `det.onnx`, `rec.onnx` and the runtime library from `dir`.
+    pub fn load_from(dir: &Path) -> Result<Engine, OcrError> {
+        let environment = runtime(&dir.join(locate::RUNTIME_FILE))?;
+        let det = open_model(environment, &dir.join("det.onnx"))?;
+        let rec = open_model(environment, &dir.join("rec.onnx"))?;
+        let list = rec
+            .metadata()
+            .ok()
+            .and_then(|metadata| metadata.custom("character"))
+            .ok_or_else(|| OcrError::Runtime("rec.onnx carries no character list (metadata `character`)".into()))?;
+        let charset = Charset::from_list(&list);
+        if charset.is_empty() {
+            return Err(OcrError::Runtime("rec.onnx has an empty character list".into()));
+        }
+        Ok(Engine { det, rec, charset, params: DetectParams::default() })
+    }
+
+    /// Reads every line of text on a page image, top to bottom.
+    pub fn read_page(&mut self, page: &RgbImage) -> Result<Vec<OcrLine>, OcrError> {
+        let pixels = page.width() as u64 * page.height() as u64;
+        if pixels == 0 {
+            return Err(OcrError::BadImage("page image has no pixels".into()));
+        }
+        if pixels > MAX_PIXELS {
+            return Err(OcrError::BadImage(format!(
+                "page image of {} × {} pixels is over the {} megapixel limit",
+                page.width(),
+                page.height(),
+                MAX_PIXELS / 1_000_000
+            )));
+        }
+        let boxes = self.detect(page)?;
+        self.recognise(page, &boxes)
+    }
+
+    /// Line boxes on the page, in page pixels.
+    pub fn detect(&mut self, page: &RgbImage) -> Result<Vec<PixelBox>, OcrError> {
+        let input = detect::prepare(page, &self.params);
+        let shape = [1usize, 3, input.height as usize, input.width as usize];
+        let tensor = TensorRef::from_array_view((shape, input.data.as_slice())).map_err(runtime_error)?;
+        let outputs = self.det.run(ort::inputs![tensor]).map_err(runtime_error)?;
+        let (map_shape, map) = outputs[0].try_extract_tensor::<f32>().map_err(runtime_error)?;
+        let (height, width) = match map_shape.as_ref() {
+            [.., h, w] => (*h as usize, *w as usize),
+            _ => return Err(OcrError::Runtime("detection output has no 2-d map".into())),
+        };
+        let mut boxes = detect::boxes_from_map(map, width, height, &self.params);
+        boxes.truncate(MAX_LINES);
+        for area in &mut boxes {
+            area.x0 /= input.scale_x;
+            area.x1 /= input.scale_x;
+            area.y0 /= input.scale_y;
+            area.y1 /= input.scale_y;
+        }
+        Ok(boxes)
+    }
+
+    /// Reads the text in each box; boxes read with too little confidence are left out.
+    pub fn recognise(&mut self, page: &RgbImage, boxes: &[PixelBox]) -> Result<Vec<OcrLine>, OcrError> {
+        let inputs: Vec<Option<LineInput>> = boxes.iter().map(|area| recognise::prepare_line(page, area)).collect();
+        // Similar widths together, so little of each batch is padding.
+        let mut order: Vec<usize> = (0..boxes.len()).filter(|&i| inputs[i].is_some()).collect();
+        order.sort_by_key(|&i| inputs[i].as_ref().map(|line| line.width).unwrap_or(0));
+        let mut read: Vec<Option<OcrLine>> = vec![None; boxes.len()];
+        for chunk in order.chunks(BATCH) {
+            let lines: Vec<&LineInput> = chunk.iter().filter_map(|&i| inputs[i].as_ref()).collect();
+            let (data, width) = recognise::batch(&lines);
+            let shape = [lines.len(), 3, recognise::LINE_HEIGHT as usize, width as usize];
+            let tensor = TensorRef::from_array_view((shape, data.as_slice())).map_err(runtime_error)?;
+            let outputs = self.rec.run(ort::inputs![tensor]).map_err(runtime_error)?;
+            let (out_shape, probabilities) = outputs[0].try_extract_tensor::<f32>().map_err(runtime_error)?;
+            let (steps, classes) = match out_shape.as_ref() {
+                [_, t, c] => (*t as usize, *c as usize),
+                _ => return Err(OcrError::Runtime("recognition output is not batch × steps × classes".into())),
+            };
+            if classes != self.charset.len() {
+                return Err(OcrError::Runtime(format!("recognition model has {classes} classes, its character list {}", self.charset.len())));
+            }
+            for (n, &index) in chunk.iter().enumerate() {
+                let rows = &probabilities[n * steps * classes..(n + 1) * steps * classes];
+                let decoded = recognise::decode(rows, classes, &self.charset);
+                let text = decoded.text.trim().to_string();
+                if text.is_empty() || decoded.confidence < MIN_CONFIDENCE {
+                    continue;
+                }
+                read[index] = Some(line_from(boxes[index], &decoded, inputs[index].as_ref().map(|line| line.width).unwrap_or(1), width, steps));
+            }
+        }
+        Ok(read.into_iter().flatten().collect())
+    }
+}
+
+/// Places the decoded characters along their box: step `s` covers input pixels
+/// `s × batch_width / steps` onwards, and the crop was scaled from the box's width to `line_width`.
+fn line_from(area: PixelBox, decoded: &recognise::Decoded, line_width: u32, batch_width: u32, steps: usize) -> OcrLine {
+    let pixels_per_step = batch_width as f32 / steps.max(1) as f32;
+    let vertical = area.height() >= 1.5 * area.width();
+    let length = if vertical { area.height() } else { area.width() };
+    let scale = length / line_width.max(1) as f32;
+    let start = if vertical { area.y0 } else { area.x0 };
+    let text = decoded.text.trim();
+    let leading = decoded.text.chars().take_while(|c| c.is_whitespace()).count();
+    let char_centres = decoded.steps.iter().skip(leading).take(text.chars().count()).map(|&step| start + (step as f32 + 0.5) * pixels_per_step * scale).collect();
+    OcrLine { text: text.to_string(), area, confidence: decoded.confidence, char_centres }
+}
+
+fn runtime_error(error: ort::Error) -> OcrError {
+    OcrError::Runtime(error.to_string())
+}

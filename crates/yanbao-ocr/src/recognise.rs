@@ -1,0 +1,185 @@
+//! Text recognition around the PP-OCR CRNN/SVTR model: line crops into the model's input, and
+//! its per-step class probabilities back into text (greedy CTC decoding).
+//!
+//! The model reads a line scaled to 48 pixels high and emits one distribution over the character
+//! set every 8 input pixels; a character is read where the best class changes to something other
+//! than the CTC blank, which also places it along the line.
+
+use image::imageops::FilterType;
+use image::RgbImage;
+
+use crate::detect::{to_chw_bgr, PixelBox};
+
+/// Height the recognition model reads lines at.
+pub const LINE_HEIGHT: u32 = 48;
+/// Input pixels per output step.
+pub const STEP: u32 = 8;
+/// Lines wider than this many heights are read in pieces (the model's accuracy drops on very
+/// long inputs, and memory grows with width).
+pub const MAX_ASPECT: f32 = 40.0;
+
+/// The character set of a model: class 0 is the CTC blank, then the model's characters, then a
+/// space (PP-OCR's `use_space_char`).
+#[derive(Debug, Clone)]
+pub struct Charset {
+    classes: Vec<String>,
+}
+
+impl Charset {
+    /// Builds the set from the model's character list (one character per line, as stored in the
+    /// recognition model's `character` metadata).
+    pub fn from_list(list: &str) -> Charset {
+        let mut classes = vec![String::new()];
+        classes.extend(list.split('\n').map(|line| line.trim_end_matches('\r').to_string()).filter(|c| !c.is_empty()));
+        classes.push(" ".to_string());
+        Charset { classes }
+    }
+
+    /// Number of classes, blank included.
+    pub fn len(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// True for a set with no character.
+    pub fn is_empty(&self) -> bool {
+        self.classes.len() <= 2
+    }
+}
+
+/// A line crop ready for the model: normalised CHW at [`LINE_HEIGHT`], and the width it fills.
+#[derive(Debug)]
+pub struct LineInput {
+    /// `3 × LINE_HEIGHT × width` values.
+    pub data: Vec<f32>,
+    /// Width of the scaled crop in pixels.
+    pub width: u32,
+}
+
+/// Crops a box out of the page and scales it to the model's height. Lines at least 1.5 times as
+/// tall as wide are vertical text and are turned a quarter anticlockwise first.
+pub fn prepare_line(page: &RgbImage, area: &PixelBox) -> Option<LineInput> {
+    let x0 = area.x0.max(0.0).floor() as u32;
+    let y0 = area.y0.max(0.0).floor() as u32;
+    let x1 = (area.x1.ceil() as u32).min(page.width());
+    let y1 = (area.y1.ceil() as u32).min(page.height());
+    if x1 <= x0 + 1 || y1 <= y0 + 1 {
+        return None;
+    }
+    let mut crop = image::imageops::crop_imm(page, x0, y0, x1 - x0, y1 - y0).to_image();
+    if crop.height() as f32 >= 1.5 * crop.width() as f32 {
+        crop = image::imageops::rotate270(&crop);
+    }
+    let aspect = (crop.width() as f32 / crop.height() as f32).min(MAX_ASPECT);
+    let width = ((LINE_HEIGHT as f32 * aspect).ceil() as u32).max(STEP);
+    let scaled = image::imageops::resize(&crop, width, LINE_HEIGHT, FilterType::Triangle);
+    Some(LineInput { data: to_chw_bgr(&scaled), width })
+}
+
+/// Packs lines of one batch into one `N × 3 × 48 × W` input, each padded on the right with the
+/// normalised zero (mid grey) to the widest, as PP-OCR pads.
+pub fn batch(lines: &[&LineInput]) -> (Vec<f32>, u32) {
+    let width = lines.iter().map(|line| line.width).max().unwrap_or(STEP).div_ceil(STEP) * STEP;
+    let plane = (LINE_HEIGHT * width) as usize;
+    let mut data = vec![0f32; lines.len() * 3 * plane];
+    for (n, line) in lines.iter().enumerate() {
+        let line_width = line.width as usize;
+        for channel in 0..3 {
+            for row in 0..LINE_HEIGHT as usize {
+                let from = channel * LINE_HEIGHT as usize * line_width + row * line_width;
+                let to = n * 3 * plane + channel * plane + row * width as usize;
+                data[to..to + line_width].copy_from_slice(&line.data[from..from + line_width]);
+            }
+        }
+    }
+    (data, width)
+}
+
+/// What one line reads as.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The text.
+    pub text: String,
+    /// Mean probability of the characters read (0 when none).
+    pub confidence: f32,
+    /// For each character of `text`, the output step it was read at.
+    pub steps: Vec<usize>,
+}
+
+/// Greedy CTC decoding of one line's `steps × classes` probabilities: the best class per step,
+/// repeats merged, blanks dropped.
+pub fn decode(probabilities: &[f32], classes: usize, charset: &Charset) -> Decoded {
+    let mut text = String::new();
+    let mut steps = Vec::new();
+    let mut confidence = 0f32;
+    let mut previous = usize::MAX;
+    for (step, row) in probabilities.chunks_exact(classes.max(1)).enumerate() {
+        let (best, p) = row.iter().copied().enumerate().fold((0, f32::MIN), |acc, (i, p)| if p > acc.1 { (i, p) } else { acc });
+        if best != 0 && best != previous {
+            if let Some(class) = charset.classes.get(best) {
+                for _ in class.chars() {
+                    steps.push(step);
+                }
+                text.push_str(class);
+                confidence += p;
+            }
+        }
+        previous = best;
+    }
+    let read = steps.len();
+    Decoded { text, confidence: if read == 0 { 0.0 } else { confidence / read as f32 }, steps }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn charset() -> Charset {
+        Charset::from_list("中\n国\na\nb\n")
+    }
+
+    #[test]
+    fn the_charset_has_blank_first_and_space_last() {
+        let set = charset();
+        assert_eq!(set.len(), 6);
+        assert_eq!(set.classes[0], "");
+        assert_eq!(set.classes[5], " ");
+    }
+
+    #[test]
+    fn decoding_merges_repeats_and_drops_blanks() {
+        let set = charset();
+        let one_hot = |class: usize, p: f32| {
+            let mut row = vec![0.0f32; set.len()];
+            row[class] = p;
+            row
+        };
+        // 中 中 blank 中 国 国 space a
+        let rows = [one_hot(1, 0.9), one_hot(1, 0.8), one_hot(0, 0.9), one_hot(1, 0.7), one_hot(2, 0.6), one_hot(2, 0.9), one_hot(5, 0.9), one_hot(3, 1.0)];
+        let flat: Vec<f32> = rows.concat();
+        let decoded = decode(&flat, set.len(), &set);
+        assert_eq!(decoded.text, "中中国 a");
+        assert_eq!(decoded.steps, vec![0, 3, 4, 6, 7]);
+        assert!((decoded.confidence - (0.9 + 0.7 + 0.6 + 0.9 + 1.0) / 5.0).abs() < 1e-5);
+        assert_eq!(decode(&[], set.len(), &set).text, "");
+    }
+
+    #[test]
+    fn a_line_is_scaled_to_the_model_height_and_batches_pad_to_the_widest() {
+        let page = RgbImage::from_pixel(200, 100, image::Rgb([255, 255, 255]));
+        let wide = prepare_line(&page, &PixelBox { x0: 10.0, y0: 10.0, x1: 110.0, y1: 30.0 }).unwrap();
+        assert_eq!(wide.width, 240);
+        assert_eq!(wide.data.len(), 3 * 48 * 240);
+        let narrow = prepare_line(&page, &PixelBox { x0: 0.0, y0: 0.0, x1: 20.0, y1: 20.0 }).unwrap();
+        assert_eq!(narrow.width, 48);
+        let (data, width) = batch(&[&wide, &narrow]);
+        assert_eq!(width, 240);
+        assert_eq!(data.len(), 2 * 3 * 48 * 240);
+        // White is 1.0 after normalisation; padding is 0.0.
+        let second = 3 * 48 * 240;
+        assert_eq!(data[second], 1.0);
+        assert_eq!(data[second + 100], 0.0);
+        // Boxes outside the page or of no size give nothing.
+        assert!(prepare_line(&page, &PixelBox { x0: 300.0, y0: 0.0, x1: 400.0, y1: 20.0 }).is_none());
+        assert!(prepare_line(&page, &PixelBox { x0: 5.0, y0: 5.0, x1: 5.5, y1: 30.0 }).is_none());
+    }
+}
