@@ -21,7 +21,7 @@ use ort::session::Session;
 use ort::value::TensorRef;
 
 use detect::{DetectParams, PixelBox};
-use recognise::{Charset, LineInput};
+use recognise::{Charset, LineInput, RecogniseParams};
 
 /// Pages larger than this many pixels are refused (100 megapixels would need gigabytes).
 pub const MAX_PIXELS: u64 = 40_000_000;
@@ -95,7 +95,8 @@ pub struct Engine {
     det: Session,
     rec: Session,
     charset: Charset,
-    params: DetectParams,
+    detect: DetectParams,
+    read: RecogniseParams,
 }
 
 impl Engine {
@@ -118,7 +119,13 @@ impl Engine {
         if charset.is_empty() {
             return Err(OcrError::Runtime("rec.onnx has an empty character list".into()));
         }
-        Ok(Engine { det, rec, charset, params: DetectParams::default() })
+        Ok(Engine { det, rec, charset, detect: DetectParams::default(), read: RecogniseParams::default() })
+    }
+
+    /// Sets the tuning of detection and recognition (the defaults are the measured best).
+    pub fn set_params(&mut self, detect: DetectParams, read: RecogniseParams) {
+        self.detect = detect;
+        self.read = read;
     }
 
     /// Reads every line of text on a page image, top to bottom.
@@ -141,7 +148,7 @@ impl Engine {
 
     /// Line boxes on the page, in page pixels.
     pub fn detect(&mut self, page: &RgbImage) -> Result<Vec<PixelBox>, OcrError> {
-        let input = detect::prepare(page, &self.params);
+        let input = detect::prepare(page, &self.detect);
         let shape = [1usize, 3, input.height as usize, input.width as usize];
         let tensor = TensorRef::from_array_view((shape, input.data.as_slice())).map_err(runtime_error)?;
         let outputs = self.det.run(ort::inputs![tensor]).map_err(runtime_error)?;
@@ -150,7 +157,7 @@ impl Engine {
             [.., h, w] => (*h as usize, *w as usize),
             _ => return Err(OcrError::Runtime("detection output has no 2-d map".into())),
         };
-        let mut boxes = detect::boxes_from_map(map, width, height, &self.params);
+        let mut boxes = detect::boxes_from_map(map, width, height, &self.detect);
         boxes.truncate(MAX_LINES);
         for area in &mut boxes {
             area.x0 /= input.scale_x;
@@ -163,7 +170,7 @@ impl Engine {
 
     /// Reads the text in each box; boxes read with too little confidence are left out.
     pub fn recognise(&mut self, page: &RgbImage, boxes: &[PixelBox]) -> Result<Vec<OcrLine>, OcrError> {
-        let inputs: Vec<Option<LineInput>> = boxes.iter().map(|area| recognise::prepare_line(page, area)).collect();
+        let inputs: Vec<Option<LineInput>> = boxes.iter().map(|area| recognise::prepare_line(page, area, self.read.width_scale)).collect();
         // Similar widths together, so little of each batch is padding.
         let mut order: Vec<usize> = (0..boxes.len()).filter(|&i| inputs[i].is_some()).collect();
         order.sort_by_key(|&i| inputs[i].as_ref().map(|line| line.width).unwrap_or(0));
