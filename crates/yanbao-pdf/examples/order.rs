@@ -5,11 +5,11 @@ fn main() {
     let bytes = std::fs::read(&args[1]).expect("read");
     let page: usize = args.get(2).and_then(|p| p.parse().ok()).unwrap_or(1);
     let doc = yanbao_pdf::debug_document(&bytes).expect("parse");
-    let mut pages = yanbao_pdf::layout::prepare_pages(&doc);
-    yanbao_pdf::layout::mark_running(&mut pages);
+    let mut pages = yanbao_pdf::layout::prepare::prepare_pages(yanbao_pdf::page::text_layer_pages(&doc));
+    yanbao_pdf::layout::running::mark_running(&mut pages);
     let p = &pages[page - 1];
     let geometry: Vec<&yanbao_pdf::lines::Line> = p.lines.iter().map(|l| &l.line).collect();
-    for i in yanbao_pdf::layout::reading_order(&geometry) {
+    for i in yanbao_pdf::order::reading_order(&geometry) {
         let l = &p.lines[i];
         println!("{:6.1} {:6.1} {:6.1} s{:4.1} {} {} | {}", l.line.x0, l.line.y0, l.line.x1, l.line.size, if l.line.bold { "B" } else { " " }, if l.running { "R" } else { " " }, l.text);
     }

@@ -6,10 +6,10 @@ use regex::Regex;
 use yanbao_model::normalize::{fold, is_han};
 use yanbao_model::{securities, Analyst, Report};
 
-use crate::layout::{reading_order, LayoutPage, TextLine};
-use crate::lines::Line;
+use crate::lines::{push_wrapped, Line};
+use crate::order::reading_order;
+use crate::page::{LayoutPage, TextLine};
 use yanbao_vocab as vocab;
-
 
 static SAC: Lazy<Regex> = Lazy::new(|| Regex::new(r"[SA][0-9]{13}").unwrap());
 static NAME_BEFORE_ROLE: Lazy<Regex> = Lazy::new(|| {
@@ -139,7 +139,7 @@ pub fn find_title(lines: &[&TextLine], body_size: f32) -> Option<(String, Option
         let close = next.line.y0 > last.y0 && next.line.y0 - last.y1 < 1.2 * last.height();
         let aligned = next.line.x0 < last.x1 && next.line.x1 > last.x0;
         if same_size && close && aligned && is_candidate {
-            crate::layout::push_wrapped(&mut title, &next.text);
+            push_wrapped(&mut title, &next.text);
             last = &next.line;
         } else {
             break;

@@ -2,10 +2,16 @@
 //! yanbao [`Report`](yanbao_model::Report).
 //!
 //! The pipeline: [`extract`] reads every visible character with its box, size and font (PDFium,
-//! loaded at run time by [`library`]); [`lines`] groups characters into lines; [`layout`] finds
-//! running headers and footers, reading order, paragraphs, headings, captions with their source
-//! lines, tables (with [`ruled`] for tables drawn with cell borders) and the closing boilerplate; [`cover`] reads the cover metadata.
-//! [`render`] draws pages and figure regions as pictures.
+//! loaded at run time by [`library`]); [`lines`] groups characters into lines, kept apart at the
+//! cell borders [`ruled`] finds; [`page`] holds the pages as the layout reads them
+//! ([`page::SourcePage`]: the lines of the text layer, [`page::text_layer_pages`], or lines an
+//! OCR engine read, which plug in there); [`layout`] runs the stages over them, one module each:
+//! line preparation, running headers and footers, the cover metadata ([`cover`]), and the blocks
+//! (reading order by [`order`], captions with their source lines, tables, paragraphs, headings
+//! and the closing boilerplate). [`render`] draws pages and figure regions as pictures.
+//!
+//! Modules depend one way only, each on modules earlier in this list: `extract`; `lines`,
+//! `ruled`; `page`; `order`; `cover`; `layout` (whose stages call `cover`, never the reverse).
 
 pub mod cover;
 pub mod extract;
@@ -13,6 +19,8 @@ pub mod layout;
 mod library;
 pub mod lines;
 pub mod numeric;
+pub mod order;
+pub mod page;
 pub mod render;
 pub mod ruled;
 
@@ -106,9 +114,12 @@ pub fn parse_pdf(bytes: &[u8], path: &str, options: &PdfOptions) -> Result<Repor
     let mut report = Report::new_for_source(bytes, path, "application/pdf");
     report.source.pages = Some(extracted.page_count.min(u32::MAX as usize) as u32);
     report.warnings.extend(skipped_page_warnings(&extracted));
-    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| layout::build_report(&extracted, &mut report)));
-    if built.is_err() {
-        return Err(PdfError::Corrupt("layout analysis failed on this file".into()));
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| layout::build_report(page::text_layer_pages(&extracted), &mut report)));
+    match built {
+        Err(_) => return Err(PdfError::Corrupt("layout analysis failed on this file".into())),
+        // Said only of a document with text (one without has its "no text layer" warning).
+        Ok(true) if extracted.hidden_chars > 0 => report.warnings.push(format!("{} invisible or rotated characters skipped", extracted.hidden_chars)),
+        Ok(_) => {}
     }
     report.split_source_lines();
     Ok(report)
@@ -172,8 +183,8 @@ fn skipped_page_warnings(document: &extract::Document) -> Vec<String> {
 }
 
 /// Returns the lines of every page (a development and debugging aid).
-pub fn debug_pages(bytes: &[u8]) -> Result<Vec<layout::PageLines>, PdfError> {
-    Ok(layout::page_lines(&debug_document(bytes)?))
+pub fn debug_pages(bytes: &[u8]) -> Result<Vec<page::SourcePage>, PdfError> {
+    Ok(page::text_layer_pages(&debug_document(bytes)?))
 }
 
 /// Returns the raw extraction (a development and debugging aid).

@@ -63,6 +63,43 @@ pub fn vertical_overlap(a0: f32, a1: f32, b0: f32, b1: f32) -> f32 {
     (overlap / smaller).max(0.0)
 }
 
+/// Groups items into rows, top-down, each row left to right: the items sorted by `centre`, each
+/// joining the row above when `same_row(first item of that row, item)`, else starting the next
+/// row; each row then sorted by `left`. Two stable passes keep the order total whatever the
+/// geometry. Line building, reading order and table cells group rows this way, each with its own
+/// tolerance.
+pub fn group_rows<T>(mut items: Vec<T>, centre: impl Fn(&T) -> f32, left: impl Fn(&T) -> f32, same_row: impl Fn(&T, &T) -> bool) -> Vec<Vec<T>> {
+    items.sort_by(|a, b| centre(a).total_cmp(&centre(b)));
+    let mut rows: Vec<Vec<T>> = Vec::new();
+    for item in items {
+        match rows.last_mut() {
+            Some(row) if row.first().is_some_and(|first| same_row(first, &item)) => row.push(item),
+            _ => rows.push(vec![item]),
+        }
+    }
+    for row in &mut rows {
+        row.sort_by(|a, b| left(a).total_cmp(&left(b)));
+    }
+    rows
+}
+
+/// Appends the next line of a wrapped text (paragraph, title, caption, table cell): with a space
+/// between Latin words (`Results and` + `Reaffirms`), without one inside Chinese text.
+pub fn push_wrapped(text: &mut String, next: &str) {
+    if needs_space(text, next) {
+        text.push(' ');
+    }
+    text.push_str(next);
+}
+
+/// True when two joined line texts need a space between them (Latin word boundary).
+fn needs_space(before: &str, after: &str) -> bool {
+    match (before.chars().last(), after.chars().next()) {
+        (Some(a), Some(b)) => (a.is_ascii_alphanumeric() || a == ',' || a == '.') && b.is_ascii_alphanumeric() && !a.eq(&'-'),
+        _ => false,
+    }
+}
+
 /// A multiply-rotate hasher for the small integer keys of [`duplicate_key`]: every glyph of a
 /// page is looked up once, and the default (SipHash) hasher was a tenth of line building.
 #[derive(Default)]
@@ -205,24 +242,11 @@ fn merge_runs(runs: Vec<Run>, separators: &[(f32, f32, f32)]) -> Vec<Run> {
         }
         b
     };
-    let mut runs: Vec<(Bounds, Run)> = runs.into_iter().map(|run| (bounds(&run), run)).collect();
-    // Top-down by centre, then rows (centres within 2 pt of the row's first run) left to right:
-    // two stable passes, so the order is total whatever the geometry.
-    runs.sort_by(|(a, _), (b, _)| (a.1 + a.3).total_cmp(&(b.1 + b.3)));
-    let mut rows: Vec<Vec<(Bounds, Run)>> = Vec::new();
-    for (b, run) in runs {
-        let centre = (b.1 + b.3) / 2.0;
-        let same_row = rows.last().and_then(|row| row.first()).map(|(first, _)| (centre - (first.1 + first.3) / 2.0).abs() < 2.0);
-        match (same_row, rows.last_mut()) {
-            (Some(true), Some(row)) => row.push((b, run)),
-            _ => rows.push(vec![(b, run)]),
-        }
-    }
-    let mut runs: Vec<(Bounds, Run)> = Vec::new();
-    for mut row in rows {
-        row.sort_by(|(a, _), (b, _)| a.0.total_cmp(&b.0));
-        runs.extend(row);
-    }
+    let runs: Vec<(Bounds, Run)> = runs.into_iter().map(|run| (bounds(&run), run)).collect();
+    // Top-down by centre (sorted by twice the centre, top + bottom), then rows (centres within
+    // 2 pt of the row's first run) left to right.
+    let rows = group_rows(runs, |(b, _)| b.1 + b.3, |(b, _)| b.0, |(first, _), (b, _)| ((b.1 + b.3) / 2.0 - (first.1 + first.3) / 2.0).abs() < 2.0);
+    let runs: Vec<(Bounds, Run)> = rows.into_iter().flatten().collect();
     let mut out: Vec<(Bounds, Run)> = Vec::with_capacity(runs.len());
     for (rb, run) in runs {
         if let Some((pb, previous)) = out.last_mut() {
@@ -379,6 +403,23 @@ mod tests {
         assert_eq!(lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(), vec!["40.39", "1,896"]);
         assert!(!rule_between(&border, 400.0, 420.0, 610.0));
         assert!(!rule_between(&border, 420.0, 440.0, 650.0), "a rule ends where its cell does");
+    }
+
+    #[test]
+    fn latin_words_get_a_space_when_joined() {
+        assert!(needs_space("the VIX", "index"));
+        assert!(!needs_space("金刚线", "产能"));
+        let mut title = String::from("Kroger Reports Second Quarter 2023 Results and");
+        push_wrapped(&mut title, "Reaffirms Guidance");
+        assert_eq!(title, "Kroger Reports Second Quarter 2023 Results and Reaffirms Guidance");
+    }
+
+    #[test]
+    fn rows_are_grouped_top_down_then_left_to_right() {
+        // (centre, left): two rows, each given right to left.
+        let items = vec![(20.0f32, 50.0f32), (10.5, 40.0), (10.0, 5.0), (19.0, 1.0)];
+        let rows = group_rows(items, |i| i.0, |i| i.1, |first, item| (first.0 - item.0).abs() < 2.0);
+        assert_eq!(rows, vec![vec![(10.0, 5.0), (10.5, 40.0)], vec![(19.0, 1.0), (20.0, 50.0)]]);
     }
 
     #[test]

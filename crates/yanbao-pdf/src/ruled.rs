@@ -1,16 +1,16 @@
-//! Ruled tables: the thin drawn rules of a page, grouped into grids, and the text inside a grid
-//! read as table cells (annual reports draw every cell border; their rows of figures are not
-//! paragraphs).
+//! Ruled tables: the thin drawn rules of a page and the grids of cells they form (annual reports
+//! draw every cell border; their rows of figures are not paragraphs). Line building keeps runs
+//! from crossing a vertical rule ([`separators`]); the table stage reads the text inside a grid
+//! as cells (`layout::tables`).
 
 use crate::extract::Shape;
-use crate::layout::{push_wrapped, TextLine};
 
 /// Thickest stroke (points) still taken for a rule rather than a filled area.
 const RULE_THICKNESS: f32 = 2.0;
 /// Shortest rule (points): shorter marks are corner dots and bullets.
 const RULE_MIN_LENGTH: f32 = 4.0;
 /// Distance (points) within which two rules touch.
-const TOUCH: f32 = 1.5;
+pub const TOUCH: f32 = 1.5;
 /// Rules read on one page at most (a chart can draw thousands of ticks; tables need far fewer).
 const MAX_RULES: usize = 4000;
 
@@ -31,7 +31,7 @@ pub struct Rule {
 
 impl Rule {
     /// The rule's position across its length: y for a horizontal rule, x for a vertical one.
-    fn position(&self) -> f32 {
+    pub fn position(&self) -> f32 {
         if self.horizontal { (self.y0 + self.y1) / 2.0 } else { (self.x0 + self.x1) / 2.0 }
     }
 }
@@ -141,53 +141,6 @@ fn distinct(group: &[Rule], horizontal: bool) -> usize {
     positions.len()
 }
 
-/// Reads the lines inside a grid as rows of cells: each line goes to the cell bounded by the
-/// nearest rules around its centre; cells sharing a top rule make a row, left to right; the
-/// lines of one cell are joined top-down (wrapped cell text).
-pub fn table_rows(grid: &Grid, lines: &[TextLine], members: &[usize]) -> Vec<Vec<String>> {
-    // (top, left, bottom, right) of each line's cell, rounded to whole points.
-    let mut cells: Vec<((i32, i32), Vec<usize>)> = Vec::new();
-    for &i in members {
-        let l = &lines[i].line;
-        let (cx, cy) = ((l.x0 + l.x1) / 2.0, l.center_y());
-        let above = grid
-            .rules
-            .iter()
-            .filter(|r| r.horizontal && r.x0 - TOUCH <= cx && r.x1 + TOUCH >= cx && r.position() <= cy)
-            .map(Rule::position)
-            .fold(grid.y0, f32::max);
-        let left = grid
-            .rules
-            .iter()
-            .filter(|r| !r.horizontal && r.y0 - TOUCH <= cy && r.y1 + TOUCH >= cy && r.position() <= l.x0 + 1.0)
-            .map(Rule::position)
-            .fold(grid.x0, f32::max);
-        let key = (above.round() as i32, left.round() as i32);
-        match cells.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, cell)) => cell.push(i),
-            None => cells.push((key, vec![i])),
-        }
-    }
-    cells.sort_by_key(|(key, _)| *key);
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut row_top: Option<i32> = None;
-    for ((top, _), mut cell) in cells {
-        cell.sort_by(|&a, &b| lines[a].line.y0.total_cmp(&lines[b].line.y0).then(lines[a].line.x0.total_cmp(&lines[b].line.x0)));
-        let mut text = String::new();
-        for &i in &cell {
-            push_wrapped(&mut text, &lines[i].text);
-        }
-        if row_top != Some(top) {
-            rows.push(Vec::new());
-            row_top = Some(top);
-        }
-        if let Some(row) = rows.last_mut() {
-            row.push(text);
-        }
-    }
-    rows
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,19 +176,5 @@ mod tests {
         assert!(grids(&rules(&frame)).is_empty());
         // Filled areas and images are no rules.
         assert!(rules(&[shape(0.0, 0.0, 50.0, 50.0), Shape { image: true, ..shape(0.0, 0.0, 100.0, 1.0) }]).is_empty());
-    }
-
-    #[test]
-    fn lines_fall_into_cells() {
-        let grid = grids(&rules(&two_by_two())).remove(0);
-        let line = |text: &str, x0: f32, y0: f32| TextLine {
-            line: crate::lines::Line { text: text.into(), x0, y0, x1: x0 + 40.0, y1: y0 + 9.0, size: 9.0, ..Default::default() },
-            text: text.into(),
-            page: 1,
-            running: false,
-        };
-        let lines = vec![line("营业收入", 95.0, 105.0), line("1,581,905,632.48", 210.0, 105.0), line("归属于上市公司股东的", 95.0, 122.0), line("净利润", 95.0, 130.0), line("406,195,463.57", 210.0, 125.0)];
-        let rows = table_rows(&grid, &lines, &[0, 1, 2, 3, 4]);
-        assert_eq!(rows, vec![vec!["营业收入".to_string(), "1,581,905,632.48".into()], vec!["归属于上市公司股东的净利润".into(), "406,195,463.57".into()]]);
     }
 }
