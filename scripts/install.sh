@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Puts `yanbao` on the PATH: fetches PDFium once (scripts/setup-pdfium.sh), builds the release
-# binary and installs
+# Puts `yanbao` on the PATH: fetches PDFium and the OCR models once (scripts/setup-pdfium.sh,
+# scripts/setup-ocr.sh), builds the release binary and installs
 #   PREFIX/bin/yanbao
 #   PREFIX/lib/yanbao/libpdfium.so   (where an installed yanbao looks for PDFium)
+#   PREFIX/lib/yanbao/ocr/           (the OCR models and ONNX Runtime, for scanned pages)
 # PREFIX defaults to $CARGO_HOME or ~/.cargo, whose bin/ rustup already put on the PATH.
 # Usage: scripts/install.sh [--prefix DIR]
 set -euo pipefail
@@ -21,6 +22,7 @@ mkdir -p "$prefix"
 prefix="$(cd "$prefix" && pwd)"
 
 scripts/setup-pdfium.sh
+scripts/setup-ocr.sh
 case "$(uname -s)" in
   Darwin) lib_name="libpdfium.dylib" ;;
   *) lib_name="libpdfium.so" ;;
@@ -35,6 +37,8 @@ mkdir -p "$prefix/bin" "$prefix/lib/yanbao"
 cp "$built" "$prefix/bin/.yanbao.new" && mv -f "$prefix/bin/.yanbao.new" "$prefix/bin/yanbao"
 cp ".tools/pdfium/$lib_name" "$prefix/lib/yanbao/.$lib_name.new" && mv -f "$prefix/lib/yanbao/.$lib_name.new" "$prefix/lib/yanbao/$lib_name"
 echo "installed $prefix/bin/yanbao ($(du -h "$prefix/bin/yanbao" | cut -f1)) and $prefix/lib/yanbao/$lib_name"
+rm -rf "$prefix/lib/yanbao/.ocr.new" && cp -R .tools/ocr "$prefix/lib/yanbao/.ocr.new" && rm -rf "$prefix/lib/yanbao/ocr" && mv "$prefix/lib/yanbao/.ocr.new" "$prefix/lib/yanbao/ocr"
+echo "installed the OCR models and runtime in $prefix/lib/yanbao/ocr"
 
 # The installed binary must find the installed PDFium, not the one in this clone.
 check_dir="$(mktemp -d)"

@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup-pdfium.sh
+# The OCR models and ONNX Runtime (scanned pages; crates/yanbao-pdf/tests/ocr.rs).
+scripts/setup-ocr.sh
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast
 else

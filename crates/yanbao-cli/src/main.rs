@@ -12,6 +12,7 @@ use anyhow::{bail, Context, Result};
 use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use yanbao_engine::parse::OcrMode;
 use yanbao_engine::{access, users, IngestEvent, IngestOutcome, Isolation, Library, ParseOptions, Scope, SearchRequest};
 
 /// yanbao (研报): a library engine for research reports — ingest PDFs and text/Markdown reports,
@@ -54,9 +55,13 @@ enum Command {
         /// User password for encrypted PDFs.
         #[arg(long, env = "YANBAO_PDF_PASSWORD", hide_env_values = true)]
         password: Option<String>,
-        /// Seconds a single PDF may take before it is skipped.
+        /// Seconds a single PDF may take before it is skipped (a scan read by OCR: per page).
         #[arg(long, default_value_t = 120)]
         timeout: u64,
+        /// Which PDF pages are read by OCR: auto (pages without a text layer that show an
+        /// image, e.g. scans), always (every page), never.
+        #[arg(long, default_value = "auto", value_parser = parse_ocr_mode)]
+        ocr: OcrMode,
     },
     /// Structure one file and print it, storing nothing.
     Parse {
@@ -68,6 +73,10 @@ enum Command {
         /// User password for an encrypted PDF.
         #[arg(long, env = "YANBAO_PDF_PASSWORD", hide_env_values = true)]
         password: Option<String>,
+        /// Which PDF pages are read by OCR: auto (pages without a text layer that show an
+        /// image, e.g. scans), always (every page), never.
+        #[arg(long, default_value = "auto", value_parser = parse_ocr_mode)]
+        ocr: OcrMode,
     },
     /// Print a stored report.
     Show {
@@ -269,10 +278,109 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Read pages of a PDF with OCR and print the lines read, storing nothing (what ingest does
+    /// to scanned pages; needs scripts/setup-ocr.sh).
+    #[command(after_help = "Example: yanbao ocr scan.pdf --pages 1-3\n         yanbao ocr report.pdf --pages 2 --text-layer --json   (OCR beside the PDF's own text, to measure it)")]
+    Ocr {
+        /// The PDF.
+        file: PathBuf,
+        /// Pages to read: `3`, `1-5`, `1,4,6-8` (default: every page, at most 50).
+        #[arg(long)]
+        pages: Option<String>,
+        /// Resolution the pages are drawn at for reading.
+        #[arg(long, default_value_t = 150)]
+        dpi: u32,
+        /// Also give the PDF's own characters with their boxes (with --json).
+        #[arg(long)]
+        text_layer: bool,
+        /// Keep each page image read as DIR/page-N.png.
+        #[arg(long, value_name = "DIR")]
+        save_images: Option<PathBuf>,
+        /// User password for an encrypted PDF.
+        #[arg(long, env = "YANBAO_PDF_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
     /// Internal: the isolated PDF worker (parses a PDF or renders its pictures; reads one
     /// request on stdin, see yanbao_engine::pdf_worker).
     #[command(hide = true)]
     PdfWorker,
+}
+
+/// Reads a page list (`3`, `1-5`, `1,4,6-8`) into page numbers, in order, each once.
+fn parse_page_list(list: &str) -> Result<Vec<u32>> {
+    let mut pages = Vec::new();
+    for part in list.split(',').map(str::trim).filter(|part| !part.is_empty()) {
+        let (first, last) = part.split_once('-').unwrap_or((part, part));
+        let number = |text: &str| text.trim().parse::<u32>().ok().filter(|&n| n > 0);
+        let (Some(first), Some(last)) = (number(first), number(last)) else {
+            bail!("pages {part:?}: give page numbers from 1, e.g. 3, 1-5 or 1,4,6-8");
+        };
+        if last < first || last - first > 10_000 {
+            bail!("pages {part:?}: the range runs backwards or is too long");
+        }
+        pages.extend((first..=last).filter(|page| !pages.contains(page)).collect::<Vec<_>>());
+    }
+    if pages.is_empty() {
+        bail!("no pages given");
+    }
+    Ok(pages)
+}
+
+/// `yanbao ocr`: reads pages in this process and prints them.
+fn ocr_pages(file: &Path, pages: Option<&str>, dpi: u32, text_layer: bool, save_images: Option<&Path>, password: Option<&str>, json: bool) -> Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    if !(36..=600).contains(&dpi) {
+        bail!("--dpi {dpi}: give a resolution from 36 to 600");
+    }
+    let pages = match pages {
+        Some(list) => parse_page_list(list)?,
+        None => (1..=yanbao_engine::ocr::page_count(&bytes, password).with_context(|| file.display().to_string())?.min(50) as u32).collect(),
+    };
+    if let Some(dir) = save_images {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let bar = progress_bar(json);
+    bar.set_length(pages.len() as u64);
+    bar.set_message("pages read by OCR");
+    let readings = yanbao_engine::ocr::read_pages(&bytes, password, &pages, dpi as f32 / 72.0, text_layer, save_images.is_some(), &|| bar.inc(1))
+        .with_context(|| file.display().to_string())?;
+    bar.finish_and_clear();
+    let mut out = Vec::new();
+    let mut failed = 0usize;
+    for (number, reading) in pages.iter().zip(readings) {
+        match reading {
+            Ok(mut reading) => {
+                let mut image_path = None;
+                if let (Some(dir), Some(image)) = (save_images, reading.image.take()) {
+                    let path = dir.join(format!("page-{number}.png"));
+                    image.save(&path).with_context(|| format!("cannot write {}", path.display()))?;
+                    image_path = Some(path.display().to_string());
+                }
+                if json {
+                    let mut value = serde_json::to_value(&reading)?;
+                    value["image"] = serde_json::json!(image_path);
+                    out.push(value);
+                } else {
+                    println!("── page {number}: {} lines, {} ms ──", reading.lines.len(), reading.ocr_cpu_ms);
+                    for line in &reading.lines {
+                        println!("{}", line.text);
+                    }
+                }
+            }
+            Err(error) => {
+                failed += 1;
+                if json {
+                    out.push(serde_json::json!({ "page": number, "error": error }));
+                } else {
+                    eprintln!("error: {error}");
+                }
+            }
+        }
+    }
+    if json {
+        output::print_json(&serde_json::json!({ "file": file.display().to_string(), "dpi": dpi, "pages": out }))?;
+    }
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 #[derive(Subcommand)]
@@ -452,15 +560,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let json = cli.json;
     let _ = WORKER_MEMORY.set(cli.worker_memory << 20);
     match cli.command {
-        Command::Ingest { paths, password, timeout } => {
+        Command::Ingest { paths, password, timeout, ocr } => {
             let mut library = open_library(&cli.data, cli.db.as_deref())?;
-            library.set_parse_options(worker_options(password, timeout));
-            ingest(&library, &paths, json)
+            let bar = progress_bar(json);
+            library.set_parse_options(ParseOptions { ocr, progress: Some(ocr_progress(&bar, false)), ..worker_options(password, timeout) });
+            ingest(&library, &paths, json, bar)
         }
-        Command::Parse { file, format, password } => {
+        Command::Parse { file, format, password, ocr } => {
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let options = worker_options(password, 180);
+            let bar = progress_bar(json);
+            let options = ParseOptions { ocr, progress: Some(ocr_progress(&bar, true)), ..worker_options(password, 180) };
             let report = yanbao_engine::parse::parse_file(&file, &bytes, &options).with_context(|| file.display().to_string())?;
+            bar.finish_and_clear();
             print_report(&report, if json { Format::Json } else { format })?;
             // A file read whole but with little in it (a scan without text, no title) is a warning,
             // not a failure: the same rule as `ingest`, which stores it.
@@ -468,6 +579,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::PdfWorker => Ok(ExitCode::from(yanbao_engine::pdf_worker::serve().clamp(0, 255) as u8)),
+        Command::Ocr { file, pages, dpi, text_layer, save_images, password } => {
+            ocr_pages(&file, pages.as_deref(), dpi, text_layer, save_images.as_deref(), password.as_deref(), json)
+        }
         Command::Show { id, format } => {
             let library = open_library(&cli.data, cli.db.as_deref())?;
             let report = library.get(&id)?.with_context(|| format!("no report with id {id}"))?;
@@ -662,7 +776,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve { addr, samples, base_url, header_timeout, request_timeout, upload_timeout, max_connections } => {
             let library = open_library(&cli.data, cli.db.as_deref())?;
             if let Some(samples) = samples {
-                let code = ingest(&library, &[samples], json)?;
+                let code = ingest(&library, &[samples], json, progress_bar(json))?;
                 if code != ExitCode::SUCCESS {
                     eprintln!("warning: some sample files failed to ingest; serving the rest");
                 }
@@ -869,8 +983,27 @@ fn progress_bar(json: bool) -> ProgressBar {
     bar
 }
 
-fn ingest(library: &Library, paths: &[PathBuf], json: bool) -> Result<ExitCode> {
-    let bar = progress_bar(json);
+/// Reads `--ocr`.
+fn parse_ocr_mode(value: &str) -> std::result::Result<OcrMode, String> {
+    value.parse()
+}
+
+/// Shows a worker's OCR progress on `bar`: as the bar itself for one file (`parse`), as its
+/// message beside the files of a batch (`ingest`).
+fn ocr_progress(bar: &ProgressBar, whole_bar: bool) -> yanbao_engine::pdf_worker::ProgressSink {
+    let bar = bar.clone();
+    yanbao_engine::pdf_worker::ProgressSink(std::sync::Arc::new(move |step: yanbao_engine::pdf_worker::WorkerProgress| {
+        if whole_bar {
+            bar.set_length(u64::from(step.total));
+            bar.set_position(u64::from(step.done));
+            bar.set_message("pages read by OCR");
+        } else {
+            bar.set_message(format!("OCR page {}/{}", step.done, step.total));
+        }
+    }))
+}
+
+fn ingest(library: &Library, paths: &[PathBuf], json: bool, bar: ProgressBar) -> Result<ExitCode> {
     let mut failed = 0usize;
     let mut counts = [0usize; 3];
     library.ingest(paths, &mut |event| match event {

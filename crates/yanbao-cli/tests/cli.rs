@@ -257,7 +257,8 @@ fn parse_of_the_scanned_corpus_file_warns_on_stderr() {
     }
     let dir = tempfile::tempdir().unwrap();
     let file = scan.to_str().unwrap();
-    for args in [vec!["parse", file, "--format", "text"], vec!["--json", "parse", file]] {
+    // Without OCR (reading its 27 pages takes minutes: the OCR tests use a 3-page scan).
+    for args in [vec!["parse", file, "--format", "text", "--ocr", "never"], vec!["--json", "parse", file, "--ocr", "never"]] {
         assert_scan_warnings(&yanbao(&dir.path().join("data"), &args), file);
     }
 }

@@ -19,6 +19,8 @@ pub mod pictures;
 pub mod preview;
 pub mod users;
 pub mod worker;
+/// OCR of PDF pages, for `yanbao ocr` (ingest reads scanned pages through [`parse`]).
+pub use yanbao_pdf::ocr;
 
 pub use company::{CompanyOverview, Consensus, RatingPoint, TargetPoint};
 pub use preview::{PreviewCut, PreviewFigure, PreviewPolicy, ReportPreview};

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use yanbao_model::Report;
+pub use yanbao_pdf::ocr::OcrMode;
 
 use crate::EngineError;
 
@@ -76,6 +77,10 @@ pub struct ParseOptions {
     /// ([`address_space_cap`]). A decompression bomb or an absurd page costs at most this much,
     /// however many workers run.
     pub worker_memory: u64,
+    /// Which PDF pages are read by OCR (`auto`: pages without a text layer that show an image).
+    pub ocr: OcrMode,
+    /// Where an isolated worker's progress on a long scan goes (page by page).
+    pub progress: Option<crate::pdf_worker::ProgressSink>,
 }
 
 impl Default for ParseOptions {
@@ -85,6 +90,8 @@ impl Default for ParseOptions {
             isolation: Isolation::InProcess,
             timeout: Duration::from_secs(120),
             worker_memory: DEFAULT_WORKER_MEMORY,
+            ocr: OcrMode::Auto,
+            progress: None,
         }
     }
 }
@@ -109,7 +116,7 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Option<SourceFormat> {
 /// process. This is what the isolated worker runs.
 ///
 /// Never panics: a panic inside a parser becomes an error naming the file.
-pub fn parse_structure(bytes: &[u8], path: &str, format: SourceFormat, password: Option<&str>) -> Result<Report, EngineError> {
+pub fn parse_structure(bytes: &[u8], path: &str, format: SourceFormat, password: Option<&str>, ocr: OcrMode) -> Result<Report, EngineError> {
     let result = std::panic::catch_unwind(|| -> Result<Report, EngineError> {
         Ok(match format {
             SourceFormat::Text => {
@@ -128,7 +135,7 @@ pub fn parse_structure(bytes: &[u8], path: &str, format: SourceFormat, password:
                 }
                 report
             }
-            SourceFormat::Pdf => parse_pdf_source(bytes, path, password).map_err(|e| EngineError::Parse(e.to_string()))?,
+            SourceFormat::Pdf => parse_pdf_source(bytes, path, password, ocr, None).map_err(|e| EngineError::Parse(e.to_string()))?,
         })
     });
     result.unwrap_or_else(|_| Err(EngineError::Parse("the parser failed on this file (internal error); it was skipped".into())))
@@ -136,9 +143,9 @@ pub fn parse_structure(bytes: &[u8], path: &str, format: SourceFormat, password:
 
 /// Parses a PDF as ingest stores it, in this process (the isolated worker's parse, and the
 /// in-process one): a file with nothing on its pages (damaged past repair) fails rather than
-/// being stored as an empty report; a scanned file (images, no text) is still read.
-pub(crate) fn parse_pdf_source(bytes: &[u8], path: &str, password: Option<&str>) -> Result<Report, yanbao_pdf::PdfError> {
-    let options = yanbao_pdf::PdfOptions { password: password.map(String::from), refuse_blank: true, ..yanbao_pdf::PdfOptions::default() };
+/// being stored as an empty report; a scanned file (images, no text) is read by OCR as `ocr` says.
+pub(crate) fn parse_pdf_source(bytes: &[u8], path: &str, password: Option<&str>, ocr: OcrMode, progress: Option<fn(u32, u32)>) -> Result<Report, yanbao_pdf::PdfError> {
+    let options = yanbao_pdf::PdfOptions { password: password.map(String::from), refuse_blank: true, ocr, progress, ..yanbao_pdf::PdfOptions::default() };
     yanbao_pdf::parse_pdf(bytes, path, &options)
 }
 
@@ -155,7 +162,7 @@ pub fn parse_file(path: &Path, bytes: &[u8], options: &ParseOptions) -> Result<R
     let format = detect_format(path, bytes).ok_or_else(|| EngineError::Unsupported(display.clone()))?;
     let mut report = match (&options.isolation, format) {
         (Isolation::Worker { exe }, SourceFormat::Pdf) => crate::pdf_worker::parse(exe, path, options)?,
-        _ => parse_structure(bytes, &display, format, options.password.as_deref())?,
+        _ => parse_structure(bytes, &display, format, options.password.as_deref(), options.ocr)?,
     };
     enrich(&mut report)?;
     if report.title.trim().is_empty() {

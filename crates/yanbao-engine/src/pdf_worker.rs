@@ -11,10 +11,10 @@
 //! out of memory, timeout) is read from the exit status and stderr by the parent, which also
 //! holds the worker to its time limit, its memory budget and its parent's life.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -28,6 +28,11 @@ use crate::EngineError;
 /// The line an isolated worker writes to stderr when it dies for want of memory (allocation
 /// failure inside PDFium or the parser); the parent turns it into [`memory_error`].
 pub const WORKER_OUT_OF_MEMORY: &str = "error: out of memory";
+
+/// The prefix of a progress line a worker writes to stderr while it reads a long scan
+/// (`progress: ocr 3/40`): each one restarts the parent's timeout, which then bounds one page,
+/// not the whole file.
+pub const WORKER_PROGRESS: &str = "progress: ";
 
 /// Largest request a worker reads (a render request lists at most a few thousand pictures).
 const MAX_REQUEST_BYTES: u64 = 4 << 20;
@@ -43,6 +48,9 @@ pub enum WorkerRequest {
         /// User password for an encrypted file.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         password: Option<String>,
+        /// Which pages are read by OCR.
+        #[serde(default)]
+        ocr: crate::parse::OcrMode,
     },
     /// Render pictures of the PDF at `path`.
     Render {
@@ -122,7 +130,7 @@ impl WorkerFailure {
             PdfError::Encrypted | PdfError::WrongPassword => FailureKind::Encrypted,
             PdfError::Corrupt(_) | PdfError::Blank(_) => FailureKind::Corrupt,
             PdfError::PageTooLarge { .. } | PdfError::TooManyPages { .. } => FailureKind::TooLarge,
-            PdfError::LibraryMissing(_) => FailureKind::LibraryMissing,
+            PdfError::LibraryMissing(_) | PdfError::OcrMissing(_) => FailureKind::LibraryMissing,
         };
         WorkerFailure { kind, message: error.to_string() }
     }
@@ -130,7 +138,7 @@ impl WorkerFailure {
 
 /// Parses the PDF at `path` in a worker: its report, or the failure as one line.
 pub fn parse(exe: &Path, path: &Path, options: &ParseOptions) -> Result<Report, EngineError> {
-    let request = WorkerRequest::Parse { path: path.to_path_buf(), password: options.password.clone() };
+    let request = WorkerRequest::Parse { path: path.to_path_buf(), password: options.password.clone(), ocr: options.ocr };
     match run(exe, &request, options)?.0 {
         WorkerResponse::Parsed { report } => Ok(*report),
         WorkerResponse::Failed { failure } => Err(EngineError::Parse(failure.message)),
@@ -189,6 +197,39 @@ pub fn serve() -> i32 {
     }
 }
 
+/// One step of a worker's long job, as its progress line says it (`ocr 3/40`: page 3 of the 40
+/// pages read by OCR).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkerProgress {
+    /// Pages done.
+    pub done: u32,
+    /// Pages to do.
+    pub total: u32,
+}
+
+impl WorkerProgress {
+    /// Reads `ocr DONE/TOTAL`.
+    pub fn parse(said: &str) -> Option<WorkerProgress> {
+        let (done, total) = said.strip_prefix("ocr ")?.split_once('/')?;
+        Some(WorkerProgress { done: done.trim().parse().ok()?, total: total.trim().parse().ok()? })
+    }
+}
+
+/// Where a worker's progress goes (a progress bar), shared by the files of a batch.
+#[derive(Clone)]
+pub struct ProgressSink(pub Arc<dyn Fn(WorkerProgress) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressSink")
+    }
+}
+
+/// What the worker hands the PDF parser: each OCR'd page becomes a progress line.
+fn say_progress(done: u32, total: u32) {
+    eprintln!("{WORKER_PROGRESS}ocr {done}/{total}");
+}
+
 fn failed(kind: FailureKind, message: String) -> WorkerResponse {
     WorkerResponse::Failed { failure: WorkerFailure { kind, message } }
 }
@@ -196,19 +237,19 @@ fn failed(kind: FailureKind, message: String) -> WorkerResponse {
 /// Does one job in this process: the answer and the bytes that follow it.
 fn answer(request: WorkerRequest) -> (WorkerResponse, Vec<u8>) {
     let (path, password) = match &request {
-        WorkerRequest::Parse { path, password } | WorkerRequest::Render { path, password, .. } => (path, password.as_deref()),
+        WorkerRequest::Parse { path, password, .. } | WorkerRequest::Render { path, password, .. } => (path, password.as_deref()),
     };
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => return (failed(FailureKind::Request, format!("cannot read {}: {e}", path.display())), Vec::new()),
     };
     match &request {
-        WorkerRequest::Parse { .. } => {
+        WorkerRequest::Parse { ocr, .. } => {
             let display = path.display().to_string();
             if crate::parse::detect_format(path, &bytes) != Some(SourceFormat::Pdf) {
                 return (failed(FailureKind::Request, "the pdf worker reads pdf files only".into()), Vec::new());
             }
-            let parsed = std::panic::catch_unwind(|| crate::parse::parse_pdf_source(&bytes, &display, password));
+            let parsed = std::panic::catch_unwind(|| crate::parse::parse_pdf_source(&bytes, &display, password, *ocr, Some(say_progress)));
             match parsed {
                 Ok(Ok(report)) => (WorkerResponse::Parsed { report: Box::new(report) }, Vec::new()),
                 Ok(Err(e)) => (WorkerResponse::Failed { failure: WorkerFailure::of_pdf(&e) }, Vec::new()),
@@ -259,13 +300,34 @@ fn run(exe: &Path, request: &WorkerRequest, options: &ParseOptions) -> Result<(W
         }
         buf
     });
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(err) = stderr.as_mut() {
-            let _ = err.take(64 * 1024).read_to_end(&mut buf);
-        }
-        buf
-    });
+    // Progress lines restart the clock and go to the caller; the rest (the first 64 KiB) is
+    // kept to say why a worker died.
+    let last_progress = Arc::new(Mutex::new(Instant::now()));
+    let progress = options.progress.clone();
+    let err_reader = {
+        let last_progress = Arc::clone(&last_progress);
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(err) = stderr.take() {
+                let mut lines = std::io::BufReader::new(err);
+                let mut line = Vec::new();
+                while matches!(lines.by_ref().take(64 * 1024).read_until(b'\n', &mut line), Ok(n) if n > 0) {
+                    match std::str::from_utf8(&line).ok().and_then(|text| text.trim_end().strip_prefix(WORKER_PROGRESS)) {
+                        Some(said) => {
+                            *last_progress.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Instant::now();
+                            if let (Some(progress), Some(step)) = (&progress, WorkerProgress::parse(said)) {
+                                (progress.0)(step);
+                            }
+                        }
+                        None if buf.len() < 64 * 1024 => buf.extend_from_slice(&line),
+                        None => {}
+                    }
+                    line.clear();
+                }
+            }
+            buf
+        })
+    };
     let started = Instant::now();
     let watch = WorkerWatch::start(child.id());
     let mut peak = 0u64;
@@ -273,7 +335,7 @@ fn run(exe: &Path, request: &WorkerRequest, options: &ParseOptions) -> Result<(W
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > options.timeout => {
+            Ok(None) if last_progress.lock().map(|at| at.elapsed()).unwrap_or_else(|_| started.elapsed()) > options.timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(EngineError::Parse(format!("timed out after {} s ({})", options.timeout.as_secs(), request_kind_skipped(&request))));

@@ -310,7 +310,7 @@ mod tests {
         report.source.pages = Some(*pages_of_blocks.iter().max().unwrap_or(&0));
         report.blocks = pages_of_blocks
             .iter()
-            .map(|&page| Block { kind: BlockKind::Paragraph, text: "正文".repeat(400), page: Some(page), section: None, boilerplate: false })
+            .map(|&page| Block { kind: BlockKind::Paragraph, text: "正文".repeat(400), page: Some(page), section: None, ..Block::default() })
             .collect();
         report
     }

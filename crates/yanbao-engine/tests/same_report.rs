@@ -484,7 +484,7 @@ fn qznan_copies_are_found_and_series_issues_are_not() {
     // Structure only: enrichment (events, entities, numbers) reads nothing that the fingerprint
     // or the identity reads, and would triple the time of this test in a debug build.
     let items = parse_all(&files, |path, bytes| {
-        let report = parse_structure(bytes, &path.display().to_string(), SourceFormat::Text, None).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let report = parse_structure(bytes, &path.display().to_string(), SourceFormat::Text, None, Default::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         Some(report)
     });
     assert_eq!(items.len(), bodies.len());

@@ -36,7 +36,9 @@ use sha2::{Digest, Sha256};
 /// 6: one vocabulary for both parsers (`yanbao-vocab`): the institution as its broker's one
 /// canonical name, caption labels in one form (`图 1`), sources without their prefix and the note
 /// printed on a source line in `notes`. [`Report::upgrade`] brings an older report to these forms.
-pub const FORMAT_VERSION: u32 = 6;
+/// 7: text read by OCR is marked: the pages (`source.ocr_pages`) and each block from them
+/// (`ocr`). Additive: an older report reads as it is (nothing of it was OCR'd).
+pub const FORMAT_VERSION: u32 = 7;
 
 /// Returns the stable report id for a source file: the first 16 hex digits of its SHA-256.
 ///
@@ -222,6 +224,9 @@ pub struct Source {
     /// Text encoding the source was decoded from (`UTF-8`, `GBK`, …), for text sources.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
+    /// 1-based pages whose text was read by OCR (pages without a text layer), in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ocr_pages: Vec<u32>,
 }
 
 /// The file name of a source path, without its folders: what a reader outside the machine that
@@ -310,6 +315,10 @@ pub struct Block {
     /// True for disclaimer, rating-definition and similar back matter: kept and shown to authorised readers, never previewed, never indexed (every report of a broker repeats it).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub boilerplate: bool,
+    /// True when the text was read off a page image by OCR (a scanned page), not from the PDF's
+    /// text layer: it may hold recognition errors.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ocr: bool,
 }
 
 /// A table with its cells.
@@ -519,7 +528,7 @@ impl Report {
                 bytes: bytes.len() as u64,
                 pages: None,
                 sha256,
-                encoding: None,
+                ..Source::default()
             },
             language: "zh".to_string(),
             ..Report::default()

@@ -14,9 +14,9 @@ use crate::detect::{to_chw_bgr, PixelBox};
 pub const LINE_HEIGHT: u32 = 48;
 /// Input pixels per output step.
 pub const STEP: u32 = 8;
-/// Lines wider than this many heights are read in pieces (the model's accuracy drops on very
-/// long inputs, and memory grows with width).
-pub const MAX_ASPECT: f32 = 40.0;
+/// Lines are read at most this many heights wide (a full-width English line at 9 pt is about
+/// 60): memory grows with width, and nothing printed on a page is longer.
+pub const MAX_ASPECT: f32 = 160.0;
 
 /// Tuning of recognition.
 #[derive(Debug, Clone, Copy)]
@@ -63,7 +63,7 @@ impl Charset {
 }
 
 /// A line crop ready for the model: normalised CHW at [`LINE_HEIGHT`], and the width it fills.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LineInput {
     /// `3 × LINE_HEIGHT × width` values.
     pub data: Vec<f32>,
@@ -146,12 +146,55 @@ pub fn decode(probabilities: &[f32], classes: usize, charset: &Charset) -> Decod
     Decoded { text, confidence: if read == 0 { 0.0 } else { confidence / read as f32 }, steps }
 }
 
+/// Puts back word spaces the model left out between Latin words (`ReportsSecond`, `26,2023`):
+/// a gap between two Latin letters, digits or punctuation marks of at least 1.6 times the
+/// line's usual spacing, and at least 1.5 steps more, is a space (a thousands comma sits tight:
+/// `31,999` stays whole). Han text has no spaces to find and is left as it is.
+pub fn space_words(decoded: Decoded) -> Decoded {
+    let chars: Vec<char> = decoded.text.chars().collect();
+    if chars.len() != decoded.steps.len() || chars.len() < 3 {
+        return decoded;
+    }
+    let latin = |c: char| c.is_ascii_graphic();
+    let mut gaps: Vec<usize> = chars.windows(2).zip(decoded.steps.windows(2)).filter(|(c, _)| latin(c[0]) && latin(c[1])).map(|(_, s)| s[1] - s[0]).collect();
+    if gaps.len() < 2 {
+        return decoded;
+    }
+    gaps.sort_unstable();
+    let usual = gaps[gaps.len() / 2] as f32;
+    let mut text = String::with_capacity(decoded.text.len() + 8);
+    let mut steps = Vec::with_capacity(decoded.steps.len() + 8);
+    for index in 0..chars.len() {
+        if index > 0 && latin(chars[index - 1]) && latin(chars[index]) {
+            let gap = (decoded.steps[index] - decoded.steps[index - 1]) as f32;
+            if gap >= 1.6 * usual && gap >= usual + 1.5 {
+                text.push(' ');
+                steps.push((decoded.steps[index] + decoded.steps[index - 1]) / 2);
+            }
+        }
+        text.push(chars[index]);
+        steps.push(decoded.steps[index]);
+    }
+    Decoded { text, steps, ..decoded }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn charset() -> Charset {
         Charset::from_list("中\n国\na\nb\n")
+    }
+
+    #[test]
+    fn wide_gaps_between_latin_letters_are_spaces() {
+        let decoded = Decoded { text: "MetaReports2023".into(), confidence: 0.9, steps: vec![0, 3, 6, 9, 15, 18, 21, 24, 27, 30, 33, 39, 42, 45, 48] };
+        assert_eq!(space_words(decoded).text, "Meta Reports 2023");
+        let comma = Decoded { text: "July26,2023;31,999".into(), confidence: 0.9, steps: vec![0, 3, 6, 9, 15, 18, 20, 26, 29, 32, 35, 37, 43, 46, 48, 50, 53, 56] };
+        assert_eq!(space_words(comma).text, "July 26, 2023; 31,999");
+        // Han characters and evenly spaced letters are left alone.
+        let han = Decoded { text: "上证指数ABC".into(), confidence: 0.9, steps: vec![0, 9, 18, 27, 30, 33, 36] };
+        assert_eq!(space_words(han.clone()), han);
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! OCR engine read, which plug in there); [`layout`] runs the stages over them, one module each:
 //! line preparation, running headers and footers, the cover metadata ([`cover`]), and the blocks
 //! (reading order by [`order`], captions with their source lines, tables, paragraphs, headings
-//! and the closing boilerplate). [`render`] draws pages and figure regions as pictures.
+//! and the closing boilerplate). [`render`] draws pages and figure regions as pictures; [`ocr`]
+//! reads pages without a text layer off such pictures, into the same [`page::SourcePage`]s.
 //!
 //! Modules depend one way only, each on modules earlier in this list: `extract`; `lines`,
 //! `ruled`; `page`; `order`; `cover`; `layout` (whose stages call `cover`, never the reverse).
@@ -19,6 +20,7 @@ pub mod layout;
 mod library;
 pub mod lines;
 pub mod numeric;
+pub mod ocr;
 pub mod order;
 pub mod page;
 pub mod render;
@@ -42,11 +44,17 @@ pub struct PdfOptions {
     /// damaged past what PDFium repairs) with [`PdfError::Blank`], instead of an empty report
     /// with a warning. A scanned file (images, no text) is still read.
     pub refuse_blank: bool,
+    /// Which pages are read by OCR ([`ocr::OcrMode`]; `auto`: pages without a text layer that
+    /// show an image).
+    pub ocr: ocr::OcrMode,
+    /// Called after each page read by OCR with (pages done, pages to read): long scans show
+    /// progress (the isolated worker turns it into progress lines).
+    pub progress: Option<fn(u32, u32)>,
 }
 
 impl Default for PdfOptions {
     fn default() -> Self {
-        PdfOptions { password: None, max_pages: 2000, refuse_blank: false }
+        PdfOptions { password: None, max_pages: 2000, refuse_blank: false, ocr: ocr::OcrMode::Auto, progress: None }
     }
 }
 
@@ -80,6 +88,10 @@ pub enum PdfError {
     /// Every page is empty: nothing to read and nothing drawn.
     #[error("nothing is drawn on any of its {0} pages (blank or damaged pdf)")]
     Blank(usize),
+    /// OCR was asked for every page (`--ocr always`) but its models or runtime are missing; the
+    /// message says how to install them.
+    #[error("{0}")]
+    OcrMissing(String),
     /// The file has more pages than [`PdfOptions::max_pages`].
     #[error("pdf has {pages} pages, more than the limit of {limit}")]
     TooManyPages {
@@ -100,29 +112,61 @@ pub fn parse_pdf(bytes: &[u8], path: &str, options: &PdfOptions) -> Result<Repor
     if bytes.is_empty() {
         return Err(PdfError::Corrupt("empty file".into()));
     }
-    let library = library::library()?;
     let password = options.password.as_deref();
-    // PDFium keeps global state: one document at a time per process, whichever thread asks.
-    let guard = EXTRACT_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let extracted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        extract::extract(library.bindings.as_ref(), bytes, password, options.max_pages)
-    }))
-    .map_err(|_| PdfError::Corrupt("pdfium failed on this file".into()));
-    drop(guard);
-    let extracted = extracted??;
+    let extracted = extract_document(bytes, password, options.max_pages)?;
     check_readable(&extracted, options)?;
     let mut report = Report::new_for_source(bytes, path, "application/pdf");
     report.source.pages = Some(extracted.page_count.min(u32::MAX as usize) as u32);
     report.warnings.extend(skipped_page_warnings(&extracted));
-    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| layout::build_report(page::text_layer_pages(&extracted), &mut report)));
+    let mut pages = page::text_layer_pages(&extracted);
+    let scanned = ocr::read_scanned_pages(bytes, &extracted, &mut pages, options)?;
+    report.source.ocr_pages = scanned.pages;
+    report.warnings.extend(scanned.warnings);
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| layout::build_report(pages, &mut report)));
     match built {
         Err(_) => return Err(PdfError::Corrupt("layout analysis failed on this file".into())),
         // Said only of a document with text (one without has its "no text layer" warning).
         Ok(true) if extracted.hidden_chars > 0 => report.warnings.push(format!("{} invisible or rotated characters skipped", extracted.hidden_chars)),
         Ok(_) => {}
     }
+    if !report.source.ocr_pages.is_empty() {
+        for block in &mut report.blocks {
+            block.ocr = block.page.is_some_and(|page| report.source.ocr_pages.contains(&page));
+        }
+    }
     report.split_source_lines();
     Ok(report)
+}
+
+/// Extracts the characters and shapes of the first `max_pages` pages (PDFium, under the
+/// process-wide lock; a PDFium panic is a corrupt file).
+pub(crate) fn extract_document(bytes: &[u8], password: Option<&str>, max_pages: usize) -> Result<extract::Document, PdfError> {
+    let library = library::library()?;
+    // PDFium keeps global state: one document at a time per process, whichever thread asks.
+    let guard = EXTRACT_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let extracted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| extract::extract(library.bindings.as_ref(), bytes, password, max_pages)))
+        .map_err(|_| PdfError::Corrupt("pdfium failed on this file".into()));
+    drop(guard);
+    extracted?
+}
+
+/// Page numbers as a reader writes them: runs as ranges (`1–3, 7`), at most ten items shown.
+pub(crate) fn page_list(pages: &[u32]) -> String {
+    let mut items: Vec<String> = Vec::new();
+    let mut index = 0;
+    while index < pages.len() {
+        let start = index;
+        while index + 1 < pages.len() && pages[index + 1] == pages[index] + 1 {
+            index += 1;
+        }
+        items.push(if index > start { format!("{}–{}", pages[start], pages[index]) } else { pages[start].to_string() });
+        index += 1;
+    }
+    if items.len() > 10 {
+        format!("{} … ({} pages)", items[..10].join(", "), pages.len())
+    } else {
+        items.join(", ")
+    }
 }
 
 /// Refuses a document with nothing to read: no pages, no page that loads, only absurd pages, or
@@ -145,14 +189,7 @@ fn check_readable(document: &extract::Document, options: &PdfOptions) -> Result<
 
 /// Says which pages were not read, or read in part.
 fn skipped_page_warnings(document: &extract::Document) -> Vec<String> {
-    let list = |pages: &mut dyn Iterator<Item = u32>| {
-        let pages: Vec<String> = pages.map(|p| p.to_string()).collect();
-        if pages.len() > 10 {
-            format!("{} … ({} pages)", pages[..10].join(", "), pages.len())
-        } else {
-            pages.join(", ")
-        }
-    };
+    let list = |pages: &mut dyn Iterator<Item = u32>| page_list(&pages.collect::<Vec<u32>>());
     let mut warnings = Vec::new();
     if !document.unreadable_pages.is_empty() {
         warnings.push(format!("pages that could not be read: {}", list(&mut document.unreadable_pages.iter().copied())));

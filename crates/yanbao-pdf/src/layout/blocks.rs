@@ -274,7 +274,7 @@ impl BlockBuilder {
 
     /// Appends a block and returns its index.
     fn push_block(&mut self, kind: BlockKind, text: String, page: u32) -> usize {
-        self.blocks.push(Block { kind, text, page: Some(page), section: None, boilerplate: false });
+        self.blocks.push(Block { kind, text, page: Some(page), section: None, boilerplate: false, ocr: false });
         self.blocks.len() - 1
     }
 
