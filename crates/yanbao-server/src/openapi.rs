@@ -125,11 +125,11 @@ fn report_part_schemas() -> Value {
     json!({
         "Block": {
             "type": "object", "required": ["kind", "text", "page", "section"],
-            "properties": { "kind": block_kind, "text": { "type": "string" }, "page": nullable("integer"), "section": nullable("integer"), "boilerplate": { "type": "boolean" } }
+            "properties": { "kind": block_kind, "text": { "type": "string" }, "page": nullable("integer"), "section": nullable("integer"), "boilerplate": { "type": "boolean" }, "ocr": { "type": "boolean", "description": "text read by OCR off a scanned page" } }
         },
         "PreviewBlock": {
             "type": "object", "required": ["index", "kind", "text", "page", "section"],
-            "properties": { "index": { "type": "integer", "minimum": 0, "description": "the block's index in the full report" }, "kind": block_kind, "text": { "type": "string" }, "page": nullable("integer"), "section": nullable("integer"), "boilerplate": { "type": "boolean" } }
+            "properties": { "index": { "type": "integer", "minimum": 0, "description": "the block's index in the full report" }, "kind": block_kind, "text": { "type": "string" }, "page": nullable("integer"), "section": nullable("integer"), "boilerplate": { "type": "boolean" }, "ocr": { "type": "boolean", "description": "text read by OCR off a scanned page" } }
         },
         "OutlineEntry": object(json!({ "level": { "type": "integer" }, "title": { "type": "string" }, "block": { "type": "integer", "minimum": 0 } })),
         "Table": object(json!({
@@ -179,7 +179,7 @@ fn report_schema() -> Value {
         "required": ["id", "source", "title", "publisher", "institution", "authors", "date", "year", "language", "outline", "blocks", "tables", "figures", "events", "entities", "preview", "warnings"],
         "properties": {
             "id": { "type": "string" }, "format_version": { "type": "integer" },
-            "source": { "type": "object", "required": ["path", "media_type", "bytes", "pages"], "properties": { "path": { "type": "string" }, "media_type": { "type": "string" }, "bytes": { "type": "integer", "minimum": 0 }, "pages": nullable("integer"), "sha256": { "type": "string" }, "encoding": { "type": "string" } } },
+            "source": { "type": "object", "required": ["path", "media_type", "bytes", "pages"], "properties": { "path": { "type": "string" }, "media_type": { "type": "string" }, "bytes": { "type": "integer", "minimum": 0 }, "pages": nullable("integer"), "sha256": { "type": "string" }, "encoding": { "type": "string" }, "ocr_pages": { "type": "array", "items": { "type": "integer", "minimum": 1 }, "description": "pages whose text was read by OCR" } } },
             "title": { "type": "string" }, "subtitle": { "type": "string" }, "publisher": nullable("string"), "institution": nullable("string"),
             "authors": strings, "analysts": array_of("Analyst"), "date": nullable("string"), "year": nullable("integer"), "language": { "type": "string" },
             "company": { "anyOf": [schema_ref("Company"), { "type": "null" }] },
