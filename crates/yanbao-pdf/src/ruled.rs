@@ -142,7 +142,7 @@ fn distinct(group: &[Rule], horizontal: bool) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn shape(x0: f32, y0: f32, x1: f32, y1: f32) -> Shape {
@@ -150,7 +150,7 @@ mod tests {
     }
 
     /// A 2 × 2 cell grid drawn as separate thin rules (as 金宇生物's annual report draws it).
-    fn two_by_two() -> Vec<Shape> {
+    pub(crate) fn two_by_two() -> Vec<Shape> {
         let mut shapes = Vec::new();
         for y in [100.0, 120.0, 140.0] {
             shapes.push(shape(90.0, y, 300.0, y + 0.5));

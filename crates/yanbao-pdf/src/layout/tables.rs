@@ -139,21 +139,8 @@ pub fn table_rows(grid: &Grid, lines: &[TextLine], members: &[usize]) -> Vec<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::Shape;
+    use crate::ruled::tests::two_by_two;
     use crate::ruled::{grids, rules};
-
-    /// A 2 × 2 cell grid drawn as separate thin rules (as 金宇生物's annual report draws it).
-    fn two_by_two() -> Vec<Shape> {
-        let shape = |x0: f32, y0: f32, x1: f32, y1: f32| Shape { x0, y0, x1, y1, image: false };
-        let mut shapes = Vec::new();
-        for y in [100.0, 120.0, 140.0] {
-            shapes.push(shape(90.0, y, 300.0, y + 0.5));
-        }
-        for x in [90.0, 200.0, 300.0] {
-            shapes.push(shape(x, 100.0, x + 0.5, 140.5));
-        }
-        shapes
-    }
 
     #[test]
     fn lines_fall_into_cells() {
