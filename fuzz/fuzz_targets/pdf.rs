@@ -19,7 +19,10 @@ fuzz_target!(
         }
     },
     |data: &[u8]| {
-        let options = PdfOptions { refuse_blank: true, ..PdfOptions::default() };
+        // No OCR: reading a scanned page takes seconds in ONNX Runtime's C++ (over the 10-s hang
+        // limit), not in yanbao's Rust; hostile page images have their own tests
+        // (crates/yanbao-pdf/tests/ocr.rs).
+        let options = PdfOptions { refuse_blank: true, ocr: yanbao_pdf::ocr::OcrMode::Never, ..PdfOptions::default() };
         let _ = yanbao_pdf::parse_pdf(data, "fuzz.pdf", &options);
     }
 );
