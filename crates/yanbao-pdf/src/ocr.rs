@@ -83,24 +83,43 @@ fn image_share(page: &Page) -> f32 {
 }
 
 /// Turns OCR lines of an image drawn at `scale` pixels per point into page lines.
+///
+/// A detected box is as tall as its line's ink, so boxes of one type size differ by a few pixels
+/// (ascenders, descenders, a superscript): a line within a fifth of the page's median box height,
+/// or a long line whose characters are as wide as the page's median, gets the median's size. Body
+/// lines then share one size (paragraphs join across them, as the layout joins lines of one font
+/// size) and only truly larger or smaller type — a title, a footnote — stands out.
 pub fn page_lines(read: &[OcrLine], scale: f32) -> Vec<Line> {
+    let read: Vec<&OcrLine> = read.iter().filter(|line| !line.text.trim().is_empty()).collect();
+    let median = |mut values: Vec<f32>| {
+        values.sort_by(f32::total_cmp);
+        values.get(values.len().saturating_sub(1) / 2).copied().unwrap_or(0.0)
+    };
+    let height = median(read.iter().filter(|line| line.text.chars().count() >= 4).map(|line| line.area.height() / scale).collect());
+    let pitch = median(read.iter().filter(|line| ems(&line.text) >= 10.0).map(|line| line.area.width() / scale / ems(&line.text)).collect());
     read.iter()
-        .filter(|line| !line.text.trim().is_empty())
         .map(|line| {
             let (x0, y0, x1, y1) = (line.area.x0 / scale, line.area.y0 / scale, line.area.x1 / scale, line.area.y1 / scale);
+            let near = |value: f32, typical: f32| typical > 0.0 && (0.8..=1.25).contains(&(value / typical));
+            let body = near(y1 - y0, height) || (ems(&line.text) >= 20.0 && near((x1 - x0) / ems(&line.text), pitch));
             Line {
                 text: line.text.trim().to_string(),
                 x0,
                 y0,
                 x1,
                 y1,
-                size: ((y1 - y0) * SIZE_PER_BOX_HEIGHT).max(1.0),
+                size: ((if body { height } else { y1 - y0 }) * SIZE_PER_BOX_HEIGHT).max(1.0),
                 bold: false,
                 font: 0,
                 chars: line.text.trim().chars().filter(|c| !c.is_whitespace()).count(),
             }
         })
         .collect()
+}
+
+/// The width of a text in ems, roughly: a Han character is one, any other half.
+fn ems(text: &str) -> f32 {
+    text.trim().chars().map(|c| if (c as u32) < 0x2E80 { 0.5 } else { 1.0 }).sum()
 }
 
 /// Draws page `number` (1-based) of the PDF at `scale` pixels per point.
@@ -319,16 +338,29 @@ mod tests {
 
     #[test]
     fn ocr_lines_become_page_lines_in_points() {
+        let line = |text: &str, y0: f32, height: f32| OcrLine { text: text.into(), area: PixelBox { x0: 150.0, y0, x1: 750.0, y1: y0 + height }, confidence: 0.98, char_centres: vec![] };
         let read = vec![
-            OcrLine { text: " 图1：上证指数走势 ".into(), area: PixelBox { x0: 150.0, y0: 300.0, x1: 750.0, y1: 330.0 }, confidence: 0.98, char_centres: vec![] },
-            OcrLine { text: "  ".into(), area: PixelBox { x0: 0.0, y0: 0.0, x1: 10.0, y1: 10.0 }, confidence: 0.9, char_centres: vec![] },
+            line(" 图1：上证指数走势 ", 300.0, 30.0),
+            line("  ", 0.0, 10.0),
+            line("正文第一行，字号相同，每行二十六个字的正文宽度相近。", 400.0, 27.0),
+            line("正文第二行，带上标¹，每行二十六个字的正文宽度相近", 440.0, 33.0),
+            // Body text whose box a superscript made tall: its characters are body-wide.
+            OcrLine { text: "suggests that risk and return should be positively related.1 Consequently,".into(), area: PixelBox { x0: 150.0, y0: 500.0, x1: 1050.0, y1: 539.0 }, confidence: 0.9, char_centres: vec![] },
+            line("正文第三行，字号相同，每行二十六个字的正文宽度相近。", 600.0, 30.0),
+            line("正文第四行，字号相同，每行二十六个字的正文宽度相近。", 640.0, 30.0),
+            line("大号标题文字", 100.0, 60.0),
         ];
         let lines = page_lines(&read, 1.5);
-        assert_eq!(lines.len(), 1, "a blank read is no line");
-        let line = &lines[0];
-        assert_eq!(line.text, "图1：上证指数走势");
-        assert_eq!((line.x0, line.y0, line.x1, line.y1), (100.0, 200.0, 500.0, 220.0));
-        assert!((line.size - 20.0 * SIZE_PER_BOX_HEIGHT).abs() < 1e-4);
-        assert_eq!(line.chars, 9);
+        assert_eq!(lines.len(), 7, "a blank read is no line");
+        let first = &lines[0];
+        assert_eq!(first.text, "图1：上证指数走势");
+        assert_eq!((first.x0, first.y0, first.x1, first.y1), (100.0, 200.0, 500.0, 220.0));
+        assert_eq!(first.chars, 9);
+        // Lines near the median height share one size; the title keeps its own.
+        assert!((first.size - 20.0 * SIZE_PER_BOX_HEIGHT).abs() < 1e-4);
+        assert_eq!(lines[1].size, first.size);
+        assert_eq!(lines[2].size, first.size);
+        assert_eq!(lines[3].size, first.size, "a superscript does not make a heading");
+        assert!((lines[6].size - 40.0 * SIZE_PER_BOX_HEIGHT).abs() < 1e-4, "the title keeps its size");
     }
 }
