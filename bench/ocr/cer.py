@@ -9,7 +9,8 @@ Character error rate (CER): for every line an engine read, the text-layer charac
 lies in the line's box are its reference; CER = (edit distance over all lines + reference
 characters in no line) / reference characters. Whitespace is ignored and both sides are NFKC
 folded, so full- and half-width forms of one character agree; dots are left out on both sides
-(a contents page's leader runs hundreds of them). The reference is the text a reader
+(a contents page's leader runs hundreds of them), and so are runs of four or more of one dash
+(`-----`, `====`: a rule typed as text). The reference is the text a reader
 reads: characters under 6.5 pt tall (chart tick labels, legal fine print) are left out, and a line
 read where the text layer has nothing (text inside a raster chart) is neither right nor wrong. A
 page counts as Chinese when at least 30 % of its letters are Han. Speed is CPU seconds per page of each engine alone
@@ -28,8 +29,21 @@ MIN_HEIGHT = 6.5  # points: smaller characters are not part of the reference
 LEADERS = set('.…·•‧_')  # dot leaders of contents pages, in either script
 
 
+RULE = re.compile(r'([-—=~*])\1{3,}')  # a rule typed as text: four or more of one dash, in either script
+
+
 def fold(text):
-    return ''.join(c for c in unicodedata.normalize('NFKC', text) if not c.isspace() and c not in LEADERS)
+    kept = ''.join(c for c in unicodedata.normalize('NFKC', text) if not c.isspace() and c not in LEADERS)
+    return RULE.sub('', kept)
+
+
+def without_rules(glyphs):
+    """The text-layer glyphs less runs that type a rule (`-----`), which no reader reads as text."""
+    folded = ''.join(fold(ch[0])[:1] or ' ' for ch in glyphs)
+    drop = set()
+    for run in RULE.finditer(folded):
+        drop.update(range(run.start(), run.end()))
+    return [glyph for index, glyph in enumerate(glyphs) if index not in drop]
 
 
 def edit_distance(a, b):
@@ -49,7 +63,7 @@ def edit_distance(a, b):
 def page_errors(glyphs, lines):
     """(errors, reference characters) of one page: lines [(text, x0, y0, x1, y1)] against text-layer
     glyphs [(ch, x0, y0, x1, y1)], all in points."""
-    reference = [(fold(ch), (x0 + x1) / 2, (y0 + y1) / 2) for ch, x0, y0, x1, y1 in glyphs if y1 - y0 >= MIN_HEIGHT]
+    reference = [(fold(ch), (x0 + x1) / 2, (y0 + y1) / 2) for ch, x0, y0, x1, y1 in without_rules(glyphs) if y1 - y0 >= MIN_HEIGHT]
     reference = [(ch, x, y) for ch, x, y in reference if ch]
     total = sum(len(ch) for ch, _, _ in reference)
     taken = [False] * len(reference)
