@@ -33,6 +33,8 @@ const BATCH: usize = 1;
 const MIN_CONFIDENCE: f32 = 0.5;
 /// At most this many line boxes per page.
 const MAX_LINES: usize = 2000;
+/// Lines (from the top) whose reading decides whether a page is mostly Latin script.
+const SCRIPT_SAMPLE: usize = 8;
 
 /// Why OCR could not run. Each message is one lowercase line.
 #[derive(Debug, thiserror::Error)]
@@ -179,17 +181,31 @@ impl Engine {
     ///
     /// Lines are read narrowed ([`RecogniseParams::width_scale`]), which suits square Han
     /// characters; a line that reads as mostly Latin letters and digits, whose glyphs are half as
-    /// wide, is read again at its full width.
+    /// wide, is read again at its full width. The first lines of the page decide its script: when
+    /// most of them read as Latin, the rest of the page is read at full width straight away
+    /// rather than twice.
     pub fn recognise(&mut self, page: &RgbImage, boxes: &[PixelBox]) -> Result<Vec<OcrLine>, OcrError> {
+        let narrowed = self.read.width_scale;
         let all: Vec<usize> = (0..boxes.len()).collect();
-        let mut read = self.read_boxes(page, boxes, &all, self.read.width_scale)?;
-        if self.read.width_scale < 1.0 {
-            let narrow_script: Vec<usize> = all.iter().copied().filter(|&i| read[i].as_ref().is_some_and(|line| mostly_narrow(&line.text))).collect();
-            if !narrow_script.is_empty() {
-                let again = self.read_boxes(page, boxes, &narrow_script, 1.0)?;
-                for index in narrow_script {
-                    read[index] = again[index].clone();
-                }
+        if narrowed >= 1.0 {
+            return Ok(self.read_boxes(page, boxes, &all, narrowed)?.into_iter().flatten().collect());
+        }
+        let (sample, rest) = all.split_at(all.len().min(SCRIPT_SAMPLE));
+        let mut read = self.read_boxes(page, boxes, sample, narrowed)?;
+        let sampled: Vec<&OcrLine> = read.iter().flatten().collect();
+        let latin = sampled.iter().filter(|line| latin_words(&line.text)).count();
+        let latin_page = !sampled.is_empty() && latin * 4 >= sampled.len() * 3;
+        let rest_scale = if latin_page { 1.0 } else { narrowed };
+        merge(&mut read, self.read_boxes(page, boxes, rest, rest_scale)?);
+        let reread: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&i| (i < sample.len() || !latin_page) && read[i].as_ref().is_some_and(|line| mostly_narrow(&line.text)))
+            .collect();
+        if !reread.is_empty() {
+            let again = self.read_boxes(page, boxes, &reread, 1.0)?;
+            for index in reread {
+                read[index] = again[index].clone();
             }
         }
         Ok(read.into_iter().flatten().collect())
@@ -230,6 +246,24 @@ impl Engine {
             }
         }
         Ok(read)
+    }
+}
+
+/// True when a line reads as words of Latin letters: at least three letters and more letters
+/// than other characters (a row of figures is narrow too, but says nothing of the page's script:
+/// Chinese reports open pages with tables).
+fn latin_words(text: &str) -> bool {
+    let letters = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let others = text.chars().filter(|c| !c.is_whitespace() && !c.is_ascii_alphabetic()).count();
+    letters >= 3 && letters > others
+}
+
+/// Puts what a second reading found into the first one's slots (each index is read once).
+fn merge(read: &mut [Option<OcrLine>], more: Vec<Option<OcrLine>>) {
+    for (slot, line) in read.iter_mut().zip(more) {
+        if line.is_some() {
+            *slot = line;
+        }
     }
 }
 
@@ -274,5 +308,13 @@ mod tests {
         assert!(mostly_narrow("EMA(T)=α*price(T)"));
         assert!(!mostly_narrow("图1：上证指数走势（2012-2013）"));
         assert!(!mostly_narrow(""));
+    }
+
+    #[test]
+    fn latin_words_need_letters_not_figures() {
+        assert!(latin_words("Revenue grew 31% in 2021"));
+        assert!(!latin_words("2019 2020 2021E 2022E"));
+        assert!(!latin_words("图1：GDP增速"));
+        assert!(!latin_words("EPS（元）"));
     }
 }
