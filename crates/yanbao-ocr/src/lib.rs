@@ -238,7 +238,7 @@ impl Engine {
             }
             for (n, &index) in chunk.iter().enumerate() {
                 let rows = &probabilities[n * steps * classes..(n + 1) * steps * classes];
-                let decoded = recognise::space_words(recognise::decode(rows, classes, &self.charset));
+                let decoded = recognise::han_punctuation(recognise::space_words(recognise::decode(rows, classes, &self.charset)));
                 if decoded.text.trim().is_empty() || decoded.confidence < MIN_CONFIDENCE {
                     continue;
                 }

@@ -178,9 +178,90 @@ pub fn space_words(decoded: Decoded) -> Decoded {
     Decoded { text, steps, ..decoded }
 }
 
+/// Gives Chinese text its own punctuation back: the model often reads a full-width mark as its
+/// ASCII twin (`“` as `"`, `：` as `:`), which a Chinese report does not print next to Han
+/// characters. A `"` in a line with Han text becomes `“` or `”` by turns; `, : ; ? !` after a Han
+/// character, and `( )` around one, become full-width; a space beside a full-width mark goes.
+/// Lines without Han characters are left as they are (`1,000`, `"quoted"` in English).
+pub fn han_punctuation(decoded: Decoded) -> Decoded {
+    let chars: Vec<char> = decoded.text.chars().collect();
+    if chars.len() != decoded.steps.len() || !chars.iter().copied().any(is_han) {
+        return decoded;
+    }
+    let neighbour = |index: usize, step: isize| {
+        let mut at = index as isize + step;
+        while at >= 0 && (at as usize) < chars.len() && chars[at as usize] == ' ' {
+            at += step;
+        }
+        (at >= 0 && (at as usize) < chars.len()).then(|| chars[at as usize])
+    };
+    let mut marks: Vec<char> = Vec::with_capacity(chars.len());
+    let (mut quotes, mut open_brackets) = (0usize, 0usize);
+    for (index, &c) in chars.iter().enumerate() {
+        let (before, after) = (neighbour(index, -1), neighbour(index, 1));
+        let han_before = before.is_some_and(|b| is_han(b) || is_full_width_mark(b));
+        let han_after = after.is_some_and(is_han);
+        let mark = match c {
+            '"' => {
+                quotes += 1;
+                if quotes % 2 == 1 { '“' } else { '”' }
+            }
+            ',' if han_before => '，',
+            ':' if han_before => '：',
+            ';' if han_before => '；',
+            '?' if han_before => '？',
+            '!' if han_before => '！',
+            '(' if han_before || han_after => {
+                open_brackets += 1;
+                '（'
+            }
+            ')' if open_brackets > 0 || han_before => {
+                open_brackets = open_brackets.saturating_sub(1);
+                '）'
+            }
+            other => other,
+        };
+        marks.push(mark);
+    }
+    let mut text = String::with_capacity(decoded.text.len() + 8);
+    let mut steps = Vec::with_capacity(marks.len());
+    for (index, &c) in marks.iter().enumerate() {
+        let beside_mark = |at: Option<usize>| at.and_then(|at| marks.get(at)).is_some_and(|&m| is_full_width_mark(m));
+        if c == ' ' && (beside_mark(index.checked_sub(1)) || beside_mark(Some(index + 1))) {
+            continue;
+        }
+        text.push(c);
+        steps.push(decoded.steps[index]);
+    }
+    Decoded { text, steps, ..decoded }
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+}
+
+fn is_full_width_mark(c: char) -> bool {
+    matches!(c, '“' | '”' | '，' | '：' | '；' | '？' | '！' | '（' | '）' | '。' | '、')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn decoded(text: &str) -> Decoded {
+        Decoded { text: text.into(), confidence: 0.9, steps: (0..text.chars().count()).map(|i| i * 3).collect() }
+    }
+
+    #[test]
+    fn chinese_lines_get_full_width_punctuation_back() {
+        assert_eq!(han_punctuation(decoded("\" Trader-Company\"集成算法交易策略")).text, "“Trader-Company”集成算法交易策略");
+        assert_eq!(han_punctuation(decoded("新量化择时指标之二Tsharp:")).text, "新量化择时指标之二Tsharp:");
+        assert_eq!(han_punctuation(decoded("研究结论:股票(600519)上涨,涨幅1,000点")).text, "研究结论：股票（600519）上涨，涨幅1,000点");
+        // English stays English; steps follow the characters kept.
+        assert_eq!(han_punctuation(decoded("\"Revenue\" grew 1,000 (net)")).text, "\"Revenue\" grew 1,000 (net)");
+        let fixed = han_punctuation(decoded("\" A\"中"));
+        assert_eq!(fixed.text.chars().count(), fixed.steps.len());
+    }
 
     fn charset() -> Charset {
         Charset::from_list("中\n国\na\nb\n")

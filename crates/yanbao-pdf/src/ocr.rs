@@ -82,6 +82,11 @@ fn image_share(page: &Page) -> f32 {
     covered / area
 }
 
+/// Boxes at least this many times as tall as wide hold vertical text (as `yanbao_ocr` reads them).
+const VERTICAL: f32 = 1.5;
+/// Sizes of adjacent display lines within this ratio are one size (see [`same_size_as_line_above`]).
+const SAME_SIZE: f32 = 1.15;
+
 /// Turns OCR lines of an image drawn at `scale` pixels per point into page lines.
 ///
 /// A detected box is as tall as its line's ink, so boxes of one type size differ by a few pixels
@@ -97,24 +102,52 @@ pub fn page_lines(read: &[OcrLine], scale: f32) -> Vec<Line> {
     };
     let height = median(read.iter().filter(|line| line.text.chars().count() >= 4).map(|line| line.area.height() / scale).collect());
     let pitch = median(read.iter().filter(|line| ems(&line.text) >= 10.0).map(|line| line.area.width() / scale / ems(&line.text)).collect());
-    read.iter()
+    let mut lines: Vec<Line> = read
+        .iter()
         .map(|line| {
             let (x0, y0, x1, y1) = (line.area.x0 / scale, line.area.y0 / scale, line.area.x1 / scale, line.area.y1 / scale);
             let near = |value: f32, typical: f32| typical > 0.0 && (0.8..=1.25).contains(&(value / typical));
             let body = near(y1 - y0, height) || (ems(&line.text) >= 20.0 && near((x1 - x0) / ems(&line.text), pitch));
+            // A vertical line (a cover's banner, a sidebar) is as thick as its box is wide.
+            let thickness = if y1 - y0 >= VERTICAL * (x1 - x0) { x1 - x0 } else { y1 - y0 };
             Line {
                 text: line.text.trim().to_string(),
                 x0,
                 y0,
                 x1,
                 y1,
-                size: ((if body { height } else { y1 - y0 }) * SIZE_PER_BOX_HEIGHT).max(1.0),
+                size: ((if body { height } else { thickness }) * SIZE_PER_BOX_HEIGHT).max(1.0),
                 bold: false,
                 font: 0,
                 chars: line.text.trim().chars().filter(|c| !c.is_whitespace()).count(),
             }
         })
-        .collect()
+        .collect();
+    same_size_as_line_above(&mut lines, height * SIZE_PER_BOX_HEIGHT);
+    lines
+}
+
+/// Lines read by OCR and set in one display size — a title wrapped over two lines, a series line
+/// above its title — get slightly different boxes (a descender, a colon, a bracket makes a box
+/// taller), where the text layer gives them one size. A line larger than the body text whose size
+/// is within [`SAME_SIZE`] of the line right above it takes that line's size, so the title stages
+/// see one group.
+fn same_size_as_line_above(lines: &mut [Line], body_size: f32) {
+    for index in 1..lines.len() {
+        let line = &lines[index];
+        if line.size <= body_size * 1.1 {
+            continue;
+        }
+        let above = lines[..index].iter().rev().take(6).find(|other| {
+            other.y1 <= line.y0 + 0.3 * line.height() && line.y0 - other.y1 < line.height() && other.x0 < line.x1 && other.x1 > line.x0
+        });
+        if let Some(above) = above {
+            let ratio = line.size / above.size;
+            if (1.0 / SAME_SIZE..=SAME_SIZE).contains(&ratio) {
+                lines[index].size = above.size;
+            }
+        }
+    }
 }
 
 /// The width of a text in ems, roughly: a Han character is one, any other half.
@@ -362,5 +395,21 @@ mod tests {
         assert_eq!(lines[2].size, first.size);
         assert_eq!(lines[3].size, first.size, "a superscript does not make a heading");
         assert!((lines[6].size - 40.0 * SIZE_PER_BOX_HEIGHT).abs() < 1e-4, "the title keeps its size");
+    }
+
+    #[test]
+    fn display_lines_take_one_size_and_vertical_banners_their_thickness() {
+        let at = |text: &str, x0: f32, y0: f32, x1: f32, y1: f32| OcrLine { text: text.into(), area: PixelBox { x0, y0, x1, y1 }, confidence: 0.98, char_centres: vec![] };
+        let mut read: Vec<OcrLine> = (0..6).map(|i| at("正文一行，字号相同，宽度相近的正文。", 150.0, 600.0 + 40.0 * i as f32, 750.0, 630.0 + 40.0 * i as f32)).collect();
+        // A series line over its title: the descender of `p` makes its box 12 % taller.
+        read.push(at("新量化择时指标之二Tsharp:", 150.0, 200.0, 900.0, 267.0));
+        read.push(at("时变夏普比率把握长中短趋势", 150.0, 280.0, 900.0, 340.0));
+        // A cover's vertical banner, four characters tall and one wide.
+        read.push(at("究报告】", 40.0, 100.0, 80.0, 300.0));
+        let lines = page_lines(&read, 1.0);
+        let size = |text: &str| lines.iter().find(|line| line.text == text).map(|line| line.size).unwrap();
+        assert_eq!(size("时变夏普比率把握长中短趋势"), size("新量化择时指标之二Tsharp:"));
+        assert!(size("时变夏普比率把握长中短趋势") > 1.5 * size("正文一行，字号相同，宽度相近的正文。"));
+        assert!((size("究报告】") - 40.0 * SIZE_PER_BOX_HEIGHT).abs() < 1e-4, "a vertical line is as large as it is thick");
     }
 }
