@@ -5,6 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use once_cell::sync::Lazy;
+use regex::Regex;
 use yanbao_model::finish::{BackMatter, Heading};
 use yanbao_model::normalize::{clean, fold, is_han};
 use yanbao_model::{Block, BlockKind, Figure, Report, Table};
@@ -189,7 +191,7 @@ impl BlockBuilder {
             // report's metadata (analysts, contacts, related reports): neither is body text.
             let contents = vocab::contents::ends_with_dot_leaders(&line.text)
                 || vocab::contents::is_section_numbers(&line.text)
-                || (toc_page && (vocab::contents::is_printed_entry(&line.text) || fold(&line.text).contains("目录")));
+                || (toc_page && (vocab::contents::is_printed_entry(&line.text) || fold(&line.text).contains("目录") || reads_as_caption(&line.text)));
             let metadata = is_contact_line(&line.text) || (page.number == self.cover_page && is_cover_metadata(&line.text, &self.cover));
             if contents || metadata {
                 self.close_paragraph();
@@ -438,8 +440,13 @@ pub fn starts_list_item(text: &str) -> bool {
 }
 
 /// True for a contents / list-of-figures page: a 目录 heading or several dot-leader entries.
+///
+/// A page read by OCR loses its leaders (the detector boxes the dots apart from the entry, or
+/// not at all): under a 图表目录 heading, three lines that read as captions (`图3:`, `表1：…`)
+/// make it a list of figures too, and its lines are entries, not the report's captions.
 fn is_toc_page(page: &LayoutPage) -> bool {
     let entries = page.lines.iter().filter(|l| vocab::contents::is_printed_entry(&l.text)).count();
+    let caption_like = || page.lines.iter().filter(|l| reads_as_caption(&l.text)).count();
     // The heading matters only with one or two entries: fold the lines only then.
     let heading = || {
         page.lines.iter().any(|l| {
@@ -447,7 +454,14 @@ fn is_toc_page(page: &LayoutPage) -> bool {
             f == "目录" || f == "图表目录" || f == "插图目录" || f == "表格目录" || f == "图目录" || f == "表目录" || f.eq_ignore_ascii_case("contents")
         })
     };
-    entries >= 3 || (entries >= 1 && heading())
+    entries >= 3 || ((entries >= 1 || caption_like() >= 3) && heading())
+}
+
+/// True for a caption line or a bare caption label (`图3:`, `表 12：`, an OCR'd list-of-figures
+/// entry whose title was boxed apart).
+fn reads_as_caption(text: &str) -> bool {
+    static BARE_LABEL: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(图表|图|表|Figure|Table|Exhibit)\s*\d+\s*[:：.]?$").unwrap());
+    vocab::caption::parse_printed(text).is_some() || BARE_LABEL.is_match(text.trim())
 }
 
 /// True when a line ends a sentence (so a paragraph may end with it).
@@ -464,5 +478,23 @@ mod tests {
         assert!(starts_list_item("1）资产收益率为正；"));
         assert!(starts_list_item("• 风险提示"));
         assert!(!starts_list_item("2022年光伏装机"));
+    }
+
+    fn page_of(texts: &[&str]) -> LayoutPage {
+        let lines = texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| TextLine { line: Line { text: text.to_string(), y0: 20.0 * i as f32, y1: 20.0 * i as f32 + 12.0, x1: 300.0, size: 10.0, ..Line::default() }, text: text.to_string(), page: 3, running: false })
+            .collect();
+        LayoutPage { number: 3, width: 595.0, height: 842.0, lines, ..LayoutPage::default() }
+    }
+
+    #[test]
+    fn a_list_of_figures_read_by_ocr_is_known_without_its_leaders() {
+        // OCR boxes the dot leaders apart from the entries (or not at all).
+        assert!(is_toc_page(&page_of(&["图表目录", "图1: 2019-08至2022-08金股数量，", "图2：2022年8月行业内金股覆盖度。", "图3:", "图4:"])));
+        // Captions on a body page are captions.
+        assert!(!is_toc_page(&page_of(&["图1：上证指数走势", "图2：成交量", "图3：换手率", "正文。"])));
+        assert!(is_toc_page(&page_of(&["目录", "1 概况..........3"])));
     }
 }
