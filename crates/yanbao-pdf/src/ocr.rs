@@ -95,7 +95,8 @@ const SAME_SIZE: f32 = 1.15;
 /// lines then share one size (paragraphs join across them, as the layout joins lines of one font
 /// size) and only truly larger or smaller type — a title, a footnote — stands out.
 pub fn page_lines(read: &[OcrLine], scale: f32) -> Vec<Line> {
-    let read: Vec<&OcrLine> = read.iter().filter(|line| !line.text.trim().is_empty()).collect();
+    let joined = join_touching(read.iter().filter(|line| !line.text.trim().is_empty()).cloned().collect());
+    let read: Vec<&OcrLine> = joined.iter().collect();
     let median = |mut values: Vec<f32>| {
         values.sort_by(f32::total_cmp);
         values.get(values.len().saturating_sub(1) / 2).copied().unwrap_or(0.0)
@@ -125,6 +126,40 @@ pub fn page_lines(read: &[OcrLine], scale: f32) -> Vec<Line> {
         .collect();
     same_size_as_line_above(&mut lines, height * SIZE_PER_BOX_HEIGHT);
     lines
+}
+
+/// The detector sometimes cuts one printed line into two boxes that touch or overlap (after a
+/// colon: `资料来源：` | `WIND资讯、…`); a reader sees one line. Boxes on one row (each covering
+/// most of the other's height) less than a third of their height apart are joined, left to right;
+/// table cells stand further apart than that.
+fn join_touching(read: Vec<OcrLine>) -> Vec<OcrLine> {
+    // Left to right, each line remembering where it came in: the joined lines keep that order.
+    let mut read: Vec<(usize, OcrLine)> = read.into_iter().enumerate().collect();
+    read.sort_by(|a, b| a.1.area.x0.total_cmp(&b.1.area.x0));
+    let mut joined: Vec<(usize, OcrLine)> = Vec::with_capacity(read.len());
+    for (order, line) in read {
+        let height = line.area.height();
+        let partner = joined.iter_mut().rev().find(|(_, left)| {
+            let overlap = left.area.y1.min(line.area.y1) - left.area.y0.max(line.area.y0);
+            let shorter = left.area.height().min(height);
+            let gap = line.area.x0 - left.area.x1;
+            overlap > 0.7 * shorter && gap < height / 3.0 && line.area.x1 > left.area.x1
+        });
+        match partner {
+            Some((first, left)) => {
+                *first = (*first).min(order);
+                left.text = format!("{}{}", left.text.trim_end(), line.text.trim_start());
+                left.char_centres.extend(line.char_centres);
+                left.confidence = left.confidence.min(line.confidence);
+                left.area.x1 = line.area.x1;
+                left.area.y0 = left.area.y0.min(line.area.y0);
+                left.area.y1 = left.area.y1.max(line.area.y1);
+            }
+            None => joined.push((order, line)),
+        }
+    }
+    joined.sort_by_key(|(order, _)| *order);
+    joined.into_iter().map(|(_, line)| line).collect()
 }
 
 /// Lines read by OCR and set in one display size — a title wrapped over two lines, a series line
@@ -395,6 +430,21 @@ mod tests {
         assert_eq!(lines[2].size, first.size);
         assert_eq!(lines[3].size, first.size, "a superscript does not make a heading");
         assert!((lines[6].size - 40.0 * SIZE_PER_BOX_HEIGHT).abs() < 1e-4, "the title keeps its size");
+    }
+
+    #[test]
+    fn boxes_cut_from_one_line_are_joined_and_table_cells_are_not() {
+        let at = |text: &str, x0: f32, x1: f32, y0: f32| OcrLine { text: text.into(), area: PixelBox { x0, y0, x1, y1: y0 + 12.0 }, confidence: 0.95, char_centres: vec![] };
+        let read = vec![
+            at("WIND资讯、国信证券经济研究所整理", 100.0, 225.0, 333.0),
+            at("资料来源：", 63.0, 104.0, 333.5),
+            at("2021", 300.0, 330.0, 400.0),
+            at("2022", 350.0, 380.0, 400.0),
+        ];
+        let joined = join_touching(read);
+        let texts: Vec<&str> = joined.iter().map(|line| line.text.as_str()).collect();
+        assert_eq!(texts, ["资料来源：WIND资讯、国信证券经济研究所整理", "2021", "2022"], "joined in the order the pieces came");
+        assert_eq!((joined[0].area.x0, joined[0].area.x1), (63.0, 225.0));
     }
 
     #[test]
