@@ -84,6 +84,8 @@ fn image_share(page: &Page) -> f32 {
 
 /// Boxes at least this many times as tall as wide hold vertical text (as `yanbao_ocr` reads them).
 const VERTICAL: f32 = 1.5;
+/// Characters this many times as wide as the body's median make a line display type.
+const WIDE_TYPE: f32 = 1.35;
 /// Sizes of adjacent display lines within this ratio are one size (see [`same_size_as_line_above`]).
 const SAME_SIZE: f32 = 1.15;
 
@@ -108,7 +110,11 @@ pub fn page_lines(read: &[OcrLine], scale: f32) -> Vec<Line> {
         .map(|line| {
             let (x0, y0, x1, y1) = (line.area.x0 / scale, line.area.y0 / scale, line.area.x1 / scale, line.area.y1 / scale);
             let near = |value: f32, typical: f32| typical > 0.0 && (0.8..=1.25).contains(&(value / typical));
-            let body = near(y1 - y0, height) || (ems(&line.text) >= 20.0 && near((x1 - x0) / ems(&line.text), pitch));
+            let line_pitch = (x1 - x0) / ems(&line.text).max(0.5);
+            // A scan's boxes vary by a fifth in height, so a title only 20 % taller passes for
+            // body text by its height; its characters, though, are far wider than the body's.
+            let wide_type = ems(&line.text) >= 8.0 && pitch > 0.0 && line_pitch > WIDE_TYPE * pitch;
+            let body = (near(y1 - y0, height) && !wide_type) || (ems(&line.text) >= 20.0 && near(line_pitch, pitch));
             // A vertical line (a cover's banner, a sidebar) is as thick as its box is wide.
             let thickness = if y1 - y0 >= VERTICAL * (x1 - x0) { x1 - x0 } else { y1 - y0 };
             Line {
@@ -170,7 +176,7 @@ fn join_touching(read: Vec<OcrLine>) -> Vec<OcrLine> {
 fn same_size_as_line_above(lines: &mut [Line], body_size: f32) {
     for index in 1..lines.len() {
         let line = &lines[index];
-        if line.size <= body_size * 1.1 {
+        if line.size <= body_size {
             continue;
         }
         let above = lines[..index].iter().rev().take(6).find(|other| {
@@ -461,5 +467,11 @@ mod tests {
         assert_eq!(size("时变夏普比率把握长中短趋势"), size("新量化择时指标之二Tsharp:"));
         assert!(size("时变夏普比率把握长中短趋势") > 1.5 * size("正文一行，字号相同，宽度相近的正文。"));
         assert!((size("究报告】") - 40.0 * SIZE_PER_BOX_HEIGHT).abs() < 1e-4, "a vertical line is as large as it is thick");
+        // A scanned title only a fifth taller than the body, but in far wider type.
+        let mut scanned = read[..6].to_vec();
+        scanned.push(at("Time Variations and Covariations", 100.0, 100.0, 1060.0, 136.0));
+        let lines = page_lines(&scanned, 1.0);
+        let body = lines[0].size;
+        assert!(lines[6].size > 1.15 * body, "{} vs {body}", lines[6].size);
     }
 }
