@@ -69,6 +69,8 @@ pub struct LineInput {
     pub data: Vec<f32>,
     /// Width of the scaled crop in pixels.
     pub width: u32,
+    /// For each column of the scaled crop, true when it holds no ink (see [`blank_columns`]).
+    pub blank: Vec<bool>,
 }
 
 /// Crops a box out of the page and scales it to the model's height, and its width by
@@ -89,7 +91,27 @@ pub fn prepare_line(page: &RgbImage, area: &PixelBox, width_scale: f32) -> Optio
     let aspect = (crop.width() as f32 / crop.height() as f32).min(MAX_ASPECT);
     let width = ((LINE_HEIGHT as f32 * aspect * width_scale.clamp(0.2, 2.0)).ceil() as u32).max(STEP);
     let scaled = image::imageops::resize(&crop, width, LINE_HEIGHT, FilterType::Triangle);
-    Some(LineInput { data: to_chw_bgr(&scaled), width })
+    Some(LineInput { data: to_chw_bgr(&scaled), width, blank: blank_columns(&scaled) })
+}
+
+/// The columns of a line image with no ink in them: a pixel is ink when it stands out from the
+/// line's background (its median brightness) by over a third of the line's contrast. Only the
+/// middle rows count, where a neighbouring line's ascenders or descenders caught in the box do
+/// not reach. Blank runs are what separates words; the gaps between letters of a word are a
+/// pixel or two, or none.
+pub fn blank_columns(image: &RgbImage) -> Vec<bool> {
+    let (width, height) = (image.width() as usize, image.height() as usize);
+    if width == 0 || height == 0 {
+        return Vec::new();
+    }
+    let luma: Vec<i32> = image.pixels().map(|p| (299 * p[0] as i32 + 587 * p[1] as i32 + 114 * p[2] as i32) / 1000).collect();
+    let mut sorted = luma.clone();
+    sorted.sort_unstable();
+    let background = sorted[sorted.len() / 2];
+    let contrast = sorted.iter().map(|&v| (v - background).abs()).max().unwrap_or(0);
+    let threshold = (contrast / 3).max(24);
+    let (top, bottom) = (height * 3 / 20, height - height * 3 / 20);
+    (0..width).map(|x| (top..bottom).all(|y| (luma[y * width + x] - background).abs() <= threshold)).collect()
 }
 
 /// Packs lines of one batch into one `N × 3 × 48 × W` input, each padded on the right with the
@@ -146,36 +168,136 @@ pub fn decode(probabilities: &[f32], classes: usize, charset: &Charset) -> Decod
     Decoded { text, confidence: if read == 0 { 0.0 } else { confidence / read as f32 }, steps }
 }
 
-/// Puts back word spaces the model left out between Latin words (`ReportsSecond`, `26,2023`):
-/// a gap between two Latin letters, digits or punctuation marks of at least 1.6 times the
-/// line's usual spacing, and at least 1.5 steps more, is a space (a thousands comma sits tight:
-/// `31,999` stays whole). Han text has no spaces to find and is left as it is.
-pub fn space_words(decoded: Decoded) -> Decoded {
+/// Puts back word spaces the model left out between Latin words (`addressthese`, `26,2023`),
+/// found in the line image rather than in the model's output: a blank gap between two Latin
+/// letters, digits or marks at least as wide as an eighth of the line's height (a narrow word
+/// space of justified text; letters of a word sit 0–4 pixels apart at the model's 48), at least
+/// 0.6 times the spaces the model did read on the line, and over twice its usual letter gap
+/// (letter-spaced capitals). `pixels_per_step` maps the model's steps to columns of the line
+/// image, whose width was scaled by `width_scale`; digits and marks ask more (see
+/// `word_break_weight`). Han text has no spaces to find and is left as
+/// it is; a thousands comma sits tight (`31,999` stays whole) and a wide `m` is one letter.
+pub fn space_words(decoded: Decoded, blank: &[bool], pixels_per_step: f32, width_scale: f32) -> Decoded {
     let chars: Vec<char> = decoded.text.chars().collect();
-    if chars.len() != decoded.steps.len() || chars.len() < 3 {
+    if chars.len() != decoded.steps.len() || chars.len() < 2 || blank.is_empty() {
         return decoded;
     }
     let latin = |c: char| c.is_ascii_graphic();
-    let mut gaps: Vec<usize> = chars.windows(2).zip(decoded.steps.windows(2)).filter(|(c, _)| latin(c[0]) && latin(c[1])).map(|(_, s)| s[1] - s[0]).collect();
-    if gaps.len() < 2 {
+    let gaps = glyph_gaps(&decoded, blank, pixels_per_step);
+    // Gaps across the spaces the model read (between the characters either side), and between
+    // Latin characters it read as one word.
+    let mut spaced: Vec<usize> = Vec::new();
+    let mut tight: Vec<usize> = Vec::new();
+    for index in 1..chars.len() {
+        if latin(chars[index - 1]) && latin(chars[index]) {
+            tight.push(gaps[index - 1]);
+        } else if chars[index] == ' ' && index + 1 < chars.len() && latin(chars[index - 1]) && latin(chars[index + 1]) {
+            spaced.push(gaps[index - 1].max(gaps[index]));
+        }
+    }
+    if tight.is_empty() {
         return decoded;
     }
-    gaps.sort_unstable();
-    let usual = gaps[gaps.len() / 2] as f32;
+    let median = |values: &mut Vec<usize>| {
+        values.sort_unstable();
+        values[values.len() / 2] as f32
+    };
+    let mut least = (LINE_HEIGHT as f32 * width_scale / 8.0).max(2.0);
+    if spaced.len() >= 2 {
+        least = least.max(0.6 * median(&mut spaced));
+    }
+    least = least.max(2.0 * median(&mut tight) + 1.0);
     let mut text = String::with_capacity(decoded.text.len() + 8);
     let mut steps = Vec::with_capacity(decoded.steps.len() + 8);
     for index in 0..chars.len() {
-        if index > 0 && latin(chars[index - 1]) && latin(chars[index]) {
-            let gap = (decoded.steps[index] - decoded.steps[index - 1]) as f32;
-            if gap >= 1.6 * usual && gap >= usual + 1.5 {
-                text.push(' ');
-                steps.push((decoded.steps[index] + decoded.steps[index - 1]) / 2);
-            }
+        if index > 0 && latin(chars[index - 1]) && latin(chars[index]) && gaps[index - 1] as f32 >= least * word_break_weight(chars[index - 1], chars[index]) {
+            text.push(' ');
+            steps.push((decoded.steps[index] + decoded.steps[index - 1]) / 2);
         }
         text.push(chars[index]);
         steps.push(decoded.steps[index]);
     }
     Decoded { text, steps, ..decoded }
+}
+
+/// How much wider than a word space a gap between `before` and `after` must be to part them:
+/// never before a closing mark or after an opening one (`31 ,` `( a`); twice between digits,
+/// whose figures are set on one width, so a narrow `1` stands in a wide cell (`2015`, `18`).
+fn word_break_weight(before: char, after: char) -> f32 {
+    if matches!(after, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '%') || matches!(before, '(' | '[' | '{') {
+        f32::INFINITY
+    } else if before.is_ascii_digit() && after.is_ascii_digit() {
+        2.0
+    } else {
+        1.0
+    }
+}
+
+/// The blank columns between each character and the next, in pixels of the line image: each
+/// character is placed on the run of ink columns nearest the step it was read at, and the gap is
+/// the widest blank run between its run and the next character's (0 for characters on one run
+/// of ink: touching letters, or two read from one glyph). `pixels_per_step` maps steps to columns.
+pub fn glyph_gaps(decoded: &Decoded, blank: &[bool], pixels_per_step: f32) -> Vec<usize> {
+    let ink = ink_runs(blank);
+    let runs = runs_of_characters(decoded, &ink, pixels_per_step);
+    runs.windows(2)
+        .map(|pair| match (pair[0], pair[1]) {
+            (Some(a), Some(b)) if b > a => (a..b).map(|r| ink[r + 1].0 - ink[r].1 - 1).max().unwrap_or(0),
+            _ => 0,
+        })
+        .collect()
+}
+
+/// Gives a large round bullet its shape back: the model reads `●` between words of a title
+/// (`ALPHABET INC. ● ANNUAL REPORT`) as the middle dot `·`, though a middle dot's ink is a
+/// sliver (a period's width, a tenth of the line's height) and a bullet's is most of a letter
+/// wide. A `·` or `•` alone on a run of ink at least a fifth of the line's height wide (scaled by
+/// `width_scale`) becomes `●`.
+pub fn heavy_dots(decoded: Decoded, blank: &[bool], pixels_per_step: f32, width_scale: f32) -> Decoded {
+    let chars: Vec<char> = decoded.text.chars().collect();
+    if chars.len() != decoded.steps.len() || !chars.iter().any(|&c| matches!(c, '·' | '•')) {
+        return decoded;
+    }
+    let ink = ink_runs(blank);
+    let runs = runs_of_characters(&decoded, &ink, pixels_per_step);
+    let least = 0.2 * LINE_HEIGHT as f32 * width_scale;
+    let text = chars
+        .iter()
+        .enumerate()
+        .map(|(index, &c)| {
+            let Some(run) = runs[index].filter(|_| matches!(c, '·' | '•')) else { return c };
+            // A space has no ink of its own: it lies on whichever run is nearest.
+            let alone = runs.iter().enumerate().all(|(other, &r)| other == index || chars[other] == ' ' || r != Some(run));
+            let width = (ink[run].1 - ink[run].0 + 1) as f32;
+            if alone && width >= least { '●' } else { c }
+        })
+        .collect();
+    Decoded { text, ..decoded }
+}
+
+/// Runs of ink columns, as (first, last) column.
+fn ink_runs(blank: &[bool]) -> Vec<(usize, usize)> {
+    let mut ink: Vec<(usize, usize)> = Vec::new();
+    for (x, &empty) in blank.iter().enumerate() {
+        if empty {
+            continue;
+        }
+        match ink.last_mut() {
+            Some(run) if run.1 + 1 == x => run.1 = x,
+            _ => ink.push((x, x)),
+        }
+    }
+    ink
+}
+
+/// For each character, the ink run nearest the step it was read at (None on a blank line).
+fn runs_of_characters(decoded: &Decoded, ink: &[(usize, usize)], pixels_per_step: f32) -> Vec<Option<usize>> {
+    let run_of = |step: usize| -> Option<usize> {
+        let centre = (step as f32 + 0.5) * pixels_per_step;
+        let distance = |run: &(usize, usize)| if centre < run.0 as f32 { run.0 as f32 - centre } else if centre > run.1 as f32 { centre - run.1 as f32 } else { 0.0 };
+        (0..ink.len()).min_by(|&a, &b| distance(&ink[a]).total_cmp(&distance(&ink[b])))
+    };
+    decoded.steps.iter().map(|&step| run_of(step)).collect()
 }
 
 /// Gives Chinese text its own punctuation back: the model often reads a full-width mark as its
@@ -267,15 +389,79 @@ mod tests {
         Charset::from_list("中\n国\na\nb\n")
     }
 
+    /// A line drawn as columns: each character of `text` is `ink` columns of ink (a space none),
+    /// followed by the blank columns `gaps` gives after it (`gaps[i]` after character `i`);
+    /// each character is read at the step of its middle column (one column a step).
+    fn drawn(text: &str, gaps: &[usize], ink: impl Fn(char) -> usize) -> (Decoded, Vec<bool>) {
+        let mut blank = vec![true; 2];
+        let mut steps = Vec::new();
+        for (c, &gap) in text.chars().zip(gaps) {
+            let width = if c == ' ' { 0 } else { ink(c) };
+            steps.push(blank.len() + width / 2);
+            blank.extend(std::iter::repeat_n(false, width));
+            blank.extend(std::iter::repeat_n(true, gap));
+        }
+        (Decoded { text: text.into(), confidence: 0.9, steps }, blank)
+    }
+
+    fn spaced(text: &str, gaps: &[usize]) -> String {
+        let (decoded, blank) = drawn(text, gaps, |c| if c == 'm' || c == 'M' { 9 } else { 5 });
+        space_words(decoded, &blank, 1.0, 1.0).text
+    }
+
     #[test]
-    fn wide_gaps_between_latin_letters_are_spaces() {
-        let decoded = Decoded { text: "MetaReports2023".into(), confidence: 0.9, steps: vec![0, 3, 6, 9, 15, 18, 21, 24, 27, 30, 33, 39, 42, 45, 48] };
-        assert_eq!(space_words(decoded).text, "Meta Reports 2023");
-        let comma = Decoded { text: "July26,2023;31,999".into(), confidence: 0.9, steps: vec![0, 3, 6, 9, 15, 18, 20, 26, 29, 32, 35, 37, 43, 46, 48, 50, 53, 56] };
-        assert_eq!(space_words(comma).text, "July 26, 2023; 31,999");
-        // Han characters and evenly spaced letters are left alone.
-        let han = Decoded { text: "上证指数ABC".into(), confidence: 0.9, steps: vec![0, 9, 18, 27, 30, 33, 36] };
-        assert_eq!(space_words(han.clone()), han);
+    fn wide_blank_gaps_between_latin_letters_are_spaces() {
+        // Letters 1–2 columns apart, words 7 (a narrow space of justified text at the model's 48).
+        assert_eq!(spaced("MetaReports2023", &[1, 2, 1, 7, 1, 2, 1, 1, 2, 1, 7, 1, 2, 1, 3]), "Meta Reports 2023");
+        assert_eq!(spaced("July26,2023;31,999", &[1, 2, 1, 7, 1, 0, 7, 1, 1, 2, 1, 7, 1, 1, 1, 1, 1, 3]), "July 26, 2023; 31,999");
+        // A wide `m` is one letter (the model's steps jump across it; the ink does not part).
+        assert_eq!(spaced("common", &[1, 1, 1, 1, 1, 3]), "common");
+        assert_eq!(spaced("COMMON", &[2, 2, 2, 2, 2, 3]), "COMMON");
+        // A narrow `1` in a figure's cell does not part a number; no space goes before a comma.
+        assert_eq!(spaced("2015,1,657", &[1, 8, 8, 1, 1, 8, 1, 8, 1, 3]), "2015,1,657");
+        assert_eq!(spaced("18and2019", &[8, 7, 1, 1, 7, 1, 1, 1, 3]), "18 and 2019");
+        assert_eq!(spaced("20152016", &[1, 1, 1, 20, 1, 1, 1, 3]), "2015 2016");
+        // Letter-spaced capitals are one word however wide their spacing.
+        assert_eq!(spaced("PART", &[8, 8, 8, 3]), "PART");
+        // Spaces the model read set the scale: on a line whose spaces are 16 columns, a 7-column
+        // gap is not one.
+        assert_eq!(spaced("our stock, sucha case", &[1, 1, 16, 0, 1, 1, 1, 1, 1, 16, 0, 1, 1, 1, 1, 7, 16, 0, 1, 1, 1, 3]), "our stock, sucha case");
+        // Han text is left alone.
+        let (han, blank) = drawn("上证指数ABC", &[9, 9, 9, 9, 9, 9, 3], |_| 5);
+        assert_eq!(space_words(han.clone(), &blank, 1.0, 1.0), han);
+    }
+
+    #[test]
+    fn gaps_are_measured_between_the_ink_nearest_each_character() {
+        let (decoded, blank) = drawn("ab c", &[2, 3, 0, 4], |_| 5);
+        // a→b 2; b→space: the space has no ink, so it lies on the nearest run (c's, or b's).
+        let gaps = glyph_gaps(&decoded, &blank, 1.0);
+        assert_eq!(gaps.len(), 3);
+        assert_eq!(gaps[0], 2);
+        assert_eq!(gaps[1] + gaps[2], 3);
+        // A blank profile from a real crop: dark strokes on white, blank between them.
+        let mut image = RgbImage::from_pixel(20, 48, image::Rgb([255, 255, 255]));
+        for y in 10..38 {
+            for x in [3, 4, 12, 13] {
+                image.put_pixel(x, y, image::Rgb([20, 20, 20]));
+            }
+        }
+        let blank = blank_columns(&image);
+        assert_eq!(blank.iter().filter(|&&b| !b).count(), 4);
+        assert!(blank[0] && !blank[3] && blank[8] && !blank[13] && blank[19]);
+    }
+
+    #[test]
+    fn a_middle_dot_with_a_bullets_ink_is_a_bullet() {
+        // A dot a quarter of the line wide (12 columns at 48) between words: a bullet.
+        let (title, blank) = drawn("INC. · ANNUAL", &[1, 1, 1, 5, 0, 5, 0, 1, 1, 1, 1, 1, 3], |c| if c == '·' { 12 } else { 5 });
+        assert_eq!(heavy_dots(title, &blank, 1.0, 1.0).text, "INC. ● ANNUAL");
+        // A middle dot is a sliver: a name's `·` stays.
+        let (name, blank) = drawn("沃伦·巴菲特", &[2, 2, 2, 2, 2, 3], |c| if c == '·' { 5 } else { 20 });
+        assert_eq!(heavy_dots(name, &blank, 1.0, 1.0).text, "沃伦·巴菲特");
+        // A dot on the same ink as the letter beside it (touching) is not a glyph of its own.
+        let (joined, blank) = drawn("A·", &[0, 3], |_| 20);
+        assert_eq!(heavy_dots(joined, &blank, 1.0, 1.0).text, "A·");
     }
 
     #[test]
