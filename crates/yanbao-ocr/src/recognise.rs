@@ -248,14 +248,17 @@ pub fn glyph_gaps(decoded: &Decoded, blank: &[bool], pixels_per_step: f32) -> Ve
         .collect()
 }
 
-/// Gives a large round bullet its shape back: the model reads `●` between words of a title
-/// (`ALPHABET INC. ● ANNUAL REPORT`) as the middle dot `·`, though a middle dot's ink is a
-/// sliver (a period's width, a tenth of the line's height) and a bullet's is most of a letter
-/// wide. A `·` or `•` alone on a run of ink at least a fifth of the line's height wide (scaled by
-/// `width_scale`) becomes `●`.
+/// Gives a bullet its shape back: the model reads a round bullet (a list's `•`, the `●` of
+/// `ALPHABET INC. ● ANNUAL REPORT`) as the middle dot `·`, though a middle dot's ink is a sliver
+/// (a period's width, a tenth of the line's height) and a bullet's most of a letter wide. A `·`
+/// alone on a run of ink at least a fifth of the line's height wide (scaled by `width_scale`)
+/// becomes `•`, which the layout takes for a list marker. The ink tells a bullet from a dot,
+/// not which bullet: `•` and `●` differ in size by font, and on the corpus their widths overlap
+/// (`●` 11–13 columns, `•` 9–15), so the bullet is the common one, `•` (20 of the 23 bullets
+/// the model reads as `·` on the corpus pages measured).
 pub fn heavy_dots(decoded: Decoded, blank: &[bool], pixels_per_step: f32, width_scale: f32) -> Decoded {
     let chars: Vec<char> = decoded.text.chars().collect();
-    if chars.len() != decoded.steps.len() || !chars.iter().any(|&c| matches!(c, '·' | '•')) {
+    if chars.len() != decoded.steps.len() || !chars.contains(&'·') {
         return decoded;
     }
     let ink = ink_runs(blank);
@@ -265,11 +268,11 @@ pub fn heavy_dots(decoded: Decoded, blank: &[bool], pixels_per_step: f32, width_
         .iter()
         .enumerate()
         .map(|(index, &c)| {
-            let Some(run) = runs[index].filter(|_| matches!(c, '·' | '•')) else { return c };
+            let Some(run) = runs[index].filter(|_| c == '·') else { return c };
             // A space has no ink of its own: it lies on whichever run is nearest.
             let alone = runs.iter().enumerate().all(|(other, &r)| other == index || chars[other] == ' ' || r != Some(run));
             let width = (ink[run].1 - ink[run].0 + 1) as f32;
-            if alone && width >= least { '●' } else { c }
+            if alone && width >= least { '•' } else { c }
         })
         .collect();
     Decoded { text, ..decoded }
@@ -452,10 +455,10 @@ mod tests {
     }
 
     #[test]
-    fn a_middle_dot_with_a_bullets_ink_is_a_bullet() {
+    fn a_middle_dot_on_a_bullets_ink_is_a_bullet() {
         // A dot a quarter of the line wide (12 columns at 48) between words: a bullet.
         let (title, blank) = drawn("INC. · ANNUAL", &[1, 1, 1, 5, 0, 5, 0, 1, 1, 1, 1, 1, 3], |c| if c == '·' { 12 } else { 5 });
-        assert_eq!(heavy_dots(title, &blank, 1.0, 1.0).text, "INC. ● ANNUAL");
+        assert_eq!(heavy_dots(title, &blank, 1.0, 1.0).text, "INC. • ANNUAL");
         // A middle dot is a sliver: a name's `·` stays.
         let (name, blank) = drawn("沃伦·巴菲特", &[2, 2, 2, 2, 2, 3], |c| if c == '·' { 5 } else { 20 });
         assert_eq!(heavy_dots(name, &blank, 1.0, 1.0).text, "沃伦·巴菲特");
