@@ -247,7 +247,7 @@ impl Engine {
                 if decoded.text.trim().is_empty() || decoded.confidence < MIN_CONFIDENCE {
                     continue;
                 }
-                read[index] = Some(line_from(boxes[index], &decoded, inputs[index].as_ref().map(|line| line.width).unwrap_or(1), width, steps));
+                read[index] = inputs[index].as_ref().map(|line| line_from(boxes[index], &decoded, line, width, steps));
             }
         }
         Ok(read)
@@ -286,16 +286,18 @@ fn mostly_narrow(text: &str) -> bool {
 }
 
 /// Places the decoded characters along their box: step `s` covers input pixels
-/// `s × batch_width / steps` onwards, and the crop was scaled from the box's width to `line_width`.
-fn line_from(area: PixelBox, decoded: &recognise::Decoded, line_width: u32, batch_width: u32, steps: usize) -> OcrLine {
+/// `s × batch_width / steps` onwards, and the crop was scaled from the box's width to the line's
+/// width less its margins.
+fn line_from(area: PixelBox, decoded: &recognise::Decoded, line: &LineInput, batch_width: u32, steps: usize) -> OcrLine {
     let pixels_per_step = batch_width as f32 / steps.max(1) as f32;
     let vertical = area.height() >= 1.5 * area.width();
     let length = if vertical { area.height() } else { area.width() };
-    let scale = length / line_width.max(1) as f32;
+    let margin = line.margin as f32;
+    let scale = length / (line.width as f32 - 2.0 * margin).max(1.0);
     let start = if vertical { area.y0 } else { area.x0 };
     let text = decoded.text.trim();
     let leading = decoded.text.chars().take_while(|c| c.is_whitespace()).count();
-    let char_centres = decoded.steps.iter().skip(leading).take(text.chars().count()).map(|&step| start + (step as f32 + 0.5) * pixels_per_step * scale).collect();
+    let char_centres = decoded.steps.iter().skip(leading).take(text.chars().count()).map(|&step| start + ((step as f32 + 0.5) * pixels_per_step - margin).clamp(0.0, length / scale) * scale).collect();
     OcrLine { text: text.to_string(), area, confidence: decoded.confidence, char_centres }
 }
 
