@@ -242,7 +242,7 @@ impl Engine {
                 let blank = input.map(|line| line.blank.as_slice()).unwrap_or_default();
                 let raw = recognise::decode(rows, classes, &self.charset);
                 let pixels_per_step = width as f32 / steps.max(1) as f32;
-                let decoded = recognise::heavy_dots(raw, blank, pixels_per_step, width_scale);
+                let decoded = recognise::bullets(raw, blank, pixels_per_step, width_scale);
                 let decoded = recognise::han_punctuation(recognise::space_words(decoded, blank, pixels_per_step, width_scale));
                 if decoded.text.trim().is_empty() || decoded.confidence < MIN_CONFIDENCE {
                     continue;

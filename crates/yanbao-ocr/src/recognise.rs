@@ -269,34 +269,46 @@ pub fn glyph_gaps(decoded: &Decoded, blank: &[bool], pixels_per_step: f32) -> Ve
         .collect()
 }
 
-/// Gives a bullet its shape back: the model reads a round bullet (a list's `•`, the `●` of
-/// `ALPHABET INC. ● ANNUAL REPORT`) as the middle dot `·`, though a middle dot's ink is a sliver
-/// (a period's width, a tenth of the line's height) and a bullet's most of a letter wide. A `·`
-/// alone on a run of ink at least a fifth of the line's height wide (scaled by `width_scale`)
-/// becomes `•`, which the layout takes for a list marker. The ink tells a bullet from a dot,
-/// not which bullet: `•` and `●` differ in size by font, and on the corpus their widths overlap
-/// (`●` 11–13 columns, `•` 9–15), so the bullet is the common one, `•` (20 of the 23 bullets
-/// the model reads as `·` on the corpus pages measured).
-pub fn heavy_dots(decoded: Decoded, blank: &[bool], pixels_per_step: f32, width_scale: f32) -> Decoded {
-    let chars: Vec<char> = decoded.text.chars().collect();
-    if chars.len() != decoded.steps.len() || !chars.contains(&'·') {
+/// Gives bullets their shape back; the model reads a round bullet as punctuation.
+///
+/// - As the middle dot `·` (a list's `•`, the `●` of `ALPHABET INC. ● ANNUAL REPORT`), though a
+///   middle dot's ink is a sliver (a period's width, a tenth of the line's height) and a
+///   bullet's most of a letter wide: a `·` alone on a run of ink at least a fifth of the line's
+///   height wide (scaled by `width_scale`) is a bullet.
+/// - As the full stop `。` opening a line of Chinese (a Wingdings `l` drawn as a dot before each
+///   point of a summary): Chinese typesetting never begins a line with `。`, so one that opens
+///   a line with more after it is a bullet.
+///
+/// The bullet is written `•`, which the layout takes for a list marker. The ink tells a bullet
+/// from a dot, not which bullet: `•` and `●` differ in size by font, and on the corpus their
+/// widths overlap (`●` 11–13 columns, `•` 9–15), so the bullet is the common one, `•` (20 of the
+/// 23 bullets the model reads as `·` on the corpus pages measured).
+pub fn bullets(decoded: Decoded, blank: &[bool], pixels_per_step: f32, width_scale: f32) -> Decoded {
+    let mut chars: Vec<char> = decoded.text.chars().collect();
+    if chars.len() != decoded.steps.len() {
         return decoded;
     }
-    let ink = ink_runs(blank);
-    let runs = runs_of_characters(&decoded, &ink, pixels_per_step);
-    let least = 0.2 * LINE_HEIGHT as f32 * width_scale;
-    let text = chars
-        .iter()
-        .enumerate()
-        .map(|(index, &c)| {
-            let Some(run) = runs[index].filter(|_| c == '·') else { return c };
+    let opening = chars.iter().position(|c| !c.is_whitespace());
+    if let Some(first) = opening.filter(|&first| chars[first] == '。') {
+        if chars[first + 1..].iter().any(|c| !c.is_whitespace() && *c != '。') {
+            chars[first] = '•';
+        }
+    }
+    if chars.contains(&'·') {
+        let ink = ink_runs(blank);
+        let runs = runs_of_characters(&decoded, &ink, pixels_per_step);
+        let least = 0.2 * LINE_HEIGHT as f32 * width_scale;
+        for index in 0..chars.len() {
+            let Some(run) = runs[index].filter(|_| chars[index] == '·') else { continue };
             // A space has no ink of its own: it lies on whichever run is nearest.
             let alone = runs.iter().enumerate().all(|(other, &r)| other == index || chars[other] == ' ' || r != Some(run));
             let width = (ink[run].1 - ink[run].0 + 1) as f32;
-            if alone && width >= least { '•' } else { c }
-        })
-        .collect();
-    Decoded { text, ..decoded }
+            if alone && width >= least {
+                chars[index] = '•';
+            }
+        }
+    }
+    Decoded { text: chars.into_iter().collect(), ..decoded }
 }
 
 /// Runs of ink columns, as (first, last) column.
@@ -476,16 +488,21 @@ mod tests {
     }
 
     #[test]
-    fn a_middle_dot_on_a_bullets_ink_is_a_bullet() {
+    fn bullets_read_as_punctuation_are_bullets() {
         // A dot a quarter of the line wide (12 columns at 48) between words: a bullet.
         let (title, blank) = drawn("INC. · ANNUAL", &[1, 1, 1, 5, 0, 5, 0, 1, 1, 1, 1, 1, 3], |c| if c == '·' { 12 } else { 5 });
-        assert_eq!(heavy_dots(title, &blank, 1.0, 1.0).text, "INC. • ANNUAL");
+        assert_eq!(bullets(title, &blank, 1.0, 1.0).text, "INC. • ANNUAL");
         // A middle dot is a sliver: a name's `·` stays.
         let (name, blank) = drawn("沃伦·巴菲特", &[2, 2, 2, 2, 2, 3], |c| if c == '·' { 5 } else { 20 });
-        assert_eq!(heavy_dots(name, &blank, 1.0, 1.0).text, "沃伦·巴菲特");
+        assert_eq!(bullets(name, &blank, 1.0, 1.0).text, "沃伦·巴菲特");
         // A dot on the same ink as the letter beside it (touching) is not a glyph of its own.
         let (joined, blank) = drawn("A·", &[0, 3], |_| 20);
-        assert_eq!(heavy_dots(joined, &blank, 1.0, 1.0).text, "A·");
+        assert_eq!(bullets(joined, &blank, 1.0, 1.0).text, "A·");
+        // A full stop never opens a line of Chinese: one that does is a bullet; one closing a
+        // line, or alone, is a full stop.
+        assert_eq!(bullets(decoded("。顺应下游需求扩张。"), &[], 1.0, 1.0).text, "•顺应下游需求扩张。");
+        assert_eq!(bullets(decoded("需求扩张。"), &[], 1.0, 1.0).text, "需求扩张。");
+        assert_eq!(bullets(decoded("。"), &[], 1.0, 1.0).text, "。");
     }
 
     #[test]
