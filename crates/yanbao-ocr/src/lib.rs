@@ -247,7 +247,7 @@ impl Engine {
                 if decoded.text.trim().is_empty() || decoded.confidence < MIN_CONFIDENCE {
                     continue;
                 }
-                read[index] = inputs[index].as_ref().map(|line| line_from(boxes[index], &decoded, line, width, steps));
+                read[index] = input.map(|line| line_from(boxes[index], &decoded, line, width, steps));
             }
         }
         Ok(read)

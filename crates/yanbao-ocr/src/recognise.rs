@@ -126,10 +126,12 @@ pub fn blank_columns(image: &RgbImage) -> Vec<bool> {
         return Vec::new();
     }
     let luma: Vec<i32> = image.pixels().map(|p| (299 * p[0] as i32 + 587 * p[1] as i32 + 114 * p[2] as i32) / 1000).collect();
-    let mut sorted = luma.clone();
-    sorted.sort_unstable();
-    let background = sorted[sorted.len() / 2];
-    let contrast = sorted.iter().map(|&v| (v - background).abs()).max().unwrap_or(0);
+    // Every line is measured: the median by selection, not a sort of the whole line.
+    let mut scratch = luma.clone();
+    let middle = scratch.len() / 2;
+    let background = *scratch.select_nth_unstable(middle).1;
+    let (darkest, brightest) = luma.iter().fold((i32::MAX, i32::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let contrast = (brightest - background).max(background - darkest);
     let threshold = (contrast / 3).max(24);
     let (top, bottom) = (height * 3 / 20, height - height * 3 / 20);
     (0..width).map(|x| (top..bottom).all(|y| (luma[y * width + x] - background).abs() <= threshold)).collect()
