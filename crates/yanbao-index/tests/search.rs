@@ -184,6 +184,29 @@ fn mixed_query_number_and_phrase() {
     assert_eq!(english.hits[0].report_id, "e0e0e0e0e0e0e0e0");
 }
 
+/// Report documents hold a whole report's text: one-character queries and phrases whose runs
+/// are one character long find reports by their body, not only by their passages.
+#[test]
+fn reports_are_found_by_one_character_and_by_phrases_with_one_character_runs() {
+    let index = index_with_reports();
+    let ids = |query: &str, scope: Scope| -> Vec<String> {
+        let response = index.search(&in_scope(query, scope)).unwrap();
+        response.hits.iter().map(|h| h.report_id.clone()).collect()
+    };
+    // 煤 is only in the body of the coal report (煤炭出口).
+    assert_eq!(ids("煤", Scope::Reports), vec!["507ad7eff0212924"]);
+    assert_eq!(ids("煤", Scope::All), vec!["507ad7eff0212924"]);
+    assert_eq!(ids("\"关税排除\"", Scope::Reports), vec!["aa7b0d65672ddc97"]);
+    assert!(ids("\"排除关税\"", Scope::Reports).is_empty());
+    // 月 is a run of one character: in place in passages, anywhere in the report's characters.
+    assert_eq!(ids("\"12 月 1 日结束\"", Scope::Reports), vec!["aa7b0d65672ddc97"]);
+    assert_eq!(ids("\"12 月 1 日结束\"", Scope::All), vec!["aa7b0d65672ddc97"]);
+    assert!(ids("\"12 日 1 月结束\"", Scope::Reports).is_empty());
+    let passage = index.search(&in_scope("\"12 月 1 日结束\"", Scope::Paragraphs)).unwrap();
+    assert_eq!(passage.total, 1, "{passage:#?}");
+    assert!(passage.hits[0].snippet.contains("<mark>"), "{}", passage.hits[0].snippet);
+}
+
 #[test]
 fn title_ranks_reports_and_captions_find_figures() {
     let index = index_with_reports();
