@@ -58,6 +58,17 @@ impl PixelBox {
     }
 }
 
+/// A detected line: where it is, and the part of that the model reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineBox {
+    /// The line's box, grown back from the model's core (what the layout sees: its height is
+    /// the line's type size, the same for every line of a paragraph).
+    pub area: PixelBox,
+    /// What recognition crops: the area, less any rows reaching into the line above or below
+    /// (see [`keep_out_of_neighbours`]).
+    pub read: PixelBox,
+}
+
 /// The model input for one image: CHW floats, its size, and the scale from the image to it.
 #[derive(Debug)]
 pub struct DetectInput {
@@ -112,7 +123,7 @@ pub fn to_chw_bgr(image: &RgbImage) -> Vec<f32> {
 
 /// Turns the model's probability map (`width × height`, row-major) into line boxes in the
 /// coordinates of the map; divide by [`DetectInput::scale_x`]/`scale_y` for the image's.
-pub fn boxes_from_map(map: &[f32], width: usize, height: usize, params: &DetectParams) -> Vec<PixelBox> {
+pub fn boxes_from_map(map: &[f32], width: usize, height: usize, params: &DetectParams) -> Vec<LineBox> {
     if width == 0 || height == 0 || map.len() < width * height {
         return Vec::new();
     }
@@ -194,9 +205,10 @@ pub fn boxes_from_map(map: &[f32], width: usize, height: usize, params: &DetectP
         let core = PixelBox { x0: x0 as f32, y0: y0 as f32, x1: x1 as f32 + 1.0, y1: y1 as f32 + 1.0 };
         lines.push((grown, core));
     }
-    let mut boxes = keep_out_of_neighbours(&lines);
+    let read = keep_out_of_neighbours(&lines);
+    let mut boxes: Vec<LineBox> = lines.iter().zip(read).map(|(&(area, _), read)| LineBox { area, read }).collect();
     // Reading order within the page is the layout's job; a stable top-down order helps tests.
-    boxes.sort_by(|a, b| (a.y0, a.x0).partial_cmp(&(b.y0, b.x0)).unwrap_or(std::cmp::Ordering::Equal));
+    boxes.sort_by(|a, b| (a.area.y0, a.area.x0).partial_cmp(&(b.area.y0, b.area.x0)).unwrap_or(std::cmp::Ordering::Equal));
     boxes
 }
 
@@ -208,7 +220,9 @@ pub fn boxes_from_map(map: &[f32], width: usize, height: usize, params: &DetectP
 /// its neighbours' ink reads as garbage: `urhase rpriategtiatd` for "purchases or privately
 /// negotiated" in Alphabet's 10-K, which the cut box reads right. (Painting the neighbours' rows
 /// over and reading the grown box instead was tried: the small type, smaller in the taller crop,
-/// still read `purhase r privatl negtiatd`.) Vertical lines are left as they are.
+/// still read `purhase r privatl negtiatd`.) Only reading uses the cut box: given to the layout,
+/// a paragraph's last line, cut on one side only, stood taller than the lines above it and was
+/// taken for another block. Vertical lines are left as they are.
 fn keep_out_of_neighbours(lines: &[(PixelBox, PixelBox)]) -> Vec<PixelBox> {
     let mut boxes: Vec<PixelBox> = lines.iter().map(|(grown, _)| *grown).collect();
     let horizontal = |b: &PixelBox| b.width() > b.height();
@@ -273,10 +287,11 @@ mod tests {
         }
         let boxes = boxes_from_map(&map, width, height, &DetectParams::default());
         assert_eq!(boxes.len(), 2, "{boxes:?}");
-        let first = boxes[0];
+        assert!(boxes.iter().all(|b| b.read == b.area), "nothing in the way");
+        let first = boxes[0].area;
         assert!(first.x0 < 10.0 && first.x1 > 90.0, "grown sideways: {first:?}");
         assert!(first.y0 < 8.0 && first.y1 > 13.0, "grown vertically: {first:?}");
-        assert!(boxes[1].y0 > first.y0);
+        assert!(boxes[1].area.y0 > first.y0);
     }
 
     #[test]
@@ -294,7 +309,7 @@ mod tests {
         }
         let boxes = boxes_from_map(&map, width, height, &DetectParams::default());
         assert_eq!(boxes.len(), 4, "{boxes:?}");
-        let column: Vec<&PixelBox> = boxes.iter().filter(|b| b.x0 < 50.0).collect();
+        let column: Vec<PixelBox> = boxes.iter().map(|b| b.read).filter(|b| b.x0 < 50.0).collect();
         for pair in column.windows(2) {
             assert!(pair[0].y1 <= pair[1].y0, "overlapping lines: {pair:?}");
         }
@@ -304,8 +319,11 @@ mod tests {
         // Grown as before where nothing is in the way: above the first line, below the last,
         // and the cell of the other column.
         assert!(column[0].y0 < 10.0 - 1.0 && column[2].y1 > 25.0 + 1.0, "{column:?}");
-        let cell = boxes.iter().find(|b| b.x0 > 85.0).unwrap();
-        assert!(cell.y0 < 15.0 && cell.y1 > 20.0, "{cell:?}");
+        let cell = boxes.iter().find(|b| b.area.x0 > 85.0).unwrap();
+        assert!(cell.read.y0 < 15.0 && cell.read.y1 > 20.0 && cell.read == cell.area, "{cell:?}");
+        // The layout sees the grown boxes, one height for lines of one size.
+        let areas: Vec<PixelBox> = boxes.iter().map(|b| b.area).filter(|b| b.x0 < 50.0).collect();
+        assert!(areas.iter().all(|a| a.height() == areas[0].height()) && areas[0].y1 > areas[1].y0, "{areas:?}");
     }
 
     #[test]

@@ -20,7 +20,7 @@ use image::RgbImage;
 use ort::session::Session;
 use ort::value::TensorRef;
 
-use detect::{DetectParams, PixelBox};
+use detect::{DetectParams, LineBox, PixelBox};
 use recognise::{Charset, LineInput, RecogniseParams};
 
 /// Pages larger than this many pixels are refused (100 megapixels would need gigabytes).
@@ -156,7 +156,7 @@ impl Engine {
     }
 
     /// Line boxes on the page, in page pixels.
-    pub fn detect(&mut self, page: &RgbImage) -> Result<Vec<PixelBox>, OcrError> {
+    pub fn detect(&mut self, page: &RgbImage) -> Result<Vec<LineBox>, OcrError> {
         let input = detect::prepare(page, &self.detect);
         let shape = [1usize, 3, input.height as usize, input.width as usize];
         let tensor = TensorRef::from_array_view((shape, input.data.as_slice())).map_err(runtime_error)?;
@@ -168,11 +168,13 @@ impl Engine {
         };
         let mut boxes = detect::boxes_from_map(map, width, height, &self.detect);
         boxes.truncate(MAX_LINES);
-        for area in &mut boxes {
-            area.x0 /= input.scale_x;
-            area.x1 /= input.scale_x;
-            area.y0 /= input.scale_y;
-            area.y1 /= input.scale_y;
+        for line in &mut boxes {
+            for area in [&mut line.area, &mut line.read] {
+                area.x0 /= input.scale_x;
+                area.x1 /= input.scale_x;
+                area.y0 /= input.scale_y;
+                area.y1 /= input.scale_y;
+            }
         }
         Ok(boxes)
     }
@@ -184,7 +186,7 @@ impl Engine {
     /// wide, is read again at its full width. The first lines of the page decide its script: when
     /// most of them read as Latin, the rest of the page is read at full width straight away
     /// rather than twice.
-    pub fn recognise(&mut self, page: &RgbImage, boxes: &[PixelBox]) -> Result<Vec<OcrLine>, OcrError> {
+    pub fn recognise(&mut self, page: &RgbImage, boxes: &[LineBox]) -> Result<Vec<OcrLine>, OcrError> {
         let narrowed = self.read.width_scale;
         let all: Vec<usize> = (0..boxes.len()).collect();
         if narrowed >= 1.0 {
@@ -213,10 +215,10 @@ impl Engine {
 
     /// Reads the boxes at `indices`, their lines scaled in width by `width_scale`: one entry
     /// per box (`None` for boxes not asked for, empty, or read with too little confidence).
-    fn read_boxes(&mut self, page: &RgbImage, boxes: &[PixelBox], indices: &[usize], width_scale: f32) -> Result<Vec<Option<OcrLine>>, OcrError> {
+    fn read_boxes(&mut self, page: &RgbImage, boxes: &[LineBox], indices: &[usize], width_scale: f32) -> Result<Vec<Option<OcrLine>>, OcrError> {
         let mut inputs: Vec<Option<LineInput>> = vec![None; boxes.len()];
         for &index in indices {
-            inputs[index] = recognise::prepare_line(page, &boxes[index], width_scale);
+            inputs[index] = recognise::prepare_line(page, &boxes[index].read, width_scale);
         }
         // Similar widths together, so little of each batch is padding.
         let mut order: Vec<usize> = indices.iter().copied().filter(|&i| inputs[i].is_some()).collect();
@@ -247,7 +249,7 @@ impl Engine {
                 if decoded.text.trim().is_empty() || decoded.confidence < MIN_CONFIDENCE {
                     continue;
                 }
-                read[index] = input.map(|line| line_from(boxes[index], &decoded, line, width, steps));
+                read[index] = input.map(|line| line_from(boxes[index].area, &decoded, line, width, steps));
             }
         }
         Ok(read)

@@ -187,3 +187,28 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
     }
     previous[b.len()]
 }
+
+/// Lines set closer than the detector grows them — Alphabet's 10-K footnote in 6-point type,
+/// 9 points apart — are read from boxes cut where they reach into each other: from the grown
+/// boxes, holding their neighbours' ink, the middle line read `open market urhase rpriategtiatd
+/// tranation…`. Reads the corpus file when `../shared` is here.
+#[test]
+fn a_footnote_set_close_reads_as_printed() {
+    if !ready() {
+        return;
+    }
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/pdf/en_us_2022-alphabet-annual-report-56-59.pdf");
+    let Ok(bytes) = std::fs::read(&file) else {
+        println!("skipped: {} not found", file.display());
+        return;
+    };
+    let drawn = draw_rgb(&bytes, None, &[Picture::Page { page: 3, width: 1240 }]).expect("drawn");
+    let (rgb, width, height) = drawn.into_iter().next().expect("one page").expect("page 3 drawn");
+    let image = image::RgbImage::from_raw(width, height, rgb).expect("rgb image");
+    let mut engine = yanbao_ocr::Engine::load().expect("models load");
+    let lines = engine.read_page(&image).expect("page read");
+    let text: String = lines.iter().flat_map(|line| line.text.chars()).filter(|c| !c.is_whitespace()).collect();
+    for printed in ["openmarketpurchasesorprivatelynegotiatedtransactions", "repurchaseprogramdoesnothaveanexpiration"] {
+        assert!(text.contains(printed), "{printed} not in:\n{}", lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n"));
+    }
+}
