@@ -33,6 +33,10 @@ impl Default for DetectParams {
     }
 }
 
+/// At most this many line boxes per page (the topmost): a page of noise can hold tens of
+/// thousands of regions, and lines are compared pairwise (see [`keep_out_of_neighbours`]).
+pub const MAX_LINES: usize = 2000;
+
 /// An axis-aligned box in image pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PixelBox {
@@ -205,11 +209,11 @@ pub fn boxes_from_map(map: &[f32], width: usize, height: usize, params: &DetectP
         let core = PixelBox { x0: x0 as f32, y0: y0 as f32, x1: x1 as f32 + 1.0, y1: y1 as f32 + 1.0 };
         lines.push((grown, core));
     }
-    let read = keep_out_of_neighbours(&lines);
-    let mut boxes: Vec<LineBox> = lines.iter().zip(read).map(|(&(area, _), read)| LineBox { area, read }).collect();
     // Reading order within the page is the layout's job; a stable top-down order helps tests.
-    boxes.sort_by(|a, b| (a.area.y0, a.area.x0).partial_cmp(&(b.area.y0, b.area.x0)).unwrap_or(std::cmp::Ordering::Equal));
-    boxes
+    lines.sort_by(|a, b| (a.0.y0, a.0.x0).partial_cmp(&(b.0.y0, b.0.x0)).unwrap_or(std::cmp::Ordering::Equal));
+    lines.truncate(MAX_LINES);
+    let read = keep_out_of_neighbours(&lines);
+    lines.iter().zip(read).map(|(&(area, _), read)| LineBox { area, read }).collect()
 }
 
 /// The grown boxes of `(grown, core)` lines, each cut where it would reach into the line above

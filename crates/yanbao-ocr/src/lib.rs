@@ -31,8 +31,6 @@ pub const MAX_PIXELS: u64 = 40_000_000;
 const BATCH: usize = 1;
 /// Lines read with less confidence than this are dropped as noise (RapidOCR's `text_score`).
 const MIN_CONFIDENCE: f32 = 0.5;
-/// At most this many line boxes per page.
-const MAX_LINES: usize = 2000;
 /// Lines (from the top) whose reading decides whether a page is mostly Latin script.
 const SCRIPT_SAMPLE: usize = 8;
 
@@ -167,7 +165,6 @@ impl Engine {
             _ => return Err(OcrError::Runtime("detection output has no 2-d map".into())),
         };
         let mut boxes = detect::boxes_from_map(map, width, height, &self.detect);
-        boxes.truncate(MAX_LINES);
         for line in &mut boxes {
             for area in [&mut line.area, &mut line.read] {
                 area.x0 /= input.scale_x;
