@@ -68,6 +68,7 @@ static RUNTIME: OnceLock<Result<(ort::environment::Environment, PathBuf), String
 /// Binds ONNX Runtime from `library` once per process; later calls reuse the first binding.
 fn runtime(library: &Path) -> Result<&'static ort::environment::Environment, OcrError> {
     let bound = RUNTIME.get_or_init(|| {
+        keep_freed_memory();
         let library = library.to_path_buf();
         std::panic::catch_unwind(|| {
             let builder = ort::init_from(&library).map_err(|error| format!("cannot load {}: {error}", library.display()))?;
@@ -77,6 +78,23 @@ fn runtime(library: &Path) -> Result<&'static ort::environment::Environment, Ocr
         .unwrap_or_else(|_| Err("onnx runtime failed to load (panic while binding)".to_string()))
     });
     bound.as_ref().map(|(environment, _)| environment).map_err(|message| OcrError::Missing(message.clone()))
+}
+
+/// Keeps memory the models free in the process's heap, for their next call to reuse.
+///
+/// The models run without an arena (see [`open_model`]), so each call allocates its buffers
+/// afresh. glibc serves large allocations with fresh pages from the system and gives them back
+/// on free, so every call paid page faults and page zeroing again: a third of a page's OCR time
+/// was spent in the kernel. With the thresholds raised, freed buffers stay in the heap and the
+/// next call reuses them; the peak is that of the largest call, as before (docs/BENCHMARKS.md
+/// "OCR"). Process-wide, which suits where OCR runs: the PDF worker, or `yanbao ocr`.
+fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; it is called once, before the models load.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 512 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 30);
+    }
 }
 
 /// Opens one model with one intra-op thread: parallelism comes from running several files.
