@@ -84,7 +84,7 @@ fn runtime(library: &Path) -> Result<&'static ort::environment::Environment, Ocr
 ///
 /// The models run without an arena (see [`open_model`]), so each call allocates its buffers
 /// afresh. glibc serves large allocations with fresh pages from the system and gives them back
-/// on free, so every call paid page faults and page zeroing again: a third of a page's OCR time
+/// on free, so every call paid page faults and page zeroing again: a fifth of a page's OCR time
 /// was spent in the kernel. With the thresholds raised, freed buffers stay in the heap and the
 /// next call reuses them; the peak is that of the largest call, as before (docs/BENCHMARKS.md
 /// "OCR"). Process-wide, which suits where OCR runs: the PDF worker, or `yanbao ocr`.
