@@ -37,9 +37,7 @@ mkdir -p "$prefix/bin" "$prefix/lib/yanbao"
 cp "$built" "$prefix/bin/.yanbao.new" && mv -f "$prefix/bin/.yanbao.new" "$prefix/bin/yanbao"
 cp ".tools/pdfium/$lib_name" "$prefix/lib/yanbao/.$lib_name.new" && mv -f "$prefix/lib/yanbao/.$lib_name.new" "$prefix/lib/yanbao/$lib_name"
 echo "installed $prefix/bin/yanbao ($(du -h "$prefix/bin/yanbao" | cut -f1)) and $prefix/lib/yanbao/$lib_name"
-# What yanbao loads only: not rec-float.onnx, which set-up keeps for re-measuring quantisation.
-rm -rf "$prefix/lib/yanbao/.ocr.new" && mkdir -p "$prefix/lib/yanbao/.ocr.new" \
-  && cp .tools/ocr/det.onnx .tools/ocr/rec.onnx .tools/ocr/libonnxruntime.* .tools/ocr/VERSION "$prefix/lib/yanbao/.ocr.new/" && rm -rf "$prefix/lib/yanbao/ocr" && mv "$prefix/lib/yanbao/.ocr.new" "$prefix/lib/yanbao/ocr"
+rm -rf "$prefix/lib/yanbao/.ocr.new" && cp -R .tools/ocr "$prefix/lib/yanbao/.ocr.new" && rm -rf "$prefix/lib/yanbao/ocr" && mv "$prefix/lib/yanbao/.ocr.new" "$prefix/lib/yanbao/ocr"
 echo "installed the OCR models and runtime in $prefix/lib/yanbao/ocr"
 
 # The installed binary must find the installed PDFium, not the one in this clone.

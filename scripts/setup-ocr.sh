@@ -14,27 +14,20 @@ set -euo pipefail
 
 RAPIDOCR_VERSION="${RAPIDOCR_VERSION:-1.4.4}"
 ONNXRUNTIME_VERSION="${ONNXRUNTIME_VERSION:-1.32.0}"
-# The `onnx` package rewrites the models' hard-swish activations (scripts/ocr-fuse.py), and
-# ONNX Runtime's Python package (with numpy) quantises the recognition model
-# (scripts/ocr-quantise.py, with the activation ranges in scripts/ocr-rec-ranges.json); they are
+# The `onnx` package rewrites the models' hard-swish activations (scripts/ocr-fuse.py); it is
 # installed in a scratch folder for that and removed with it.
 ONNX_VERSION="${ONNX_VERSION:-1.23.2}"
-NUMPY_VERSION="${NUMPY_VERSION:-2.4.6}"
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest_dir="$repo_root/.tools/ocr"
 stamp="$dest_dir/VERSION"
-ranges_sum="$(cksum < "$repo_root/scripts/ocr-rec-ranges.json" | cut -d' ' -f1)"
-want="rapidocr-onnxruntime $RAPIDOCR_VERSION; onnxruntime $ONNXRUNTIME_VERSION; hard-swish fused (onnx $ONNX_VERSION); recognition int8 (ranges $ranges_sum)"
+want="rapidocr-onnxruntime $RAPIDOCR_VERSION; onnxruntime $ONNXRUNTIME_VERSION; hard-swish fused (onnx $ONNX_VERSION)"
 
 case "$(uname -s)" in
   Darwin) lib_name="libonnxruntime.dylib" ;;
   *) lib_name="libonnxruntime.so" ;;
 esac
 
-# OCR_CALIBRATION_LINES=FILE (scripts/make-ocr-calibration.sh) re-measures the ranges on those
-# lines and rewrites scripts/ocr-rec-ranges.json: always a fresh install.
-calibration="${OCR_CALIBRATION_LINES:-}"
-if [[ -z "$calibration" && -f "$dest_dir/det.onnx" && -f "$dest_dir/rec.onnx" && -f "$dest_dir/$lib_name" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+if [[ -f "$dest_dir/det.onnx" && -f "$dest_dir/rec.onnx" && -f "$dest_dir/$lib_name" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
   echo "ocr models and runtime already installed: $dest_dir ($want)"
   exit 0
 fi
@@ -85,21 +78,12 @@ PY
 
 # Hard-swish in two operators instead of four: the same function, a quarter less recognition time
 # (docs/BENCHMARKS.md "OCR").
-echo "fusing the models' hard-swish activations and quantising recognition (onnx $ONNX_VERSION, onnxruntime $ONNXRUNTIME_VERSION)"
-"$python_bin" -m pip install --quiet --disable-pip-version-check --only-binary=:all: --find-links "$work_dir" --target "$work_dir/onnx" \
-  "onnx==$ONNX_VERSION" "onnxruntime==$ONNXRUNTIME_VERSION" "numpy==$NUMPY_VERSION"
+echo "fusing the models' hard-swish activations (onnx $ONNX_VERSION)"
+"$python_bin" -m pip install --quiet --disable-pip-version-check --only-binary=:all: --target "$work_dir/onnx" "onnx==$ONNX_VERSION"
 for model in det rec; do
   PYTHONPATH="$work_dir/onnx" "$python_bin" "$repo_root/scripts/ocr-fuse.py" "$dest_dir.tmp/$model.onnx" "$dest_dir.tmp/$model.fused.onnx"
   mv "$dest_dir.tmp/$model.fused.onnx" "$dest_dir.tmp/$model.onnx"
 done
-# Recognition's convolutions in 8-bit integers: the same lines read, in less time
-# (docs/BENCHMARKS.md "OCR"). The ranges file is read, never written, here.
-# The float model stays beside it, for re-measuring the ranges.
-mv "$dest_dir.tmp/rec.onnx" "$dest_dir.tmp/rec-float.onnx"
-PYTHONPATH="$work_dir/onnx" "$python_bin" "$repo_root/scripts/ocr-quantise.py" "$dest_dir.tmp/rec-float.onnx" "$dest_dir.tmp/rec.onnx" \
-  ${calibration:+--calibrate "$calibration"} 2> "$work_dir/quantise.log" || { cat "$work_dir/quantise.log" >&2; exit 1; }
-ranges_sum="$(cksum < "$repo_root/scripts/ocr-rec-ranges.json" | cut -d' ' -f1)"
-want="${want%%; recognition int8*}; recognition int8 (ranges $ranges_sum)"
 mkdir -p "$repo_root/.tools"
 printf "*\n" > "$repo_root/.tools/.gitignore"
 rm -rf "$dest_dir"
