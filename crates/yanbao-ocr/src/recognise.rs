@@ -9,6 +9,7 @@ use image::imageops::FilterType;
 use image::RgbImage;
 
 use crate::detect::{to_chw_bgr, PixelBox};
+use yanbao_model::normalize::is_han;
 
 /// Height the recognition model reads lines at.
 pub const LINE_HEIGHT: u32 = 48;
@@ -394,10 +395,6 @@ pub fn han_punctuation(decoded: Decoded) -> Decoded {
         steps.push(decoded.steps[index]);
     }
     Decoded { text, steps, ..decoded }
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
 }
 
 fn is_full_width_mark(c: char) -> bool {
