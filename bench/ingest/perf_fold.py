@@ -13,7 +13,9 @@ whose frame appears walking from the root of its stack to the leaf:
   knowledge  yanbao_knowledge::
   json_out   serde_json in the parse-worker (the report written to the pipe)
   json_in    serde_json in the parent (the report read from the pipe)
-  layout     yanbao_pdf::{layout,lines,cover,patterns}, Report::new_for_source (hashing)
+  layout     yanbao_pdf::{layout,lines,cover,order,page,numeric,ruled}, Report::new_for_source
+             (hashing)
+  ocr        yanbao_ocr::, yanbao_pdf::{ocr,render}, ONNX Runtime (scanned pages)
   extract    yanbao_pdf::extract, libpdfium
   startup    process start: dynamic loading, clap, PDFium/jieba loading outside the above
   other      everything else (fork/exec and waiting in the parent, page faults, exit)
@@ -28,7 +30,8 @@ RULES = [
     ('dedup', re.compile(r'stored_copy_of')),
     ('knowledge', re.compile(r'yanbao_knowledge::')),
     ('json', re.compile(r'serde_json::')),
-    ('layout', re.compile(r'yanbao_pdf::(layout|lines|cover|patterns)::|Report::new_for_source')),
+    ('layout', re.compile(r'yanbao_pdf::(layout|lines|cover|order|page|numeric|ruled)::|Report::new_for_source')),
+    ('ocr', re.compile(r'yanbao_ocr::|yanbao_pdf::(ocr|render)::|libonnxruntime')),
     ('extract', re.compile(r'yanbao_pdf::extract::|libpdfium|FPDF')),
 ]
 
