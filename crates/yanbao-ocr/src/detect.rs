@@ -7,7 +7,6 @@
 //! line's full extent by the "unclip" offset the model was trained with. Research reports print
 //! horizontal lines, so boxes are axis-aligned rectangles (no rotated boxes).
 
-use image::imageops::FilterType;
 use image::RgbImage;
 
 /// Tuning of detection; the defaults are PP-OCRv4's (RapidOCR's configuration).
@@ -107,9 +106,31 @@ pub fn input_size(width: u32, height: u32, params: &DetectParams) -> (u32, u32) 
 /// Resizes and normalises an image for the detection model.
 pub fn prepare(image: &RgbImage, params: &DetectParams) -> DetectInput {
     let (width, height) = input_size(image.width(), image.height(), params);
-    let resized = if (width, height) == image.dimensions() { image.clone() } else { image::imageops::resize(image, width, height, FilterType::Triangle) };
-    let data = to_chw_bgr(&resized);
+    let resized = if (width, height) == image.dimensions() { None } else { resize(image, None, width, height) };
+    let data = to_chw_bgr(resized.as_ref().unwrap_or(image));
     DetectInput { data, width, height, scale_x: width as f32 / image.width().max(1) as f32, scale_y: height as f32 / image.height().max(1) as f32 }
+}
+
+/// The part `crop` (`x, y, width, height`; the whole image when `None`) of an image, resized to
+/// `width × height` with a bilinear filter. `fast_image_resize`'s SIMD convolution: the `image`
+/// crate's took 100 ms for a page, a tenth of its detection. `None` when a size is zero or the
+/// crop leaves the image.
+pub fn resize(image: &RgbImage, crop: Option<(u32, u32, u32, u32)>, width: u32, height: u32) -> Option<RgbImage> {
+    use fast_image_resize::{images::Image, images::ImageRef, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+    if width == 0 || height == 0 || image.width() == 0 || image.height() == 0 {
+        return None;
+    }
+    let source = ImageRef::new(image.width(), image.height(), image.as_raw(), PixelType::U8x3).ok()?;
+    let mut options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
+    if let Some((x, y, w, h)) = crop {
+        if w == 0 || h == 0 || x.saturating_add(w) > image.width() || y.saturating_add(h) > image.height() {
+            return None;
+        }
+        options = options.crop(x as f64, y as f64, w as f64, h as f64);
+    }
+    let mut resized = Image::new(width, height, PixelType::U8x3);
+    Resizer::new().resize(&source, &mut resized, &options).ok()?;
+    RgbImage::from_raw(width, height, resized.into_vec())
 }
 
 /// Planar BGR floats normalised as `(v / 255 − 0.5) / 0.5`, the normalisation both models use.
@@ -328,6 +349,23 @@ mod tests {
         // The layout sees the grown boxes, one height for lines of one size.
         let areas: Vec<PixelBox> = boxes.iter().map(|b| b.area).filter(|b| b.x0 < 50.0).collect();
         assert!(areas.iter().all(|a| a.height() == areas[0].height()) && areas[0].y1 > areas[1].y0, "{areas:?}");
+    }
+
+    #[test]
+    fn resizing_keeps_what_is_where_and_refuses_crops_outside_the_image() {
+        // Left half black, right half white; a crop of the right half is white.
+        let page = RgbImage::from_fn(200, 100, |x, _| if x < 100 { image::Rgb([0, 0, 0]) } else { image::Rgb([255, 255, 255]) });
+        let half = resize(&page, None, 100, 50).expect("resized");
+        assert_eq!(half.dimensions(), (100, 50));
+        assert_eq!((half.get_pixel(10, 25)[0], half.get_pixel(90, 25)[0]), (0, 255));
+        let right = resize(&page, Some((120, 10, 60, 40)), 30, 20).expect("cropped");
+        assert!(right.pixels().all(|p| p[0] == 255));
+        assert!(resize(&page, Some((150, 0, 60, 10)), 30, 5).is_none());
+        assert!(resize(&page, None, 0, 5).is_none());
+        // The model's input is the whole page at the stride's size.
+        let input = prepare(&page, &DetectParams::default());
+        assert_eq!((input.width, input.height), (1280, 640));
+        assert_eq!(input.data.len(), 3 * 1280 * 640);
     }
 
     #[test]

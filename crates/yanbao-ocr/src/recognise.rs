@@ -5,10 +5,9 @@
 //! set every 8 input pixels; a character is read where the best class changes to something other
 //! than the CTC blank, which also places it along the line.
 
-use image::imageops::FilterType;
 use image::RgbImage;
 
-use crate::detect::{to_chw_bgr, PixelBox};
+use crate::detect::{resize, to_chw_bgr, PixelBox};
 use yanbao_model::normalize::is_han;
 
 /// Height the recognition model reads lines at.
@@ -95,13 +94,17 @@ pub fn prepare_line(page: &RgbImage, area: &PixelBox, width_scale: f32) -> Optio
     if x1 <= x0 + 1 || y1 <= y0 + 1 {
         return None;
     }
-    let mut crop = image::imageops::crop_imm(page, x0, y0, x1 - x0, y1 - y0).to_image();
-    if crop.height() as f32 >= 1.5 * crop.width() as f32 {
-        crop = image::imageops::rotate270(&crop);
-    }
-    let aspect = (crop.width() as f32 / crop.height() as f32).min(MAX_ASPECT);
+    let (box_width, box_height) = (x1 - x0, y1 - y0);
+    // A vertical line is turned first; a horizontal one is scaled straight from the page.
+    let vertical = box_height as f32 >= 1.5 * box_width as f32;
+    let turned = vertical.then(|| image::imageops::rotate270(&*image::imageops::crop_imm(page, x0, y0, box_width, box_height)));
+    let (source, crop, (crop_width, crop_height)) = match &turned {
+        Some(turned) => (turned, None, turned.dimensions()),
+        None => (page, Some((x0, y0, box_width, box_height)), (box_width, box_height)),
+    };
+    let aspect = (crop_width as f32 / crop_height as f32).min(MAX_ASPECT);
     let width = ((LINE_HEIGHT as f32 * aspect * width_scale.clamp(0.2, 2.0)).ceil() as u32).max(STEP);
-    let scaled = image::imageops::resize(&crop, width, LINE_HEIGHT, FilterType::Triangle);
+    let scaled = resize(source, crop, width, LINE_HEIGHT)?;
     let (scaled, margin) = if width < SHORT_LINE { (with_margins(&scaled, SHORT_MARGIN), SHORT_MARGIN) } else { (scaled, 0) };
     Some(LineInput { data: to_chw_bgr(&scaled), width: scaled.width(), blank: blank_columns(&scaled), margin })
 }
@@ -314,6 +317,15 @@ pub fn bullets(decoded: Decoded, blank: &[bool], pixels_per_step: f32, width_sca
     Decoded { text: chars.into_iter().collect(), ..decoded }
 }
 
+/// Mean width of a line image's runs of ink columns, in pixels of the image: Han characters
+/// are about as wide as the line is high and print as wide runs; Latin letters and figures are
+/// half as wide and print as narrow ones. `None` for a line without ink.
+pub fn mean_ink_run(blank: &[bool]) -> Option<f32> {
+    let ink = ink_runs(blank);
+    let columns: usize = ink.iter().map(|run| run.1 - run.0 + 1).sum();
+    (!ink.is_empty()).then(|| columns as f32 / ink.len() as f32)
+}
+
 /// Runs of ink columns, as (first, last) column.
 fn ink_runs(blank: &[bool]) -> Vec<(usize, usize)> {
     let mut ink: Vec<(usize, usize)> = Vec::new();
@@ -407,6 +419,14 @@ mod tests {
 
     fn decoded(text: &str) -> Decoded {
         Decoded { text: text.into(), confidence: 0.9, steps: (0..text.chars().count()).map(|i| i * 3).collect() }
+    }
+
+    #[test]
+    fn mean_ink_run_is_the_average_width_of_inked_runs() {
+        let blank: Vec<bool> = "..##..####......######..".chars().map(|c| c == '.').collect();
+        assert_eq!(mean_ink_run(&blank), Some(4.0));
+        assert_eq!(mean_ink_run(&[true, true]), None);
+        assert_eq!(mean_ink_run(&[]), None);
     }
 
     #[test]
