@@ -32,16 +32,9 @@ if [[ -f "$dest_dir/det.onnx" && -f "$dest_dir/rec.onnx" && -f "$dest_dir/$lib_n
   exit 0
 fi
 
-python_bin="${PYTHON:-}"
-if [[ -z "$python_bin" ]]; then
-  for candidate in python3 python; do
-    if command -v "$candidate" >/dev/null 2>&1; then python_bin="$candidate"; break; fi
-  done
-fi
-if [[ -z "$python_bin" ]]; then
-  echo "error: python3 with pip is needed to fetch the rapidocr-onnxruntime and onnxruntime wheels" >&2
-  exit 1
-fi
+# shellcheck source=lib/python.sh
+source "$repo_root/scripts/lib/python.sh"
+find_python "the rapidocr-onnxruntime and onnxruntime wheels"
 
 work_dir="$(mktemp -d)"
 trap 'rm -rf "$work_dir"' EXIT
