@@ -90,8 +90,18 @@ class Client:
 def q(text):
     return urllib.parse.quote(text, safe='')
 
-def dedup_check(binary, data, labels_path):
-    """Compares the library's same-report marks (reports.duplicate_of) with the generator's labels."""
+def same_bytes(a, b):
+    """True when two source files hold the same bytes: the generator can draw one "distinct" report
+    twice (the same topic run, the same figures), and the library rightly stores it once."""
+    try:
+        with open(a, 'rb') as fa, open(b, 'rb') as fb:
+            return fa.read() == fb.read()
+    except OSError:
+        return False
+
+def dedup_check(binary, data, labels_path, source_dir=None):
+    """Compares the library's same-report marks (reports.duplicate_of) with the generator's labels
+    (originals found in SOURCE_DIR with the same bytes count as one report)."""
     labels = {}
     for line in open(labels_path, encoding='utf-8'):
         l = json.loads(line)
@@ -116,8 +126,9 @@ def dedup_check(binary, data, labels_path):
                 marks.append((r['id'], r['duplicate_of']))
     pairs = [(by_id.get(a), by_id.get(b)) for a, b in marks]
     copies = {l['file']: l.get('copy_of') for l in labels.values() if l['kind'] == 'copy'}
-    def same(a, b):  # a copy of b, or both copies of one original
-        return copies.get(a, a) == copies.get(b, b)
+    def same(a, b):  # a copy of b, or both copies of one original, or originals with the same bytes
+        oa, ob = copies.get(a, a), copies.get(b, b)
+        return oa == ob or (source_dir is not None and same_bytes(os.path.join(source_dir, oa), os.path.join(source_dir, ob)))
     wrong = [(a, b, labels.get(a, {}).get('kind'), labels.get(b, {}).get('kind')) for a, b in pairs if not (a and b and same(a, b))]
     right = {x for a, b in pairs if a and b and same(a, b) for x in (a, b)}
     kinds = {}
@@ -186,7 +197,7 @@ def measure(binary, src, data, out, res, labels, port, rounds, cli_rounds, skip)
         res['generated'] = json.load(open(labels.replace('.labels.jsonl', '.summary.json')))
     if labels and os.path.exists(labels):
         try:
-            res['dedup'] = dedup_check(binary, data, labels)
+            res['dedup'] = dedup_check(binary, data, labels, src)
             print('  dedup: %s' % json.dumps({k: v for k, v in res['dedup'].items() if k != 'wrong_examples'}, ensure_ascii=False), flush=True)
         except Exception as e:  # a benchmark, not a test: record and go on
             res['dedup'] = {'error': repr(e)}
