@@ -7,7 +7,8 @@ usage: missed_copies.py DATA_DIR LABELS.jsonl
 Reads the store's own columns (reports: fingerprint, date, institution, title, duplicate_of) and
 applies the tests of `yanbao_model::fingerprint::same_report` that can be read off them: more than
 15 of 128 text MinHash slots apart ("text"), bodies under 0.8 of each other's length ("length"),
-another date, institution or title. A pair disagreeing on none of these was refused on its figures.
+another date or institution; another title is listed too, though `same_report` refuses only
+another period in it (9月 vs 7月). A pair disagreeing on none of these was refused on its figures.
 The fingerprint layout read here is v2 (`crates/yanbao-model/src/fingerprint.rs`)."""
 import collections, json, os, sqlite3, sys
 
